@@ -1,0 +1,43 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+GO      ?= go
+BIN     ?= bin
+DATA    ?= data
+PKGS    := ./...
+# Fuzz targets run briefly in `make fuzz`; longer with FUZZTIME=5m.
+FUZZTIME ?= 20s
+
+.PHONY: all build run test check fmt vet race fuzz bench clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN)/ ./cmd/...
+
+## run: the node on the embedded ledger with the demo consortium.
+run: build
+	$(BIN)/blacklistd --demo --data $(DATA)
+
+## test: formatting, vet, and every test with the race detector.
+test: check
+	$(GO) test -race -count=1 $(PKGS)
+
+check: fmt vet
+
+fmt:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet $(PKGS)
+
+## fuzz: each fuzz target for FUZZTIME.
+fuzz:
+	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) ./chaincode/attestation/
+	$(GO) test -run='^$$' -fuzz='^FuzzNormalize$$' -fuzztime=$(FUZZTIME) ./node/subjectkey/
+
+## bench: Go benchmarks of the ledger rules and the embedded ledger.
+bench:
+	$(GO) test -run='^$$' -bench=. -benchmem ./chaincode/... ./node/...
+
+clean:
+	rm -rf $(BIN)

@@ -1,0 +1,308 @@
+package contract
+
+import (
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/assoc-ledger/blacklist/chaincode/attestation"
+	"github.com/assoc-ledger/blacklist/chaincode/state"
+)
+
+// EventAttestations is the chaincode event name of accepted attestations.
+const EventAttestations = "attestations"
+
+// clockSkew is how far in the future of the transaction time an attestation's
+// issuedAt may lie: bank clocks and the submitting client's differ a little.
+const clockSkew = 5 * time.Minute
+
+// Item refusal codes, in addition to attestation's parse codes.
+const (
+	ItemUnknownKey       = "unknown-key"
+	ItemRevokedKey       = "revoked-key"
+	ItemReporterMismatch = "reporter-mismatch"
+)
+
+// Keys of attestation records.
+func defaultKey(subject, id string) string { return key("subj", subject, "d", id) }
+func closureKey(subject, defaultID string) string {
+	return key("subj", subject, "c", defaultID)
+}
+func attKey(id string) string                 { return key("att", id) }
+func loanKey(reporter, loanRef string) string { return key("loan", reporter, loanRef) }
+func closedKey(at, subject, id string) string { return key("closed", at, subject, id) }
+
+// attIndex says where an attestation lives. Default is the default's id:
+// the attestation itself for a default, the one it refers to otherwise.
+type attIndex struct {
+	Subject string `json:"subject"`
+	Type    string `json:"type"`
+	Default string `json:"default"`
+}
+
+type loanIndex struct {
+	ID string `json:"id"`
+}
+
+type marker struct {
+	Subject string `json:"subject"`
+	ID      string `json:"id"`
+}
+
+func (c *Contract) submitAttestations(tx *txn, arg []byte) (any, error) {
+	var req SubmitRequest
+	if err := decode(arg, &req); err != nil {
+		return nil, err
+	}
+	if len(req.Attestations) == 0 || len(req.Attestations) > MaxBatch {
+		return nil, errorf(CodeInvalidArgument, "attestations: between 1 and %d per transaction, got %d", MaxBatch, len(req.Attestations))
+	}
+	creator, err := tx.activeCreator()
+	if err != nil {
+		return nil, err
+	}
+	res := SubmitResult{Results: make([]ItemResult, len(req.Attestations))}
+	var events []AttestationEvent
+	for i, jws := range req.Attestations {
+		item := tx.st.Child()
+		r, ev := c.submitOne(tx, item, creator, jws)
+		r.Index = i
+		res.Results[i] = r
+		switch r.Status {
+		case ItemAccepted:
+			item.Merge()
+			res.Accepted++
+			events = append(events, *ev)
+		case ItemDuplicate:
+			res.Duplicates++
+		default:
+			res.Rejected++
+		}
+	}
+	if len(events) > 0 {
+		b, err := json.Marshal(events)
+		if err != nil {
+			return nil, err
+		}
+		if err := tx.st.SetEvent(EventAttestations, b); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func rejected(p *attestation.Parsed, err error) ItemResult {
+	r := ItemResult{Status: ItemRejected, Code: CodeInternal, Message: err.Error()}
+	if p != nil {
+		r.ID, r.Type = p.ID, p.Payload.Type
+	}
+	var ae *attestation.Error
+	var ce *Error
+	switch {
+	case errors.As(err, &ae):
+		r.Code, r.Message = ae.Code, ae.Msg
+	case errors.As(err, &ce):
+		r.Code, r.Message = ce.Code, ce.Msg
+	}
+	return r
+}
+
+// submitOne checks and records one attestation in its own overlay.
+func (c *Contract) submitOne(tx *txn, st *state.Overlay, creator *Member, jws string) (ItemResult, *AttestationEvent) {
+	p, err := attestation.Parse(jws)
+	if err != nil {
+		return rejected(nil, err), nil
+	}
+	if err := c.authenticate(tx, creator, p); err != nil {
+		return rejected(p, err), nil
+	}
+	var dup bool
+	switch p.Payload.Type {
+	case attestation.TypeDefault:
+		dup, err = c.recordDefault(tx, st, creator, p)
+	default:
+		dup, err = c.recordClosure(tx, st, creator, p)
+	}
+	if err != nil {
+		return rejected(p, err), nil
+	}
+	r := ItemResult{ID: p.ID, Type: p.Payload.Type, Status: ItemAccepted}
+	if dup {
+		r.Status = ItemDuplicate
+		return r, nil
+	}
+	return r, &AttestationEvent{ID: p.ID, Type: p.Payload.Type, Subject: p.Payload.Subject,
+		Reporter: p.Payload.Reporter, RefersTo: p.Payload.RefersTo}
+}
+
+// authenticate ties the attestation to the transaction's creator and one of
+// its registered, unrevoked keys.
+func (c *Contract) authenticate(tx *txn, creator *Member, p *attestation.Parsed) error {
+	if p.Payload.Reporter != creator.MSPID {
+		return errorf(ItemReporterMismatch, "payload reporter %s is not the submitting member %s", p.Payload.Reporter, creator.MSPID)
+	}
+	var k *Key
+	for i := range creator.Keys {
+		if creator.Keys[i].KID == p.KeyID {
+			k = &creator.Keys[i]
+		}
+	}
+	if k == nil {
+		return errorf(ItemUnknownKey, "%s has no registered key %q", creator.MSPID, p.KeyID)
+	}
+	if k.Status != KeyActive {
+		return errorf(ItemRevokedKey, "key %s of %s was revoked at %s", k.KID, creator.MSPID, k.RevokedAt)
+	}
+	pub, err := c.publicKey(k.PublicKey)
+	if err != nil {
+		return errorf(CodeInternal, "registered key %s cannot be parsed: %v", k.KID, err)
+	}
+	if err := p.Verify(pub); err != nil {
+		return err
+	}
+	if p.Payload.IssuedTime().After(tx.now.Add(clockSkew)) {
+		return &attestation.Error{Code: attestation.CodeInvalidPayload,
+			Msg: "issuedAt " + p.Payload.IssuedAt + " is later than the ledger time " + FormatTime(tx.now)}
+	}
+	return nil
+}
+
+func newRecord(tx *txn, p *attestation.Parsed) Record {
+	return Record{ID: p.ID, JWS: p.Compact, KeyID: p.KeyID, Payload: *p.Payload,
+		RecordedAt: FormatTime(tx.now), TxID: tx.id}
+}
+
+// recordDefault enforces one default per (reporter, loanRef): the same
+// payload again is a duplicate, another payload for the loan a conflict.
+func (c *Contract) recordDefault(tx *txn, st *state.Overlay, creator *Member, p *attestation.Parsed) (bool, error) {
+	if !creator.hasRole(RoleReporter) {
+		return false, errorf(CodeForbidden, "%s does not have the reporter role", creator.MSPID)
+	}
+	var idx attIndex
+	if ok, err := getJSON(st, attKey(p.ID), &idx); err != nil {
+		return false, err
+	} else if ok {
+		var loan loanIndex
+		if ok, err := getJSON(st, loanKey(creator.MSPID, p.Payload.LoanRef), &loan); err != nil {
+			return false, err
+		} else if ok && loan.ID == p.ID {
+			return true, nil
+		}
+		return false, errorf(CodeConflict, "attestation %s was revoked; file a corrected attestation with a new issuedAt", p.ID)
+	}
+	var loan loanIndex
+	if ok, err := getJSON(st, loanKey(creator.MSPID, p.Payload.LoanRef), &loan); err != nil {
+		return false, err
+	} else if ok {
+		return false, errorf(CodeConflict, "loan %s already has default %s from %s; revoke it before filing another", p.Payload.LoanRef, loan.ID, creator.MSPID)
+	}
+	rec := newRecord(tx, p)
+	return false, putAll(st, defaultWrites(&rec))
+}
+
+func defaultWrites(rec *Record) map[string]any {
+	a := &rec.Payload
+	return map[string]any{
+		defaultKey(a.Subject, rec.ID):  rec,
+		attKey(rec.ID):                 attIndex{Subject: a.Subject, Type: a.Type, Default: rec.ID},
+		loanKey(a.Reporter, a.LoanRef): loanIndex{ID: rec.ID},
+	}
+}
+
+// DefaultWrites returns the world-state entries that accepting the default
+// rec writes, exactly as SubmitAttestations would. Data generators use it to
+// build large ledgers quickly; it checks nothing, so it has no place on a
+// path that takes input from members.
+func DefaultWrites(rec *Record) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	for k, v := range defaultWrites(rec) {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return nil, err
+		}
+		out[k] = b
+	}
+	return out, nil
+}
+
+func putAll(st state.State, writes map[string]any) error {
+	for k, v := range writes {
+		if err := putJSON(st, k, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// recordClosure files a settlement or revocation: only by the default's
+// reporter or the association, only once per default, and only while the
+// default is active.
+func (c *Contract) recordClosure(tx *txn, st *state.Overlay, creator *Member, p *attestation.Parsed) (bool, error) {
+	var idx attIndex
+	if ok, err := getJSON(st, attKey(p.Payload.RefersTo), &idx); err != nil {
+		return false, err
+	} else if !ok || idx.Type != attestation.TypeDefault {
+		return false, errorf(CodeNotFound, "refersTo: no default %s on the ledger", p.Payload.RefersTo)
+	}
+	var def Record
+	if ok, err := getJSON(st, defaultKey(idx.Subject, idx.Default), &def); err != nil {
+		return false, err
+	} else if !ok {
+		return false, errorf(CodeNotFound, "refersTo: default %s has been purged", p.Payload.RefersTo)
+	}
+	if def.Payload.Reporter != creator.MSPID && !creator.Association {
+		return false, errorf(CodeForbidden, "only %s (the reporter) or the association may %s default %s",
+			def.Payload.Reporter, verbFor(p.Payload.Type), def.ID)
+	}
+	if p.Payload.Subject != def.Payload.Subject {
+		return false, errorf(attestation.CodeInvalidPayload, "subject differs from the subject of default %s", def.ID)
+	}
+	var closure Record
+	if ok, err := getJSON(st, closureKey(def.Payload.Subject, def.ID), &closure); err != nil {
+		return false, err
+	} else if ok {
+		if closure.ID == p.ID {
+			return true, nil
+		}
+		return false, errorf(CodeFailedPrecondition, "default %s is already %s by %s", def.ID, pastTense(closure.Payload.Type), closure.ID)
+	}
+	overturned, err := c.overturnedAt(st, def.Payload.Subject, def.ID)
+	if err != nil {
+		return false, err
+	}
+	if overturned != "" {
+		return false, errorf(CodeFailedPrecondition, "default %s was overturned by an upheld dispute", def.ID)
+	}
+	if p.Payload.Type == attestation.TypeSettlement && p.Payload.SettledOn < def.Payload.OverdueSince {
+		return false, errorf(attestation.CodeInvalidPayload, "settledOn %s is before the default's overdueSince %s", p.Payload.SettledOn, def.Payload.OverdueSince)
+	}
+	rec := newRecord(tx, p)
+	writes := map[string]any{
+		closureKey(def.Payload.Subject, def.ID):                rec,
+		attKey(p.ID):                                           attIndex{Subject: def.Payload.Subject, Type: p.Payload.Type, Default: def.ID},
+		closedKey(rec.RecordedAt, def.Payload.Subject, def.ID): marker{Subject: def.Payload.Subject, ID: def.ID},
+	}
+	if err := putAll(st, writes); err != nil {
+		return false, err
+	}
+	if p.Payload.Type == attestation.TypeRevocation {
+		// A revoked default frees its loan so the reporter can file a
+		// corrected one.
+		return false, st.Delete(loanKey(def.Payload.Reporter, def.Payload.LoanRef))
+	}
+	return false, nil
+}
+
+func verbFor(typ string) string {
+	if typ == attestation.TypeRevocation {
+		return "revoke"
+	}
+	return "settle"
+}
+
+func pastTense(typ string) string {
+	if typ == attestation.TypeRevocation {
+		return "revoked"
+	}
+	return "settled"
+}

@@ -1,0 +1,191 @@
+package contract
+
+import (
+	"bytes"
+	"crypto/ecdsa"
+	"encoding/json"
+	"errors"
+	"io"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/assoc-ledger/blacklist/chaincode/attestation"
+	"github.com/assoc-ledger/blacklist/chaincode/state"
+)
+
+// MaxBatch is the most attestations one SubmitAttestations may carry.
+const MaxBatch = 1000
+
+// MaxSubjects is the most subjects one SubjectStatuses may ask about.
+const MaxSubjects = 10000
+
+// timeLayout is fixed-width so that stored times sort as strings, which the
+// retention index relies on.
+const timeLayout = "2006-01-02T15:04:05.000000000Z07:00"
+
+// FormatTime renders t as the ledger stores times.
+func FormatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+// Contract runs the rules. The zero value is ready to use.
+type Contract struct {
+	// Association, when set, is the only MSP ID that Init accepts as the
+	// association. Fabric deployments set it on every endorser so that no
+	// member can initialise the ledger with itself as administrator.
+	Association string
+
+	// keys caches parsed public keys by PEM text; parsing is pure, so the
+	// cache cannot change a result.
+	keys sync.Map
+}
+
+type function struct {
+	readOnly bool
+	run      func(c *Contract, tx *txn, arg []byte) (any, error)
+}
+
+var functions map[string]function
+
+func init() {
+	functions = map[string]function{
+		"Init":               {false, (*Contract).initLedger},
+		"AdmitMember":        {false, (*Contract).admitMember},
+		"SuspendMember":      {false, (*Contract).suspendMember},
+		"ReinstateMember":    {false, (*Contract).reinstateMember},
+		"ExpelMember":        {false, (*Contract).expelMember},
+		"RegisterKey":        {false, (*Contract).registerKey},
+		"RevokeKey":          {false, (*Contract).revokeKey},
+		"SetPolicy":          {false, (*Contract).setPolicy},
+		"SubmitAttestations": {false, (*Contract).submitAttestations},
+		"OpenDispute":        {false, (*Contract).openDispute},
+		"ResolveDispute":     {false, (*Contract).resolveDispute},
+		"PurgeExpired":       {false, (*Contract).purgeExpired},
+		"GetMember":          {true, (*Contract).getMember},
+		"ListMembers":        {true, (*Contract).listMembers},
+		"GetPolicy":          {true, (*Contract).getPolicy},
+		"GetAttestation":     {true, (*Contract).getAttestation},
+		"SubjectStatus":      {true, (*Contract).subjectStatus},
+		"SubjectStatuses":    {true, (*Contract).subjectStatuses},
+		"SubjectHistory":     {true, (*Contract).subjectHistory},
+		"ListDisputes":       {true, (*Contract).listDisputes},
+	}
+}
+
+// Functions lists the transaction names in sorted order.
+func Functions() []string {
+	names := make([]string, 0, len(functions))
+	for n := range functions {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// IsReadOnly reports whether fn only reads; such functions can be evaluated
+// on a replica or a single peer without ordering.
+func IsReadOnly(fn string) bool {
+	f, ok := functions[fn]
+	return ok && f.readOnly
+}
+
+// Invoke runs transaction fn with its JSON argument against st and returns
+// the JSON result. A refusal is an *Error and leaves st untouched: writes are
+// buffered and reach st only when the whole transaction succeeds.
+func (c *Contract) Invoke(st state.State, fn string, arg []byte) (result []byte, err error) {
+	defer func() {
+		// A bug must refuse the transaction, not crash the peer or the node.
+		if r := recover(); r != nil {
+			result, err = nil, errorf(CodeInternal, "%s: %v", fn, r)
+		}
+	}()
+	f, ok := functions[fn]
+	if !ok {
+		return nil, errorf(CodeUnknownFunction, "unknown transaction %q", fn)
+	}
+	creator, err := st.Creator()
+	if err != nil {
+		return nil, errorf(CodeForbidden, "cannot read the transaction creator: %v", err)
+	}
+	tx := &txn{st: state.NewOverlay(st), creator: creator, now: st.TxTime().UTC(), id: st.TxID()}
+	out, err := f.run(c, tx, arg)
+	if err != nil {
+		return nil, err
+	}
+	if !f.readOnly {
+		if err := tx.st.Flush(); err != nil {
+			return nil, err
+		}
+	}
+	return json.Marshal(out)
+}
+
+// txn is one transaction's context as the rules see it.
+type txn struct {
+	st      *state.Overlay
+	creator string
+	now     time.Time
+	id      string
+	policy  *Policy
+}
+
+// decode parses a request strictly: unknown fields and trailing data are
+// refused so that a typo never silently drops a field.
+func decode(arg []byte, v any) error {
+	if len(bytes.TrimSpace(arg)) == 0 {
+		arg = []byte("{}")
+	}
+	d := json.NewDecoder(bytes.NewReader(arg))
+	d.DisallowUnknownFields()
+	if err := d.Decode(v); err != nil {
+		return errorf(CodeInvalidArgument, "request: %v", err)
+	}
+	if _, err := d.Token(); !errors.Is(err, io.EOF) {
+		return errorf(CodeInvalidArgument, "request: unexpected data after the JSON object")
+	}
+	return nil
+}
+
+func key(objectType string, attrs ...string) string {
+	k, err := state.CompositeKey(objectType, attrs...)
+	if err != nil {
+		// Attributes are validated before keys are built; reaching this is
+		// a bug, not bad input.
+		panic(err)
+	}
+	return k
+}
+
+// getJSON reads key into v and reports whether it existed.
+func getJSON(st state.State, k string, v any) (bool, error) {
+	b, err := st.Get(k)
+	if err != nil {
+		return false, err
+	}
+	if b == nil {
+		return false, nil
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return false, errorf(CodeInternal, "stored value at %q is corrupt: %v", k, err)
+	}
+	return true, nil
+}
+
+func putJSON(st state.State, k string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return st.Put(k, b)
+}
+
+func (c *Contract) publicKey(pemText string) (*ecdsa.PublicKey, error) {
+	if k, ok := c.keys.Load(pemText); ok {
+		return k.(*ecdsa.PublicKey), nil
+	}
+	k, err := attestation.ParsePublicKeyPEM(pemText)
+	if err != nil {
+		return nil, err
+	}
+	c.keys.Store(pemText, k)
+	return k, nil
+}

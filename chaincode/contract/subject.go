@@ -1,0 +1,301 @@
+package contract
+
+import (
+	"encoding/json"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/assoc-ledger/blacklist/chaincode/attestation"
+	"github.com/assoc-ledger/blacklist/chaincode/state"
+)
+
+func disputeKey(subject, id string) string { return key("subj", subject, "p", id) }
+
+// subjectDefault is one default with its closure and disputes, as read by
+// one scan of the subject's keys.
+type subjectDefault struct {
+	rec      Record
+	closure  *Record
+	disputes []Dispute
+}
+
+// loadSubject reads everything recorded about a subject, in key order.
+func loadSubject(st state.State, subject string) ([]*subjectDefault, error) {
+	byID := map[string]*subjectDefault{}
+	var order []*subjectDefault
+	get := func(id string) *subjectDefault {
+		d := byID[id]
+		if d == nil {
+			d = &subjectDefault{}
+			byID[id] = d
+			order = append(order, d)
+		}
+		return d
+	}
+	var disputes []Dispute
+	err := st.Scan("subj", []string{subject}, func(k string, v []byte) error {
+		_, attrs, err := state.SplitCompositeKey(k)
+		if err != nil || len(attrs) != 3 {
+			return errorf(CodeInternal, "unexpected key %q", k)
+		}
+		switch attrs[1] {
+		case "d":
+			return json.Unmarshal(v, &get(attrs[2]).rec)
+		case "c":
+			var r Record
+			if err := json.Unmarshal(v, &r); err != nil {
+				return err
+			}
+			get(attrs[2]).closure = &r
+		case "p":
+			var d Dispute
+			if err := json.Unmarshal(v, &d); err != nil {
+				return err
+			}
+			disputes = append(disputes, d)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range disputes {
+		if sd := byID[d.AttestationID]; sd != nil {
+			sd.disputes = append(sd.disputes, d)
+		}
+	}
+	// A closure or dispute whose default is gone would be a purge bug;
+	// such orphans carry no default record and are skipped.
+	out := order[:0]
+	for _, d := range order {
+		if d.rec.ID != "" {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+// endedAt is when the default stopped counting: its closure, or the first
+// upheld dispute, whichever came first; "" while it still counts.
+func (d *subjectDefault) endedAt() string {
+	end := ""
+	if d.closure != nil {
+		end = d.closure.RecordedAt
+	}
+	for _, p := range d.disputes {
+		if p.State == DisputeUpheld && (end == "" || p.ResolvedAt < end) {
+			end = p.ResolvedAt
+		}
+	}
+	return end
+}
+
+func (d *subjectDefault) state(p *Policy) string {
+	for _, disp := range d.disputes {
+		if disp.State == DisputeUpheld {
+			return StateOverturned
+		}
+	}
+	if d.closure != nil {
+		if d.closure.Payload.Type == attestation.TypeRevocation {
+			return StateRevoked
+		}
+		return StateSettled
+	}
+	if !p.counts(&d.rec.Payload) {
+		return StateBelowThreshold
+	}
+	return StateActive
+}
+
+func (p *Policy) counts(a *attestation.Payload) bool {
+	return a.DaysPastDue != nil && *a.DaysPastDue >= p.MinDaysPastDue &&
+		a.Amount != nil && *a.Amount >= p.MinAmount[a.Currency]
+}
+
+// expired reports whether an ended record has left query results.
+func (p *Policy) expired(ended string, now time.Time) bool {
+	if ended == "" {
+		return false
+	}
+	t, err := time.Parse(timeLayout, ended)
+	if err != nil {
+		return false
+	}
+	return !now.Before(t.AddDate(p.RetentionYears, 0, 0))
+}
+
+func (d *Dispute) markOverdue(now time.Time) {
+	due, err := time.Parse(timeLayout, d.DueBy)
+	d.Overdue = d.State == DisputeOpen && err == nil && !now.Before(due)
+}
+
+// visible returns the subject's defaults still within retention.
+func visible(defs []*subjectDefault, p *Policy, now time.Time) []*subjectDefault {
+	out := defs[:0]
+	for _, d := range defs {
+		if !p.expired(d.endedAt(), now) {
+			for i := range d.disputes {
+				d.disputes[i].markOverdue(now)
+			}
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+func computeStatus(subject string, defs []*subjectDefault, p *Policy) Status {
+	s := Status{SubjectKey: subject, Reporters: []string{}, Outstanding: map[string]int64{}}
+	for _, d := range defs {
+		s.Records++
+		st := d.state(p)
+		switch st {
+		case StateActive:
+			s.ActiveDefaults++
+			a := &d.rec.Payload
+			if !slices.Contains(s.Reporters, a.Reporter) {
+				s.Reporters = append(s.Reporters, a.Reporter)
+			}
+			s.Outstanding[a.Currency] += *a.Amount
+			if s.FirstOverdueSince == "" || a.OverdueSince < s.FirstOverdueSince {
+				s.FirstOverdueSince = a.OverdueSince
+			}
+		case StateSettled:
+			s.SettledRecords++
+		}
+		for _, disp := range d.disputes {
+			if disp.State == DisputeOpen {
+				s.Disputed = true
+				if disp.Overdue {
+					s.OverdueDisputes++
+				}
+			}
+		}
+	}
+	slices.Sort(s.Reporters)
+	s.Listed = s.ActiveDefaults > 0
+	return s
+}
+
+// querier refuses anyone but an active member with the querier role or the
+// association: lookups are a privilege of membership.
+func (tx *txn) requireQuerier() error {
+	m, err := tx.activeCreator()
+	if err != nil {
+		return err
+	}
+	if !m.Association && !m.hasRole(RoleQuerier) {
+		return errorf(CodeForbidden, "%s does not have the querier role", m.MSPID)
+	}
+	return nil
+}
+
+func checkSubject(s string) error {
+	if !hex64.MatchString(s) {
+		return errorf(CodeInvalidArgument, "subject: %q is not a subject key (64 lower-case hex characters)", s)
+	}
+	return nil
+}
+
+func (tx *txn) status(subject string, p *Policy) (Status, error) {
+	if err := checkSubject(subject); err != nil {
+		return Status{}, err
+	}
+	defs, err := loadSubject(tx.st, subject)
+	if err != nil {
+		return Status{}, err
+	}
+	return computeStatus(subject, visible(defs, p, tx.now), p), nil
+}
+
+func (c *Contract) subjectStatus(tx *txn, arg []byte) (any, error) {
+	var req SubjectRequest
+	if err := decode(arg, &req); err != nil {
+		return nil, err
+	}
+	if err := tx.requireQuerier(); err != nil {
+		return nil, err
+	}
+	p, err := tx.getPolicy()
+	if err != nil {
+		return nil, err
+	}
+	return tx.status(req.Subject, p)
+}
+
+func (c *Contract) subjectStatuses(tx *txn, arg []byte) (any, error) {
+	var req SubjectsRequest
+	if err := decode(arg, &req); err != nil {
+		return nil, err
+	}
+	if len(req.Subjects) == 0 || len(req.Subjects) > MaxSubjects {
+		return nil, errorf(CodeInvalidArgument, "subjects: between 1 and %d, got %d", MaxSubjects, len(req.Subjects))
+	}
+	if err := tx.requireQuerier(); err != nil {
+		return nil, err
+	}
+	p, err := tx.getPolicy()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Status, len(req.Subjects))
+	for i, s := range req.Subjects {
+		st, err := tx.status(s, p)
+		if err != nil {
+			if e, ok := err.(*Error); ok {
+				e.Msg = "subjects[" + strconv.Itoa(i) + "]: " + e.Msg
+			}
+			return nil, err
+		}
+		out[i] = st
+	}
+	return out, nil
+}
+
+func (c *Contract) subjectHistory(tx *txn, arg []byte) (any, error) {
+	var req SubjectRequest
+	if err := decode(arg, &req); err != nil {
+		return nil, err
+	}
+	if err := tx.requireQuerier(); err != nil {
+		return nil, err
+	}
+	if err := checkSubject(req.Subject); err != nil {
+		return nil, err
+	}
+	p, err := tx.getPolicy()
+	if err != nil {
+		return nil, err
+	}
+	defs, err := loadSubject(tx.st, req.Subject)
+	if err != nil {
+		return nil, err
+	}
+	h := History{SubjectKey: req.Subject, Entries: []HistoryEntry{}}
+	for _, d := range visible(defs, p, tx.now) {
+		e := HistoryEntry{Default: d.rec, State: d.state(p), Closure: d.closure, Disputes: d.disputes}
+		if e.Disputes == nil {
+			e.Disputes = []Dispute{}
+		}
+		h.Entries = append(h.Entries, e)
+	}
+	return h, nil
+}
+
+// overturnedAt returns when an upheld dispute overturned the default, or "".
+func (c *Contract) overturnedAt(st state.State, subject, defaultID string) (string, error) {
+	at := ""
+	err := st.Scan("subj", []string{subject, "p"}, func(_ string, v []byte) error {
+		var d Dispute
+		if err := json.Unmarshal(v, &d); err != nil {
+			return err
+		}
+		if d.AttestationID == defaultID && d.State == DisputeUpheld {
+			at = d.ResolvedAt
+			return state.ErrStop
+		}
+		return nil
+	})
+	return at, err
+}

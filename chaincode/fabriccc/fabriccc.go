@@ -1,0 +1,109 @@
+// Package fabriccc exposes the contract as Hyperledger Fabric chaincode
+// through fabric-contract-api-go.
+//
+// Each transaction of package contract is a method here taking one JSON
+// string argument and returning a JSON string, so clients call it with
+// fabric-gateway as Submit("SubmitAttestations", `{"attestations": [...]}`).
+// The methods do no work of their own: they hand the chaincode stub to
+// contract.Invoke as its state, with the creator's MSP ID taken from the
+// client identity that Fabric verified. The stub cannot read a transaction's
+// own writes; the contract's overlay makes up for that, so the rules behave
+// here exactly as on the node's embedded ledger.
+package fabriccc
+
+import (
+	"errors"
+	"time"
+
+	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+
+	"github.com/assoc-ledger/blacklist/chaincode/contract"
+	"github.com/assoc-ledger/blacklist/chaincode/state"
+)
+
+// Blacklist is the chaincode's single contract.
+type Blacklist struct {
+	contractapi.Contract
+	Rules *contract.Contract
+}
+
+// New returns the chaincode; association, when not empty, is the only MSP ID
+// that Init accepts as the association.
+func New(association string) (*contractapi.ContractChaincode, error) {
+	b := &Blacklist{Rules: &contract.Contract{Association: association}}
+	b.Name = "blacklist"
+	b.Info.Title = "Shared credit blacklist"
+	b.Info.Version = "1"
+	cc, err := contractapi.NewChaincode(b)
+	if err != nil {
+		return nil, err
+	}
+	cc.DefaultContract = b.Name
+	return cc, nil
+}
+
+func (b *Blacklist) run(ctx contractapi.TransactionContextInterface, fn, request string) (string, error) {
+	out, err := b.Rules.Invoke(&stubState{ctx: ctx}, fn, []byte(request))
+	if err != nil {
+		return "", err
+	}
+	return string(out), nil
+}
+
+// stubState is state.State over the chaincode stub.
+type stubState struct {
+	ctx contractapi.TransactionContextInterface
+}
+
+func (s *stubState) stub() shim.ChaincodeStubInterface { return s.ctx.GetStub() }
+
+func (s *stubState) Get(key string) ([]byte, error)     { return s.stub().GetState(key) }
+func (s *stubState) Put(key string, value []byte) error { return s.stub().PutState(key, value) }
+func (s *stubState) Delete(key string) error            { return s.stub().DelState(key) }
+
+func (s *stubState) Scan(objectType string, attrs []string, fn func(string, []byte) error) error {
+	it, err := s.stub().GetStateByPartialCompositeKey(objectType, attrs)
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	for it.HasNext() {
+		kv, err := it.Next()
+		if err != nil {
+			return err
+		}
+		if err := fn(kv.Key, kv.Value); err != nil {
+			if errors.Is(err, state.ErrStop) {
+				return nil
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *stubState) Creator() (string, error) {
+	id := s.ctx.GetClientIdentity()
+	if id == nil {
+		return "", errors.New("no client identity")
+	}
+	return id.GetMSPID()
+}
+
+func (s *stubState) TxID() string { return s.stub().GetTxID() }
+
+func (s *stubState) TxTime() time.Time {
+	ts, err := s.stub().GetTxTimestamp()
+	if err != nil || ts == nil {
+		// Without a timestamp every rule would use the zero time; Fabric
+		// always sets one, so this is a broken stub, and failing safe
+		// means treating the transaction as very old.
+		return time.Time{}
+	}
+	return ts.AsTime()
+}
+
+func (s *stubState) SetEvent(name string, payload []byte) error {
+	return s.stub().SetEvent(name, payload)
+}

@@ -1,0 +1,403 @@
+package embedded
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/assoc-ledger/blacklist/chaincode/contract"
+)
+
+// Options configures Open.
+type Options struct {
+	// Dir is the badger directory. Empty with InMemory for tests.
+	Dir      string
+	InMemory bool
+	// Clock gives transaction times; time.Now when nil. The ledger never
+	// lets time go backwards between transactions.
+	Clock func() time.Time
+	// MaxGroup bounds how many transactions share one commit (default 256).
+	MaxGroup int
+	// Contract runs the rules; a zero Contract when nil.
+	Contract *contract.Contract
+	// Logger receives badger's messages; silent when nil.
+	Logger badger.Logger
+}
+
+// groupBudget keeps a group's badger transaction well under badger's batch
+// limit (15% of the memtable), so a commit never fails for size.
+const groupBudget = 12 << 20
+
+// ErrClosed is returned by calls on a closed ledger.
+var ErrClosed = errors.New("ledger is closed")
+
+// Ledger is a badger-backed ledger running the contract in-process.
+type Ledger struct {
+	db       *badger.DB
+	contract *contract.Contract
+	clock    func() time.Time
+	maxGroup int
+
+	queue chan *request
+	stop  chan struct{}
+	done  chan struct{}
+
+	mu      sync.RWMutex
+	head    Head
+	closed  bool
+	waiters []chan struct{}
+}
+
+// Result is a committed transaction's outcome.
+type Result struct {
+	TxID    string
+	Height  uint64
+	Payload []byte
+}
+
+type request struct {
+	ctx     context.Context
+	creator string
+	fn      string
+	arg     []byte
+	resp    chan response
+}
+
+type response struct {
+	res Result
+	err error
+}
+
+// Open opens or creates the ledger and recovers to the last committed
+// transaction.
+func Open(opts Options) (*Ledger, error) {
+	bo := badger.DefaultOptions(opts.Dir).
+		WithInMemory(opts.InMemory).
+		WithSyncWrites(!opts.InMemory).
+		WithDetectConflicts(false).
+		WithMemTableSize(128 << 20).
+		WithLogger(opts.Logger)
+	db, err := badger.Open(bo)
+	if err != nil {
+		return nil, fmt.Errorf("open ledger store %s: %w", opts.Dir, err)
+	}
+	l := &Ledger{db: db, contract: opts.Contract, clock: opts.Clock, maxGroup: opts.MaxGroup,
+		queue: make(chan *request, 1024), stop: make(chan struct{}), done: make(chan struct{})}
+	if l.contract == nil {
+		l.contract = &contract.Contract{}
+	}
+	if l.clock == nil {
+		l.clock = time.Now
+	}
+	if l.maxGroup <= 0 {
+		l.maxGroup = 256
+	}
+	if err := db.View(func(txn *badger.Txn) error {
+		h, err := readHead(txn)
+		l.head = h
+		return err
+	}); err != nil {
+		db.Close()
+		return nil, err
+	}
+	go l.commitLoop()
+	return l, nil
+}
+
+func readHead(txn *badger.Txn) (Head, error) {
+	var h Head
+	item, err := txn.Get(headKey)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return Head{Hash: genesisHash}, nil
+	}
+	if err != nil {
+		return h, err
+	}
+	err = item.Value(func(v []byte) error { return json.Unmarshal(v, &h) })
+	return h, err
+}
+
+// Head returns the last committed entry's height, hash and time.
+func (l *Ledger) Head() Head {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return l.head
+}
+
+// Close stops accepting transactions, finishes the queued ones and closes
+// the store cleanly.
+func (l *Ledger) Close() error {
+	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		return nil
+	}
+	l.closed = true
+	l.mu.Unlock()
+	close(l.stop)
+	<-l.done
+	return l.db.Close()
+}
+
+// Submit runs a write transaction as creator and returns once it is durably
+// committed. A refusal by the rules is a *contract.Error and commits nothing.
+// If ctx ends first, Submit returns ctx.Err() and the transaction may still
+// commit; resubmitting is safe for attestations, whose ids make repeats
+// idempotent.
+func (l *Ledger) Submit(ctx context.Context, creator, fn string, arg []byte) (Result, error) {
+	if contract.IsReadOnly(fn) {
+		return Result{}, fmt.Errorf("%s is a query: use Evaluate", fn)
+	}
+	r := &request{ctx: ctx, creator: creator, fn: fn, arg: arg, resp: make(chan response, 1)}
+	l.mu.RLock()
+	if l.closed {
+		l.mu.RUnlock()
+		return Result{}, ErrClosed
+	}
+	select {
+	case l.queue <- r:
+	case <-ctx.Done():
+		l.mu.RUnlock()
+		return Result{}, ctx.Err()
+	}
+	l.mu.RUnlock()
+	select {
+	case resp := <-r.resp:
+		return resp.res, resp.err
+	case <-ctx.Done():
+		return Result{}, ctx.Err()
+	}
+}
+
+// Evaluate runs a query as creator on a consistent snapshot and returns its
+// result with the height that snapshot reflects.
+func (l *Ledger) Evaluate(creator, fn string, arg []byte) (Result, error) {
+	if !contract.IsReadOnly(fn) {
+		return Result{}, fmt.Errorf("%s writes: use Submit", fn)
+	}
+	var res Result
+	err := l.db.View(func(txn *badger.Txn) error {
+		h, err := readHead(txn)
+		if err != nil {
+			return err
+		}
+		now := l.clock()
+		if t, err := time.Parse(time.RFC3339Nano, h.Time); err == nil && now.Before(t) {
+			now = t
+		}
+		st := &txState{txn: txn, creator: creator, now: now}
+		out, err := l.contract.Invoke(st, fn, arg)
+		res = Result{Height: h.Height, Payload: out}
+		return err
+	})
+	return res, err
+}
+
+// WaitForHeight blocks until the ledger has committed height h or ctx ends.
+func (l *Ledger) WaitForHeight(ctx context.Context, h uint64) error {
+	for {
+		l.mu.Lock()
+		if l.head.Height >= h {
+			l.mu.Unlock()
+			return nil
+		}
+		ch := make(chan struct{})
+		l.waiters = append(l.waiters, ch)
+		l.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+func (l *Ledger) commitLoop() {
+	defer close(l.done)
+	for {
+		var first *request
+		select {
+		case first = <-l.queue:
+		case <-l.stop:
+			// Drain what was accepted before Close.
+			for {
+				select {
+				case r := <-l.queue:
+					l.commitGroup([]*request{r})
+				default:
+					return
+				}
+			}
+		}
+		group := []*request{first}
+	gather:
+		for len(group) < l.maxGroup {
+			select {
+			case r := <-l.queue:
+				group = append(group, r)
+			default:
+				break gather
+			}
+		}
+		l.commitGroup(group)
+	}
+}
+
+// executed is a transaction that the contract accepted and that waits for
+// its group's commit.
+type executed struct {
+	req     *request
+	res     Result
+	entry   Entry
+	encoded []byte
+	size    int
+}
+
+func (l *Ledger) commitGroup(group []*request) {
+	head := l.Head()
+	txn := l.db.NewTransaction(true)
+	defer func() { txn.Discard() }()
+	var pending []executed
+	budget := 0
+	flush := func() bool {
+		if len(pending) == 0 {
+			return true
+		}
+		err := txn.Commit()
+		if err == nil {
+			l.publish(head, pending)
+		} else {
+			for _, p := range pending {
+				p.req.resp <- response{err: fmt.Errorf("commit: %w", err)}
+			}
+			// Whatever was not committed must not count.
+			_ = l.db.View(func(t *badger.Txn) error {
+				h, err := readHead(t)
+				if err == nil {
+					head = h
+				}
+				return err
+			})
+		}
+		pending = nil
+		budget = 0
+		txn.Discard()
+		txn = l.db.NewTransaction(true)
+		return err == nil
+	}
+	for _, r := range group {
+		if r.ctx.Err() != nil {
+			r.resp <- response{err: r.ctx.Err()}
+			continue
+		}
+		e, err := l.execute(txn, &head, r)
+		if err != nil {
+			r.resp <- response{err: err}
+			continue
+		}
+		if budget+e.size > groupBudget && len(pending) > 0 {
+			// Commit what precedes first; e's reads saw only committed
+			// data and the earlier members of this group, so its result
+			// stays valid in the next badger transaction.
+			if !flush() {
+				r.resp <- response{err: errors.New("commit of the preceding group failed; retry")}
+				continue
+			}
+		}
+		if err := apply(txn, e); err != nil {
+			r.resp <- response{err: fmt.Errorf("apply: %w", err)}
+			// The badger transaction may hold part of e: drop the group
+			// so far and start again.
+			txn.Discard()
+			txn = l.db.NewTransaction(true)
+			for _, p := range pending {
+				p.req.resp <- response{err: errors.New("group aborted; retry")}
+			}
+			pending, budget = nil, 0
+			head = l.Head()
+			continue
+		}
+		budget += e.size
+		pending = append(pending, e)
+		head = Head{Height: e.entry.Height, Hash: e.entry.Hash, Time: e.entry.Time}
+	}
+	flush()
+}
+
+// execute runs one transaction against the group's view and builds its log
+// entry on top of head.
+func (l *Ledger) execute(txn *badger.Txn, head *Head, r *request) (executed, error) {
+	now := l.clock().UTC()
+	if t, err := time.Parse(time.RFC3339Nano, head.Time); err == nil && now.Before(t) {
+		now = t
+	}
+	id := make([]byte, 32)
+	if _, err := rand.Read(id); err != nil {
+		return executed{}, err
+	}
+	st := &txState{txn: txn, creator: r.creator, id: hex.EncodeToString(id), now: now, writes: map[string]*Write{}}
+	out, err := l.contract.Invoke(st, r.fn, r.arg)
+	if err != nil {
+		return executed{}, err
+	}
+	ws := st.writeSet()
+	argSum := sha256.Sum256(r.arg)
+	e := Entry{Height: head.Height + 1, TxID: st.id, Creator: r.creator, Time: now.Format(time.RFC3339Nano),
+		Function: r.fn, ArgDigest: hex.EncodeToString(argSum[:]), Writes: ws, WriteDigest: digestWrites(ws),
+		Event: st.event, PrevHash: head.Hash}
+	e.Hash = e.computeHash()
+	b, err := json.Marshal(e)
+	if err != nil {
+		return executed{}, err
+	}
+	size := len(b)
+	for _, w := range ws {
+		size += len(w.Key) + len(w.Value) + 32
+	}
+	return executed{req: r, res: Result{TxID: e.TxID, Height: e.Height, Payload: out}, entry: e, encoded: b, size: size}, nil
+}
+
+func apply(txn *badger.Txn, e executed) error {
+	for _, w := range e.entry.Writes {
+		var err error
+		if w.Delete {
+			err = txn.Delete(stateKey(w.Key))
+		} else {
+			err = txn.Set(stateKey(w.Key), w.Value)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if err := txn.Set(logKey(e.entry.Height), e.encoded); err != nil {
+		return err
+	}
+	h, err := json.Marshal(Head{Height: e.entry.Height, Hash: e.entry.Hash, Time: e.entry.Time})
+	if err != nil {
+		return err
+	}
+	return txn.Set(headKey, h)
+}
+
+// publish makes a committed group visible: new head, then the answers.
+func (l *Ledger) publish(head Head, done []executed) {
+	l.mu.Lock()
+	l.head = head
+	waiters := l.waiters
+	l.waiters = nil
+	l.mu.Unlock()
+	for _, w := range waiters {
+		close(w)
+	}
+	for _, p := range done {
+		p.req.resp <- response{res: p.res}
+	}
+}
