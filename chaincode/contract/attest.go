@@ -38,6 +38,28 @@ type attIndex struct {
 	Subject string `json:"subject"`
 	Type    string `json:"type"`
 	Default string `json:"default"`
+	JWS     string `json:"jws"`
+}
+
+// withoutJWS is how a record is stored under the subject.
+func withoutJWS(rec *Record) Record {
+	r := *rec
+	r.JWS = ""
+	return r
+}
+
+// fillJWS puts a stored record's JWS back from its index.
+func (tx *txn) fillJWS(rec *Record) error {
+	var idx attIndex
+	ok, err := getJSON(tx.st, attKey(rec.ID), &idx)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errorf(CodeInternal, "attestation %s has no index entry", rec.ID)
+	}
+	rec.JWS = idx.JWS
+	return nil
 }
 
 type loanIndex struct {
@@ -109,14 +131,19 @@ func rejected(p *attestation.Parsed, err error) ItemResult {
 
 // submitOne checks and records one attestation in its own overlay.
 func (c *Contract) submitOne(tx *txn, st *state.Overlay, creator *Member, jws string) (ItemResult, *AttestationEvent) {
-	p, err := attestation.Parse(jws)
-	if err != nil {
-		return rejected(nil, err), nil
+	pre, ok := c.Preverified.take(jws)
+	p := pre.parsed
+	if !ok {
+		var err error
+		if p, err = attestation.Parse(jws); err != nil {
+			return rejected(nil, err), nil
+		}
 	}
-	if err := c.authenticate(tx, creator, p); err != nil {
+	if err := c.authenticate(tx, creator, p, pre.keyPEM); err != nil {
 		return rejected(p, err), nil
 	}
 	var dup bool
+	var err error
 	switch p.Payload.Type {
 	case attestation.TypeDefault:
 		dup, err = c.recordDefault(tx, st, creator, p)
@@ -136,8 +163,9 @@ func (c *Contract) submitOne(tx *txn, st *state.Overlay, creator *Member, jws st
 }
 
 // authenticate ties the attestation to the transaction's creator and one of
-// its registered, unrevoked keys.
-func (c *Contract) authenticate(tx *txn, creator *Member, p *attestation.Parsed) error {
+// its registered, unrevoked keys. verifiedWith is the PEM of a key the
+// signature was already checked against, if any.
+func (c *Contract) authenticate(tx *txn, creator *Member, p *attestation.Parsed, verifiedWith string) error {
 	if p.Payload.Reporter != creator.MSPID {
 		return errorf(ItemReporterMismatch, "payload reporter %s is not the submitting member %s", p.Payload.Reporter, creator.MSPID)
 	}
@@ -153,12 +181,14 @@ func (c *Contract) authenticate(tx *txn, creator *Member, p *attestation.Parsed)
 	if k.Status != KeyActive {
 		return errorf(ItemRevokedKey, "key %s of %s was revoked at %s", k.KID, creator.MSPID, k.RevokedAt)
 	}
-	pub, err := c.publicKey(k.PublicKey)
-	if err != nil {
-		return errorf(CodeInternal, "registered key %s cannot be parsed: %v", k.KID, err)
-	}
-	if err := p.Verify(pub); err != nil {
-		return err
+	if verifiedWith != k.PublicKey {
+		pub, err := c.publicKey(k.PublicKey)
+		if err != nil {
+			return errorf(CodeInternal, "registered key %s cannot be parsed: %v", k.KID, err)
+		}
+		if err := p.Verify(pub); err != nil {
+			return err
+		}
 	}
 	if p.Payload.IssuedTime().After(tx.now.Add(clockSkew)) {
 		return &attestation.Error{Code: attestation.CodeInvalidPayload,
@@ -203,8 +233,8 @@ func (c *Contract) recordDefault(tx *txn, st *state.Overlay, creator *Member, p 
 func defaultWrites(rec *Record) map[string]any {
 	a := &rec.Payload
 	return map[string]any{
-		defaultKey(a.Subject, rec.ID):  rec,
-		attKey(rec.ID):                 attIndex{Subject: a.Subject, Type: a.Type, Default: rec.ID},
+		defaultKey(a.Subject, rec.ID):  withoutJWS(rec),
+		attKey(rec.ID):                 attIndex{Subject: a.Subject, Type: a.Type, Default: rec.ID, JWS: rec.JWS},
 		loanKey(a.Reporter, a.LoanRef): loanIndex{ID: rec.ID},
 	}
 }
@@ -278,8 +308,8 @@ func (c *Contract) recordClosure(tx *txn, st *state.Overlay, creator *Member, p 
 	}
 	rec := newRecord(tx, p)
 	writes := map[string]any{
-		closureKey(def.Payload.Subject, def.ID):                rec,
-		attKey(p.ID):                                           attIndex{Subject: def.Payload.Subject, Type: p.Payload.Type, Default: def.ID},
+		closureKey(def.Payload.Subject, def.ID):                withoutJWS(&rec),
+		attKey(p.ID):                                           attIndex{Subject: def.Payload.Subject, Type: p.Payload.Type, Default: def.ID, JWS: rec.JWS},
 		closedKey(rec.RecordedAt, def.Payload.Subject, def.ID): marker{Subject: def.Payload.Subject, ID: def.ID},
 	}
 	if err := putAll(st, writes); err != nil {

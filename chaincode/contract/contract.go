@@ -34,6 +34,10 @@ type Contract struct {
 	// member can initialise the ledger with itself as administrator.
 	Association string
 
+	// Preverified, when set, lets Precheck do the parsing and signature
+	// checks of attestations ahead of their transaction, in parallel.
+	Preverified *Preverified
+
 	// keys caches parsed public keys by PEM text; parsing is pure, so the
 	// cache cannot change a result.
 	keys sync.Map

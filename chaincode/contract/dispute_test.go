@@ -94,7 +94,8 @@ func TestDisputeRejectedAndAssociationResolves(t *testing.T) {
 		t.Fatalf("rejected = %+v", d)
 	}
 	var h History
-	if err := w.call(bank1, "SubjectHistory", SubjectRequest{Subject: subj}, &h); err != nil || len(h.Entries) != 1 || h.Entries[0].State != StateSettled || len(h.Entries[0].Disputes) != 1 {
+	if err := w.call(bank1, "SubjectHistory", SubjectRequest{Subject: subj}, &h); err != nil || len(h.Entries) != 1 || h.Entries[0].State != StateSettled || len(h.Entries[0].Disputes) != 1 ||
+		h.Entries[0].Default.JWS == "" || h.Entries[0].Closure == nil || h.Entries[0].Closure.JWS != settle {
 		t.Fatalf("history = %+v, %v", h, err)
 	}
 	// Revoked defaults cannot be disputed.

@@ -68,11 +68,13 @@ func DefaultPolicy() Policy {
 	return Policy{MinDaysPastDue: 90, MinAmount: map[string]int64{}, RetentionYears: 5, DisputeAnswerDays: 20}
 }
 
-// Record is an attestation as stored: the signed JWS, its decoded payload
-// and when the ledger accepted it.
+// Record is an attestation: the signed JWS, its decoded payload and when
+// the ledger accepted it. Under the subject's keys it is stored without the
+// JWS, which lives in the att/<id> index, so that status scans read only
+// what they compute with.
 type Record struct {
 	ID         string              `json:"id"`
-	JWS        string              `json:"jws"`
+	JWS        string              `json:"jws,omitempty"`
 	KeyID      string              `json:"kid"`
 	Payload    attestation.Payload `json:"payload"`
 	RecordedAt string              `json:"recordedAt"`

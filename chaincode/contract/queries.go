@@ -89,5 +89,6 @@ func (c *Contract) getAttestation(tx *txn, arg []byte) (any, error) {
 			v.Record = *def.closure
 		}
 	}
+	v.JWS = idx.JWS
 	return v, nil
 }

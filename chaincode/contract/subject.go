@@ -3,6 +3,7 @@ package contract
 import (
 	"encoding/json"
 	"slices"
+	"sort"
 	"strconv"
 	"time"
 
@@ -239,8 +240,16 @@ func (c *Contract) subjectStatuses(tx *txn, arg []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Visiting subjects in key order turns random seeks into a forward
+	// walk through the store; answers keep the request's order.
+	order := make([]int, len(req.Subjects))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return req.Subjects[order[a]] < req.Subjects[order[b]] })
 	out := make([]Status, len(req.Subjects))
-	for i, s := range req.Subjects {
+	for _, i := range order {
+		s := req.Subjects[i]
 		st, err := tx.status(s, p)
 		if err != nil {
 			if e, ok := err.(*Error); ok {
@@ -275,6 +284,14 @@ func (c *Contract) subjectHistory(tx *txn, arg []byte) (any, error) {
 	h := History{SubjectKey: req.Subject, Entries: []HistoryEntry{}}
 	for _, d := range visible(defs, p, tx.now) {
 		e := HistoryEntry{Default: d.rec, State: d.state(p), Closure: d.closure, Disputes: d.disputes}
+		if err := tx.fillJWS(&e.Default); err != nil {
+			return nil, err
+		}
+		if e.Closure != nil {
+			if err := tx.fillJWS(e.Closure); err != nil {
+				return nil, err
+			}
+		}
 		if e.Disputes == nil {
 			e.Disputes = []Dispute{}
 		}

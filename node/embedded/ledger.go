@@ -94,6 +94,9 @@ func Open(opts Options) (*Ledger, error) {
 	if l.contract == nil {
 		l.contract = &contract.Contract{}
 	}
+	if l.contract.Preverified == nil {
+		l.contract.Preverified = &contract.Preverified{}
+	}
 	if l.clock == nil {
 		l.clock = time.Now
 	}
@@ -156,6 +159,13 @@ func (l *Ledger) Submit(ctx context.Context, creator, fn string, arg []byte) (Re
 	if contract.IsReadOnly(fn) {
 		return Result{}, fmt.Errorf("%s is a query: use Evaluate", fn)
 	}
+	// Parse and verify signatures here, on the caller's goroutine, so that
+	// concurrent submitters use every core; the committer then only checks
+	// that the keys are still the ones verified against.
+	_ = l.db.View(func(txn *badger.Txn) error {
+		l.contract.Precheck(&txState{txn: txn, creator: creator}, creator, fn, arg)
+		return nil
+	})
 	r := &request{ctx: ctx, creator: creator, fn: fn, arg: arg, resp: make(chan response, 1)}
 	l.mu.RLock()
 	if l.closed {
