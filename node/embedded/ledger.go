@@ -14,6 +14,7 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
+	"github.com/assoc-ledger/blacklist/node/ledger"
 )
 
 // Options configures Open.
@@ -56,12 +57,10 @@ type Ledger struct {
 	waiters []chan struct{}
 }
 
-// Result is a committed transaction's outcome.
-type Result struct {
-	TxID    string
-	Height  uint64
-	Payload []byte
-}
+// Result is a transaction's outcome.
+type Result = ledger.Result
+
+var _ ledger.Ledger = (*Ledger)(nil)
 
 type request struct {
 	ctx     context.Context
@@ -127,6 +126,9 @@ func readHead(txn *badger.Txn) (Head, error) {
 	err = item.Value(func(v []byte) error { return json.Unmarshal(v, &h) })
 	return h, err
 }
+
+// Height is the last committed height.
+func (l *Ledger) Height() uint64 { return l.Head().Height }
 
 // Head returns the last committed entry's height, hash and time.
 func (l *Ledger) Head() Head {

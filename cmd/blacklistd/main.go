@@ -1,0 +1,231 @@
+// Command blacklistd runs a member's node of the shared credit blacklist and
+// its HTTP gateway.
+//
+//	blacklistd --demo                 # embedded ledger, demo consortium, 127.0.0.1:8080
+//	blacklistd --data /var/lib/bl     # a node whose clients were added with "client add"
+//	blacklistd client add --name risk-app --member Bank1MSP --roles querier,reporter
+//
+// Settings come from flags, then BLACKLISTD_* environment variables, then a
+// JSON config file (--config), then defaults.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/assoc-ledger/blacklist/gateway"
+	"github.com/assoc-ledger/blacklist/node"
+	"github.com/assoc-ledger/blacklist/node/embedded"
+)
+
+// config is every setting; the JSON names are the config file's keys.
+type config struct {
+	Ledger       string  `json:"ledger"`
+	Data         string  `json:"data"`
+	Listen       string  `json:"listen"`
+	Demo         bool    `json:"demo"`
+	RatePerSec   float64 `json:"ratePerSecond"`
+	Burst        int     `json:"burst"`
+	MaxBodyBytes int64   `json:"maxBodyBytes"`
+	LogLevel     string  `json:"logLevel"`
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "client" {
+		return clientCmd(args[1:], stdout, stderr)
+	}
+	cfg, err := loadConfig(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "blacklistd:", err)
+		return 2
+	}
+	level := slog.LevelInfo
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
+	if err := serve(cfg, log, stdout); err != nil {
+		log.Error("blacklistd stopped", "err", err)
+		return 1
+	}
+	return 0
+}
+
+func defaults() config {
+	o := gateway.DefaultOptions()
+	return config{Ledger: "embedded", Data: "data", Listen: "127.0.0.1:8080", RatePerSec: o.RatePerSecond,
+		Burst: o.Burst, MaxBodyBytes: o.MaxBodyBytes, LogLevel: "info"}
+}
+
+func loadConfig(args []string, stderr io.Writer) (config, error) {
+	cfg := defaults()
+	fs := flag.NewFlagSet("blacklistd", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	configFile := fs.String("config", "", "JSON config file with any of the settings below (keys: ledger, data, listen, demo, ratePerSecond, burst, maxBodyBytes, logLevel)")
+	fs.StringVar(&cfg.Ledger, "ledger", cfg.Ledger, "ledger backend: embedded (badger, no Fabric needed) or fabric")
+	fs.StringVar(&cfg.Data, "data", cfg.Data, "data directory: ledger, node store, consortium secret, demo credentials")
+	fs.StringVar(&cfg.Listen, "listen", cfg.Listen, "HTTP listen address")
+	fs.BoolVar(&cfg.Demo, "demo", cfg.Demo, "on first start create a demo consortium and write DATA/demo-credentials.json")
+	fs.Float64Var(&cfg.RatePerSec, "rate", cfg.RatePerSec, "requests per second allowed per API client (0: unlimited)")
+	fs.IntVar(&cfg.Burst, "burst", cfg.Burst, "burst of requests allowed per API client")
+	fs.Int64Var(&cfg.MaxBodyBytes, "max-body", cfg.MaxBodyBytes, "largest request body in bytes (larger: 413)")
+	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, `Usage: blacklistd [flags]
+       blacklistd client add --name NAME --member MSP --roles r1,r2 [--data DIR]
+
+Runs a member's node of the shared credit blacklist and its HTTP API.
+Every flag can also be set as BLACKLISTD_<NAME> (e.g. BLACKLISTD_LISTEN) or
+in the --config file; flags win over the environment, which wins over the file.
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected argument %q (see --help)", fs.Arg(0))
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if *configFile != "" {
+		b, err := os.ReadFile(*configFile)
+		if err != nil {
+			return cfg, err
+		}
+		fileCfg := defaults()
+		d := json.NewDecoder(strings.NewReader(string(b)))
+		d.DisallowUnknownFields()
+		if err := d.Decode(&fileCfg); err != nil {
+			return cfg, fmt.Errorf("%s: %w", *configFile, err)
+		}
+		// The file fills what neither a flag nor the environment set.
+		fs.VisitAll(func(f *flag.Flag) {
+			if !set[f.Name] && os.Getenv(envName(f.Name)) == "" && f.Name != "config" {
+				cfg = mergeField(cfg, fileCfg, f.Name)
+			}
+		})
+	}
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		if v := os.Getenv(envName(f.Name)); v != "" && !set[f.Name] && err == nil {
+			if e := f.Value.Set(v); e != nil {
+				err = fmt.Errorf("%s: %w", envName(f.Name), e)
+			}
+		}
+	})
+	if err != nil {
+		return cfg, err
+	}
+	if cfg.Ledger != "embedded" && cfg.Ledger != "fabric" {
+		return cfg, fmt.Errorf("--ledger %q: embedded or fabric", cfg.Ledger)
+	}
+	if cfg.Ledger == "fabric" {
+		return cfg, errors.New("--ledger fabric: the Fabric backend is not built yet; use --ledger embedded")
+	}
+	return cfg, nil
+}
+
+func envName(flagName string) string {
+	return "BLACKLISTD_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// mergeField copies one setting, named by its flag, from the file's config.
+func mergeField(cfg, file config, name string) config {
+	switch name {
+	case "ledger":
+		cfg.Ledger = file.Ledger
+	case "data":
+		cfg.Data = file.Data
+	case "listen":
+		cfg.Listen = file.Listen
+	case "demo":
+		cfg.Demo = file.Demo
+	case "rate":
+		cfg.RatePerSec = file.RatePerSec
+	case "burst":
+		cfg.Burst = file.Burst
+	case "max-body":
+		cfg.MaxBodyBytes = file.MaxBodyBytes
+	case "log-level":
+		cfg.LogLevel = file.LogLevel
+	}
+	return cfg
+}
+
+// openNode opens the embedded ledger and the node store under dir.
+func openNode(dir string) (*node.Node, *embedded.Ledger, error) {
+	l, err := embedded.Open(embedded.Options{Dir: filepath.Join(dir, "ledger")})
+	if err != nil {
+		return nil, nil, err
+	}
+	n, err := node.Open(dir, l)
+	if err != nil {
+		l.Close()
+		return nil, nil, err
+	}
+	return n, l, nil
+}
+
+func serve(cfg config, log *slog.Logger, stdout io.Writer) error {
+	n, l, err := openNode(cfg.Data)
+	if err != nil {
+		return err
+	}
+	defer l.Close()
+	defer n.Close()
+
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return err
+	}
+	baseURL := "http://" + ln.Addr().String()
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	if cfg.Demo {
+		creds, err := n.SetupDemo(ctx, cfg.Data, baseURL)
+		if err != nil {
+			return fmt.Errorf("demo setup: %w", err)
+		}
+		printWalkthrough(stdout, cfg.Data, creds)
+	}
+	opts := gateway.Options{MaxBodyBytes: cfg.MaxBodyBytes, RatePerSecond: cfg.RatePerSec, Burst: cfg.Burst, Logger: log}
+	srv := &http.Server{Handler: gateway.New(n, opts), ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout: time.Minute, WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("listening", "address", baseURL, "ledger", cfg.Ledger, "data", cfg.Data, "height", l.Height())
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing in-flight requests")
+	shutdown, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return err
+	}
+	log.Info("stopped cleanly", "height", l.Height())
+	return nil
+}

@@ -1,0 +1,99 @@
+package gateway
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"golang.org/x/time/rate"
+
+	"github.com/assoc-ledger/blacklist/chaincode/contract"
+	"github.com/assoc-ledger/blacklist/node"
+)
+
+const clientKey = "client"
+
+func client(c *gin.Context) *node.Client { return c.MustGet(clientKey).(*node.Client) }
+
+func (s *server) authenticate(c *gin.Context) {
+	h := c.GetHeader("Authorization")
+	key, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok || key == "" {
+		c.Header("WWW-Authenticate", `Bearer realm="blacklist"`)
+		fail(c, CodeUnauthenticated, "send Authorization: Bearer <api key>")
+		return
+	}
+	cl, ok := s.node.Authenticate(strings.TrimSpace(key))
+	if !ok {
+		c.Header("WWW-Authenticate", `Bearer realm="blacklist", error="invalid_token"`)
+		fail(c, CodeUnauthenticated, "unknown API key")
+		return
+	}
+	c.Set(clientKey, cl)
+	c.Next()
+}
+
+// roles admits clients with any of the given roles.
+func (s *server) roles(roles ...string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if !client(c).Has(roles...) {
+			fail(c, contract.CodeForbidden, "this route needs one of the roles "+strings.Join(roles, ", "))
+			return
+		}
+		c.Next()
+	}
+}
+
+// ownMember lets an admin act on any member and anyone else only on its own.
+func (s *server) ownMember(c *gin.Context) {
+	cl := client(c)
+	if !cl.Has(node.RoleAdmin) && c.Param("msp") != cl.Member {
+		fail(c, contract.CodeForbidden, cl.Member+" may only manage its own keys")
+		return
+	}
+	c.Next()
+}
+
+// limiter keeps one token bucket per client.
+type limiter struct {
+	mu      sync.Mutex
+	rate    rate.Limit
+	burst   int
+	buckets map[string]*rate.Limiter
+}
+
+func newLimiter(perSecond float64, burst int) *limiter {
+	return &limiter{rate: rate.Limit(perSecond), burst: burst, buckets: map[string]*rate.Limiter{}}
+}
+
+func (l *limiter) bucket(name string) *rate.Limiter {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b, ok := l.buckets[name]
+	if !ok {
+		b = rate.NewLimiter(l.rate, l.burst)
+		l.buckets[name] = b
+	}
+	return b
+}
+
+func (s *server) rateLimit(c *gin.Context) {
+	if s.opts.RatePerSecond <= 0 {
+		c.Next()
+		return
+	}
+	b := s.limits.bucket(client(c).Name)
+	r := b.Reserve()
+	if d := r.Delay(); d > 0 {
+		r.Cancel()
+		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(d.Seconds()))))
+		fail(c, CodeRateLimited, "more than "+strconv.FormatFloat(s.opts.RatePerSecond, 'f', -1, 64)+" requests per second; retry after "+d.Round(time.Millisecond).String())
+		return
+	}
+	c.Next()
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

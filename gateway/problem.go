@@ -1,0 +1,118 @@
+package gateway
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/assoc-ledger/blacklist/chaincode/contract"
+	"github.com/assoc-ledger/blacklist/node"
+	"github.com/assoc-ledger/blacklist/node/subjectkey"
+)
+
+// ProblemTypePrefix starts every problem type URI.
+const ProblemTypePrefix = "urn:blacklist:problem:"
+
+// Problem codes that are the gateway's own; the ledger's codes
+// (contract.Code*) pass through.
+const (
+	CodeUnauthenticated  = "unauthenticated"
+	CodeMalformedRequest = "malformed-request"
+	CodeRejected         = "rejected"
+	CodePayloadTooLarge  = "payload-too-large"
+	CodeTooManyItems     = "too-many-items"
+	CodeRateLimited      = "rate-limited"
+	CodeBadPurpose       = "bad-purpose"
+	CodeUnavailable      = "unavailable"
+)
+
+var titles = map[string]string{
+	CodeUnauthenticated:             "Missing or unknown API key",
+	CodeMalformedRequest:            "Malformed request",
+	CodeRejected:                    "Attestation rejected by the ledger",
+	CodePayloadTooLarge:             "Request body too large",
+	CodeTooManyItems:                "Too many items in one request",
+	CodeRateLimited:                 "Rate limit exceeded",
+	CodeBadPurpose:                  "Missing or unknown purpose",
+	CodeUnavailable:                 "Ledger unavailable",
+	contract.CodeInvalidArgument:    "Invalid argument",
+	contract.CodeForbidden:          "Forbidden",
+	contract.CodeNotFound:           "Not found",
+	contract.CodeConflict:           "Conflict",
+	contract.CodeFailedPrecondition: "Not allowed in the current state",
+	contract.CodeInternal:           "Internal error",
+}
+
+var statuses = map[string]int{
+	CodeUnauthenticated:             http.StatusUnauthorized,
+	CodeMalformedRequest:            http.StatusBadRequest,
+	CodeRejected:                    http.StatusUnprocessableEntity,
+	CodePayloadTooLarge:             http.StatusRequestEntityTooLarge,
+	CodeTooManyItems:                http.StatusUnprocessableEntity,
+	CodeRateLimited:                 http.StatusTooManyRequests,
+	CodeBadPurpose:                  http.StatusUnprocessableEntity,
+	CodeUnavailable:                 http.StatusServiceUnavailable,
+	contract.CodeInvalidArgument:    http.StatusUnprocessableEntity,
+	contract.CodeForbidden:          http.StatusForbidden,
+	contract.CodeNotFound:           http.StatusNotFound,
+	contract.CodeConflict:           http.StatusConflict,
+	contract.CodeFailedPrecondition: http.StatusConflict,
+	contract.CodeInternal:           http.StatusInternalServerError,
+}
+
+// Problem is an RFC 9457 problem document.
+type Problem struct {
+	Type     string        `json:"type"`
+	Title    string        `json:"title"`
+	Status   int           `json:"status"`
+	Detail   string        `json:"detail,omitempty"`
+	Instance string        `json:"instance,omitempty"`
+	Items    []ProblemItem `json:"items,omitempty"`
+}
+
+// ProblemItem says what is wrong with one item of a request.
+type ProblemItem struct {
+	Index   int    `json:"index"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// fail ends the request with a problem of the given code.
+func fail(c *gin.Context, code, detail string, items ...ProblemItem) {
+	status, ok := statuses[code]
+	if !ok {
+		code, status = contract.CodeInternal, http.StatusInternalServerError
+	}
+	p := Problem{Type: ProblemTypePrefix + code, Title: titles[code], Status: status, Detail: detail,
+		Instance: "urn:request:" + c.GetString(requestIDKey), Items: items}
+	c.Header("Content-Type", "application/problem+json")
+	c.AbortWithStatusJSON(status, p)
+	c.Writer.Header().Set("Content-Type", "application/problem+json")
+}
+
+// failErr turns an error from the node or the ledger into a problem.
+func failErr(c *gin.Context, err error) {
+	var ce *contract.Error
+	var ve *subjectkey.ValidationError
+	switch {
+	case errors.As(err, &ce):
+		code := ce.Code
+		if code == contract.CodeUnknownFunction {
+			code = contract.CodeInternal
+		}
+		fail(c, code, ce.Msg)
+	case errors.As(err, &ve):
+		fail(c, contract.CodeInvalidArgument, ve.Error())
+	case errors.Is(err, node.ErrBadPurpose):
+		fail(c, CodeBadPurpose, err.Error())
+	case errors.Is(err, node.ErrNoSigningKey):
+		fail(c, contract.CodeFailedPrecondition, err.Error()+": send a signed JWS instead")
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		fail(c, CodeUnavailable, "the ledger did not answer in time; the transaction may still commit, and resubmitting an attestation is safe")
+	default:
+		c.Error(err)
+		fail(c, CodeUnavailable, "the ledger could not process the request")
+	}
+}

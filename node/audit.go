@@ -1,0 +1,152 @@
+package node
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+)
+
+// AuditEntry records one subject looked up by one client.
+type AuditEntry struct {
+	Seq     uint64 `json:"seq"`
+	Time    string `json:"time"`
+	Client  string `json:"client"`
+	Member  string `json:"member"`
+	Subject string `json:"subject"`
+	Purpose string `json:"purpose"`
+	// Kind is what was read: "status" or "history".
+	Kind           string `json:"kind"`
+	Listed         bool   `json:"listed"`
+	ActiveDefaults int    `json:"activeDefaults"`
+	Height         uint64 `json:"height"`
+	PrevHash       string `json:"prevHash"`
+	Hash           string `json:"hash"`
+}
+
+type auditHead struct {
+	Seq  uint64 `json:"seq"`
+	Hash string `json:"hash"`
+}
+
+var auditHeadKey = []byte("ah")
+
+func auditKey(seq uint64) []byte {
+	k := make([]byte, 10)
+	copy(k, "a/")
+	binary.BigEndian.PutUint64(k[2:], seq)
+	return k
+}
+
+func (e *AuditEntry) computeHash() string {
+	c := *e
+	c.Hash = ""
+	b, _ := json.Marshal(c)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+func (n *Node) loadAuditHead() error {
+	n.auditHead = auditHead{Hash: hex.EncodeToString(make([]byte, 32))}
+	return n.db.View(func(txn *badger.Txn) error {
+		item, err := txn.Get(auditHeadKey)
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return item.Value(func(v []byte) error { return json.Unmarshal(v, &n.auditHead) })
+	})
+}
+
+// audit appends entries durably, chaining each to the previous one. A
+// lookup is answered only after its entries are on disk.
+func (n *Node) audit(entries []AuditEntry) error {
+	n.auditMu.Lock()
+	defer n.auditMu.Unlock()
+	head := n.auditHead
+	now := time.Now().UTC().Format(time.RFC3339Nano)
+	wb := n.db.NewWriteBatch()
+	defer wb.Cancel()
+	for i := range entries {
+		e := &entries[i]
+		e.Seq, e.Time, e.PrevHash = head.Seq+1, now, head.Hash
+		e.Hash = e.computeHash()
+		b, _ := json.Marshal(e)
+		if err := wb.Set(auditKey(e.Seq), b); err != nil {
+			return err
+		}
+		head = auditHead{Seq: e.Seq, Hash: e.Hash}
+	}
+	hb, _ := json.Marshal(head)
+	if err := wb.Set(auditHeadKey, hb); err != nil {
+		return err
+	}
+	if err := wb.Flush(); err != nil {
+		return fmt.Errorf("query audit log: %w", err)
+	}
+	n.auditHead = head
+	return nil
+}
+
+// AuditFilter selects audit entries; empty fields match everything.
+type AuditFilter struct {
+	Member  string
+	Subject string
+	From    time.Time
+	To      time.Time
+	After   uint64 // entries with Seq > After
+	Limit   int
+}
+
+// QueryAudit returns matching entries in log order, at most f.Limit.
+func (n *Node) QueryAudit(f AuditFilter) ([]AuditEntry, error) {
+	out := []AuditEntry{}
+	err := n.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("a/"), PrefetchValues: true})
+		defer it.Close()
+		for it.Seek(auditKey(f.After + 1)); it.Valid() && len(out) < f.Limit; it.Next() {
+			var e AuditEntry
+			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &e) }); err != nil {
+				return err
+			}
+			t, _ := time.Parse(time.RFC3339Nano, e.Time)
+			if (f.Member != "" && e.Member != f.Member) || (f.Subject != "" && e.Subject != f.Subject) ||
+				(!f.From.IsZero() && t.Before(f.From)) || (!f.To.IsZero() && !t.Before(f.To)) {
+				continue
+			}
+			out = append(out, e)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// VerifyAudit walks the audit chain and reports the first broken link.
+func (n *Node) VerifyAudit() (uint64, error) {
+	var seq uint64
+	err := n.db.View(func(txn *badger.Txn) error {
+		prev := hex.EncodeToString(make([]byte, 32))
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("a/"), PrefetchValues: true})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			seq++
+			var e AuditEntry
+			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &e) }); err != nil {
+				return err
+			}
+			if e.Seq != seq || e.PrevHash != prev || e.computeHash() != e.Hash {
+				return fmt.Errorf("audit entry %d does not match the chain", seq)
+			}
+			prev = e.Hash
+		}
+		return nil
+	})
+	return seq, err
+}

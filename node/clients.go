@@ -1,0 +1,163 @@
+package node
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+)
+
+// Client roles.
+const (
+	RoleAdmin    = "admin"
+	RoleReporter = "reporter"
+	RoleQuerier  = "querier"
+	RoleAuditor  = "auditor"
+)
+
+// Client is a bank system or operator that calls the node's API.
+type Client struct {
+	Name      string   `json:"name"`
+	Member    string   `json:"member"`
+	Roles     []string `json:"roles"`
+	CreatedAt string   `json:"createdAt"`
+}
+
+// Has reports whether the client has any of roles.
+func (c *Client) Has(roles ...string) bool {
+	for _, r := range roles {
+		if slices.Contains(c.Roles, r) {
+			return true
+		}
+	}
+	return false
+}
+
+var clientName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
+
+// ErrClientExists is returned when a client name is taken.
+var ErrClientExists = errors.New("a client with that name exists")
+
+func keyHash(apiKey string) string {
+	sum := sha256.Sum256([]byte(apiKey))
+	return hex.EncodeToString(sum[:])
+}
+
+// CreateClient registers a client and returns its API key, which is shown
+// this once: only its hash is stored.
+func (n *Node) CreateClient(name, member string, roles []string) (string, error) {
+	if !clientName.MatchString(name) {
+		return "", fmt.Errorf("client name %q: use lower-case letters, digits, . _ -", name)
+	}
+	if member == "" {
+		return "", errors.New("client needs a member")
+	}
+	if len(roles) == 0 {
+		return "", errors.New("client needs at least one role")
+	}
+	for _, r := range roles {
+		if r != RoleAdmin && r != RoleReporter && r != RoleQuerier && r != RoleAuditor {
+			return "", fmt.Errorf("unknown role %q (admin, reporter, querier, auditor)", r)
+		}
+	}
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return "", err
+	}
+	apiKey := "bl_" + base64.RawURLEncoding.EncodeToString(raw)
+	c := &Client{Name: name, Member: member, Roles: slices.Sorted(slices.Values(roles)), CreatedAt: time.Now().UTC().Format(time.RFC3339)}
+	b, _ := json.Marshal(c)
+	h := keyHash(apiKey)
+	err := n.db.Update(func(txn *badger.Txn) error {
+		if _, err := txn.Get([]byte("cn/" + name)); err == nil {
+			return ErrClientExists
+		} else if !errors.Is(err, badger.ErrKeyNotFound) {
+			return err
+		}
+		if err := txn.Set([]byte("cn/"+name), []byte(h)); err != nil {
+			return err
+		}
+		return txn.Set([]byte("c/"+h), b)
+	})
+	if err != nil {
+		return "", err
+	}
+	n.mu.Lock()
+	n.clients[h] = c
+	n.mu.Unlock()
+	return apiKey, nil
+}
+
+// DeleteClient removes a client and invalidates its API key; deleting a
+// client that does not exist does nothing.
+func (n *Node) DeleteClient(name string) error {
+	var h string
+	err := n.db.Update(func(txn *badger.Txn) error {
+		item, err := txn.Get([]byte("cn/" + name))
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		v, err := item.ValueCopy(nil)
+		if err != nil {
+			return err
+		}
+		h = string(v)
+		if err := txn.Delete([]byte("cn/" + name)); err != nil {
+			return err
+		}
+		return txn.Delete([]byte("c/" + h))
+	})
+	if err == nil && h != "" {
+		n.mu.Lock()
+		delete(n.clients, h)
+		n.mu.Unlock()
+	}
+	return err
+}
+
+// Authenticate finds the client an API key belongs to.
+func (n *Node) Authenticate(apiKey string) (*Client, bool) {
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	c, ok := n.clients[keyHash(apiKey)]
+	return c, ok
+}
+
+// Clients lists the registered clients by name.
+func (n *Node) Clients() []Client {
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	out := make([]Client, 0, len(n.clients))
+	for _, c := range n.clients {
+		out = append(out, *c)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+func (n *Node) loadClients() error {
+	return n.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("c/")})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			var c Client
+			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &c) }); err != nil {
+				return err
+			}
+			n.clients[string(it.Item().Key()[2:])] = &c
+		}
+		return nil
+	})
+}

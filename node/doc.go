@@ -1,0 +1,16 @@
+// Package node is one member's node: what a bank (or the association) runs
+// to use the shared ledger. It holds the ledger backend, the node's own
+// badger store, and the things that never go on the ledger:
+//
+//   - API clients: bank systems authenticate with an API key (stored only as
+//     a SHA-256 hash); each client belongs to one member and has roles
+//     (admin, reporter, querier, auditor). The ledger sees only the member:
+//     every transaction runs with the client's member as creator.
+//   - Signing keys: when a bank system sends an unsigned attestation, the
+//     node signs it with its member's registered ES256 key.
+//   - The consortium secret, which turns raw identity numbers into subject
+//     keys (package subjectkey). Raw numbers are never stored or logged.
+//   - The query audit log: every lookup of a subject, with client, member,
+//     purpose, time and result, hash-chained so that no entry can be edited
+//     or dropped unnoticed.
+package node

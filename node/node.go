@@ -1,0 +1,92 @@
+package node
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/assoc-ledger/blacklist/node/ledger"
+	"github.com/assoc-ledger/blacklist/node/subjectkey"
+)
+
+// Node is a member's node over a ledger backend.
+type Node struct {
+	Ledger  ledger.Ledger
+	db      *badger.DB
+	deriver *subjectkey.Deriver
+
+	mu        sync.RWMutex
+	clients   map[string]*Client // by key hash
+	auditMu   sync.Mutex
+	auditHead auditHead
+}
+
+// Open opens the node's store in dir (creating it and a consortium secret
+// on first use) over the given ledger.
+func Open(dir string, l ledger.Ledger) (*Node, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	secret, err := loadOrCreateSecret(filepath.Join(dir, "consortium.secret"))
+	if err != nil {
+		return nil, err
+	}
+	d, err := subjectkey.NewDeriver(secret)
+	if err != nil {
+		return nil, err
+	}
+	db, err := badger.Open(badger.DefaultOptions(filepath.Join(dir, "node")).WithLogger(nil).WithSyncWrites(true))
+	if err != nil {
+		return nil, fmt.Errorf("open node store: %w", err)
+	}
+	n := &Node{Ledger: l, db: db, deriver: d, clients: map[string]*Client{}}
+	if err := n.loadClients(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := n.loadAuditHead(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return n, nil
+}
+
+// Close closes the node's store; the ledger is closed by its owner.
+func (n *Node) Close() error { return n.db.Close() }
+
+// loadOrCreateSecret reads the hex consortium secret, creating a random one
+// on first start. In a real consortium every member's node is given the same
+// secret by the association; a node with another secret derives other keys.
+func loadOrCreateSecret(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		s := make([]byte, 32)
+		if _, err := rand.Read(s); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(path, []byte(hex.EncodeToString(s)+"\n"), 0o600); err != nil {
+			return nil, err
+		}
+		return s, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	s, err := hex.DecodeString(strings.TrimSpace(string(b)))
+	if err != nil {
+		return nil, fmt.Errorf("%s: not hex: %w", path, err)
+	}
+	return s, nil
+}
+
+// SubjectKey validates an identity number and derives its subject key.
+func (n *Node) SubjectKey(idType, number string) (string, error) {
+	return n.deriver.Derive(idType, number)
+}
