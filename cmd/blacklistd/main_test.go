@@ -1,0 +1,249 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/assoc-ledger/blacklist/node"
+)
+
+// daemon is a blacklistd process started from the real binary.
+type daemon struct {
+	cmd    *exec.Cmd
+	url    string
+	stderr *bytes.Buffer
+}
+
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "blacklistd")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+func freeAddr(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// start runs the binary and waits until /readyz answers, polling instead
+// of sleeping a fixed time.
+func start(t *testing.T, bin, data, addr string, args ...string) *daemon {
+	t.Helper()
+	d := &daemon{url: "http://" + addr, stderr: &bytes.Buffer{}}
+	d.cmd = exec.Command(bin, append([]string{"--data", data, "--listen", addr, "--rate", "0"}, args...)...)
+	d.cmd.Stdout = io.Discard
+	d.cmd.Stderr = d.stderr
+	if err := d.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if resp, err := http.Get(d.url + "/readyz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return d
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	d.cmd.Process.Kill()
+	t.Fatalf("blacklistd did not become ready:\n%s", d.stderr)
+	return nil
+}
+
+func credentials(t *testing.T, data string) map[string]string {
+	b, err := os.ReadFile(filepath.Join(data, node.DemoCredentialsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c node.DemoCredentials
+	if err := json.Unmarshal(b, &c); err != nil {
+		t.Fatal(err)
+	}
+	keys := map[string]string{}
+	for _, cl := range c.Clients {
+		keys[cl.Name] = cl.APIKey
+	}
+	return keys
+}
+
+func post(url, key string, body any, out any) (int, error) {
+	b, _ := json.Marshal(body)
+	req, _ := http.NewRequest("POST", url, bytes.NewReader(b))
+	req.Header.Set("Authorization", "Bearer "+key)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	if out != nil {
+		json.NewDecoder(resp.Body).Decode(out)
+	}
+	return resp.StatusCode, nil
+}
+
+func hexOf(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+// TestKilledDuringSubmitsLosesNothing starts the real binary with --demo,
+// streams submits from several clients, kills the process with SIGKILL,
+// restarts it on the same data and finds every acknowledged attestation.
+func TestKilledDuringSubmitsLosesNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and starts the binary")
+	}
+	bin := buildBinary(t)
+	data, addr := t.TempDir(), freeAddr(t)
+	d := start(t, bin, data, addr, "--demo")
+	key := credentials(t, data)["bank1-app"]
+
+	var mu sync.Mutex
+	var acked []string
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				now := time.Now().UTC()
+				p := map[string]any{"type": "default", "subject": hexOf(fmt.Sprint("s", w, i)), "loanRef": hexOf(fmt.Sprint("l", w, i)),
+					"product": "consumer", "amount": 5000, "currency": "CNY", "overdueSince": now.AddDate(0, 0, -100).Format("2006-01-02"),
+					"daysPastDue": 95, "noticeDate": now.AddDate(0, 0, -60).Format("2006-01-02")}
+				var r struct{ ID string }
+				st, err := post(d.url+"/v1/attestations", key, map[string]any{"attestation": p}, &r)
+				if err != nil {
+					return // the process is gone
+				}
+				if st == 201 {
+					mu.Lock()
+					acked = append(acked, r.ID)
+					mu.Unlock()
+				}
+			}
+		}(w)
+	}
+	for {
+		time.Sleep(20 * time.Millisecond)
+		mu.Lock()
+		n := len(acked)
+		mu.Unlock()
+		if n >= 150 {
+			break
+		}
+	}
+	if err := d.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	d.cmd.Wait()
+	close(stop)
+	wg.Wait()
+
+	d = start(t, bin, data, addr, "--demo")
+	defer func() {
+		d.cmd.Process.Signal(syscall.SIGTERM)
+		d.cmd.Wait()
+	}()
+	if k := credentials(t, data)["bank1-app"]; k != key {
+		t.Fatal("the restart issued new demo credentials instead of reusing them")
+	}
+	for _, id := range acked {
+		req, _ := http.NewRequest("GET", d.url+"/v1/attestations/"+id, nil)
+		req.Header.Set("Authorization", "Bearer "+key)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("acknowledged attestation %s: %d after restart", id, resp.StatusCode)
+		}
+	}
+	t.Logf("%d acknowledged attestations all present after SIGKILL and restart", len(acked))
+}
+
+// TestGracefulShutdown sends SIGTERM and expects a clean exit that says so.
+func TestGracefulShutdown(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and starts the binary")
+	}
+	bin := buildBinary(t)
+	data, addr := t.TempDir(), freeAddr(t)
+	d := start(t, bin, data, addr, "--demo")
+	d.cmd.Process.Signal(syscall.SIGTERM)
+	if err := d.cmd.Wait(); err != nil {
+		t.Fatalf("exit after SIGTERM: %v\n%s", err, d.stderr)
+	}
+	sc := bufio.NewScanner(strings.NewReader(d.stderr.String()))
+	clean := false
+	for sc.Scan() {
+		var line map[string]any
+		if json.Unmarshal(sc.Bytes(), &line) != nil {
+			t.Fatalf("log line is not JSON: %s", sc.Text())
+		}
+		clean = clean || line["msg"] == "stopped cleanly"
+		if strings.Contains(sc.Text(), "bl_") {
+			t.Fatal("an API key reached the log")
+		}
+	}
+	if !clean {
+		t.Fatalf("no clean stop logged:\n%s", d.stderr)
+	}
+}
+
+func TestConfigPrecedence(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "c.json")
+	os.WriteFile(file, []byte(`{"listen": "127.0.0.1:1111", "data": "/from/file", "burst": 7}`), 0o600)
+	t.Setenv("BLACKLISTD_LISTEN", "127.0.0.1:2222")
+	cfg, err := loadConfig([]string{"--config", file, "--data", "/from/flag"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Data != "/from/flag" || cfg.Listen != "127.0.0.1:2222" || cfg.Burst != 7 || cfg.Ledger != "embedded" {
+		t.Fatalf("config = %+v", cfg)
+	}
+	os.WriteFile(file, []byte(`{"lisen": "typo"}`), 0o600)
+	if _, err := loadConfig([]string{"--config", file}, io.Discard); err == nil {
+		t.Fatal("unknown config key accepted")
+	}
+	if _, err := loadConfig([]string{"--ledger", "oracle"}, io.Discard); err == nil {
+		t.Fatal("unknown ledger accepted")
+	}
+	if code := run([]string{"--help"}, io.Discard, io.Discard); code != 0 {
+		t.Fatalf("--help exit %d", code)
+	}
+	if code := run([]string{"stray"}, io.Discard, io.Discard); code != 2 {
+		t.Fatalf("stray argument exit %d", code)
+	}
+}
