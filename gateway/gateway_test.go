@@ -21,13 +21,14 @@ import (
 // env is a real node (embedded ledger in a temp dir, demo consortium)
 // behind the real gateway on a loopback HTTP server.
 type env struct {
-	t    *testing.T
+	t    testing.TB
 	url  string
+	h    http.Handler
 	n    *node.Node
 	keys map[string]string
 }
 
-func newEnv(t *testing.T, opts Options) *env {
+func newEnv(t testing.TB, opts Options) *env {
 	dir := t.TempDir()
 	l, err := embedded.Open(embedded.Options{Dir: dir + "/ledger"})
 	if err != nil {
@@ -41,13 +42,14 @@ func newEnv(t *testing.T, opts Options) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(New(n, opts))
+	h := New(n, opts)
+	srv := httptest.NewServer(h)
 	t.Cleanup(func() {
 		srv.Close()
 		n.Close()
 		l.Close()
 	})
-	e := &env{t: t, url: srv.URL, n: n, keys: map[string]string{}}
+	e := &env{t: t, url: srv.URL, h: h, n: n, keys: map[string]string{}}
 	for _, c := range creds.Clients {
 		e.keys[c.Name] = c.APIKey
 	}

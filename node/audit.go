@@ -65,30 +65,65 @@ func (n *Node) loadAuditHead() error {
 	})
 }
 
+// auditRequest is one lookup's entries waiting for the audit writer.
+type auditRequest struct {
+	entries []AuditEntry
+	done    chan error
+}
+
 // audit appends entries durably, chaining each to the previous one. A
-// lookup is answered only after its entries are on disk.
+// lookup is answered only after its entries are on disk; concurrent
+// lookups share one write and one fsync (group commit).
 func (n *Node) audit(entries []AuditEntry) error {
-	n.auditMu.Lock()
-	defer n.auditMu.Unlock()
+	r := auditRequest{entries: entries, done: make(chan error, 1)}
+	n.auditQueue <- r
+	return <-r.done
+}
+
+// auditWriter is the only goroutine that appends to the audit chain.
+func (n *Node) auditWriter() {
+	defer close(n.auditStopped)
+	for first := range n.auditQueue {
+		group := []auditRequest{first}
+	gather:
+		for len(group) < 1024 {
+			select {
+			case r, ok := <-n.auditQueue:
+				if !ok {
+					break gather
+				}
+				group = append(group, r)
+			default:
+				break gather
+			}
+		}
+		err := n.appendAudit(group)
+		for _, r := range group {
+			r.done <- err
+		}
+	}
+}
+
+func (n *Node) appendAudit(group []auditRequest) error {
 	head := n.auditHead
 	now := time.Now().UTC().Format(time.RFC3339Nano)
-	wb := n.db.NewWriteBatch()
-	defer wb.Cancel()
-	for i := range entries {
-		e := &entries[i]
-		e.Seq, e.Time, e.PrevHash = head.Seq+1, now, head.Hash
-		e.Hash = e.computeHash()
-		b, _ := json.Marshal(e)
-		if err := wb.Set(auditKey(e.Seq), b); err != nil {
-			return err
+	err := n.db.Update(func(txn *badger.Txn) error {
+		for _, r := range group {
+			for i := range r.entries {
+				e := &r.entries[i]
+				e.Seq, e.Time, e.PrevHash = head.Seq+1, now, head.Hash
+				e.Hash = e.computeHash()
+				b, _ := json.Marshal(e)
+				if err := txn.Set(auditKey(e.Seq), b); err != nil {
+					return err
+				}
+				head = auditHead{Seq: e.Seq, Hash: e.Hash}
+			}
 		}
-		head = auditHead{Seq: e.Seq, Hash: e.Hash}
-	}
-	hb, _ := json.Marshal(head)
-	if err := wb.Set(auditHeadKey, hb); err != nil {
-		return err
-	}
-	if err := wb.Flush(); err != nil {
+		hb, _ := json.Marshal(head)
+		return txn.Set(auditHeadKey, hb)
+	})
+	if err != nil {
 		return fmt.Errorf("query audit log: %w", err)
 	}
 	n.auditHead = head

@@ -22,10 +22,13 @@ type Node struct {
 	db      *badger.DB
 	deriver *subjectkey.Deriver
 
-	mu        sync.RWMutex
-	clients   map[string]*Client // by key hash
-	auditMu   sync.Mutex
-	auditHead auditHead
+	mu      sync.RWMutex
+	clients map[string]*Client // by key hash
+
+	// auditHead is owned by the audit writer goroutine.
+	auditHead    auditHead
+	auditQueue   chan auditRequest
+	auditStopped chan struct{}
 }
 
 // Open opens the node's store in dir (creating it and a consortium secret
@@ -55,11 +58,18 @@ func Open(dir string, l ledger.Ledger) (*Node, error) {
 		db.Close()
 		return nil, err
 	}
+	n.auditQueue, n.auditStopped = make(chan auditRequest, 4096), make(chan struct{})
+	go n.auditWriter()
 	return n, nil
 }
 
-// Close closes the node's store; the ledger is closed by its owner.
-func (n *Node) Close() error { return n.db.Close() }
+// Close finishes pending audit writes and closes the node's store; the
+// ledger is closed by its owner. No lookup may be in flight.
+func (n *Node) Close() error {
+	close(n.auditQueue)
+	<-n.auditStopped
+	return n.db.Close()
+}
 
 // loadOrCreateSecret reads the hex consortium secret, creating a random one
 // on first start. In a real consortium every member's node is given the same
