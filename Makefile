@@ -6,7 +6,7 @@ PKGS    := ./...
 # Fuzz targets run briefly in `make fuzz`; longer with FUZZTIME=5m.
 FUZZTIME ?= 20s
 
-.PHONY: all build run test check fmt vet race fuzz bench clean
+.PHONY: all build run test check fmt vet fuzz bench clean
 
 all: build
 
@@ -35,9 +35,10 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) ./chaincode/attestation/
 	$(GO) test -run='^$$' -fuzz='^FuzzNormalize$$' -fuzztime=$(FUZZTIME) ./node/subjectkey/
 
-## bench: Go benchmarks of the ledger rules and the embedded ledger.
+## bench: Go benchmarks, then the HTTP load benchmark (not part of `make test`).
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem ./chaincode/... ./node/...
+	$(GO) test -run='^$$' -bench=. -benchmem ./chaincode/... ./node/... ./gateway/...
+	scripts/bench-http.sh
 
 clean:
 	rm -rf $(BIN)
