@@ -18,8 +18,19 @@ const clientKey = "client"
 
 func client(c *gin.Context) *node.Client { return c.MustGet(clientKey).(*node.Client) }
 
+// authenticate accepts an API key, or else a verified TLS client
+// certificate bound to a client (mutual TLS).
 func (s *server) authenticate(c *gin.Context) {
 	h := c.GetHeader("Authorization")
+	if tls := c.Request.TLS; h == "" && tls != nil && len(tls.VerifiedChains) > 0 {
+		if cl, ok := s.node.AuthenticateCertificate(tls.PeerCertificates[0].Raw); ok {
+			c.Set(clientKey, cl)
+			c.Next()
+			return
+		}
+		fail(c, CodeUnauthenticated, "the client certificate is not bound to any client")
+		return
+	}
 	key, ok := strings.CutPrefix(h, "Bearer ")
 	if !ok || key == "" {
 		c.Header("WWW-Authenticate", `Bearer realm="blacklist"`)

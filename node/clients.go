@@ -127,6 +127,46 @@ func (n *Node) DeleteClient(name string) error {
 	return err
 }
 
+// BindCertificate lets client name authenticate with a TLS client
+// certificate instead of its API key (mutual TLS). The certificate is
+// identified by the SHA-256 of its DER encoding; the TLS layer has already
+// checked it against the client CA.
+func (n *Node) BindCertificate(name string, certDER []byte) error {
+	fp := keyHash(string(certDER))
+	var h string
+	err := n.db.Update(func(txn *badger.Txn) error {
+		item, err := txn.Get([]byte("cn/" + name))
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return fmt.Errorf("no client %q", name)
+		}
+		if err != nil {
+			return err
+		}
+		v, err := item.ValueCopy(nil)
+		if err != nil {
+			return err
+		}
+		h = string(v)
+		return txn.Set([]byte("cf/"+fp), v)
+	})
+	if err != nil {
+		return err
+	}
+	n.mu.Lock()
+	n.certs[fp] = h
+	n.mu.Unlock()
+	return nil
+}
+
+// AuthenticateCertificate finds the client a verified TLS client
+// certificate was bound to.
+func (n *Node) AuthenticateCertificate(certDER []byte) (*Client, bool) {
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	c, ok := n.clients[n.certs[keyHash(string(certDER))]]
+	return c, ok
+}
+
 // Authenticate finds the client an API key belongs to.
 func (n *Node) Authenticate(apiKey string) (*Client, bool) {
 	n.mu.RLock()
@@ -148,6 +188,21 @@ func (n *Node) Clients() []Client {
 }
 
 func (n *Node) loadClients() error {
+	err := n.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("cf/")})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			v, err := it.Item().ValueCopy(nil)
+			if err != nil {
+				return err
+			}
+			n.certs[string(it.Item().Key()[3:])] = string(v)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
 	return n.db.View(func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("c/")})
 		defer it.Close()

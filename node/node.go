@@ -24,6 +24,7 @@ type Node struct {
 
 	mu      sync.RWMutex
 	clients map[string]*Client // by key hash
+	certs   map[string]string  // certificate fingerprint -> key hash
 
 	// auditHead is owned by the audit writer goroutine.
 	auditHead    auditHead
@@ -49,7 +50,7 @@ func Open(dir string, l ledger.Ledger) (*Node, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open node store: %w", err)
 	}
-	n := &Node{Ledger: l, db: db, deriver: d, clients: map[string]*Client{}}
+	n := &Node{Ledger: l, db: db, deriver: d, clients: map[string]*Client{}, certs: map[string]string{}}
 	if err := n.loadClients(); err != nil {
 		db.Close()
 		return nil, err

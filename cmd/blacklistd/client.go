@@ -1,9 +1,11 @@
 package main
 
 import (
+	"encoding/pem"
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 )
 
@@ -16,6 +18,7 @@ func clientCmd(args []string, stdout, stderr io.Writer) int {
 	name := fs.String("name", "", "client name (lower-case letters, digits, . _ -)")
 	member := fs.String("member", "", "MSP ID of the member the client acts for")
 	roles := fs.String("roles", "", "comma-separated roles: admin, reporter, querier, auditor")
+	certFile := fs.String("cert", "", "PEM client certificate the client may authenticate with instead of its key (mutual TLS)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: blacklistd client add --name NAME --member MSP --roles r1,r2 [--data DIR]\n       blacklistd client list [--data DIR]\n\nPrints the new API key once; only its hash is stored. Run while the node is stopped.\n\n")
 		fs.PrintDefaults()
@@ -44,6 +47,20 @@ func clientCmd(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, "blacklistd client add:", err)
 		return 1
+	}
+	if *certFile != "" {
+		b, err := os.ReadFile(*certFile)
+		block, _ := pem.Decode(b)
+		if err != nil || block == nil || block.Type != "CERTIFICATE" {
+			fmt.Fprintln(stderr, "blacklistd client add: --cert: not a PEM certificate")
+			n.DeleteClient(*name)
+			return 1
+		}
+		if err := n.BindCertificate(*name, block.Bytes); err != nil {
+			fmt.Fprintln(stderr, "blacklistd client add:", err)
+			n.DeleteClient(*name)
+			return 1
+		}
 	}
 	fmt.Fprintln(stdout, key)
 	return 0

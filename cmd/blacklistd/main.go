@@ -11,6 +11,8 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -41,6 +43,9 @@ type config struct {
 	Burst        int     `json:"burst"`
 	MaxBodyBytes int64   `json:"maxBodyBytes"`
 	LogLevel     string  `json:"logLevel"`
+	TLSCert      string  `json:"tlsCert"`
+	TLSKey       string  `json:"tlsKey"`
+	ClientCA     string  `json:"clientCA"`
 }
 
 func main() {
@@ -79,7 +84,7 @@ func loadConfig(args []string, stderr io.Writer) (config, error) {
 	cfg := defaults()
 	fs := flag.NewFlagSet("blacklistd", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	configFile := fs.String("config", "", "JSON config file with any of the settings below (keys: ledger, data, listen, demo, ratePerSecond, burst, maxBodyBytes, logLevel)")
+	configFile := fs.String("config", "", "JSON config file with any of the settings below (keys: ledger, data, listen, demo, ratePerSecond, burst, maxBodyBytes, logLevel, tlsCert, tlsKey, clientCA)")
 	fs.StringVar(&cfg.Ledger, "ledger", cfg.Ledger, "ledger backend: embedded (badger, no Fabric needed) or fabric")
 	fs.StringVar(&cfg.Data, "data", cfg.Data, "data directory: ledger, node store, consortium secret, demo credentials")
 	fs.StringVar(&cfg.Listen, "listen", cfg.Listen, "HTTP listen address")
@@ -88,6 +93,9 @@ func loadConfig(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&cfg.Burst, "burst", cfg.Burst, "burst of requests allowed per API client")
 	fs.Int64Var(&cfg.MaxBodyBytes, "max-body", cfg.MaxBodyBytes, "largest request body in bytes (larger: 413)")
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error")
+	fs.StringVar(&cfg.TLSCert, "tls-cert", cfg.TLSCert, "PEM certificate: serve HTTPS (with --tls-key)")
+	fs.StringVar(&cfg.TLSKey, "tls-key", cfg.TLSKey, "PEM private key of --tls-cert")
+	fs.StringVar(&cfg.ClientCA, "client-ca", cfg.ClientCA, "PEM CA bundle: accept client certificates it signed, bound with 'client add --cert' (mutual TLS)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `Usage: blacklistd [flags]
        blacklistd client add --name NAME --member MSP --roles r1,r2 [--data DIR]
@@ -140,6 +148,9 @@ Flags:
 	if cfg.Ledger != "embedded" && cfg.Ledger != "fabric" {
 		return cfg, fmt.Errorf("--ledger %q: embedded or fabric", cfg.Ledger)
 	}
+	if (cfg.TLSCert == "") != (cfg.TLSKey == "") || (cfg.ClientCA != "" && cfg.TLSCert == "") {
+		return cfg, errors.New("--tls-cert and --tls-key go together, and --client-ca needs them")
+	}
 	if cfg.Ledger == "fabric" {
 		return cfg, errors.New("--ledger fabric: the Fabric backend is not built yet; use --ledger embedded")
 	}
@@ -169,8 +180,36 @@ func mergeField(cfg, file config, name string) config {
 		cfg.MaxBodyBytes = file.MaxBodyBytes
 	case "log-level":
 		cfg.LogLevel = file.LogLevel
+	case "tls-cert":
+		cfg.TLSCert = file.TLSCert
+	case "tls-key":
+		cfg.TLSKey = file.TLSKey
+	case "client-ca":
+		cfg.ClientCA = file.ClientCA
 	}
 	return cfg
+}
+
+// tlsConfig serves HTTPS and, with a client CA, verifies client
+// certificates when given; API keys keep working alongside.
+func tlsConfig(cfg config) (*tls.Config, error) {
+	cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
+	if err != nil {
+		return nil, err
+	}
+	tc := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	if cfg.ClientCA != "" {
+		pem, err := os.ReadFile(cfg.ClientCA)
+		if err != nil {
+			return nil, err
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("%s: no PEM certificates", cfg.ClientCA)
+		}
+		tc.ClientCAs, tc.ClientAuth = pool, tls.VerifyClientCertIfGiven
+	}
+	return tc, nil
 }
 
 // openNode opens the embedded ledger and the node store under dir.
@@ -199,7 +238,16 @@ func serve(cfg config, log *slog.Logger, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	baseURL := "http://" + ln.Addr().String()
+	scheme := "http"
+	if cfg.TLSCert != "" {
+		tc, err := tlsConfig(cfg)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		ln, scheme = tls.NewListener(ln, tc), "https"
+	}
+	baseURL := scheme + "://" + ln.Addr().String()
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	if cfg.Demo {

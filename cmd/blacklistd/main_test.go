@@ -240,6 +240,12 @@ func TestConfigPrecedence(t *testing.T) {
 	if _, err := loadConfig([]string{"--ledger", "oracle"}, io.Discard); err == nil {
 		t.Fatal("unknown ledger accepted")
 	}
+	if _, err := loadConfig([]string{"--tls-cert", "c.pem"}, io.Discard); err == nil {
+		t.Fatal("a certificate without a key accepted")
+	}
+	if _, err := loadConfig([]string{"--client-ca", "ca.pem"}, io.Discard); err == nil {
+		t.Fatal("a client CA without server TLS accepted")
+	}
 	if code := run([]string{"--help"}, io.Discard, io.Discard); code != 0 {
 		t.Fatalf("--help exit %d", code)
 	}
