@@ -88,7 +88,7 @@ func TestRulesAgainstModel(t *testing.T) {
 			},
 			"close": func(rt *rapid.T) {
 				d := pickDefault(rt)
-				by := rapid.SampledFrom([]string{bank1, bank2, assoc}).Draw(rt, "by")
+				by := rapid.SampledFrom(append([]string{assoc}, banks...)).Draw(rt, "by")
 				typ := rapid.SampledFrom([]string{attestation.TypeSettlement, attestation.TypeRevocation}).Draw(rt, "type")
 				p := w.closureFor(by, typ, d.id, d.subject)
 				jws, _ := w.sign(by, p)
@@ -114,6 +114,14 @@ func TestRulesAgainstModel(t *testing.T) {
 						delete(loans, d.reporter+"/"+d.loan)
 					}
 				}
+			},
+			"admit": func(rt *rapid.T) {
+				if len(banks) >= 4 {
+					rt.Skip("enough banks")
+				}
+				msp := fmt.Sprintf("NewBank%dMSP", len(banks))
+				w.admit(msp, "91350100M000100Y43", RoleReporter, RoleQuerier)
+				banks = append(banks, msp)
 			},
 			"suspend": func(rt *rapid.T) {
 				bank := rapid.SampledFrom(banks).Draw(rt, "bank")
