@@ -2,6 +2,7 @@ package contract
 
 import (
 	"encoding/json"
+	fastjson "github.com/goccy/go-json"
 	"slices"
 	"sort"
 	"strconv"
@@ -42,10 +43,10 @@ func loadSubject(st state.State, subject string) ([]*subjectDefault, error) {
 		}
 		switch attrs[1] {
 		case "d":
-			return json.Unmarshal(v, &get(attrs[2]).rec)
+			return fastjson.Unmarshal(v, &get(attrs[2]).rec)
 		case "c":
 			var r Record
-			if err := json.Unmarshal(v, &r); err != nil {
+			if err := fastjson.Unmarshal(v, &r); err != nil {
 				return err
 			}
 			get(attrs[2]).closure = &r
