@@ -1,0 +1,85 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"github.com/assoc-ledger/blacklist/chaincode/contract"
+)
+
+const attestationUsage = `Usage: blctl attestation show ID
+
+Shows an attestation by id (any role): its payload, the key that signed
+it, when the ledger recorded it and, for a default, its state and the
+settlement or revocation that closed it. --output json adds the JWS.
+
+Example:
+  blctl attestation show 9c1f...e2
+  blctl --output json attestation show 9c1f...e2 | jq -r .jws
+`
+
+func cmdAttestation(e *env, args []string) int {
+	if len(args) > 0 && args[0] == "show" {
+		return attestationShow(e, args[1:])
+	}
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help" || args[0] == "help") {
+		fmt.Fprint(e.stdout, attestationUsage)
+		return exitOK
+	}
+	fmt.Fprint(e.stderr, attestationUsage)
+	return exitUsage
+}
+
+type attestationAnswer struct {
+	contract.AttestationView
+	AsOf uint64 `json:"asOf"`
+}
+
+func attestationShow(e *env, args []string) int {
+	f := e.flags("attestation show", attestationUsage)
+	pos, code, ok := f.parse(args)
+	if !ok {
+		return code
+	}
+	if len(pos) != 1 {
+		return f.usageErr("expected one attestation ID")
+	}
+	var raw json.RawMessage
+	if err := e.call("GET", apiPath("/v1/attestations/%s", pos[0]), nil, nil, &raw); err != nil {
+		return e.fail(err)
+	}
+	var a attestationAnswer
+	return e.show(raw, &a, func() error {
+		p := a.Payload
+		w := e.table()
+		row(w, "id", a.ID)
+		row(w, "type", p.Type)
+		row(w, "reporter", p.Reporter)
+		row(w, "subject", p.Subject)
+		row(w, "issued", p.IssuedAt)
+		row(w, "state", orDash(a.State))
+		row(w, "closed by", orDash(a.ClosedBy))
+		row(w, "kid", a.KeyID)
+		row(w, "recorded", a.RecordedAt)
+		row(w, "tx", a.TxID)
+		row(w, "as of height", strconv.FormatUint(a.AsOf, 10))
+		optional := [][2]string{
+			{"loan ref", p.LoanRef}, {"product", p.Product}, {"currency", p.Currency},
+			{"overdue since", p.OverdueSince}, {"notice date", p.NoticeDate},
+			{"refers to", p.RefersTo}, {"settled on", p.SettledOn}, {"kind", p.Kind}, {"reason", p.Reason},
+		}
+		if p.Amount != nil {
+			optional = append(optional, [2]string{"amount (minor units)", strconv.FormatInt(*p.Amount, 10)})
+		}
+		if p.DaysPastDue != nil {
+			optional = append(optional, [2]string{"days past due", strconv.Itoa(*p.DaysPastDue)})
+		}
+		for _, kv := range optional {
+			if kv[1] != "" {
+				row(w, kv[0], kv[1])
+			}
+		}
+		return w.Flush()
+	})
+}

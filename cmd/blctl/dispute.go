@@ -1,0 +1,181 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"net/url"
+	"strings"
+
+	"github.com/assoc-ledger/blacklist/chaincode/contract"
+)
+
+const disputeUsage = `Usage: blctl dispute SUBCOMMAND [flags] [args]
+
+A dispute is a subject's objection to a default. The reporter must answer
+within the policy's dispute-answer days; until then the subject shows as
+disputed.
+
+Subcommands:
+%s
+Examples:
+  blctl dispute open --attestation 9c1f...e2 --reason-code already-paid --statement-file letter.pdf
+  blctl dispute list --state open
+  blctl dispute resolve 5d2a...77 --outcome upheld --note "payment confirmed 2026-02-03"
+
+Run 'blctl dispute SUBCOMMAND --help' for its flags.
+`
+
+func cmdDispute(e *env, args []string) int {
+	return e.group("dispute", disputeUsage, args, []command{
+		{"open", "open a dispute against a default", disputeOpen},
+		{"list", "list disputes [--state S]", disputeList},
+		{"resolve", "resolve a dispute: ID --outcome --note", disputeResolve},
+	})
+}
+
+const disputeOpenUsage = `Usage: blctl dispute open --attestation ID --reason-code CODE (--statement-file F | --statement-digest HEX)
+
+Opens a dispute against a default (roles reporter, querier, admin). Only the
+SHA-256 of the subject's statement goes on the ledger: give the statement
+file to have it hashed here, or its lower-case hex digest. Reason codes:
+not-mine, amount-wrong, already-paid, no-notice, dates-wrong, other.
+
+Examples:
+  blctl dispute open --attestation 9c1f...e2 --reason-code not-mine --statement-file statement.pdf
+  blctl dispute open --attestation 9c1f...e2 --reason-code other --statement-digest $(sha256sum s.txt | cut -c1-64)
+`
+
+func disputeOpen(e *env, args []string) int {
+	f := e.flags("dispute open", disputeOpenUsage)
+	att := f.String("attestation", "", "id of the disputed default")
+	reason := f.String("reason-code", "", "not-mine, amount-wrong, already-paid, no-notice, dates-wrong or other")
+	file := f.String("statement-file", "", "the subject's statement, hashed locally")
+	digest := f.String("statement-digest", "", "hex SHA-256 of the statement")
+	pos, code, ok := f.parse(args)
+	if !ok {
+		return code
+	}
+	if len(pos) > 0 {
+		return f.usageErr("unexpected argument %q", pos[0])
+	}
+	if code, ok := f.required("attestation", "reason-code"); !ok {
+		return code
+	}
+	if (*file == "") == (*digest == "") {
+		return f.usageErr("give exactly one of --statement-file and --statement-digest")
+	}
+	sum := strings.ToLower(strings.TrimSpace(*digest))
+	if *file != "" {
+		b, err := e.readInput(*file)
+		if err != nil {
+			return e.fail(err)
+		}
+		h := sha256.Sum256(b)
+		sum = hex.EncodeToString(h[:])
+	} else if b, err := hex.DecodeString(sum); err != nil || len(b) != sha256.Size {
+		return f.usageErr("--statement-digest must be 64 hex characters (a SHA-256)")
+	}
+	req := contract.OpenDisputeRequest{AttestationID: *att, ReasonCode: *reason, StatementDigest: sum}
+	var raw json.RawMessage
+	if err := e.call("POST", "/v1/disputes", nil, req, &raw); err != nil {
+		return e.fail(err)
+	}
+	return e.showDispute(raw)
+}
+
+func (e *env) showDispute(raw json.RawMessage) int {
+	var d contract.Dispute
+	return e.show(raw, &d, func() error {
+		w := e.table()
+		row(w, "id", d.ID)
+		row(w, "attestation", d.AttestationID)
+		row(w, "subject", d.Subject)
+		row(w, "reporter", d.Reporter)
+		row(w, "opened by", d.OpenedBy)
+		row(w, "reason", d.ReasonCode)
+		row(w, "statement digest", d.StatementDigest)
+		row(w, "opened", d.OpenedAt)
+		row(w, "due by", d.DueBy)
+		row(w, "state", disputeState(d))
+		row(w, "resolved by", orDash(d.ResolvedBy))
+		row(w, "resolved", orDash(d.ResolvedAt))
+		row(w, "answered late", yesNo(d.AnsweredLate))
+		row(w, "note", orDash(d.Note))
+		return w.Flush()
+	})
+}
+
+// disputeState shows an overdue open dispute as such: overdue is computed
+// by the ledger when read, not stored as a state.
+func disputeState(d contract.Dispute) string {
+	if d.Overdue {
+		return d.State + " (overdue)"
+	}
+	return d.State
+}
+
+func disputeList(e *env, args []string) int {
+	f := e.flags("dispute list", "Usage: blctl dispute list [--state S]\n\nLists disputes visible to this client, optionally only those in state S\n(open, upheld, rejected or overdue).\n\nExample:\n  blctl dispute list --state overdue\n")
+	state := f.String("state", "", "open, upheld, rejected or overdue")
+	pos, code, ok := f.parse(args)
+	if !ok {
+		return code
+	}
+	if len(pos) > 0 {
+		return f.usageErr("unexpected argument %q", pos[0])
+	}
+	var q url.Values
+	if *state != "" {
+		q = url.Values{"state": {*state}}
+	}
+	var raw json.RawMessage
+	if err := e.call("GET", "/v1/disputes", q, nil, &raw); err != nil {
+		return e.fail(err)
+	}
+	var ans struct {
+		Disputes []contract.Dispute `json:"disputes"`
+	}
+	return e.show(raw, &ans, func() error {
+		w := e.table()
+		row(w, "ID", "ATTESTATION", "REPORTER", "REASON", "STATE", "OPENED", "DUE BY")
+		for _, d := range ans.Disputes {
+			row(w, short(d.ID), short(d.AttestationID), d.Reporter, d.ReasonCode, disputeState(d), d.OpenedAt, d.DueBy)
+		}
+		return w.Flush()
+	})
+}
+
+const disputeResolveUsage = `Usage: blctl dispute resolve ID --outcome upheld|rejected --note TEXT
+
+Resolves a dispute (the reporter of the default, or admin). upheld means the
+subject is right and the default stops counting; rejected keeps it.
+
+Example:
+  blctl dispute resolve 5d2a...77 --outcome upheld --note "paid in full on 2026-02-03"
+`
+
+func disputeResolve(e *env, args []string) int {
+	f := e.flags("dispute resolve", disputeResolveUsage)
+	outcome := f.String("outcome", "", "upheld or rejected")
+	note := f.String("note", "", "explanation, recorded on the ledger")
+	pos, code, ok := f.parse(args)
+	if !ok {
+		return code
+	}
+	if len(pos) != 1 {
+		return f.usageErr("expected one dispute ID")
+	}
+	if code, ok := f.required("outcome", "note"); !ok {
+		return code
+	}
+	if *outcome != contract.DisputeUpheld && *outcome != contract.DisputeRejected {
+		return f.usageErr("--outcome must be upheld or rejected, got %q", *outcome)
+	}
+	var raw json.RawMessage
+	body := map[string]string{"outcome": *outcome, "note": *note}
+	if err := e.call("POST", apiPath("/v1/disputes/%s/resolve", pos[0]), nil, body, &raw); err != nil {
+		return e.fail(err)
+	}
+	return e.showDispute(raw)
+}

@@ -1,0 +1,377 @@
+// Command blctl is the command-line client of a blacklist node's HTTP API,
+// for bank operators (submit, lookup, disputes, their own keys) and for the
+// association (members, policy, audit).
+//
+//	blctl --server https://node.bank1.example:8443 lookup --purpose loan-approval KEY
+//	blctl submit --key bank1.key --kid bank1-2026 defaults.ndjson
+//
+// Every command is a function of (env, args) returning an exit code, and
+// env carries stdin, stdout and stderr, so tests run commands in-process
+// without os.Exit.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+)
+
+// Exit codes are part of blctl's interface: scripts branch on them.
+const (
+	exitOK        = 0 // success
+	exitRefused   = 1 // 4xx problem, or input refused locally; submit: a line was rejected
+	exitUsage     = 2 // bad command line or unreadable file
+	exitTransport = 3 // connection, timeout, 5xx or unparseable answer
+	exitListed    = 4 // lookup --fail-if-listed found a listed subject
+)
+
+const defaultServer = "http://127.0.0.1:8080"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := runContext(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run is main without the process: tests call it directly.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return runContext(context.Background(), args, stdin, stdout, stderr)
+}
+
+// env is what every command works with: the standard streams, the global
+// settings and, once needed, the API client.
+type env struct {
+	ctx     context.Context
+	stdin   io.Reader
+	stdout  io.Writer
+	stderr  io.Writer
+	server  string
+	apiKey  string
+	output  string
+	timeout time.Duration
+	now     func() time.Time
+	client  *Client
+}
+
+// jsonOut says whether --output json was asked for.
+func (e *env) jsonOut() bool { return e.output == "json" }
+
+// api returns the HTTP client, built on first use so that local commands
+// (keygen, sign) never depend on a valid --server.
+func (e *env) api() *Client {
+	if e.client == nil {
+		e.client = newClient(e.server, e.apiKey, e.timeout, e.stderr)
+	}
+	return e.client
+}
+
+type command struct {
+	name    string
+	summary string
+	run     func(e *env, args []string) int
+}
+
+// commands is a function rather than a variable because help refers to it
+// and the commands refer to help: a variable would be an initialization
+// cycle.
+func commands() []command {
+	return []command{
+		{"keygen", "create an ES256 signing key pair (local, no server)", cmdKeygen},
+		{"subject-key", "turn an identity number into a subject key", cmdSubjectKey},
+		{"sign", "sign one attestation payload (local, no server)", cmdSign},
+		{"submit", "submit attestations from an NDJSON or CSV file, resumably", cmdSubmit},
+		{"lookup", "look up subjects' blacklist status", cmdLookup},
+		{"members", "list, show, admit, suspend, reinstate, expel members; add and revoke keys", cmdMembers},
+		{"dispute", "open, list and resolve disputes", cmdDispute},
+		{"audit", "read the query audit log", cmdAudit},
+		{"attestation", "show one attestation", cmdAttestation},
+		{"policy", "show or set the association's listing policy", cmdPolicy},
+	}
+}
+
+const mainUsage = `blctl is the command-line client of a blacklist ledger node's HTTP API.
+
+Usage:
+  blctl [global flags] COMMAND [flags] [args]
+  blctl COMMAND --help
+
+Commands:
+%s
+Global flags (before COMMAND):
+  --server URL      node API base URL (env BLACKLIST_SERVER, default ` + defaultServer + `)
+  --api-key KEY     API key, sent as a bearer token (env BLACKLIST_API_KEY;
+                    prefer the variable: flags show up in ps and shell history)
+  --output FORMAT   table (default) or json; json prints the server's answer
+  --timeout D       limit for each HTTP request, e.g. 10s or 2m (default 30s)
+
+Exit codes (stable, for scripts):
+  0  success
+  1  refused: the server answered with a 4xx problem (its type, title, detail
+     and item errors are printed on stderr), or blctl refused the input for
+     the same kind of reason before sending it (invalid payload, invalid id
+     number or key, key file already exists); submit: at least one line was
+     rejected
+  2  usage error: unknown command or flag, missing or invalid argument,
+     unreadable input file
+  3  transport or server error: connection refused, timeout, 5xx, or an
+     answer that does not parse
+  4  lookup --fail-if-listed: at least one subject is listed
+
+Examples:
+  export BLACKLIST_SERVER=https://node.bank1.example:8443
+  export BLACKLIST_API_KEY=$(cat ~/.blacklist/api-key)
+  blctl keygen --out bank1-2026
+  blctl subject-key --id-type cn-ric --id-number 11010519491231002X
+  blctl lookup --purpose loan-approval --fail-if-listed 3f5a...c9
+  blctl submit --key bank1-2026.key --kid bank1-2026 defaults.ndjson
+  blctl --output json members list | jq '.members[].mspId'
+`
+
+func printMainUsage(w io.Writer) {
+	var b strings.Builder
+	for _, c := range commands() {
+		fmt.Fprintf(&b, "  %-12s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(w, mainUsage, b.String())
+}
+
+func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, now: time.Now}
+	fs := flag.NewFlagSet("blctl", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {} // help is printed below, on stdout, only when asked for
+	fs.StringVar(&e.server, "server", envOr("BLACKLIST_SERVER", defaultServer), "node API base URL")
+	fs.StringVar(&e.apiKey, "api-key", os.Getenv("BLACKLIST_API_KEY"), "API key")
+	fs.StringVar(&e.output, "output", "table", "table or json")
+	fs.DurationVar(&e.timeout, "timeout", 30*time.Second, "limit for each HTTP request")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			printMainUsage(stdout)
+			return exitOK
+		}
+		fmt.Fprintln(stderr, "Run 'blctl --help' for usage.")
+		return exitUsage
+	}
+	if err := e.checkGlobals(); err != nil {
+		fmt.Fprintln(stderr, "blctl:", err)
+		return exitUsage
+	}
+	rest := fs.Args()
+	if len(rest) == 0 {
+		printMainUsage(stderr)
+		return exitUsage
+	}
+	name, rest := rest[0], rest[1:]
+	if name == "help" {
+		return helpCommand(e, rest)
+	}
+	for _, c := range commands() {
+		if c.name == name {
+			return c.run(e, rest)
+		}
+	}
+	fmt.Fprintf(stderr, "blctl: unknown command %q\nRun 'blctl --help' for the list of commands.\n", name)
+	return exitUsage
+}
+
+// helpCommand makes "blctl help submit" the same as "blctl submit --help".
+func helpCommand(e *env, args []string) int {
+	if len(args) == 0 {
+		printMainUsage(e.stdout)
+		return exitOK
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(e, append(args[1:], "--help"))
+		}
+	}
+	fmt.Fprintf(e.stderr, "blctl: unknown command %q\n", args[0])
+	return exitUsage
+}
+
+func (e *env) checkGlobals() error {
+	if e.output != "table" && e.output != "json" {
+		return fmt.Errorf("--output must be table or json, got %q", e.output)
+	}
+	if e.timeout <= 0 {
+		return fmt.Errorf("--timeout must be positive, got %s", e.timeout)
+	}
+	u, err := url.Parse(e.server)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("--server must be an http:// or https:// URL, got %q", e.server)
+	}
+	return nil
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// cmdFlags is a subcommand's flag set with its help text.
+type cmdFlags struct {
+	*flag.FlagSet
+	e     *env
+	name  string
+	usage string
+}
+
+// flags starts a subcommand's flag set. usage is the help text shown
+// before the flag list: synopsis, what the command does, examples.
+func (e *env) flags(name, usage string) *cmdFlags {
+	fs := flag.NewFlagSet("blctl "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {}
+	return &cmdFlags{FlagSet: fs, e: e, name: name, usage: usage}
+}
+
+// parse parses flags and positional arguments in any order (flag alone
+// stops at the first positional, but "members suspend MSP --reason x" reads
+// naturally). ok is false when the command should end with code.
+func (c *cmdFlags) parse(args []string) (pos []string, code int, ok bool) {
+	for {
+		err := c.Parse(args)
+		if errors.Is(err, flag.ErrHelp) {
+			c.printHelp(c.e.stdout)
+			return nil, exitOK, false
+		}
+		if err != nil {
+			fmt.Fprintf(c.e.stderr, "Run 'blctl %s --help' for usage.\n", c.name)
+			return nil, exitUsage, false
+		}
+		rest := c.Args()
+		if len(rest) == 0 {
+			return pos, 0, true
+		}
+		// flag consumes a "--" terminator: everything after it is positional.
+		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
+			return append(pos, rest...), 0, true
+		}
+		pos, args = append(pos, rest[0]), rest[1:]
+	}
+}
+
+func (c *cmdFlags) printHelp(w io.Writer) {
+	fmt.Fprint(w, c.usage)
+	n := 0
+	c.VisitAll(func(*flag.Flag) { n++ })
+	if n > 0 {
+		fmt.Fprintln(w, "\nFlags:")
+		c.SetOutput(w)
+		c.PrintDefaults()
+		c.SetOutput(c.e.stderr)
+	}
+}
+
+// usageErr reports a command-line mistake and returns exitUsage.
+func (c *cmdFlags) usageErr(format string, args ...any) int {
+	fmt.Fprintf(c.e.stderr, "blctl %s: %s\nRun 'blctl %s --help' for usage.\n", c.name, fmt.Sprintf(format, args...), c.name)
+	return exitUsage
+}
+
+// required reports the first of the named string flags left empty.
+func (c *cmdFlags) required(names ...string) (int, bool) {
+	for _, n := range names {
+		if f := c.Lookup(n); f != nil && f.Value.String() == "" {
+			return c.usageErr("--%s is required", n), false
+		}
+	}
+	return 0, true
+}
+
+// group dispatches "blctl members admit ..." style subcommands.
+func (e *env) group(name, usage string, args []string, subs []command) int {
+	var b strings.Builder
+	for _, s := range subs {
+		fmt.Fprintf(&b, "  %-11s %s\n", s.name, s.summary)
+	}
+	help := fmt.Sprintf(usage, b.String())
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, help)
+		return exitUsage
+	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "-help" || args[0] == "help" {
+		fmt.Fprint(e.stdout, help)
+		return exitOK
+	}
+	for _, s := range subs {
+		if s.name == args[0] {
+			return s.run(e, args[1:])
+		}
+	}
+	fmt.Fprintf(e.stderr, "blctl %s: unknown subcommand %q\nRun 'blctl %s --help' for usage.\n", name, args[0], name)
+	return exitUsage
+}
+
+// usageError is a command-line or input-file mistake found after flag
+// parsing (an unreadable file, an unknown CSV column).
+type usageError struct{ msg string }
+
+func (u *usageError) Error() string { return u.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// refusedError is input blctl refuses before sending it, for the same kind
+// of reason the server would (exit 1, like a 4xx).
+type refusedError struct{ err error }
+
+func (r *refusedError) Error() string { return r.err.Error() }
+func (r *refusedError) Unwrap() error { return r.err }
+
+func refused(err error) error { return &refusedError{err: err} }
+
+// fail prints err for an operator and returns its exit code.
+func (e *env) fail(err error) int {
+	var p *Problem
+	var se *ServerError
+	var ue *usageError
+	switch {
+	case errors.As(err, &p):
+		p.print(e.stderr)
+		if p.Status == 401 && e.apiKey == "" {
+			fmt.Fprintln(e.stderr, "  hint: no API key given; set BLACKLIST_API_KEY or --api-key")
+		}
+		if p.Status >= 500 {
+			return exitTransport
+		}
+		return exitRefused
+	case errors.As(err, &se):
+		fmt.Fprintln(e.stderr, "blctl:", se)
+		return exitTransport
+	case errors.As(err, &ue):
+		fmt.Fprintln(e.stderr, "blctl:", ue)
+		return exitUsage
+	default:
+		fmt.Fprintln(e.stderr, "blctl:", err)
+		return exitRefused
+	}
+}
+
+// readInput reads a named file, or stdin for "-". A file that cannot be
+// read is a usage error: the command line named it.
+func (e *env) readInput(name string) ([]byte, error) {
+	if name == "-" {
+		b, err := io.ReadAll(e.stdin)
+		if err != nil {
+			return nil, usagef("reading stdin: %v", err)
+		}
+		return b, nil
+	}
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	return b, nil
+}

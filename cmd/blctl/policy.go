@@ -1,0 +1,126 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/assoc-ledger/blacklist/chaincode/attestation"
+	"github.com/assoc-ledger/blacklist/chaincode/contract"
+)
+
+const policyUsage = `Usage: blctl policy SUBCOMMAND [flags]
+
+The association's listing policy: from how many days past due and which
+amount a default counts, how long closed defaults stay visible, and how
+long a reporter has to answer a dispute.
+
+Subcommands:
+%s
+Examples:
+  blctl policy show
+  blctl policy set --min-days-past-due 90 --retention-years 5 --dispute-answer-days 20 \
+      --min-amount CNY=100000 --min-amount USD=20000
+
+Run 'blctl policy SUBCOMMAND --help' for its flags.
+`
+
+func cmdPolicy(e *env, args []string) int {
+	return e.group("policy", policyUsage, args, []command{
+		{"show", "show the current policy", policyShow},
+		{"set", "replace the policy (admin)", policySet},
+	})
+}
+
+func policyShow(e *env, args []string) int {
+	f := e.flags("policy show", "Usage: blctl policy show\n\nShows the current policy (any role).\n\nExample:\n  blctl --output json policy show\n")
+	pos, code, ok := f.parse(args)
+	if !ok {
+		return code
+	}
+	if len(pos) > 0 {
+		return f.usageErr("unexpected argument %q", pos[0])
+	}
+	var raw json.RawMessage
+	if err := e.call("GET", "/v1/policy", nil, nil, &raw); err != nil {
+		return e.fail(err)
+	}
+	return e.showPolicy(raw)
+}
+
+func (e *env) showPolicy(raw json.RawMessage) int {
+	var p contract.Policy
+	return e.show(raw, &p, func() error {
+		w := e.table()
+		row(w, "min days past due", strconv.Itoa(p.MinDaysPastDue))
+		row(w, "min amount (minor units)", amounts(p.MinAmount))
+		row(w, "retention years", strconv.Itoa(p.RetentionYears))
+		row(w, "dispute answer days", strconv.Itoa(p.DisputeAnswerDays))
+		row(w, "updated", orDash(p.UpdatedAt))
+		return w.Flush()
+	})
+}
+
+const policySetUsage = `Usage: blctl policy set --min-days-past-due N --retention-years N --dispute-answer-days N [--min-amount CUR=MINOR ...]
+
+Replaces the whole policy (role admin). Every setting must be given: a
+currency without --min-amount has no minimum afterwards, so run
+'blctl policy show' first. Amounts are in minor units (CNY=100000 is
+1,000.00 yuan); --min-amount may be repeated.
+
+Example:
+  blctl policy set --min-days-past-due 90 --retention-years 5 --dispute-answer-days 20 --min-amount CNY=100000
+`
+
+// minAmounts collects repeated --min-amount CUR=N flags.
+type minAmounts map[string]int64
+
+func (m minAmounts) String() string { return amounts(m) }
+
+func (m minAmounts) Set(v string) error {
+	cur, n, ok := strings.Cut(v, "=")
+	cur = strings.ToUpper(strings.TrimSpace(cur))
+	if !ok || !attestation.IsCurrency(cur) {
+		return fmt.Errorf("want CUR=MINOR_UNITS with an ISO 4217 currency, e.g. CNY=100000")
+	}
+	amount, err := strconv.ParseInt(strings.TrimSpace(n), 10, 64)
+	if err != nil || amount < 0 {
+		return fmt.Errorf("amount for %s must be a non-negative integer of minor units", cur)
+	}
+	if _, dup := m[cur]; dup {
+		return fmt.Errorf("%s given twice", cur)
+	}
+	m[cur] = amount
+	return nil
+}
+
+func policySet(e *env, args []string) int {
+	f := e.flags("policy set", policySetUsage)
+	days := f.Int("min-days-past-due", 0, "days past due from which a default counts")
+	years := f.Int("retention-years", 0, "years a closed default stays visible")
+	answer := f.Int("dispute-answer-days", 0, "days a reporter has to answer a dispute")
+	mins := minAmounts{}
+	f.Var(mins, "min-amount", "CUR=MINOR_UNITS: minimum outstanding amount per currency (repeatable)")
+	pos, code, ok := f.parse(args)
+	if !ok {
+		return code
+	}
+	if len(pos) > 0 {
+		return f.usageErr("unexpected argument %q", pos[0])
+	}
+	for _, c := range []struct {
+		name string
+		v    int
+	}{{"min-days-past-due", *days}, {"retention-years", *years}, {"dispute-answer-days", *answer}} {
+		if c.v < 1 {
+			return f.usageErr("--%s is required and must be at least 1", c.name)
+		}
+	}
+	p := contract.Policy{MinDaysPastDue: *days, MinAmount: mins, RetentionYears: *years, DisputeAnswerDays: *answer}
+	var raw json.RawMessage
+	if err := e.call("PUT", "/v1/policy", nil, p, &raw); err != nil {
+		return e.fail(err)
+	}
+	return e.showPolicy(raw)
+}

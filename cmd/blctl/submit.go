@@ -1,0 +1,337 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/assoc-ledger/blacklist/chaincode/contract"
+)
+
+const (
+	maxBatch         = 1000 // the API's limit per batch request
+	progressInterval = 5 * time.Second
+)
+
+const submitUsage = `Usage: blctl submit [--key FILE --kid KID] [flags] FILE|-
+
+Submits attestations to POST /v1/attestations/batch (role reporter), in
+batches of --batch lines, and prints how many were accepted, were already
+on the ledger (duplicate) and were rejected. Rejected lines are written with
+their reasons to FILE.rejected.ndjson ({"line","code","message","input"});
+the command exits 1 if any line was rejected.
+
+Input: NDJSON, one attestation per line, either a payload object (see
+'blctl sign --help') or {"jws": "<compact JWS>"} already signed; or, for a
+FILE ending in .csv (or --format csv), CSV whose header row names payload
+fields (v, amount and daysPastDue are numbers; an empty cell is an absent
+field, so one file can mix types).
+
+Signing: with --key and --kid every payload is signed here, and must be
+complete (v, reporter and issuedAt included). Without them the node signs
+with its member's key; v and reporter may be left out and are filled in by
+the node, and a missing issuedAt is filled in by blctl (see below).
+
+Resuming: the state file (--state, default FILE.blctl-state) lists every
+line the ledger accepted or already had, and is synced after each batch.
+Rerunning the same command after an interruption (Ctrl-C, a timeout, exit
+3) skips those lines and sends only the rest. Lines are known by their
+attestation id when it can be computed (signed lines, or --key given),
+otherwise by line number and the SHA-256 of the line. The time the state
+file was created is used as the issuedAt of node-signed payloads without
+one, so a rerun resends identical statements and the ledger answers
+"duplicate" rather than recording one default twice. Keep the state file
+until the whole input has been submitted.
+
+Progress goes to stderr: a bar on a terminal, otherwise a line every 5s.
+
+Examples:
+  blctl submit --key bank1-2026.key --kid bank1-2026 defaults.ndjson
+  blctl submit --batch 200 settlements.csv
+  blctl submit defaults.ndjson || jq -c .input defaults.ndjson.rejected.ndjson > retry.ndjson
+  producer | blctl submit --state today.state -
+`
+
+type submitCounts struct {
+	seen, skipped, accepted, duplicate, rejected int
+}
+
+func (c submitCounts) brief() string {
+	return fmt.Sprintf("accepted %d  duplicate %d  rejected %d  skipped %d", c.accepted, c.duplicate, c.rejected, c.skipped)
+}
+
+type submitFlags struct {
+	file, keyFile, kid, state, rejected, format string
+	batch                                       int
+}
+
+func cmdSubmit(e *env, args []string) int {
+	f := e.flags("submit", submitUsage)
+	var o submitFlags
+	f.StringVar(&o.keyFile, "key", "", "PEM private key: sign locally (with --kid)")
+	f.StringVar(&o.kid, "kid", "", "key id registered for --key")
+	f.IntVar(&o.batch, "batch", 500, "attestations per request, 1 to 1000")
+	f.StringVar(&o.state, "state", "", "state file (default FILE.blctl-state; required for stdin)")
+	f.StringVar(&o.rejected, "rejected", "", "rejected lines file (default FILE.rejected.ndjson, or STATE.rejected.ndjson for stdin)")
+	f.StringVar(&o.format, "format", "auto", "auto (by extension), ndjson or csv")
+	pos, code, ok := f.parse(args)
+	if !ok {
+		return code
+	}
+	if len(pos) != 1 {
+		return f.usageErr("expected exactly one input FILE (or - for stdin), got %d", len(pos))
+	}
+	o.file = pos[0]
+	if msg := o.complete(); msg != "" {
+		return f.usageErr("%s", msg)
+	}
+	return submit(e, o)
+}
+
+// complete checks the flags and fills in the derived defaults; it returns
+// a usage message when they do not fit together.
+func (o *submitFlags) complete() string {
+	if (o.keyFile == "") != (o.kid == "") {
+		return "--key and --kid go together"
+	}
+	if o.batch < 1 || o.batch > maxBatch {
+		return fmt.Sprintf("--batch must be 1 to %d, got %d", maxBatch, o.batch)
+	}
+	switch o.format {
+	case "auto":
+		o.format = "ndjson"
+		if strings.EqualFold(filepath.Ext(o.file), ".csv") {
+			o.format = "csv"
+		}
+	case "ndjson", "csv":
+	default:
+		return fmt.Sprintf("--format must be auto, ndjson or csv, got %q", o.format)
+	}
+	base := o.file
+	if o.file == "-" {
+		if o.state == "" {
+			return "reading stdin: give --state FILE so that the run can be resumed"
+		}
+		base = o.state
+	}
+	if o.state == "" {
+		o.state = base + ".blctl-state"
+	}
+	if o.rejected == "" {
+		o.rejected = base + ".rejected.ndjson"
+	}
+	return ""
+}
+
+// submitter sends prepared items in batches and keeps the books.
+type submitter struct {
+	e       *env
+	prep    preparer
+	state   *submitState
+	rej     *rejectLog
+	prog    *progress
+	batch   int
+	pending []item
+	counts  submitCounts
+}
+
+func submit(e *env, o submitFlags) int {
+	s := &submitter{e: e, batch: o.batch, rej: &rejectLog{path: o.rejected}}
+	if o.keyFile != "" {
+		key, err := loadPrivateKey(o.keyFile)
+		if err != nil {
+			return e.fail(err)
+		}
+		s.prep.key, s.prep.kid = key, o.kid
+	}
+	in, closeIn, err := openSubmitInput(e, o.file)
+	if err != nil {
+		return e.fail(err)
+	}
+	defer closeIn()
+	src, err := newSource(o.format, in)
+	if err != nil {
+		return e.fail(err)
+	}
+	if s.state, err = openState(o.state, e.now()); err != nil {
+		return e.fail(err)
+	}
+	defer s.state.close()
+	s.prep.issuedAt = s.state.header.IssuedAt
+	s.prog = newProgress(e, o)
+
+	runErr := s.run(src)
+	s.prog.update(s.counts, true)
+	if err := s.rej.close(); err != nil && runErr == nil {
+		runErr = err
+	}
+	s.printSummary(o)
+	if runErr != nil {
+		code := e.fail(runErr)
+		fmt.Fprintf(e.stderr, "blctl submit: stopped; the state is saved in %s: rerun the same command to resume\n", o.state)
+		return code
+	}
+	if s.counts.rejected > 0 {
+		return exitRefused
+	}
+	return exitOK
+}
+
+func openSubmitInput(e *env, file string) (io.Reader, func(), error) {
+	if file == "-" {
+		return e.stdin, func() {}, nil
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, nil, usagef("%v", err)
+	}
+	return f, func() { f.Close() }, nil
+}
+
+func newSource(format string, in io.Reader) (source, error) {
+	if format == "csv" {
+		return newCSVSource(in)
+	}
+	return newNDJSONSource(in), nil
+}
+
+func newProgress(e *env, o submitFlags) *progress {
+	p := &progress{w: e.stderr, tty: isTerminal(e.stderr), now: e.now, interval: progressInterval}
+	if p.tty && o.file != "-" {
+		p.total = countLines(o.file)
+		if o.format == "csv" && p.total > 0 {
+			p.total-- // the header
+		}
+	}
+	return p
+}
+
+// run reads every record, skips those the state file lists, and sends the
+// rest. It stops at the first batch that fails as a whole.
+func (s *submitter) run(src source) error {
+	for {
+		rec, ok, err := src.next()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return s.flush()
+		}
+		s.counts.seen++
+		it, rj := s.prep.prepare(rec)
+		switch {
+		case rj != nil:
+			if err := s.reject(rj); err != nil {
+				return err
+			}
+		case s.state.has(it.key):
+			s.counts.skipped++
+		default:
+			s.pending = append(s.pending, it)
+		}
+		if len(s.pending) >= s.batch {
+			if err := s.flush(); err != nil {
+				return err
+			}
+		}
+		s.prog.update(s.counts, false)
+	}
+}
+
+func (s *submitter) reject(rj *rejectedLine) error {
+	s.counts.rejected++
+	return s.rej.add(rj)
+}
+
+type batchAnswer struct {
+	Results []contract.ItemResult `json:"results"`
+}
+
+// flush sends the pending items as one batch and records the outcome: the
+// state file first, so that what the ledger holds is never sent again.
+func (s *submitter) flush() error {
+	if len(s.pending) == 0 {
+		return nil
+	}
+	batch := s.pending
+	s.pending = nil
+	items := make([]json.RawMessage, len(batch))
+	for i, it := range batch {
+		items[i] = it.send
+	}
+	var ans batchAnswer
+	const op = "POST /v1/attestations/batch"
+	err := s.e.call("POST", "/v1/attestations/batch", nil, map[string]any{"items": items}, &ans)
+	var p *Problem
+	if errors.As(err, &p) && p.Status == 413 {
+		fmt.Fprintln(s.e.stderr, "blctl submit: hint: the batch is larger than the server accepts; use a smaller --batch")
+	}
+	if err != nil {
+		return err
+	}
+	if len(ans.Results) != len(batch) {
+		return &ServerError{Op: op, Err: fmt.Errorf("answer has %d results for %d items", len(ans.Results), len(batch))}
+	}
+	var done []stateEntry
+	var rejected []*rejectedLine
+	for _, r := range ans.Results {
+		if r.Index < 0 || r.Index >= len(batch) {
+			return &ServerError{Op: op, Err: fmt.Errorf("answer has a result for item %d of %d", r.Index, len(batch))}
+		}
+		it := batch[r.Index]
+		switch r.Status {
+		case contract.ItemAccepted, contract.ItemDuplicate:
+			done = append(done, stateEntry{Key: it.key, Status: r.Status, ID: r.ID, Line: it.line})
+			if r.Status == contract.ItemAccepted {
+				s.counts.accepted++
+			} else {
+				s.counts.duplicate++
+			}
+		default:
+			id := r.ID
+			if id == "" {
+				id = it.id
+			}
+			rejected = append(rejected, &rejectedLine{Line: it.line, ID: id, Code: r.Code, Message: r.Message, Input: it.input})
+		}
+	}
+	if err := s.state.record(done); err != nil {
+		return err
+	}
+	for _, rj := range rejected {
+		if err := s.reject(rj); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *submitter) printSummary(o submitFlags) {
+	c := s.counts
+	if s.e.jsonOut() {
+		out := map[string]any{"accepted": c.accepted, "duplicate": c.duplicate, "rejected": c.rejected,
+			"skipped": c.skipped, "stateFile": o.state}
+		if c.rejected > 0 {
+			out["rejectedFile"] = o.rejected
+		}
+		_ = s.e.printJSON(out)
+		return
+	}
+	w := s.e.table()
+	row(w, "accepted", fmt.Sprint(c.accepted))
+	row(w, "duplicate", fmt.Sprint(c.duplicate))
+	if c.rejected > 0 {
+		row(w, "rejected", fmt.Sprint(c.rejected), "see "+o.rejected)
+	} else {
+		row(w, "rejected", "0")
+	}
+	if c.skipped > 0 {
+		row(w, "skipped", fmt.Sprint(c.skipped), "done in an earlier run (per "+o.state+")")
+	}
+	w.Flush()
+}
