@@ -17,9 +17,10 @@ build:
 run: build
 	$(BIN)/blacklistd --demo --data $(DATA)
 
-## test: formatting, vet, and every test with the race detector.
+## test: formatting, vet, every test with the race detector, the README walkthrough.
 test: check
 	$(GO) test -race -count=1 $(PKGS)
+	scripts/walkthrough.sh > /dev/null
 
 check: fmt vet
 
