@@ -42,15 +42,15 @@ echo "$R"; echo "$R" | expect '"status":"accepted"'
 D=$(echo "$R" | field id)
 
 step "3. Bank2 checks the applicant before lending"
-BLACKLIST_API_KEY=$B2 blctl lookup --purpose loan-approval "$S" | tee "$work/l1"
+BLACKLIST_API_KEY=$B2 blctl lookup --purpose loan-approval "$S"
 BLACKLIST_API_KEY=$B2 blctl --output json lookup --purpose loan-approval "$S" | expect '"listed": *true'
 
 step "4. Bank2 cannot settle Bank1's default; Bank1 can"
 SETTLE=$(printf '{"attestation": {"type": "settlement", "subject": "%s", "refersTo": "%s", "settledOn": "%s", "kind": "full", "amount": 1250000}}' "$S" "$D" "$(date -u +%F)")
-curl -s -H "Authorization: Bearer $B2" "$API/v1/attestations" -d "$SETTLE" | tee /dev/stderr | expect '"status":403'
-echo
-curl -s -H "Authorization: Bearer $B1" "$API/v1/attestations" -d "$SETTLE" | tee /dev/stderr | expect '"type":"settlement"'
-echo
+R=$(curl -s -H "Authorization: Bearer $B2" "$API/v1/attestations" -d "$SETTLE")
+echo "$R"; echo "$R" | expect '"status":403'
+R=$(curl -s -H "Authorization: Bearer $B1" "$API/v1/attestations" -d "$SETTLE")
+echo "$R"; echo "$R" | expect '"type":"settlement"'
 BLACKLIST_API_KEY=$B2 blctl --output json lookup --purpose post-loan "$S" | expect '"listed": *false'
 
 step "5. A second default, disputed on the subject's behalf by Bank2, upheld by Bank1"
