@@ -7,6 +7,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/assoc-ledger/blacklist/gateway/problem"
+
 	"github.com/assoc-ledger/blacklist/chaincode/attestation"
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
 )
@@ -40,7 +42,7 @@ type batchResponse struct {
 // jws returns the item's signed form, signing for the client's member when
 // the bank sent a bare payload. Missing v, reporter and issuedAt are filled
 // in; a reporter naming another member is refused by Sign.
-func (s *server) jws(c *gin.Context, it attestationItem) (string, *ProblemItem) {
+func (s *server) jws(c *gin.Context, it attestationItem) (string, *problem.Item) {
 	switch {
 	case it.JWS != "" && it.Attestation == nil:
 		return it.JWS, nil
@@ -56,15 +58,15 @@ func (s *server) jws(c *gin.Context, it attestationItem) (string, *ProblemItem) 
 			p.IssuedAt = time.Now().UTC().Format(time.RFC3339)
 		}
 		if err := p.Validate(); err != nil {
-			return "", &ProblemItem{Code: attestation.CodeInvalidPayload, Message: err.Error()}
+			return "", &problem.Item{Code: attestation.CodeInvalidPayload, Message: err.Error()}
 		}
 		jws, _, err := s.node.Sign(client(c).Member, &p)
 		if err != nil {
-			return "", &ProblemItem{Code: contract.CodeFailedPrecondition, Message: err.Error()}
+			return "", &problem.Item{Code: contract.CodeFailedPrecondition, Message: err.Error()}
 		}
 		return jws, nil
 	default:
-		return "", &ProblemItem{Code: CodeMalformedRequest, Message: `give exactly one of "jws" and "attestation"`}
+		return "", &problem.Item{Code: CodeMalformedRequest, Message: `give exactly one of "jws" and "attestation"`}
 	}
 }
 
@@ -98,7 +100,7 @@ func (s *server) submitOne(c *gin.Context) {
 	s.metrics.submits.WithLabelValues(item.Status).Inc()
 	switch item.Status {
 	case contract.ItemRejected:
-		fail(c, itemCode(item.Code), item.Message, ProblemItem{Index: 0, Code: item.Code, Message: item.Message})
+		fail(c, itemCode(item.Code), item.Message, problem.Item{Index: 0, Code: item.Code, Message: item.Message})
 	case contract.ItemDuplicate:
 		c.JSON(http.StatusOK, submitResponse{ID: item.ID, Type: item.Type, Status: item.Status, Height: res.Height, TxID: res.TxID})
 	default:

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"github.com/assoc-ledger/blacklist/gateway/problem"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -90,12 +91,12 @@ func (e *env) call(method, path, client string, body any, out any) (int, http.He
 }
 
 // expect requires status, and for errors the problem type code.
-func (e *env) expect(method, path, client string, body any, status int, code string) Problem {
+func (e *env) expect(method, path, client string, body any, status int, code string) problem.Problem {
 	e.t.Helper()
-	var p Problem
+	var p problem.Problem
 	var out any = &p
 	got, _ := e.call(method, path, client, body, out)
-	if got != status || (code != "" && p.Type != ProblemTypePrefix+code) {
+	if got != status || (code != "" && p.Type != problem.TypePrefix+code) {
 		e.t.Fatalf("%s %s as %q: got %d %s (%s), want %d %s", method, path, client, got, p.Type, p.Detail, status, code)
 	}
 	return p

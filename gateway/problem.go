@@ -8,12 +8,10 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
+	"github.com/assoc-ledger/blacklist/gateway/problem"
 	"github.com/assoc-ledger/blacklist/node"
 	"github.com/assoc-ledger/blacklist/node/subjectkey"
 )
-
-// ProblemTypePrefix starts every problem type URI.
-const ProblemTypePrefix = "urn:blacklist:problem:"
 
 // Problem codes that are the gateway's own; the ledger's codes
 // (contract.Code*) pass through.
@@ -62,30 +60,13 @@ var statuses = map[string]int{
 	contract.CodeInternal:           http.StatusInternalServerError,
 }
 
-// Problem is an RFC 9457 problem document.
-type Problem struct {
-	Type     string        `json:"type"`
-	Title    string        `json:"title"`
-	Status   int           `json:"status"`
-	Detail   string        `json:"detail,omitempty"`
-	Instance string        `json:"instance,omitempty"`
-	Items    []ProblemItem `json:"items,omitempty"`
-}
-
-// ProblemItem says what is wrong with one item of a request.
-type ProblemItem struct {
-	Index   int    `json:"index"`
-	Code    string `json:"code"`
-	Message string `json:"message"`
-}
-
 // fail ends the request with a problem of the given code.
-func fail(c *gin.Context, code, detail string, items ...ProblemItem) {
+func fail(c *gin.Context, code, detail string, items ...problem.Item) {
 	status, ok := statuses[code]
 	if !ok {
 		code, status = contract.CodeInternal, http.StatusInternalServerError
 	}
-	p := Problem{Type: ProblemTypePrefix + code, Title: titles[code], Status: status, Detail: detail,
+	p := problem.Problem{Type: problem.TypePrefix + code, Title: titles[code], Status: status, Detail: detail,
 		Instance: "urn:request:" + c.GetString(requestIDKey), Items: items}
 	c.Header("Content-Type", "application/problem+json")
 	c.AbortWithStatusJSON(status, p)

@@ -6,6 +6,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/assoc-ledger/blacklist/gateway/problem"
+
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
 )
 
@@ -86,11 +88,11 @@ func (s *server) lookups(c *gin.Context) {
 	subjects := req.Subjects
 	if len(req.IDs) > 0 {
 		subjects = make([]string, len(req.IDs))
-		var bad []ProblemItem
+		var bad []problem.Item
 		for i, id := range req.IDs {
 			k, err := s.node.SubjectKey(id.IDType, id.IDNumber)
 			if err != nil {
-				bad = append(bad, ProblemItem{Index: i, Code: contract.CodeInvalidArgument, Message: err.Error()})
+				bad = append(bad, problem.Item{Index: i, Code: contract.CodeInvalidArgument, Message: err.Error()})
 				continue
 			}
 			subjects[i] = k

@@ -10,6 +10,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -82,9 +83,22 @@ func defaults() config {
 
 func loadConfig(args []string, stderr io.Writer) (config, error) {
 	cfg := defaults()
+	// The file supplies the flags' defaults, so it is read before they
+	// are defined; flags and the environment then override it.
+	if file := configFlag(args); file != "" {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return cfg, err
+		}
+		d := json.NewDecoder(bytes.NewReader(b))
+		d.DisallowUnknownFields()
+		if err := d.Decode(&cfg); err != nil {
+			return cfg, fmt.Errorf("%s: %w", file, err)
+		}
+	}
 	fs := flag.NewFlagSet("blacklistd", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	configFile := fs.String("config", "", "JSON config file with any of the settings below (keys: ledger, data, listen, demo, ratePerSecond, burst, maxBodyBytes, logLevel, tlsCert, tlsKey, clientCA)")
+	fs.String("config", "", "JSON config file with any of the settings below (keys: ledger, data, listen, demo, ratePerSecond, burst, maxBodyBytes, logLevel, tlsCert, tlsKey, clientCA)")
 	fs.StringVar(&cfg.Ledger, "ledger", cfg.Ledger, "ledger backend: embedded (badger, no Fabric needed) or fabric")
 	fs.StringVar(&cfg.Data, "data", cfg.Data, "data directory: ledger, node store, consortium secret, demo credentials")
 	fs.StringVar(&cfg.Listen, "listen", cfg.Listen, "HTTP listen address")
@@ -98,7 +112,7 @@ func loadConfig(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.ClientCA, "client-ca", cfg.ClientCA, "PEM CA bundle: accept client certificates it signed, bound with 'client add --cert' (mutual TLS)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `Usage: blacklistd [flags]
-       blacklistd client add --name NAME --member MSP --roles r1,r2 [--data DIR]
+       blacklistd client add --name NAME --member MSP --roles r1,r2 [--cert FILE] [--data DIR]
 
 Runs a member's node of the shared credit blacklist and its HTTP API.
 Every flag can also be set as BLACKLISTD_<NAME> (e.g. BLACKLISTD_LISTEN) or
@@ -116,27 +130,9 @@ Flags:
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	if *configFile != "" {
-		b, err := os.ReadFile(*configFile)
-		if err != nil {
-			return cfg, err
-		}
-		fileCfg := defaults()
-		d := json.NewDecoder(strings.NewReader(string(b)))
-		d.DisallowUnknownFields()
-		if err := d.Decode(&fileCfg); err != nil {
-			return cfg, fmt.Errorf("%s: %w", *configFile, err)
-		}
-		// The file fills what neither a flag nor the environment set.
-		fs.VisitAll(func(f *flag.Flag) {
-			if !set[f.Name] && os.Getenv(envName(f.Name)) == "" && f.Name != "config" {
-				cfg = mergeField(cfg, fileCfg, f.Name)
-			}
-		})
-	}
 	var err error
 	fs.VisitAll(func(f *flag.Flag) {
-		if v := os.Getenv(envName(f.Name)); v != "" && !set[f.Name] && err == nil {
+		if v := os.Getenv(envName(f.Name)); v != "" && !set[f.Name] && f.Name != "config" && err == nil {
 			if e := f.Value.Set(v); e != nil {
 				err = fmt.Errorf("%s: %w", envName(f.Name), e)
 			}
@@ -157,37 +153,27 @@ Flags:
 	return cfg, nil
 }
 
-func envName(flagName string) string {
-	return "BLACKLISTD_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+// configFlag finds the value of --config among args.
+func configFlag(args []string) string {
+	for i, a := range args {
+		if a == "--" {
+			break
+		}
+		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if name == "config" && strings.HasPrefix(a, "-") {
+			if hasValue {
+				return value
+			}
+			if i+1 < len(args) {
+				return args[i+1]
+			}
+		}
+	}
+	return ""
 }
 
-// mergeField copies one setting, named by its flag, from the file's config.
-func mergeField(cfg, file config, name string) config {
-	switch name {
-	case "ledger":
-		cfg.Ledger = file.Ledger
-	case "data":
-		cfg.Data = file.Data
-	case "listen":
-		cfg.Listen = file.Listen
-	case "demo":
-		cfg.Demo = file.Demo
-	case "rate":
-		cfg.RatePerSec = file.RatePerSec
-	case "burst":
-		cfg.Burst = file.Burst
-	case "max-body":
-		cfg.MaxBodyBytes = file.MaxBodyBytes
-	case "log-level":
-		cfg.LogLevel = file.LogLevel
-	case "tls-cert":
-		cfg.TLSCert = file.TLSCert
-	case "tls-key":
-		cfg.TLSKey = file.TLSKey
-	case "client-ca":
-		cfg.ClientCA = file.ClientCA
-	}
-	return cfg
+func envName(flagName string) string {
+	return "BLACKLISTD_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
 }
 
 // tlsConfig serves HTTPS and, with a client CA, verifies client

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/assoc-ledger/blacklist/gateway/problem"
 	"io"
 	"net/http"
 	"net/url"
@@ -15,7 +16,7 @@ import (
 )
 
 const (
-	problemPrefix = "urn:blacklist:problem:"
+	problemPrefix = problem.TypePrefix
 	// maxAnswerBytes bounds what blctl reads from the server: a lookup of
 	// 10,000 subjects is a few MB, so this only stops a runaway answer.
 	maxAnswerBytes = 256 << 20
@@ -55,38 +56,13 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// Problem is an RFC 9457 problem document, the API's only error shape. It
-// is returned as an error so that callers can branch on Status and Code.
-type Problem struct {
-	Type     string        `json:"type"`
-	Title    string        `json:"title"`
-	Status   int           `json:"status"`
-	Detail   string        `json:"detail,omitempty"`
-	Instance string        `json:"instance,omitempty"`
-	Items    []ProblemItem `json:"items,omitempty"`
-}
-
-// ProblemItem says what is wrong with one item of a request.
-type ProblemItem struct {
-	Index   int    `json:"index"`
-	Code    string `json:"code"`
-	Message string `json:"message"`
-}
-
-// Code is the stable problem code, the type without its URN prefix.
-func (p *Problem) Code() string { return strings.TrimPrefix(p.Type, problemPrefix) }
-
-func (p *Problem) Error() string {
-	s := fmt.Sprintf("%s (HTTP %d, %s)", p.Title, p.Status, p.Type)
-	if p.Detail != "" {
-		s += ": " + p.Detail
-	}
-	return s
-}
+// Problem is the API's error shape; as an error it carries Status and
+// Code for callers to branch on.
+type Problem = problem.Problem
 
 // print writes every part of the problem an operator may need, one per
 // line, so that item errors of a large request stay readable.
-func (p *Problem) print(w io.Writer) {
+func printProblem(w io.Writer, p *Problem) {
 	fmt.Fprintf(w, "blctl: %s (HTTP %d)\n", p.Title, p.Status)
 	fmt.Fprintf(w, "  type:   %s\n", p.Type)
 	if p.Detail != "" {

@@ -17,7 +17,7 @@ func TestClientRetriesRateLimit(t *testing.T) {
 		calls++
 		if calls == 1 || always {
 			w.Header().Set("Retry-After", "7")
-			problem(w, 429, "rate-limited", "Rate limit exceeded", "slow down")
+			writeProblem(w, 429, "rate-limited", "Rate limit exceeded", "slow down")
 			return
 		}
 		reply(w, 200, map[string]string{"status": "ok"})

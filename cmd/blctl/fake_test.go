@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/assoc-ledger/blacklist/gateway/problem"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -129,18 +130,18 @@ func (f *fakeAPI) front(next http.Handler) http.Handler {
 			return
 		}
 		if r.Header.Get("Authorization") != "Bearer "+testKey {
-			problem(w, 401, "unauthenticated", "Missing or unknown API key", "no valid bearer token")
+			writeProblem(w, 401, "unauthenticated", "Missing or unknown API key", "no valid bearer token")
 			return
 		}
 		if status != 0 {
-			problem(w, status, "internal", "Internal error", "the fake was told to fail")
+			writeProblem(w, status, "internal", "Internal error", "the fake was told to fail")
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
 }
 
-func problem(w http.ResponseWriter, status int, code, title, detail string, items ...ProblemItem) {
+func writeProblem(w http.ResponseWriter, status int, code, title, detail string, items ...problem.Item) {
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(Problem{Type: problemPrefix + code, Title: title, Status: status, Detail: detail, Items: items})
@@ -157,7 +158,7 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	d := json.NewDecoder(r.Body)
 	d.DisallowUnknownFields()
 	if err := d.Decode(v); err != nil {
-		problem(w, 400, "malformed-request", "Malformed request", err.Error())
+		writeProblem(w, 400, "malformed-request", "Malformed request", err.Error())
 		return false
 	}
 	return true
@@ -192,7 +193,7 @@ func (f *fakeAPI) batch(w http.ResponseWriter, r *http.Request) {
 		p, err := f.parseItem(it)
 		if err != nil {
 			f.t.Errorf("batch %d item %d: %v", f.batchCalls, i, err)
-			problem(w, 422, "invalid-argument", "Invalid argument", err.Error())
+			writeProblem(w, 422, "invalid-argument", "Invalid argument", err.Error())
 			return
 		}
 		parsed[i], loans[i] = p, p.Payload.LoanRef
@@ -200,14 +201,14 @@ func (f *fakeAPI) batch(w http.ResponseWriter, r *http.Request) {
 	f.batchLoans = append(f.batchLoans, loans)
 	switch mode {
 	case batch503:
-		problem(w, 503, "unavailable", "Ledger unavailable", "the ledger could not process the request")
+		writeProblem(w, 503, "unavailable", "Ledger unavailable", "the ledger could not process the request")
 		return
 	case batchDropBefore:
 		hangUp(w)
 		return
 	case batchHalfCommits:
 		f.commit(parsed[:len(parsed)/2])
-		problem(w, 503, "unavailable", "Ledger unavailable", "timed out; the transaction may still commit")
+		writeProblem(w, 503, "unavailable", "Ledger unavailable", "timed out; the transaction may still commit")
 		return
 	}
 	results := f.commit(parsed)
@@ -282,7 +283,7 @@ func (f *fakeAPI) subjectKey(w http.ResponseWriter, r *http.Request) {
 	}
 	k, err := f.deriver.Derive(req.IDType, req.IDNumber)
 	if err != nil {
-		problem(w, 422, "invalid-argument", "Invalid argument", err.Error())
+		writeProblem(w, 422, "invalid-argument", "Invalid argument", err.Error())
 		return
 	}
 	reply(w, 200, map[string]string{"subjectKey": k})
@@ -300,7 +301,7 @@ func (f *fakeAPI) statusOf(key string) contract.Status {
 
 func (f *fakeAPI) subject(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("purpose") == "" {
-		problem(w, 422, "bad-purpose", "Missing or unknown purpose", "purpose is required")
+		writeProblem(w, 422, "bad-purpose", "Missing or unknown purpose", "purpose is required")
 		return
 	}
 	reply(w, 200, struct {
@@ -315,16 +316,16 @@ func (f *fakeAPI) lookups(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	keys := req.Subjects
-	var bad []ProblemItem
+	var bad []problem.Item
 	for i, id := range req.IDs {
 		k, err := f.deriver.Derive(id.IDType, id.IDNumber)
 		if err != nil {
-			bad = append(bad, ProblemItem{Index: i, Code: "invalid-argument", Message: err.Error()})
+			bad = append(bad, problem.Item{Index: i, Code: "invalid-argument", Message: err.Error()})
 		}
 		keys = append(keys, k)
 	}
 	if len(bad) > 0 {
-		problem(w, 422, "invalid-argument", "Invalid argument", fmt.Sprintf("%d identity numbers are not valid; nothing was looked up", len(bad)), bad...)
+		writeProblem(w, 422, "invalid-argument", "Invalid argument", fmt.Sprintf("%d identity numbers are not valid; nothing was looked up", len(bad)), bad...)
 		return
 	}
 	out := make([]contract.Status, len(keys))
@@ -349,7 +350,7 @@ func (f *fakeAPI) member(w http.ResponseWriter, r *http.Request) {
 		msp = "NewMSP"
 	}
 	if msp == "NoSuchMSP" {
-		problem(w, 404, "not-found", "Not found", "no member NoSuchMSP")
+		writeProblem(w, 404, "not-found", "Not found", "no member NoSuchMSP")
 		return
 	}
 	reply(w, 200, testMemberRecord(msp))

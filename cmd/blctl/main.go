@@ -339,7 +339,7 @@ func (e *env) fail(err error) int {
 	var ue *usageError
 	switch {
 	case errors.As(err, &p):
-		p.print(e.stderr)
+		printProblem(e.stderr, p)
 		if p.Status == 401 && e.apiKey == "" {
 			fmt.Fprintln(e.stderr, "  hint: no API key given; set BLACKLIST_API_KEY or --api-key")
 		}

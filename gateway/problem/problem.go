@@ -1,0 +1,41 @@
+// Package problem holds the API's only error shape, an RFC 9457 problem
+// document, shared by the gateway that writes it and the clients that read
+// it. It depends on nothing, so a client links none of the server.
+package problem
+
+import (
+	"fmt"
+	"strings"
+)
+
+// TypePrefix starts every problem type; the rest is a stable code.
+const TypePrefix = "urn:blacklist:problem:"
+
+// Problem is an RFC 9457 problem document. As an error it is what a client
+// got back for its request.
+type Problem struct {
+	Type     string `json:"type"`
+	Title    string `json:"title"`
+	Status   int    `json:"status"`
+	Detail   string `json:"detail,omitempty"`
+	Instance string `json:"instance,omitempty"`
+	Items    []Item `json:"items,omitempty"`
+}
+
+// Item says what is wrong with one item of a request.
+type Item struct {
+	Index   int    `json:"index"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// Code is the stable problem code: the type without its prefix.
+func (p *Problem) Code() string { return strings.TrimPrefix(p.Type, TypePrefix) }
+
+func (p *Problem) Error() string {
+	s := fmt.Sprintf("%s (HTTP %d, %s)", p.Title, p.Status, p.Type)
+	if p.Detail != "" {
+		s += ": " + p.Detail
+	}
+	return s
+}
