@@ -221,3 +221,21 @@ func snippet(answer []byte, header http.Header) string {
 	}
 	return "non-problem answer (" + header.Get("Content-Type") + "): " + s
 }
+
+// getNoArgs runs a command that takes no arguments and reads path: it
+// parses args, GETs path and returns the answer, or the exit code when
+// ok is false.
+func (e *env) getNoArgs(args []string, path, name, usage string) (raw json.RawMessage, code int, ok bool) {
+	f := e.flags(name, usage)
+	pos, code, ok := f.parse(args)
+	if !ok {
+		return nil, code, false
+	}
+	if len(pos) > 0 {
+		return nil, f.usageErr("unexpected argument %q", pos[0]), false
+	}
+	if err := e.call("GET", path, nil, nil, &raw); err != nil {
+		return nil, e.fail(err), false
+	}
+	return raw, 0, true
+}

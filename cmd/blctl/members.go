@@ -43,17 +43,9 @@ func cmdMembers(e *env, args []string) int {
 }
 
 func membersList(e *env, args []string) int {
-	f := e.flags("members list", "Usage: blctl members list\n\nLists all members: MSP id, legal name, status, roles and active keys.\n\nExample:\n  blctl --output json members list | jq '.members[] | select(.status != \"active\")'\n")
-	pos, code, ok := f.parse(args)
+	raw, code, ok := e.getNoArgs(args, "/v1/members", "members list", "Usage: blctl members list\n\nLists all members: MSP id, legal name, status, roles and active keys.\n\nExample:\n  blctl --output json members list | jq '.members[] | select(.status != \"active\")'\n")
 	if !ok {
 		return code
-	}
-	if len(pos) > 0 {
-		return f.usageErr("unexpected argument %q", pos[0])
-	}
-	var raw json.RawMessage
-	if err := e.call("GET", "/v1/members", nil, nil, &raw); err != nil {
-		return e.fail(err)
 	}
 	var ans struct {
 		Members []contract.Member `json:"members"`

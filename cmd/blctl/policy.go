@@ -34,17 +34,9 @@ func cmdPolicy(e *env, args []string) int {
 }
 
 func policyShow(e *env, args []string) int {
-	f := e.flags("policy show", "Usage: blctl policy show\n\nShows the current policy (any role).\n\nExample:\n  blctl --output json policy show\n")
-	pos, code, ok := f.parse(args)
+	raw, code, ok := e.getNoArgs(args, "/v1/policy", "policy show", "Usage: blctl policy show\n\nShows the current policy (any role).\n\nExample:\n  blctl --output json policy show\n")
 	if !ok {
 		return code
-	}
-	if len(pos) > 0 {
-		return f.usageErr("unexpected argument %q", pos[0])
-	}
-	var raw json.RawMessage
-	if err := e.call("GET", "/v1/policy", nil, nil, &raw); err != nil {
-		return e.fail(err)
 	}
 	return e.showPolicy(raw)
 }
