@@ -12,6 +12,7 @@ import (
 
 	"github.com/assoc-ledger/blacklist/chaincode/attestation"
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
+	"github.com/assoc-ledger/blacklist/node/badgerstate"
 )
 
 // presigned hands out signed defaults, signing ahead with the timer stopped
@@ -121,7 +122,7 @@ func storedLedger(b *testing.B, n int) (*Ledger, []string) {
 			b.Fatal(err)
 		}
 		for k, v := range writes {
-			if err := wb.Set(stateKey(k), v); err != nil {
+			if err := wb.Set(badgerstate.Key(k), v); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
+	"github.com/assoc-ledger/blacklist/node/badgerstate"
 	"github.com/assoc-ledger/blacklist/node/ledger"
 )
 
@@ -165,7 +166,7 @@ func (l *Ledger) Submit(ctx context.Context, creator, fn string, arg []byte) (Re
 	// concurrent submitters use every core; the committer then only checks
 	// that the keys are still the ones verified against.
 	_ = l.db.View(func(txn *badger.Txn) error {
-		l.contract.Precheck(&txState{txn: txn, creator: creator}, creator, fn, arg)
+		l.contract.Precheck(&badgerstate.Reader{Txn: txn, MSPID: creator}, creator, fn, arg)
 		return nil
 	})
 	r := &request{ctx: ctx, creator: creator, fn: fn, arg: arg, resp: make(chan response, 1)}
@@ -195,22 +196,11 @@ func (l *Ledger) Evaluate(creator, fn string, arg []byte) (Result, error) {
 	if !contract.IsReadOnly(fn) {
 		return Result{}, fmt.Errorf("%s writes: use Submit", fn)
 	}
-	var res Result
-	err := l.db.View(func(txn *badger.Txn) error {
+	return badgerstate.Evaluate(l.db, l.contract, l.clock, creator, fn, arg, func(txn *badger.Txn) (badgerstate.Position, error) {
 		h, err := readHead(txn)
-		if err != nil {
-			return err
-		}
-		now := l.clock()
-		if t, err := time.Parse(time.RFC3339Nano, h.Time); err == nil && now.Before(t) {
-			now = t
-		}
-		st := &txState{txn: txn, creator: creator, now: now}
-		out, err := l.contract.Invoke(st, fn, arg)
-		res = Result{Height: h.Height, Payload: out}
-		return err
+		t, _ := time.Parse(time.RFC3339Nano, h.Time)
+		return badgerstate.Position{Height: h.Height, Time: t}, err
 	})
-	return res, err
 }
 
 // WaitForHeight blocks until the ledger has committed height h or ctx ends.
@@ -355,14 +345,14 @@ func (l *Ledger) execute(txn *badger.Txn, head *Head, r *request) (executed, err
 	if _, err := rand.Read(id); err != nil {
 		return executed{}, err
 	}
-	st := &txState{txn: txn, creator: r.creator, id: hex.EncodeToString(id), now: now, writes: map[string]*Write{}}
+	st := newTxState(txn, r.creator, hex.EncodeToString(id), now)
 	out, err := l.contract.Invoke(st, r.fn, r.arg)
 	if err != nil {
 		return executed{}, err
 	}
 	ws := st.writeSet()
 	argSum := sha256.Sum256(r.arg)
-	e := Entry{Height: head.Height + 1, TxID: st.id, Creator: r.creator, Time: now.Format(time.RFC3339Nano),
+	e := Entry{Height: head.Height + 1, TxID: st.ID, Creator: r.creator, Time: now.Format(time.RFC3339Nano),
 		Function: r.fn, ArgDigest: hex.EncodeToString(argSum[:]), Writes: ws, WriteDigest: digestWrites(ws),
 		Event: st.event, PrevHash: head.Hash}
 	e.Hash = e.computeHash()
@@ -381,9 +371,9 @@ func apply(txn *badger.Txn, e executed) error {
 	for _, w := range e.entry.Writes {
 		var err error
 		if w.Delete {
-			err = txn.Delete(stateKey(w.Key))
+			err = txn.Delete(badgerstate.Key(w.Key))
 		} else {
-			err = txn.Set(stateKey(w.Key), w.Value)
+			err = txn.Set(badgerstate.Key(w.Key), w.Value)
 		}
 		if err != nil {
 			return err

@@ -17,6 +17,7 @@ import (
 	"github.com/assoc-ledger/blacklist/chaincode/attestation"
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
 	"github.com/assoc-ledger/blacklist/chaincode/state"
+	"github.com/assoc-ledger/blacklist/node/badgerstate"
 )
 
 const (
@@ -254,7 +255,7 @@ func TestVerifyDetectsTampering(t *testing.T) {
 			return firstKey(txn, 's', func(k []byte) error { return txn.Delete(k) })
 		}, "missing from the state"},
 		{"state key added", func(txn *badger.Txn, l *Ledger) error {
-			return txn.Set(stateKey("\x00member\x00Forged\x00"), []byte(`{}`))
+			return txn.Set(badgerstate.Key("\x00member\x00Forged\x00"), []byte(`{}`))
 		}, "never written"},
 		{"entry write set edited", func(txn *badger.Txn, l *Ledger) error {
 			return editEntry(txn, 3, func(e *Entry) { e.Writes[0].Value = []byte(`{}`) })
@@ -295,7 +296,7 @@ func TestVerifyDetectsTampering(t *testing.T) {
 
 func firstKey(txn *badger.Txn, prefix byte, fn func(k []byte) error) error {
 	var key []byte
-	if err := scan(txn, []byte{prefix}, func(k, _ []byte) error {
+	if err := badgerstate.Scan(txn, []byte{prefix}, func(k, _ []byte) error {
 		key = k
 		return state.ErrStop
 	}); err != nil {

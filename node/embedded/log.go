@@ -92,5 +92,3 @@ func logKey(h uint64) []byte {
 }
 
 var headKey = []byte("h")
-
-func stateKey(k string) []byte { return append([]byte{'s'}, k...) }

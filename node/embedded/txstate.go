@@ -1,87 +1,37 @@
 package embedded
 
 import (
-	"errors"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
 
-	"github.com/assoc-ledger/blacklist/chaincode/state"
+	"github.com/assoc-ledger/blacklist/node/badgerstate"
 )
 
-// txState is state.State over a badger transaction. Like Fabric's stub it
-// reads committed data (here: committed plus the earlier members of the
-// group) and collects writes instead of applying them; the contract's
-// overlay supplies read-your-writes.
+// txState is the state a transaction runs on: like Fabric's stub it reads
+// committed data (here: committed plus the earlier members of the group)
+// and collects writes instead of applying them; the contract's overlay
+// supplies read-your-writes.
 type txState struct {
-	txn     *badger.Txn
-	creator string
-	id      string
-	now     time.Time
-	writes  map[string]*Write
-	event   *Event
+	badgerstate.Reader
+	writes map[string]*Write
+	event  *Event
 }
 
-func (s *txState) Get(key string) ([]byte, error) {
-	item, err := s.txn.Get(stateKey(key))
-	if errors.Is(err, badger.ErrKeyNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return item.ValueCopy(nil)
+func newTxState(txn *badger.Txn, creator, id string, now time.Time) *txState {
+	s := &txState{Reader: badgerstate.Reader{Txn: txn, MSPID: creator, ID: id, Now: now}, writes: map[string]*Write{}}
+	s.Changes = s.record
+	return s
 }
 
-func (s *txState) Put(key string, value []byte) error {
-	if s.writes == nil {
-		return errors.New("read-only transaction")
+func (s *txState) record(key string, value []byte, del bool) error {
+	w := &Write{Key: key, Delete: del}
+	if !del {
+		w.Value = append([]byte(nil), value...)
 	}
-	s.writes[key] = &Write{Key: key, Value: append([]byte(nil), value...)}
+	s.writes[key] = w
 	return nil
 }
-
-func (s *txState) Delete(key string) error {
-	if s.writes == nil {
-		return errors.New("read-only transaction")
-	}
-	s.writes[key] = &Write{Key: key, Delete: true}
-	return nil
-}
-
-func (s *txState) Scan(objectType string, attrs []string, fn func(string, []byte) error) error {
-	prefix, err := state.CompositeKey(objectType, attrs...)
-	if err != nil {
-		return err
-	}
-	return scan(s.txn, stateKey(prefix), func(k, v []byte) error {
-		return fn(string(k[1:]), v)
-	})
-}
-
-// scan iterates keys with prefix in order; fn may return state.ErrStop.
-func scan(txn *badger.Txn, prefix []byte, fn func(k, v []byte) error) error {
-	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: false})
-	defer it.Close()
-	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
-		item := it.Item()
-		v, err := item.ValueCopy(nil)
-		if err != nil {
-			return err
-		}
-		if err := fn(item.KeyCopy(nil), v); err != nil {
-			if errors.Is(err, state.ErrStop) {
-				return nil
-			}
-			return err
-		}
-	}
-	return nil
-}
-
-func (s *txState) Creator() (string, error) { return s.creator, nil }
-func (s *txState) TxID() string             { return s.id }
-func (s *txState) TxTime() time.Time        { return s.now }
 
 func (s *txState) SetEvent(name string, payload []byte) error {
 	s.event = &Event{Name: name, Payload: append([]byte(nil), payload...)}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/assoc-ledger/blacklist/node/badgerstate"
 )
 
 // VerifyReport summarises a successful Verify.
@@ -32,7 +34,7 @@ func (l *Ledger) Verify() (VerifyReport, error) {
 		replayed := map[[32]byte][32]byte{}
 		prev := genesisHash
 		var h uint64
-		err = scan(txn, []byte{'l'}, func(k, v []byte) error {
+		err = badgerstate.Scan(txn, []byte{'l'}, func(k, v []byte) error {
 			h++
 			var e Entry
 			if err := json.Unmarshal(v, &e); err != nil {
@@ -66,7 +68,7 @@ func (l *Ledger) Verify() (VerifyReport, error) {
 			return fmt.Errorf("head says height %d, the log ends at %d", head.Height, h)
 		}
 		seen := 0
-		err = scan(txn, []byte{'s'}, func(k, v []byte) error {
+		err = badgerstate.Scan(txn, badgerstate.Prefix, func(k, v []byte) error {
 			kh := sha256.Sum256(k[1:])
 			want, ok := replayed[kh]
 			if !ok {

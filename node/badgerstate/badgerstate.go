@@ -1,0 +1,125 @@
+// Package badgerstate is the contract's world state kept in badger, as the
+// embedded ledger and the Fabric replica both keep it: each state key stored
+// under the prefix "s", byte for byte the key the chaincode uses. It gives
+// the contract a read-only state.State over a badger snapshot, and runs the
+// contract's queries on one.
+package badgerstate
+
+import (
+	"errors"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/assoc-ledger/blacklist/chaincode/contract"
+	"github.com/assoc-ledger/blacklist/chaincode/state"
+	"github.com/assoc-ledger/blacklist/node/ledger"
+)
+
+// Key is where state key k is stored.
+func Key(k string) []byte { return append([]byte{'s'}, k...) }
+
+// Prefix is the first byte of every state key.
+var Prefix = []byte{'s'}
+
+// Reader is a read-only state.State over a badger transaction.
+type Reader struct {
+	Txn     *badger.Txn
+	MSPID   string
+	ID      string
+	Now     time.Time
+	Changes func(key string, value []byte, del bool) error
+}
+
+// ErrReadOnly is returned by writes through a Reader without Changes.
+var ErrReadOnly = errors.New("read-only transaction")
+
+func (r *Reader) Get(key string) ([]byte, error) {
+	item, err := r.Txn.Get(Key(key))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return item.ValueCopy(nil)
+}
+
+// Put and Delete hand writes to Changes: a Reader never writes to badger
+// itself, so a runtime decides when and whether writes apply.
+func (r *Reader) Put(key string, value []byte) error {
+	if r.Changes == nil {
+		return ErrReadOnly
+	}
+	return r.Changes(key, value, false)
+}
+
+func (r *Reader) Delete(key string) error {
+	if r.Changes == nil {
+		return ErrReadOnly
+	}
+	return r.Changes(key, nil, true)
+}
+
+func (r *Reader) Scan(objectType string, attrs []string, fn func(string, []byte) error) error {
+	prefix, err := state.CompositeKey(objectType, attrs...)
+	if err != nil {
+		return err
+	}
+	return Scan(r.Txn, Key(prefix), func(k, v []byte) error { return fn(string(k[1:]), v) })
+}
+
+func (r *Reader) Creator() (string, error) { return r.MSPID, nil }
+func (r *Reader) TxID() string             { return r.ID }
+func (r *Reader) TxTime() time.Time        { return r.Now }
+
+// SetEvent is accepted and dropped: only runtimes that commit keep events.
+func (r *Reader) SetEvent(string, []byte) error { return nil }
+
+// Scan iterates the keys with prefix in order; fn may return state.ErrStop.
+func Scan(txn *badger.Txn, prefix []byte, fn func(k, v []byte) error) error {
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+	defer it.Close()
+	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+		item := it.Item()
+		v, err := item.ValueCopy(nil)
+		if err != nil {
+			return err
+		}
+		if err := fn(item.KeyCopy(nil), v); err != nil {
+			if errors.Is(err, state.ErrStop) {
+				return nil
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// Position is what a snapshot reflects: its height, and the time of its
+// last transaction, below which query time never falls.
+type Position struct {
+	Height uint64
+	Time   time.Time
+}
+
+// Evaluate runs query fn as creator on one snapshot of db. position reads,
+// in that snapshot, what it reflects. Query time is clock's, never earlier
+// than the snapshot's last transaction.
+func Evaluate(db *badger.DB, c *contract.Contract, clock func() time.Time, creator, fn string, arg []byte, position func(*badger.Txn) (Position, error)) (ledger.Result, error) {
+	var res ledger.Result
+	err := db.View(func(txn *badger.Txn) error {
+		pos, err := position(txn)
+		if err != nil {
+			return err
+		}
+		now := clock().UTC()
+		if now.Before(pos.Time) {
+			now = pos.Time
+		}
+		out, err := c.Invoke(&Reader{Txn: txn, MSPID: creator, Now: now}, fn, arg)
+		res = ledger.Result{Height: pos.Height, Payload: out}
+		return err
+	})
+	return res, err
+}
