@@ -3,6 +3,7 @@ package embedded
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 
@@ -90,4 +91,40 @@ func (l *Ledger) Verify() (VerifyReport, error) {
 		return nil
 	})
 	return rep, err
+}
+
+// Entries calls fn for each committed log entry from height from on, in
+// order, until fn returns state.ErrStop or the log ends. Followers of the
+// ledger (alerts, replicas, tests) read committed changes here.
+func (l *Ledger) Entries(from uint64, fn func(Entry) error) error {
+	return l.db.View(func(txn *badger.Txn) error {
+		return badgerstate.Scan(txn, []byte{'l'}, func(k, v []byte) error {
+			if binary.BigEndian.Uint64(k[1:]) < from {
+				return nil
+			}
+			var e Entry
+			if err := json.Unmarshal(v, &e); err != nil {
+				return err
+			}
+			return fn(e)
+		})
+	})
+}
+
+// ScanState calls fn for every world-state key and value in key order, on
+// one snapshot, and returns the height that snapshot reflects.
+func (l *Ledger) ScanState(fn func(key string, value []byte)) (uint64, error) {
+	var h uint64
+	err := l.db.View(func(txn *badger.Txn) error {
+		head, err := readHead(txn)
+		if err != nil {
+			return err
+		}
+		h = head.Height
+		return badgerstate.Scan(txn, badgerstate.Prefix, func(k, v []byte) error {
+			fn(string(k[1:]), v)
+			return nil
+		})
+	})
+	return h, err
 }

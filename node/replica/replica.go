@@ -1,0 +1,257 @@
+// Package replica keeps a member node's copy of the chaincode's world state
+// on a Fabric channel, so that lookups never need a round trip to a peer.
+//
+// The replica follows the channel's blocks in order. For each valid
+// endorser transaction it applies the write set of the chaincode's
+// namespace, exactly the writes the peers committed, and it stores the
+// number of the next block it expects in the same badger transaction as the
+// writes of the block before: after a crash it resumes from that block and
+// applies nothing twice. Its state is then byte for byte the chaincode's
+// world state at a known height, and the contract's read functions run on
+// it (package badgerstate) like on the embedded ledger.
+package replica
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/hyperledger/fabric-protos-go-apiv2/common"
+
+	"github.com/assoc-ledger/blacklist/chaincode/contract"
+	"github.com/assoc-ledger/blacklist/node/badgerstate"
+	"github.com/assoc-ledger/blacklist/node/ledger"
+)
+
+// Head is how far the replica has followed the channel.
+type Head struct {
+	// Height is the number of blocks applied: the next block expected.
+	Height uint64 `json:"height"`
+	// Time is the timestamp of the last transaction applied.
+	Time time.Time `json:"time"`
+}
+
+// Event is a chaincode event of a committed transaction, kept so that
+// what follows the replica (alerts) can be derived from committed changes.
+type Event struct {
+	Block   uint64 `json:"block"`
+	TxIndex int    `json:"txIndex"`
+	TxID    string `json:"txId"`
+	Name    string `json:"name"`
+	Payload []byte `json:"payload"`
+}
+
+var headKey = []byte("r")
+
+func eventKey(block uint64, tx int) []byte {
+	k := make([]byte, 13)
+	k[0] = 'e'
+	binary.BigEndian.PutUint64(k[1:], block)
+	binary.BigEndian.PutUint32(k[9:], uint32(tx))
+	return k
+}
+
+// Replica is the node's copy of one chaincode's world state.
+type Replica struct {
+	db        *badger.DB
+	namespace string
+	contract  *contract.Contract
+
+	mu      sync.Mutex
+	head    Head
+	waiters []chan struct{}
+}
+
+// Open opens or creates the replica in dir for the chaincode namespace.
+func Open(dir, namespace string) (*Replica, error) {
+	db, err := badger.Open(badger.DefaultOptions(dir).WithLogger(nil).WithSyncWrites(true))
+	if err != nil {
+		return nil, fmt.Errorf("open replica %s: %w", dir, err)
+	}
+	r := &Replica{db: db, namespace: namespace, contract: &contract.Contract{}}
+	err = db.View(func(txn *badger.Txn) error {
+		item, err := txn.Get(headKey)
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return item.Value(func(v []byte) error { return json.Unmarshal(v, &r.head) })
+	})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return r, nil
+}
+
+// Close closes the replica's store.
+func (r *Replica) Close() error { return r.db.Close() }
+
+// Head is the replica's position.
+func (r *Replica) Head() Head {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.head
+}
+
+// Height is the number of blocks applied.
+func (r *Replica) Height() uint64 { return r.Head().Height }
+
+// Apply applies block b. A block below the head was applied before and is
+// ignored (event streams replay after a reconnect); a block beyond the head
+// would leave a gap and is refused.
+func (r *Replica) Apply(b *common.Block) (applied bool, err error) {
+	head := r.Head()
+	n := b.GetHeader().GetNumber()
+	switch {
+	case n < head.Height:
+		return false, nil
+	case n > head.Height:
+		return false, fmt.Errorf("block %d arrived while the replica expects block %d", n, head.Height)
+	}
+	txs, err := transactions(b, r.namespace)
+	if err != nil {
+		return false, err
+	}
+	next := Head{Height: n + 1, Time: head.Time}
+	err = r.db.Update(func(txn *badger.Txn) error {
+		for _, tx := range txs {
+			for _, w := range tx.Writes {
+				var err error
+				if w.Delete {
+					err = txn.Delete(badgerstate.Key(w.Key))
+				} else {
+					err = txn.Set(badgerstate.Key(w.Key), w.Value)
+				}
+				if err != nil {
+					return err
+				}
+			}
+			if tx.EventName != "" {
+				ev, _ := json.Marshal(Event{Block: n, TxIndex: tx.Index, TxID: tx.ID, Name: tx.EventName, Payload: tx.EventPayload})
+				if err := txn.Set(eventKey(n, tx.Index), ev); err != nil {
+					return err
+				}
+			}
+			if tx.Time.After(next.Time) {
+				next.Time = tx.Time
+			}
+		}
+		h, _ := json.Marshal(next)
+		return txn.Set(headKey, h)
+	})
+	if err != nil {
+		return false, fmt.Errorf("apply block %d: %w", n, err)
+	}
+	r.mu.Lock()
+	r.head = next
+	waiters := r.waiters
+	r.waiters = nil
+	r.mu.Unlock()
+	for _, w := range waiters {
+		close(w)
+	}
+	return true, nil
+}
+
+// WaitForHeight blocks until the replica has applied h blocks or ctx ends:
+// after a submit committed in block n, waiting for n+1 gives
+// read-your-writes.
+func (r *Replica) WaitForHeight(ctx context.Context, h uint64) error {
+	for {
+		r.mu.Lock()
+		if r.head.Height >= h {
+			r.mu.Unlock()
+			return nil
+		}
+		ch := make(chan struct{})
+		r.waiters = append(r.waiters, ch)
+		r.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// Evaluate runs a query of the contract as creator on the replica.
+func (r *Replica) Evaluate(creator, fn string, arg []byte) (ledger.Result, error) {
+	if !contract.IsReadOnly(fn) {
+		return ledger.Result{}, fmt.Errorf("%s writes: submit it to the peers", fn)
+	}
+	return badgerstate.Evaluate(r.db, r.contract, time.Now, creator, fn, arg, func(txn *badger.Txn) (badgerstate.Position, error) {
+		var h Head
+		item, err := txn.Get(headKey)
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return badgerstate.Position{}, nil
+		}
+		if err == nil {
+			err = item.Value(func(v []byte) error { return json.Unmarshal(v, &h) })
+		}
+		return badgerstate.Position{Height: h.Height, Time: h.Time}, err
+	})
+}
+
+// Digest hashes every state key and value in key order, with the height
+// it reflects. A peer's GetStateByRange over the namespace hashed the same
+// way gives the same digest at the same height.
+func (r *Replica) Digest() (uint64, string, error) {
+	var height uint64
+	h := sha256.New()
+	err := r.db.View(func(txn *badger.Txn) error {
+		if item, err := txn.Get(headKey); err == nil {
+			var hd Head
+			if err := item.Value(func(v []byte) error { return json.Unmarshal(v, &hd) }); err != nil {
+				return err
+			}
+			height = hd.Height
+		}
+		return badgerstate.Scan(txn, badgerstate.Prefix, func(k, v []byte) error {
+			DigestKV(h, string(k[1:]), v)
+			return nil
+		})
+	})
+	return height, hex.EncodeToString(h.Sum(nil)), err
+}
+
+// DigestKV adds one key and value to a state digest, length-prefixed.
+func DigestKV(h interface{ Write([]byte) (int, error) }, key string, value []byte) {
+	var n [8]byte
+	binary.BigEndian.PutUint64(n[:], uint64(len(key)))
+	h.Write(n[:])
+	h.Write([]byte(key))
+	binary.BigEndian.PutUint64(n[:], uint64(len(value)))
+	h.Write(n[:])
+	h.Write(value)
+}
+
+// Events returns the chaincode events of blocks from..to-1 in order.
+func (r *Replica) Events(from, to uint64) ([]Event, error) {
+	var out []Event
+	err := r.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{'e'}})
+		defer it.Close()
+		for it.Seek(eventKey(from, 0)); it.Valid(); it.Next() {
+			if binary.BigEndian.Uint64(it.Item().Key()[1:9]) >= to {
+				break
+			}
+			var e Event
+			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &e) }); err != nil {
+				return err
+			}
+			out = append(out, e)
+		}
+		return nil
+	})
+	return out, err
+}
