@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	fastjson "github.com/goccy/go-json"
 	"slices"
 
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
@@ -31,7 +32,7 @@ func (n *Node) Lookup(ctx context.Context, c *Client, purpose string, subjects [
 		return nil, 0, err
 	}
 	var out []contract.Status
-	if err := json.Unmarshal(res.Payload, &out); err != nil {
+	if err := fastjson.Unmarshal(res.Payload, &out); err != nil {
 		return nil, 0, err
 	}
 	entries := make([]AuditEntry, len(out))
