@@ -31,8 +31,9 @@ func (s *server) authenticate(c *gin.Context) {
 		fail(c, CodeUnauthenticated, "the client certificate is not bound to any client")
 		return
 	}
-	key, ok := strings.CutPrefix(h, "Bearer ")
-	if !ok || key == "" {
+	// The scheme name is case-insensitive (RFC 9110 section 11.1).
+	scheme, key, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(key) == "" {
 		c.Header("WWW-Authenticate", `Bearer realm="blacklist"`)
 		fail(c, CodeUnauthenticated, "send Authorization: Bearer <api key>")
 		return

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -58,11 +59,14 @@ func New(n *node.Node, opts Options) http.Handler {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.NoRoute(func(c *gin.Context) { fail(c, contract404, "no such route: "+c.Request.Method+" "+c.Request.URL.Path) })
-	r.NoMethod(func(c *gin.Context) { fail(c, CodeMalformedRequest, "method not allowed on "+c.Request.URL.Path) })
+	r.NoMethod(s.methodNotAllowed(r))
 	r.Use(s.requestID, s.observe, s.recover, s.limitBody)
 
-	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	healthz := func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) }
+	r.GET("/healthz", healthz)
+	r.HEAD("/healthz", healthz)
 	r.GET("/readyz", s.ready)
+	r.HEAD("/readyz", s.ready)
 	r.GET("/metrics", gin.WrapH(s.metrics.handler()))
 	r.GET("/openapi.yaml", func(c *gin.Context) { c.Data(http.StatusOK, "application/yaml", docs.OpenAPI) })
 
@@ -92,6 +96,35 @@ func New(n *node.Node, opts Options) http.Handler {
 }
 
 const contract404 = "not-found"
+
+// methodNotAllowed answers 405 with the methods the path does serve.
+func (s *server) methodNotAllowed(r *gin.Engine) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		var allow []string
+		for _, route := range r.Routes() {
+			if route.Method != c.Request.Method && pathMatches(route.Path, c.Request.URL.Path) {
+				allow = append(allow, route.Method)
+			}
+		}
+		c.Header("Allow", strings.Join(allow, ", "))
+		fail(c, CodeMethodNotAllowed, c.Request.Method+" is not served on "+c.Request.URL.Path+"; allowed: "+strings.Join(allow, ", "))
+	}
+}
+
+// pathMatches compares a gin route pattern with a request path segment by
+// segment, a ":param" segment matching anything.
+func pathMatches(pattern, path string) bool {
+	ps, xs := strings.Split(pattern, "/"), strings.Split(path, "/")
+	if len(ps) != len(xs) {
+		return false
+	}
+	for i := range ps {
+		if !strings.HasPrefix(ps[i], ":") && ps[i] != xs[i] {
+			return false
+		}
+	}
+	return true
+}
 
 const requestIDKey = "requestID"
 

@@ -373,7 +373,18 @@ func TestMalformedAndLimits(t *testing.T) {
 	}
 	big := `{"purpose":"loan-approval","subjects":["` + strings.Repeat("a", 70<<10) + `"]}`
 	e.expect("POST", "/v1/lookups", "bank2-app", big, 413, "payload-too-large")
-	e.expect("DELETE", "/v1/policy", "bank1-app", nil, 400, "malformed-request")
+	if _, h := e.call("DELETE", "/v1/policy", "bank1-app", nil, nil); h.Get("Allow") != "GET, PUT" {
+		t.Fatalf("405 Allow header %q", h.Get("Allow"))
+	}
+	e.expect("DELETE", "/v1/policy", "bank1-app", nil, 405, "method-not-allowed")
+	req, _ := http.NewRequest("GET", e.url+"/v1/policy", nil)
+	req.Header.Set("Authorization", "bearer "+e.keys["bank1-app"])
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("lower-case bearer scheme: %v %v", resp.StatusCode, err)
+	}
+	if resp, err := http.Head(e.url + "/healthz"); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("HEAD /healthz: %v", err)
+	}
 }
 
 func TestRateLimit(t *testing.T) {

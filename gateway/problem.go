@@ -24,6 +24,7 @@ const (
 	CodeRateLimited      = "rate-limited"
 	CodeBadPurpose       = "bad-purpose"
 	CodeUnavailable      = "unavailable"
+	CodeMethodNotAllowed = "method-not-allowed"
 )
 
 var titles = map[string]string{
@@ -35,6 +36,7 @@ var titles = map[string]string{
 	CodeRateLimited:                 "Rate limit exceeded",
 	CodeBadPurpose:                  "Missing or unknown purpose",
 	CodeUnavailable:                 "Ledger unavailable",
+	CodeMethodNotAllowed:            "Method not allowed",
 	contract.CodeInvalidArgument:    "Invalid argument",
 	contract.CodeForbidden:          "Forbidden",
 	contract.CodeNotFound:           "Not found",
@@ -52,6 +54,7 @@ var statuses = map[string]int{
 	CodeRateLimited:                 http.StatusTooManyRequests,
 	CodeBadPurpose:                  http.StatusUnprocessableEntity,
 	CodeUnavailable:                 http.StatusServiceUnavailable,
+	CodeMethodNotAllowed:            http.StatusMethodNotAllowed,
 	contract.CodeInvalidArgument:    http.StatusUnprocessableEntity,
 	contract.CodeForbidden:          http.StatusForbidden,
 	contract.CodeNotFound:           http.StatusNotFound,
@@ -70,7 +73,6 @@ func fail(c *gin.Context, code, detail string, items ...problem.Item) {
 		Instance: "urn:request:" + c.GetString(requestIDKey), Items: items}
 	c.Header("Content-Type", "application/problem+json")
 	c.AbortWithStatusJSON(status, p)
-	c.Writer.Header().Set("Content-Type", "application/problem+json")
 }
 
 // failErr turns an error from the node or the ledger into a problem.
