@@ -6,7 +6,7 @@ PKGS    := ./...
 # Fuzz targets run briefly in `make fuzz`; longer with FUZZTIME=5m.
 FUZZTIME ?= 20s
 
-.PHONY: all build run test check fmt vet fuzz bench clean
+.PHONY: all build run test check fmt vet fuzz bench clean fabric-up fabric-down fabric-test
 
 all: build
 
@@ -40,6 +40,19 @@ fuzz:
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem ./chaincode/... ./node/... ./gateway/...
 	scripts/bench-http.sh
+
+## fabric-up / fabric-down: the local Fabric network (native processes, 127.0.0.1).
+fabric-up:
+	scripts/network.sh up
+
+fabric-down:
+	scripts/network.sh down
+
+## fabric-test: a network up, the node's Fabric backend tested against it, down.
+fabric-test:
+	scripts/network.sh up
+	BLACKLIST_FABRIC_RUN=$(CURDIR)/network/.run $(GO) test -count=1 -run Network -v ./node/fabric/ ; \
+	rc=$$?; scripts/network.sh down; exit $$rc
 
 clean:
 	rm -rf $(BIN)

@@ -1,0 +1,284 @@
+// Package fabric is the node's Fabric backend: writes go to the channel's
+// peers through the Fabric Gateway service (fabric-gateway), reads come from
+// the node's replica (package replica), which follows the channel's blocks.
+//
+// A node acts for one organisation: it holds that organisation's client
+// certificate and key, and every transaction it submits is created by that
+// identity, so the chaincode sees the organisation's MSP ID as creator. A
+// submit returns once the transaction is committed AND the replica has
+// applied its block, so a lookup right after a report sees it
+// (read-your-writes). Refusals by the chaincode come back as the same
+// *contract.Error values the embedded ledger returns.
+package fabric
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/hyperledger/fabric-gateway/pkg/client"
+	"github.com/hyperledger/fabric-gateway/pkg/hash"
+	"github.com/hyperledger/fabric-gateway/pkg/identity"
+	gwproto "github.com/hyperledger/fabric-protos-go-apiv2/gateway"
+	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/status"
+
+	"github.com/assoc-ledger/blacklist/chaincode/contract"
+	"github.com/assoc-ledger/blacklist/node/ledger"
+	"github.com/assoc-ledger/blacklist/node/replica"
+)
+
+// Options says how to reach the organisation's peer and who the node is.
+type Options struct {
+	PeerEndpoint string // host:port of the organisation's peer (Gateway service)
+	TLSCACert    string // PEM file: the peer's TLS CA
+	ServerName   string // TLS server name override; empty: the endpoint's host
+	MSPID        string // the organisation's MSP ID
+	CertFile     string // PEM file: the client identity's certificate
+	KeyFile      string // PEM file: its private key
+	Channel      string
+	Chaincode    string
+	ReplicaDir   string
+	// MVCCRetries is how often a submit whose reads changed before commit
+	// is endorsed again (default 3).
+	MVCCRetries int
+	// Logf reports the follower's reconnects; silent when nil.
+	Logf func(format string, args ...any)
+}
+
+// Ledger is the Fabric backend of a node.
+type Ledger struct {
+	opts     Options
+	conn     *grpc.ClientConn
+	gw       *client.Gateway
+	contract *client.Contract
+	network  *client.Network
+	replica  *replica.Replica
+	stop     context.CancelFunc
+	done     chan struct{}
+}
+
+var _ ledger.Ledger = (*Ledger)(nil)
+
+// ErrUnavailable means the peer could not be reached.
+var ErrUnavailable = errors.New("the Fabric network is unreachable")
+
+// Open connects to the peer, opens the replica and starts following the
+// channel from the replica's checkpoint.
+func Open(opts Options) (*Ledger, error) {
+	if opts.MVCCRetries == 0 {
+		opts.MVCCRetries = 3
+	}
+	if opts.Logf == nil {
+		opts.Logf = func(string, ...any) {}
+	}
+	caPEM, err := os.ReadFile(opts.TLSCACert)
+	if err != nil {
+		return nil, fmt.Errorf("peer TLS CA: %w", err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(caPEM) {
+		return nil, fmt.Errorf("peer TLS CA %s: no certificates", opts.TLSCACert)
+	}
+	certPEM, err := os.ReadFile(opts.CertFile)
+	if err != nil {
+		return nil, fmt.Errorf("client certificate: %w", err)
+	}
+	cert, err := identity.CertificateFromPEM(certPEM)
+	if err != nil {
+		return nil, err
+	}
+	keyPEM, err := os.ReadFile(opts.KeyFile)
+	if err != nil {
+		return nil, fmt.Errorf("client key: %w", err)
+	}
+	key, err := identity.PrivateKeyFromPEM(keyPEM)
+	if err != nil {
+		return nil, err
+	}
+	id, err := identity.NewX509Identity(opts.MSPID, cert)
+	if err != nil {
+		return nil, err
+	}
+	sign, err := identity.NewPrivateKeySign(key)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := grpc.NewClient("dns:///"+opts.PeerEndpoint, grpc.WithTransportCredentials(credentials.NewClientTLSFromCert(pool, opts.ServerName)))
+	if err != nil {
+		return nil, err
+	}
+	gw, err := client.Connect(id, client.WithSign(sign), client.WithHash(hash.SHA256), client.WithClientConnection(conn),
+		client.WithEvaluateTimeout(30*time.Second), client.WithEndorseTimeout(30*time.Second),
+		client.WithSubmitTimeout(30*time.Second), client.WithCommitStatusTimeout(2*time.Minute))
+	if err != nil {
+		conn.Close()
+		return nil, err
+	}
+	rep, err := replica.Open(opts.ReplicaDir, opts.Chaincode)
+	if err != nil {
+		gw.Close()
+		conn.Close()
+		return nil, err
+	}
+	network := gw.GetNetwork(opts.Channel)
+	ctx, stop := context.WithCancel(context.Background())
+	l := &Ledger{opts: opts, conn: conn, gw: gw, network: network, contract: network.GetContract(opts.Chaincode),
+		replica: rep, stop: stop, done: make(chan struct{})}
+	go l.follow(ctx)
+	return l, nil
+}
+
+// Close stops following the channel and closes the connection and replica.
+func (l *Ledger) Close() error {
+	l.stop()
+	<-l.done
+	l.gw.Close()
+	l.conn.Close()
+	return l.replica.Close()
+}
+
+// Replica is the node's copy of the world state.
+func (l *Ledger) Replica() *replica.Replica { return l.replica }
+
+// Height is the number of blocks the replica has applied.
+func (l *Ledger) Height() uint64 { return l.replica.Height() }
+
+// follow applies the channel's blocks to the replica from its checkpoint,
+// reconnecting with backoff whenever the stream ends (peer restarted,
+// network down): the replica's own checkpoint says where to resume.
+func (l *Ledger) follow(ctx context.Context) {
+	defer close(l.done)
+	backoff := 100 * time.Millisecond
+	for ctx.Err() == nil {
+		start := l.replica.Height()
+		streamCtx, cancel := context.WithCancel(ctx)
+		blocks, err := l.network.BlockEvents(streamCtx, client.WithStartBlock(start))
+		if err == nil {
+			for b := range blocks {
+				if _, err = l.replica.Apply(b); err != nil {
+					break
+				}
+				backoff = 100 * time.Millisecond
+			}
+		}
+		cancel()
+		if ctx.Err() != nil {
+			return
+		}
+		l.opts.Logf("block stream from %d ended (%v); reconnecting in %s", start, err, backoff)
+		select {
+		case <-time.After(backoff):
+		case <-ctx.Done():
+			return
+		}
+		backoff = min(2*backoff, 5*time.Second)
+	}
+}
+
+// Submit endorses, orders and commits fn as the node's organisation and
+// waits until the replica has applied the commit's block. creator must be
+// the node's own MSP ID: a node never acts for another organisation.
+func (l *Ledger) Submit(ctx context.Context, creator, fn string, arg []byte) (ledger.Result, error) {
+	if creator != l.opts.MSPID {
+		return ledger.Result{}, &contract.Error{Code: contract.CodeForbidden,
+			Msg: fmt.Sprintf("this node acts for %s, not %s", l.opts.MSPID, creator)}
+	}
+	if contract.IsReadOnly(fn) {
+		return ledger.Result{}, fmt.Errorf("%s is a query: use Evaluate", fn)
+	}
+	for attempt := 0; ; attempt++ {
+		out, commit, err := l.contract.SubmitAsyncWithContext(ctx, fn, client.WithArguments(string(arg)))
+		if err != nil {
+			return ledger.Result{}, mapError(err)
+		}
+		st, err := commit.StatusWithContext(ctx)
+		if err != nil {
+			return ledger.Result{}, mapError(err)
+		}
+		if st.Successful {
+			if err := l.replica.WaitForHeight(ctx, st.BlockNumber+1); err != nil {
+				return ledger.Result{}, err
+			}
+			return ledger.Result{TxID: st.TransactionID, Height: st.BlockNumber + 1, Payload: out}, nil
+		}
+		// Another transaction changed what this one read: endorse it again
+		// on the new state. Attestation ids make a repeat idempotent.
+		if st.Code == peer.TxValidationCode_MVCC_READ_CONFLICT && attempt < l.opts.MVCCRetries {
+			continue
+		}
+		code := contract.CodeConflict
+		if st.Code != peer.TxValidationCode_MVCC_READ_CONFLICT && st.Code != peer.TxValidationCode_PHANTOM_READ_CONFLICT {
+			code = contract.CodeFailedPrecondition
+		}
+		return ledger.Result{}, &contract.Error{Code: code, Msg: fmt.Sprintf("transaction %s was not committed: %s", st.TransactionID, st.Code)}
+	}
+}
+
+// Evaluate runs a query on the replica.
+func (l *Ledger) Evaluate(creator, fn string, arg []byte) (ledger.Result, error) {
+	return l.replica.Evaluate(creator, fn, arg)
+}
+
+// EvaluateOnPeer runs a query on the organisation's peer instead of the
+// replica, for comparison; the height is the replica's at the time.
+func (l *Ledger) EvaluateOnPeer(ctx context.Context, fn string, arg []byte) (ledger.Result, error) {
+	h := l.replica.Height()
+	out, err := l.contract.EvaluateWithContext(ctx, fn, client.WithArguments(string(arg)))
+	if err != nil {
+		return ledger.Result{}, mapError(err)
+	}
+	return ledger.Result{Height: h, Payload: out}, nil
+}
+
+// mapError turns a gateway error into the contract's refusal when a peer's
+// chaincode refused, and into ErrUnavailable when the network is down.
+func mapError(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	st := status.Convert(err)
+	for _, d := range st.Details() {
+		if detail, ok := d.(*gwproto.ErrorDetail); ok {
+			if ce := contractError(detail.Message); ce != nil {
+				return ce
+			}
+		}
+	}
+	if ce := contractError(st.Message()); ce != nil {
+		return ce
+	}
+	switch st.Code() {
+	case codes.Unavailable, codes.DeadlineExceeded:
+		return fmt.Errorf("%w: %s", ErrUnavailable, st.Message())
+	}
+	return err
+}
+
+// contractError recovers a *contract.Error from a peer's message such as
+// "chaincode response 500, forbidden: only Bank1MSP ...".
+func contractError(msg string) *contract.Error {
+	if i := strings.LastIndex(msg, "chaincode response 500, "); i >= 0 {
+		msg = msg[i+len("chaincode response 500, "):]
+	}
+	code, rest, ok := strings.Cut(msg, ": ")
+	if !ok {
+		return nil
+	}
+	switch code {
+	case contract.CodeInvalidArgument, contract.CodeForbidden, contract.CodeNotFound, contract.CodeConflict,
+		contract.CodeFailedPrecondition, contract.CodeUnknownFunction, contract.CodeInternal:
+		return &contract.Error{Code: code, Msg: rest}
+	}
+	return nil
+}

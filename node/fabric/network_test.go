@@ -1,0 +1,168 @@
+package fabric
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/assoc-ledger/blacklist/chaincode/attestation"
+	"github.com/assoc-ledger/blacklist/chaincode/contract"
+)
+
+// networkDir is a running network from `scripts/network.sh up`; the tests
+// that need one skip without it.
+func networkDir(t *testing.T) string {
+	dir := os.Getenv("BLACKLIST_FABRIC_RUN")
+	if dir == "" {
+		t.Skip("set BLACKLIST_FABRIC_RUN to network/.run of a running network (scripts/network.sh up)")
+	}
+	return dir
+}
+
+// peerPort reads an organisation's peer port from network/ports.env, the
+// one place the network's ports are listed.
+func peerPort(t *testing.T, run, org string) int {
+	b, err := os.ReadFile(filepath.Join(run, "..", "ports.env"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, strings.ToUpper(org)+"_PEER_PORT="); ok {
+			port, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return port
+		}
+	}
+	t.Fatalf("no %s peer port in ports.env", org)
+	return 0
+}
+
+// open connects a node of org (assoc, bank1, bank2) as its Admin user.
+func open(t *testing.T, run, org, msp string) *Ledger {
+	port := peerPort(t, run, org)
+	base := filepath.Join(run, "crypto", "peerOrganizations", org+".example.com")
+	user := filepath.Join(base, "users", "Admin@"+org+".example.com", "msp")
+	l, err := Open(Options{
+		PeerEndpoint: fmt.Sprintf("127.0.0.1:%d", port),
+		TLSCACert:    filepath.Join(base, "peers", "peer0."+org+".example.com", "tls", "ca.crt"),
+		MSPID:        msp,
+		CertFile:     filepath.Join(user, "signcerts", "Admin@"+org+".example.com-cert.pem"),
+		KeyFile:      filepath.Join(user, "keystore", "priv_sk"),
+		Channel:      "blacklist",
+		Chaincode:    "blacklist",
+		ReplicaDir:   t.TempDir(),
+		Logf:         t.Logf,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	return l
+}
+
+func hexOf(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+// TestAgainstARunningNetwork submits through the Gateway service and reads
+// from the replica: read-your-writes on the submitting node, the other
+// organisation's node catching up from its own peer, and chaincode
+// refusals surfacing as contract errors.
+func TestAgainstARunningNetwork(t *testing.T) {
+	run := networkDir(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	assoc := open(t, run, "assoc", "AssocMSP")
+	bank1 := open(t, run, "bank1", "Bank1MSP")
+
+	key, _ := attestation.GenerateKey()
+	pub, _ := attestation.MarshalPublicKeyPEM(&key.PublicKey)
+	kid := fmt.Sprintf("bank1-it-%d", time.Now().UnixNano())
+	arg, _ := json.Marshal(contract.RegisterKeyRequest{MSPID: "Bank1MSP", KeyRequest: contract.KeyRequest{KID: kid, PublicKey: pub}})
+	res, err := assoc.Submit(ctx, "AssocMSP", "RegisterKey", arg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := bank1.Replica().WaitForHeight(ctx, res.Height); err != nil {
+		t.Fatal(err)
+	}
+
+	dpd, amount := 120, int64(990000)
+	subject := hexOf(fmt.Sprint("fabric subject ", time.Now().UnixNano()))
+	p := &attestation.Payload{V: 1, Type: "default", Reporter: "Bank1MSP", Subject: subject, IssuedAt: time.Now().UTC().Add(-time.Minute).Format(time.RFC3339),
+		LoanRef: hexOf(subject), Product: "mortgage", Amount: &amount, Currency: "CNY", OverdueSince: time.Now().AddDate(0, 0, -130).Format("2006-01-02"),
+		DaysPastDue: &dpd, NoticeDate: time.Now().AddDate(0, 0, -100).Format("2006-01-02")}
+	jws, id, err := attestation.Sign(p, key, kid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	arg, _ = json.Marshal(contract.SubmitRequest{Attestations: []string{jws}})
+	res, err = bank1.Submit(ctx, "Bank1MSP", "SubmitAttestations", arg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sr contract.SubmitResult
+	if json.Unmarshal(res.Payload, &sr) != nil || sr.Accepted != 1 || sr.Results[0].ID != id {
+		t.Fatalf("submit: %s", res.Payload)
+	}
+
+	// Read-your-writes: the submitting node's replica already has it.
+	q, _ := json.Marshal(contract.SubjectRequest{Subject: subject})
+	st, err := bank1.Evaluate("Bank1MSP", "SubjectStatus", q)
+	var status contract.Status
+	if err != nil || json.Unmarshal(st.Payload, &status) != nil || !status.Listed || st.Height < res.Height {
+		t.Fatalf("bank1 replica at %d after commit at %d: %s %v", st.Height, res.Height, st.Payload, err)
+	}
+	// The association's node follows its own peer to the same state.
+	if err := assoc.Replica().WaitForHeight(ctx, res.Height); err != nil {
+		t.Fatal(err)
+	}
+	st2, err := assoc.Evaluate("AssocMSP", "SubjectStatus", q)
+	if err != nil || string(st2.Payload) != string(st.Payload) {
+		t.Fatalf("association's replica: %s %v", st2.Payload, err)
+	}
+	peerAnswer, err := assoc.EvaluateOnPeer(ctx, "GetAttestation", mustJSON(contract.IDRequest{ID: id}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	replicaAnswer, err := assoc.Evaluate("AssocMSP", "GetAttestation", mustJSON(contract.IDRequest{ID: id}))
+	if err != nil || string(peerAnswer.Payload) != string(replicaAnswer.Payload) {
+		t.Fatalf("peer and replica disagree:\n%s\n%s", peerAnswer.Payload, replicaAnswer.Payload)
+	}
+
+	// The chaincode refuses, not the node: a bank cannot admit members.
+	_, err = bank1.Submit(ctx, "Bank1MSP", "AdmitMember", mustJSON(contract.AdmitMemberRequest{MSPID: "EvilMSP"}))
+	var ce *contract.Error
+	if !errors.As(err, &ce) || ce.Code != contract.CodeForbidden {
+		t.Fatalf("AdmitMember by a bank: %v", err)
+	}
+	// And a node never acts for another organisation.
+	if _, err := bank1.Submit(ctx, "Bank2MSP", "SubmitAttestations", arg); !errors.As(err, &ce) || ce.Code != contract.CodeForbidden {
+		t.Fatalf("submit as another org: %v", err)
+	}
+	h1, d1, _ := bank1.Replica().Digest()
+	h2, d2, _ := assoc.Replica().Digest()
+	if h1 == h2 && d1 != d2 {
+		t.Fatalf("two replicas at height %d differ", h1)
+	}
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}

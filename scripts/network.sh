@@ -1,0 +1,888 @@
+#!/usr/bin/env bash
+# A local Hyperledger Fabric network for the blacklist chaincode, as native
+# processes on 127.0.0.1 (no Docker): three etcdraft orderers (OrdererMSP),
+# one peer each for AssocMSP, Bank1MSP and Bank2MSP, and one blacklist-cc
+# chaincode-as-a-service process that serves all three peers.
+#
+# Everything generated (crypto, genesis block, ledgers, logs, pids, the
+# chaincode package) lives in network/.run (git-ignored); binaries come from
+# scripts/fabric-build.sh (network/.build/bin); ports from network/ports.env.
+# See docs/fabric-network.md.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+NET="$ROOT/network"
+RUN="$NET/.run"
+BIN="$NET/.build/bin"
+CFG="$NET/config"
+CRYPTO="$RUN/crypto"
+CHANNEL_DIR="$RUN/channel"
+GENESIS="$CHANNEL_DIR/genesis.block"
+CC_DIR="$RUN/chaincode"
+
+CHANNEL=blacklist
+CC_NAME=blacklist
+CC_VERSION=1
+CC_LABEL=${CC_NAME}_${CC_VERSION}
+ASSOCIATION=AssocMSP
+
+# How long (seconds) each readiness wait may take before `up` gives up.
+READY_TIMEOUT=${READY_TIMEOUT:-120}
+# How long `down` waits after SIGTERM before SIGKILL.
+STOP_TIMEOUT=${STOP_TIMEOUT:-15}
+
+# shellcheck source=../network/ports.env
+. "$NET/ports.env"
+
+ORDERERS=(orderer0 orderer1 orderer2)
+ORGS=(assoc bank1 bank2)
+PEERS=(peer-assoc peer-bank1 peer-bank2)
+ALL_PROCS=("${ORDERERS[@]}" "${PEERS[@]}" chaincode)
+
+ORDERER_DOMAIN=orderer.example.com
+ORDERER_TLSCA="$CRYPTO/ordererOrganizations/$ORDERER_DOMAIN/tlsca/tlsca.$ORDERER_DOMAIN-cert.pem"
+ORDERER_ADMIN_TLS="$CRYPTO/ordererOrganizations/$ORDERER_DOMAIN/users/Admin@$ORDERER_DOMAIN/tls"
+
+# ---------------------------------------------------------------- helpers
+
+t_start=$SECONDS
+log()  { printf '[network %3ds] %s\n' "$((SECONDS - t_start))" "$*"; }
+warn() { printf '[network %3ds] WARNING: %s\n' "$((SECONDS - t_start))" "$*" >&2; }
+die()  { printf 'network.sh: error: %s\n' "$*" >&2; exit 1; }
+
+org_msp()    { case $1 in assoc) echo AssocMSP ;; bank1) echo Bank1MSP ;; bank2) echo Bank2MSP ;; *) die "unknown org $1" ;; esac; }
+org_domain() { echo "$1.example.com"; }
+org_var()    { local v="${1^^}_$2"; echo "${!v}"; }   # org_var assoc PEER_PORT -> $ASSOC_PEER_PORT
+peer_dir()   { local d; d=$(org_domain "$1"); echo "$CRYPTO/peerOrganizations/$d/peers/peer0.$d"; }
+peer_tlsca() { echo "$(peer_dir "$1")/tls/ca.crt"; }
+peer_addr()  { echo "127.0.0.1:$(org_var "$1" PEER_PORT)"; }
+
+orderer_index() { echo "${1#orderer}"; }
+orderer_var()   { local v="ORDERER$(orderer_index "$1")_$2"; echo "${!v}"; }
+orderer_dir()   { echo "$CRYPTO/ordererOrganizations/$ORDERER_DOMAIN/orderers/$1.$ORDERER_DOMAIN"; }
+
+# Main (client-facing) port of a process, for the port checks.
+proc_port() {
+  case $1 in
+    orderer*) orderer_var "$1" PORT ;;
+    peer-*) org_var "${1#peer-}" PEER_PORT ;;
+    chaincode) echo "$CHAINCODE_PORT" ;;
+    *) die "unknown process '$1' (one of: ${ALL_PROCS[*]})" ;;
+  esac
+}
+proc_ports() {
+  case $1 in
+    orderer*) echo "$(orderer_var "$1" PORT) $(orderer_var "$1" ADMIN_PORT) $(orderer_var "$1" OPS_PORT)" ;;
+    peer-*) local o=${1#peer-}; echo "$(org_var "$o" PEER_PORT) $(org_var "$o" CC_PORT) $(org_var "$o" OPS_PORT)" ;;
+    chaincode) echo "$CHAINCODE_PORT" ;;
+  esac
+}
+
+# port_open PORT: something listens on 127.0.0.1:PORT. Read from the kernel's
+# socket table rather than by connecting, which would leave a "TLS handshake
+# failed" error in the node's log for every check.
+port_open() {
+  if [ -r /proc/net/tcp ]; then
+    local hex; hex=$(printf '%04X' "$1")
+    grep -qE "^ *[0-9]+: (0100007F|00000000):$hex [0-9A-F]+:[0-9A-F]+ 0A " /proc/net/tcp 2>/dev/null
+  else
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+  fi
+}
+
+pid_file() { echo "$RUN/pids/$1.pid"; }
+log_file() { echo "$RUN/logs/$1.log"; }
+
+# pid_of NAME: prints the pid of our running process NAME, fails otherwise.
+# A pid counts only if its command line runs one of our binaries, so a
+# recycled pid is never mistaken for ours.
+pid_of() {
+  local f pid
+  f=$(pid_file "$1")
+  [ -f "$f" ] || return 1
+  pid=$(<"$f")
+  [[ $pid =~ ^[0-9]+$ ]] || return 1
+  local cmd
+  cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+  [[ $cmd == "$BIN/"* ]] || return 1
+  echo "$pid"
+}
+
+sleep_ms() { sleep "$(printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)))"; }
+
+# retry TIMEOUT WHAT CMD...: runs CMD until it succeeds, with backoff from
+# 0.2 s up to RETRY_MAX_MS (3 s) between attempts, for at most TIMEOUT seconds. The output
+# of the last attempt is in $OUT. Output matching $FATAL_RE (the chaincode
+# refusing the request) stops at once: retrying cannot help. Call it as
+# FATAL_RE= retry ... to retry whatever the output.
+OUT=""
+RETRY_MAX_MS=3000
+FATAL_RE='(invalid-argument|forbidden|conflict|not-found|unknown-function|failed-precondition):'
+retry() {
+  local timeout=$1 what=$2; shift 2
+  local start=$SECONDS delay=200 attempt=0 msg
+  while :; do
+    attempt=$((attempt + 1))
+    if "$@" >"$OUT" 2>&1; then
+      [ $attempt -gt 1 ] && log "$what: ok after $attempt attempts ($((SECONDS - start)) s)"
+      return 0
+    fi
+    msg=$(grep -m1 -E 'Error|error|Status: [45]' "$OUT" || head -n1 "$OUT" || true)
+    if [ -n "$FATAL_RE" ] && grep -qE "$FATAL_RE" "$OUT"; then
+      cat "$OUT" >&2
+      die "$what failed: ${msg:0:300}"
+    fi
+    if [ $((SECONDS - start)) -ge "$timeout" ]; then
+      cat "$OUT" >&2
+      die "$what: still failing after ${timeout} s ($attempt attempts): ${msg:0:300}"
+    fi
+    if [ $attempt -eq 1 ] || [ $((attempt % 5)) -eq 0 ]; then
+      log "$what: not ready yet, retrying (${msg:0:160})"
+    fi
+    sleep_ms $delay
+    delay=$((delay * 2)); [ $delay -gt "$RETRY_MAX_MS" ] && delay=$RETRY_MAX_MS
+  done
+}
+
+# wait_until TIMEOUT WHAT CMD...: retry for cheap checks, whatever their
+# output, polling at least every second.
+wait_until() { FATAL_RE='' RETRY_MAX_MS=1000 retry "$@"; }
+
+need_bins() {
+  local b
+  for b in peer orderer configtxgen cryptogen osnadmin blacklist-cc; do
+    [ -x "$BIN/$b" ] || die "$BIN/$b is missing: run scripts/fabric-build.sh (or scripts/network.sh up)"
+  done
+}
+
+# Render network/configtx.yaml (a template) into RUN/channel with the ports.
+render_configtx() {
+  local text v
+  text=$(<"$NET/configtx.yaml")
+  for v in $(sed -n 's/^\([A-Z0-9_]*\)=.*/\1/p' "$NET/ports.env"); do
+    text=${text//"\${$v}"/${!v}}
+  done
+  local unknown
+  unknown=$(grep -v '^[[:space:]]*#' <<<"$text" | grep -o '\${[A-Za-z0-9_]*}' | sort -u | tr '\n' ' ' || true)
+  [ -z "$unknown" ] || die "network/configtx.yaml uses variables that network/ports.env does not define: $unknown"
+  printf '%s\n' "$text" >"$CHANNEL_DIR/configtx.yaml"
+}
+
+# ---------------------------------------------------------------- CLI identities
+
+# as_admin ORG CMD...: runs the peer CLI as ORG's admin against ORG's peer.
+as_admin() {
+  local org=$1; shift
+  local d; d=$(org_domain "$org")
+  FABRIC_CFG_PATH="$CFG" \
+  CORE_PEER_LOCALMSPID="$(org_msp "$org")" \
+  CORE_PEER_MSPCONFIGPATH="$CRYPTO/peerOrganizations/$d/users/Admin@$d/msp" \
+  CORE_PEER_ADDRESS="$(peer_addr "$org")" \
+  CORE_PEER_TLS_ENABLED=true \
+  CORE_PEER_TLS_ROOTCERT_FILE="$(peer_tlsca "$org")" \
+  FABRIC_LOGGING_SPEC="${CLI_LOGGING_SPEC:-info}" \
+    "$@"
+}
+
+ORDERER_ARGS=()
+set_orderer_args() {
+  ORDERER_ARGS=(-o "127.0.0.1:$ORDERER0_PORT" --tls --cafile "$ORDERER_TLSCA")
+}
+
+# peer_args ORG...: --peerAddresses/--tlsRootCertFiles for each org's peer.
+peer_args() {
+  local o
+  for o in "$@"; do printf '%s\n' --peerAddresses "$(peer_addr "$o")" --tlsRootCertFiles "$(peer_tlsca "$o")"; done
+}
+
+osnadmin_() {
+  local o=$1; shift
+  "$BIN/osnadmin" channel "$@" -o "127.0.0.1:$(orderer_var "$o" ADMIN_PORT)" \
+    --ca-file "$ORDERER_TLSCA" --client-cert "$ORDERER_ADMIN_TLS/client.crt" --client-key "$ORDERER_ADMIN_TLS/client.key"
+}
+
+# ---------------------------------------------------------------- generation
+
+generate_crypto() {
+  if [ -f "$CRYPTO/.complete" ]; then
+    log "crypto: using existing material in ${CRYPTO#"$ROOT"/}"
+    return
+  fi
+  log "crypto: generating with cryptogen (network/crypto-config.yaml)"
+  rm -rf "$CRYPTO"
+  "$BIN/cryptogen" generate --config "$NET/crypto-config.yaml" --output "$CRYPTO" >"$OUT" 2>&1 || { cat "$OUT" >&2; die "cryptogen failed"; }
+  touch "$CRYPTO/.complete"
+}
+
+generate_genesis() {
+  if [ -s "$GENESIS" ]; then
+    log "channel: using existing genesis block ${GENESIS#"$ROOT"/}"
+    return
+  fi
+  log "channel: generating genesis block for '$CHANNEL' with configtxgen (network/configtx.yaml)"
+  mkdir -p "$CHANNEL_DIR"
+  render_configtx
+  "$BIN/configtxgen" -configPath "$CHANNEL_DIR" -profile BlacklistChannel -channelID "$CHANNEL" \
+    -outputBlock "$GENESIS.tmp" >"$OUT" 2>&1 || { cat "$OUT" >&2; die "configtxgen failed"; }
+  mv "$GENESIS.tmp" "$GENESIS"
+}
+
+# ---------------------------------------------------------------- processes
+
+# start_proc NAME ENV=VALUE... -- CMD ARGS...: starts CMD in its own session
+# (so Ctrl-C on the terminal does not reach it), working directory network/,
+# output appended to RUN/logs/NAME.log, pid in RUN/pids/NAME.pid.
+start_proc() {
+  local name=$1; shift
+  local envs=()
+  while [ "$1" != -- ]; do envs+=("$1"); shift; done
+  shift
+  local pid p
+  if pid=$(pid_of "$name"); then
+    log "$name: already running (pid $pid)"
+    return
+  fi
+  for p in $(proc_ports "$name"); do
+    port_open "$p" && die "$name: port $p is already in use by another process (see network/ports.env)"
+  done
+  mkdir -p "$RUN/logs" "$RUN/pids"
+  printf '\n===== %s: starting %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$name" >>"$(log_file "$name")"
+  (cd "$NET" && exec setsid env "${envs[@]}" "$@" >>"$(log_file "$name")" 2>&1 </dev/null) &
+  echo $! >"$(pid_file "$name")"
+  log "$name: started (pid $!, log ${RUN#"$ROOT"/}/logs/$name.log)"
+}
+
+# check_ports NAME...: before starting anything, fail if a port of a process
+# that is not running already is taken by some other program.
+check_ports() {
+  local name p busy=""
+  for name in "$@"; do
+    pid_of "$name" >/dev/null && continue
+    for p in $(proc_ports "$name"); do
+      port_open "$p" && busy+=" $p ($name)"
+    done
+  done
+  [ -z "$busy" ] || die "ports already in use by other programs:$busy; stop them or change network/ports.env"
+}
+
+start_orderer() {
+  local o=$1 d data
+  d=$(orderer_dir "$o"); data="$RUN/data/$o"
+  mkdir -p "$data"
+  start_proc "$o" \
+    FABRIC_CFG_PATH="$CFG" \
+    FABRIC_LOGGING_SPEC="${FABRIC_LOGGING_SPEC:-info}" \
+    ORDERER_GENERAL_LISTENADDRESS=127.0.0.1 \
+    ORDERER_GENERAL_LISTENPORT="$(orderer_var "$o" PORT)" \
+    ORDERER_GENERAL_LOCALMSPID=OrdererMSP \
+    ORDERER_GENERAL_LOCALMSPDIR="$d/msp" \
+    ORDERER_GENERAL_BOOTSTRAPMETHOD=none \
+    ORDERER_GENERAL_TLS_ENABLED=true \
+    ORDERER_GENERAL_TLS_CERTIFICATE="$d/tls/server.crt" \
+    ORDERER_GENERAL_TLS_PRIVATEKEY="$d/tls/server.key" \
+    ORDERER_GENERAL_TLS_ROOTCAS="[$d/tls/ca.crt]" \
+    ORDERER_GENERAL_CLUSTER_CLIENTCERTIFICATE="$d/tls/server.crt" \
+    ORDERER_GENERAL_CLUSTER_CLIENTPRIVATEKEY="$d/tls/server.key" \
+    ORDERER_FILELEDGER_LOCATION="$data/ledger" \
+    ORDERER_CONSENSUS_WALDIR="$data/etcdraft/wal" \
+    ORDERER_CONSENSUS_SNAPDIR="$data/etcdraft/snapshot" \
+    ORDERER_OPERATIONS_LISTENADDRESS="127.0.0.1:$(orderer_var "$o" OPS_PORT)" \
+    ORDERER_METRICS_PROVIDER=prometheus \
+    ORDERER_ADMIN_LISTENADDRESS="127.0.0.1:$(orderer_var "$o" ADMIN_PORT)" \
+    ORDERER_ADMIN_TLS_ENABLED=true \
+    ORDERER_ADMIN_TLS_CERTIFICATE="$d/tls/server.crt" \
+    ORDERER_ADMIN_TLS_PRIVATEKEY="$d/tls/server.key" \
+    ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED=true \
+    ORDERER_ADMIN_TLS_CLIENTROOTCAS="[$d/tls/ca.crt]" \
+    ORDERER_CHANNELPARTICIPATION_ENABLED=true \
+    -- "$BIN/orderer"
+}
+
+start_peer() {
+  local org=$1 d data addr
+  d=$(peer_dir "$org"); data="$RUN/data/peer-$org"; addr=$(peer_addr "$org")
+  mkdir -p "$data"
+  start_proc "peer-$org" \
+    FABRIC_CFG_PATH="$CFG" \
+    FABRIC_LOGGING_SPEC="${FABRIC_LOGGING_SPEC:-info}" \
+    CORE_PEER_ID="peer0.$(org_domain "$org")" \
+    CORE_PEER_LOCALMSPID="$(org_msp "$org")" \
+    CORE_PEER_MSPCONFIGPATH="$d/msp" \
+    CORE_PEER_ADDRESS="$addr" \
+    CORE_PEER_LISTENADDRESS="$addr" \
+    CORE_PEER_CHAINCODEADDRESS="127.0.0.1:$(org_var "$org" CC_PORT)" \
+    CORE_PEER_CHAINCODELISTENADDRESS="127.0.0.1:$(org_var "$org" CC_PORT)" \
+    CORE_PEER_GOSSIP_BOOTSTRAP="$addr" \
+    CORE_PEER_GOSSIP_EXTERNALENDPOINT="$addr" \
+    CORE_PEER_GOSSIP_RECONNECTINTERVAL=5s \
+    CORE_PEER_GOSSIP_MEMBERSHIPTRACKERINTERVAL=1s \
+    CORE_PEER_GATEWAY_ENABLED=true \
+    CORE_PEER_TLS_ENABLED=true \
+    CORE_PEER_TLS_CERT_FILE="$d/tls/server.crt" \
+    CORE_PEER_TLS_KEY_FILE="$d/tls/server.key" \
+    CORE_PEER_TLS_ROOTCERT_FILE="$d/tls/ca.crt" \
+    CORE_PEER_FILESYSTEMPATH="$data" \
+    CORE_LEDGER_SNAPSHOTS_ROOTDIR="$data/snapshots" \
+    CORE_OPERATIONS_LISTENADDRESS="127.0.0.1:$(org_var "$org" OPS_PORT)" \
+    CORE_METRICS_PROVIDER=prometheus \
+    -- "$BIN/peer" node start
+}
+
+start_chaincode() {
+  local id=$1 pid
+  if pid=$(pid_of chaincode); then
+    local running
+    running=$(tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | sed -n 's/^CHAINCODE_ID=//p')
+    if [ "$running" = "$id" ] && [ ! "$BIN/blacklist-cc" -nt "$(pid_file chaincode)" ]; then
+      log "chaincode: already running (pid $pid) as $id"
+      return
+    fi
+    log "chaincode: restarting (package id or binary changed)"
+    stop_procs chaincode
+  fi
+  start_proc chaincode \
+    CHAINCODE_ID="$id" \
+    CHAINCODE_SERVER_ADDRESS="127.0.0.1:$CHAINCODE_PORT" \
+    BLACKLIST_ASSOCIATION="$ASSOCIATION" \
+    -- "$BIN/blacklist-cc"
+}
+
+# wait_ports NAME...: waits until every port of each process accepts TCP
+# connections; fails early, with the log's tail, when a process dies.
+wait_ports() {
+  local name p start=$SECONDS delay=100
+  for name in "$@"; do
+    for p in $(proc_ports "$name"); do
+      while ! port_open "$p"; do
+        if ! kill -0 "$(cat "$(pid_file "$name")" 2>/dev/null || echo 0)" 2>/dev/null; then
+          tail -n 30 "$(log_file "$name")" >&2 || true
+          die "$name exited during start-up (log: $(log_file "$name"))"
+        fi
+        [ $((SECONDS - start)) -ge "$READY_TIMEOUT" ] && die "$name: port $p not open after ${READY_TIMEOUT} s (log: $(log_file "$name"))"
+        sleep_ms $delay
+        delay=$((delay * 2)); [ $delay -gt 1000 ] && delay=1000
+      done
+    done
+  done
+  log "ports open: $*"
+}
+
+# stop_procs NAME...: SIGTERM to each running process at once, then wait,
+# SIGKILL whatever is still there after STOP_TIMEOUT seconds.
+stop_procs() {
+  local name pid pids=() names=()
+  for name in "$@"; do
+    if pid=$(pid_of "$name"); then
+      kill -TERM "$pid" 2>/dev/null || true
+      pids+=("$pid"); names+=("$name")
+    fi
+    rm -f "$(pid_file "$name")"
+  done
+  [ ${#pids[@]} -eq 0 ] && return 0
+  log "stopping ${names[*]} (SIGTERM)"
+  local start=$SECONDS i alive
+  while :; do
+    alive=()
+    for i in "${!pids[@]}"; do kill -0 "${pids[$i]}" 2>/dev/null && alive+=("$i"); done
+    [ ${#alive[@]} -eq 0 ] && break
+    if [ $((SECONDS - start)) -ge "$STOP_TIMEOUT" ]; then
+      for i in "${alive[@]}"; do
+        warn "${names[$i]} (pid ${pids[$i]}) ignored SIGTERM for ${STOP_TIMEOUT} s: SIGKILL"
+        kill -KILL "${pids[$i]}" 2>/dev/null || true
+      done
+      break
+    fi
+    sleep 0.1
+  done
+  log "stopped ${names[*]} in $((SECONDS - start)) s"
+}
+
+# ---------------------------------------------------------------- channel
+
+orderer_joined() { local out; out=$(osnadmin_ "$1" list --channelID "$CHANNEL" 2>&1) || true; grep -q 'Status: 200' <<<"$out"; }
+
+# osn_join ORDERER: one join attempt; "already exists" (an earlier attempt
+# that went through) counts as success.
+osn_join() {
+  local out
+  out=$(osnadmin_ "$1" join --channelID "$CHANNEL" --config-block "$GENESIS" 2>&1) || true
+  printf '%s\n' "$out"
+  grep -q 'Status: 201' <<<"$out" || grep -q 'already exists' <<<"$out"
+}
+
+join_orderers() {
+  local o
+  for o in "${ORDERERS[@]}"; do
+    if orderer_joined "$o"; then
+      log "$o: already a member of channel '$CHANNEL'"
+      continue
+    fi
+    FATAL_RE='' retry "$READY_TIMEOUT" "$o: osnadmin channel join" osn_join "$o"
+    log "$o: joined channel '$CHANNEL'"
+  done
+}
+
+# A Raft leader exists when one orderer's metrics say is_leader 1.
+raft_leader() {
+  local o m
+  for o in "${ORDERERS[@]}"; do
+    m=$(curl -fsS "http://127.0.0.1:$(orderer_var "$o" OPS_PORT)/metrics" 2>/dev/null) || continue
+    grep -q "^consensus_etcdraft_is_leader{channel=\"$CHANNEL\"} 1" <<<"$m" && { echo "Raft leader: $o"; return 0; }
+  done
+  echo "no Raft leader yet"; return 1
+}
+
+peer_joined() { as_admin "$1" "$BIN/peer" channel getinfo -c "$CHANNEL" >/dev/null 2>&1; }
+
+join_peers() {
+  local org
+  for org in "${ORGS[@]}"; do
+    if peer_joined "$org"; then
+      log "peer-$org: already joined channel '$CHANNEL'"
+      continue
+    fi
+    retry "$READY_TIMEOUT" "peer-$org: peer channel join" as_admin "$org" "$BIN/peer" channel join -b "$GENESIS"
+    log "peer-$org: joined channel '$CHANNEL'"
+  done
+}
+
+# Gateway clients get "no combination of peers can be derived which satisfy
+# the endorsement policy" until the peers know each other by gossip: wait
+# until each peer knows the other two on the channel. The metric is refreshed
+# every membershipTrackerInterval (5 s by default, 1 s here).
+gossip_ready() {
+  local org m n want=$((${#ORGS[@]} - 1)) out=""
+  for org in "${ORGS[@]}"; do
+    m=$(curl -fsS "http://127.0.0.1:$(org_var "$org" OPS_PORT)/metrics" 2>/dev/null) || m=""
+    n=$(sed -n "s/^gossip_membership_total_peers_known{channel=\"$CHANNEL\"} \([0-9]*\).*/\1/p" <<<"$m")
+    out+="peer-$org knows ${n:-0}; "
+    [ "${n:-0}" -ge "$want" ] || { echo "gossip: $out"; return 1; }
+  done
+  echo "gossip: $out"
+}
+
+channel_height() { as_admin "$1" "$BIN/peer" channel getinfo -c "$CHANNEL" 2>/dev/null | sed -n 's/.*"height":\([0-9]*\).*/\1/p'; }
+
+# ---------------------------------------------------------------- chaincode
+
+PKG_ID=""
+# A reproducible chaincode-as-a-service package: same bytes every time, so
+# the same package ID (label:sha256 of the file).
+build_package() {
+  local src="$CC_DIR/src" pkg="$CC_DIR/pkg" file="$CC_DIR/$CC_LABEL.tar.gz"
+  local tarflags=(--sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner --mode=u=rw,go=r --format=ustar)
+  rm -rf "$src" "$pkg"; mkdir -p "$src" "$pkg"
+  printf '{"address":"127.0.0.1:%s","dial_timeout":"10s","tls_required":false}\n' "$CHAINCODE_PORT" >"$src/connection.json"
+  printf '{"type":"ccaas","label":"%s"}\n' "$CC_LABEL" >"$pkg/metadata.json"
+  tar -C "$src" "${tarflags[@]}" -cf - connection.json | gzip -n -9 >"$pkg/code.tar.gz"
+  tar -C "$pkg" "${tarflags[@]}" -cf - code.tar.gz metadata.json | gzip -n -9 >"$file.tmp"
+  mv "$file.tmp" "$file"
+  PKG_ID="$CC_LABEL:$(sha256sum "$file" | cut -d' ' -f1)"
+  local prev=""
+  [ -f "$CC_DIR/package-id" ] && prev=$(<"$CC_DIR/package-id")
+  if [ -n "$prev" ] && [ "$prev" != "$PKG_ID" ]; then
+    warn "chaincode package id changed: $prev -> $PKG_ID (connection.json changed?); deploy will upgrade the definition"
+  fi
+  echo "$PKG_ID" >"$CC_DIR/package-id"
+  log "chaincode: package ${file#"$ROOT"/}, id $PKG_ID"
+}
+
+install_chaincode() {
+  local org
+  for org in "${ORGS[@]}"; do
+    local installed
+    installed=$(as_admin "$org" "$BIN/peer" lifecycle chaincode queryinstalled -O json 2>/dev/null) || installed=""
+    if grep -q "\"$PKG_ID\"" <<<"$installed"; then
+      log "peer-$org: chaincode package already installed"
+      continue
+    fi
+    retry "$READY_TIMEOUT" "peer-$org: install chaincode" \
+      as_admin "$org" "$BIN/peer" lifecycle chaincode install "$CC_DIR/$CC_LABEL.tar.gz"
+    grep -q "$PKG_ID" "$OUT" || { cat "$OUT" >&2; die "peer-$org installed a package with an unexpected id (expected $PKG_ID)"; }
+    log "peer-$org: chaincode installed"
+  done
+}
+
+committed_sequence() {
+  local out
+  out=$(as_admin assoc "$BIN/peer" lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CC_NAME" -O json 2>&1) || {
+    grep -q 'not defined\|404' <<<"$out" && { echo 0; return 0; }
+    echo "$out" >&2; return 1
+  }
+  sed -n 's/.*"sequence": *\([0-9]*\).*/\1/p' <<<"$out" | head -n1
+}
+
+approved_with_package() { # ORG SEQUENCE
+  local out
+  out=$(as_admin "$1" "$BIN/peer" lifecycle chaincode queryapproved -C "$CHANNEL" -n "$CC_NAME" --sequence "$2" -O json 2>/dev/null) || return 1
+  grep -q "\"$PKG_ID\"" <<<"$out"
+}
+
+define_chaincode() {
+  local seq org todo=0
+  retry "$READY_TIMEOUT" "query committed chaincode definition" committed_sequence
+  seq=$(tail -n1 "$OUT")
+  [[ $seq =~ ^[0-9]+$ ]] || die "cannot read the committed sequence of '$CC_NAME': $(cat "$OUT")"
+  if [ "$seq" -gt 0 ]; then
+    for org in "${ORGS[@]}"; do approved_with_package "$org" "$seq" || todo=1; done
+    if [ $todo -eq 0 ]; then
+      log "chaincode: definition '$CC_NAME' sequence $seq already committed with this package"
+      return
+    fi
+  fi
+  seq=$((seq + 1))
+  set_orderer_args
+  for org in "${ORGS[@]}"; do
+    if approved_with_package "$org" "$seq"; then
+      log "$(org_msp "$org"): already approved '$CC_NAME' sequence $seq"
+      continue
+    fi
+    # No --signature-policy: the channel's default /Channel/Application/Endorsement
+    # (MAJORITY Endorsement) applies. No --init-required: Init is an
+    # ordinary transaction of this chaincode.
+    retry "$READY_TIMEOUT" "$(org_msp "$org"): approve '$CC_NAME' sequence $seq" \
+      as_admin "$org" "$BIN/peer" lifecycle chaincode approveformyorg "${ORDERER_ARGS[@]}" \
+      --channelID "$CHANNEL" --name "$CC_NAME" --version "$CC_VERSION" --package-id "$PKG_ID" --sequence "$seq"
+    log "$(org_msp "$org"): approved '$CC_NAME' sequence $seq"
+  done
+  local pargs; mapfile -t pargs < <(peer_args "${ORGS[@]}")
+  retry "$READY_TIMEOUT" "commit '$CC_NAME' sequence $seq" \
+    as_admin assoc "$BIN/peer" lifecycle chaincode commit "${ORDERER_ARGS[@]}" \
+    --channelID "$CHANNEL" --name "$CC_NAME" --version "$CC_VERSION" --sequence "$seq" "${pargs[@]}"
+  log "chaincode: definition '$CC_NAME' sequence $seq committed"
+}
+
+json_escape() { local s=$1; s=${s//\\/\\\\}; s=${s//\"/\\\"}; printf '%s' "$s"; }
+
+# cc_query ORG FUNCTION JSON [PEER_ORG]: evaluates as ORG's admin on
+# PEER_ORG's peer (default: ORG's own).
+cc_query() {
+  local pargs; mapfile -t pargs < <(peer_args "${4:-$1}")
+  as_admin "$1" "$BIN/peer" chaincode query -C "$CHANNEL" -n "$CC_NAME" "${pargs[@]}" \
+    -c "{\"Args\":[\"$2\",\"$(json_escape "$3")\"]}"
+}
+
+# cc_invoke ORG FUNCTION JSON ENDORSING_ORG...: submits as ORG's admin,
+# endorsed by the given orgs' peers, and waits until they committed it.
+cc_invoke() {
+  local org=$1 fn=$2 arg=$3; shift 3
+  local pargs; mapfile -t pargs < <(peer_args "$@")
+  set_orderer_args
+  as_admin "$org" "$BIN/peer" chaincode invoke "${ORDERER_ARGS[@]}" -C "$CHANNEL" -n "$CC_NAME" \
+    "${pargs[@]}" --waitForEvent --waitForEventTimeout 30s \
+    -c "{\"Args\":[\"$fn\",\"$(json_escape "$arg")\"]}"
+}
+
+# Query GetPolicy; succeeds with "initialised" or "not initialised" on stdout
+# once the chaincode answers at all.
+init_state() {
+  local out
+  if out=$(cc_query assoc GetPolicy '{}' 2>&1); then echo initialised; return 0; fi
+  if grep -q 'ledger not initialised' <<<"$out"; then echo "not initialised"; return 0; fi
+  echo "$out"; return 1
+}
+
+init_ledger() {
+  wait_until "$READY_TIMEOUT" "chaincode answers (GetPolicy)" init_state
+  if grep -q '^initialised' "$OUT"; then
+    log "chaincode: ledger already initialised"
+    return
+  fi
+  log "chaincode: Init as $ASSOCIATION (endorsed by AssocMSP and Bank1MSP peers: a majority)"
+  retry "$READY_TIMEOUT" "Init" cc_invoke assoc Init \
+    "{\"association\":\"$ASSOCIATION\",\"legalName\":\"Credit Association\"}" assoc bank1
+  log "chaincode: ledger initialised"
+}
+
+# The part of deploy that needs the peers only (no orderer).
+deploy_peers() {
+  need_bins
+  build_package
+  start_chaincode "$PKG_ID"
+  wait_ports chaincode
+  install_chaincode
+}
+
+# The part that orders transactions (needs a Raft leader).
+deploy_channel() {
+  define_chaincode
+  init_ledger
+}
+
+deploy() {
+  deploy_peers
+  wait_until "$READY_TIMEOUT" "Raft leader for '$CHANNEL'" raft_leader
+  deploy_channel
+}
+
+BANK1_ADMISSION='{"mspId":"Bank1MSP","legalName":"Bank One","creditCode":"91350100M000100Y43","roles":["reporter","querier"],"keys":[]}'
+
+# admit_once: one AdmitMember Bank1MSP submit; "already on the ledger" (an
+# earlier attempt that committed after all) counts as success.
+admit_once() {
+  local out rc=0
+  out=$(cc_invoke assoc AdmitMember "$BANK1_ADMISSION" assoc bank2 2>&1) || rc=$?
+  printf '%s\n' "$out"
+  [ $rc -eq 0 ] || grep -q 'already on the ledger' <<<"$out"
+}
+
+# Proves the channel takes submits: evaluate GetPolicy, then submit (and wait
+# for the commit of) AdmitMember Bank1MSP, or, when Bank1MSP is already a
+# member (a restart), SetPolicy with the unchanged policy. Both are endorsed
+# by AssocMSP and Bank2MSP: a majority.
+smoke_test() {
+  retry "$READY_TIMEOUT" "evaluate GetPolicy" cc_query assoc GetPolicy '{}'
+  local policy member
+  policy=$(tail -n1 "$OUT")
+  log "GetPolicy: $policy"
+  if member=$(cc_query assoc GetMember '{"mspId":"Bank1MSP"}' 2>&1); then
+    log "Bank1MSP is already a member: submitting SetPolicy (unchanged policy) instead of AdmitMember"
+    retry "$READY_TIMEOUT" "submit SetPolicy" cc_invoke assoc SetPolicy "$policy" assoc bank2
+  else
+    grep -q 'not-found' <<<"$member" || { echo "$member" >&2; die "GetMember Bank1MSP failed unexpectedly"; }
+    log "submitting AdmitMember Bank1MSP"
+    retry "$READY_TIMEOUT" "submit AdmitMember Bank1MSP" admit_once
+  fi
+  if grep -q 'committed with status (VALID)' "$OUT"; then
+    log "submit committed: $(grep -o 'txid \[[0-9a-f]*\] committed with status ([A-Z_]*)' "$OUT" | head -n1)"
+  elif grep -q 'already on the ledger' "$OUT"; then
+    log "submit: Bank1MSP was admitted by an earlier attempt"
+  else
+    cat "$OUT" >&2
+    die "the submit did not report a VALID commit"
+  fi
+  retry "$READY_TIMEOUT" "evaluate GetMember Bank1MSP on peer-bank2" cc_query assoc GetMember '{"mspId":"Bank1MSP"}' bank2
+  log "GetMember Bank1MSP (on peer-bank2): $(tail -n1 "$OUT")"
+}
+
+# ---------------------------------------------------------------- commands
+
+usage() {
+  cat <<'EOF'
+Usage: scripts/network.sh COMMAND [OPTIONS]
+
+A local Hyperledger Fabric network for the blacklist chaincode: 3 etcdraft
+orderers, one peer each for AssocMSP, Bank1MSP, Bank2MSP, and the blacklist-cc
+chaincode service, all native processes on 127.0.0.1 (ports: network/ports.env).
+Data, logs and pids: network/.run.
+
+Commands:
+  up              build, generate crypto and channel if missing, start, join,
+                  deploy, and prove the channel takes a submit
+  down [--clean]  stop every process (--clean also deletes network/.run)
+  deploy          (re)package, install, approve, commit and Init the chaincode
+                  on a running network; restarts blacklist-cc if rebuilt
+  status          processes, pids, liveness, ports, channel height per peer
+  logs NAME [-n N] [-f]
+                  show the last N (100) lines of one process's log; -f follows.
+                  NAME: orderer0 orderer1 orderer2 peer-assoc peer-bank1
+                  peer-bank2 chaincode
+
+Run `scripts/network.sh COMMAND --help` for details.
+EOF
+}
+
+help_up() {
+  cat <<EOF
+Usage: scripts/network.sh up
+
+Brings the network up, from nothing or on existing data in network/.run:
+  1. scripts/fabric-build.sh (skips up-to-date binaries)
+  2. cryptogen (network/crypto-config.yaml) and configtxgen
+     (network/configtx.yaml) unless network/.run already holds their output
+  3. starts orderer0-2 and the three peers (skips running ones), waits for
+     their ports
+  4. joins the orderers (osnadmin, mutual TLS) and peers (peer channel join)
+     to channel '$CHANNEL' unless already joined; waits for a Raft leader
+  5. deploy (see: scripts/network.sh deploy --help)
+  6. waits until the peers know each other by gossip, evaluates GetPolicy
+     and submits AdmitMember Bank1MSP (or, when already a member, SetPolicy
+     with the unchanged policy), waiting for the commit
+
+Environment: READY_TIMEOUT (seconds per readiness wait, default 120),
+FABRIC_LOGGING_SPEC (node log level, default info).
+EOF
+}
+
+help_down() {
+  cat <<'EOF'
+Usage: scripts/network.sh down [--clean]
+
+Stops the processes started by `up`, by the pids in network/.run/pids: the
+peers and blacklist-cc first, then the orderers, each group in parallel,
+SIGTERM then SIGKILL after STOP_TIMEOUT seconds (default 15).
+
+  --clean   also delete network/.run (crypto, channel, ledgers, logs)
+EOF
+}
+
+help_deploy() {
+  cat <<EOF
+Usage: scripts/network.sh deploy
+
+On a running network: builds the chaincode-as-a-service package
+(network/.run/chaincode/$CC_LABEL.tar.gz, reproducible, so its package id is
+stable), starts blacklist-cc with CHAINCODE_ID = that id (restarts it when the
+id or the binary changed), installs the package on the peers that lack it,
+approves the definition for each organisation and commits it (default
+endorsement policy: MAJORITY Endorsement) unless that sequence is already
+committed with this package, and invokes Init as $ASSOCIATION when the ledger
+is not initialised yet.
+EOF
+}
+
+help_status() {
+  cat <<'EOF'
+Usage: scripts/network.sh status
+
+For each process: pid, whether it is alive, whether its main port accepts
+connections; then the channel height on each peer and the orderers' view.
+Exit status 0 when every process is alive with its port open, 3 otherwise.
+EOF
+}
+
+help_logs() {
+  cat <<'EOF'
+Usage: scripts/network.sh logs NAME [-n N] [-f|--follow]
+
+Shows the last N (default 100) lines of network/.run/logs/NAME.log; -f keeps
+following it. NAME: orderer0 orderer1 orderer2 peer-assoc peer-bank1
+peer-bank2 chaincode.
+EOF
+}
+
+cmd_up() {
+  case ${1:-} in
+    -h|--help) help_up; return ;;
+    "") ;;
+    *) die "up: unexpected argument '$1' (see up --help)" ;;
+  esac
+  "$ROOT/scripts/fabric-build.sh"
+  need_bins
+  check_ports "${ALL_PROCS[@]}"
+  generate_crypto
+  generate_genesis
+  local o org
+  for o in "${ORDERERS[@]}"; do start_orderer "$o"; done
+  for org in "${ORGS[@]}"; do start_peer "$org"; done
+  wait_ports "${ORDERERS[@]}" "${PEERS[@]}"
+  join_orderers
+  join_peers
+  # Installing needs no orderer: do it while the Raft election runs.
+  deploy_peers
+  wait_until "$READY_TIMEOUT" "Raft leader for '$CHANNEL'" raft_leader
+  log "$(tail -n1 "$OUT")"
+  deploy_channel
+  wait_until "$READY_TIMEOUT" "gossip membership" gossip_ready
+  log "$(tail -n1 "$OUT")"
+  smoke_test
+  log "network is up: channel '$CHANNEL', chaincode '$CC_NAME' ($PKG_ID), heights: $(for org in "${ORGS[@]}"; do printf 'peer-%s=%s ' "$org" "$(channel_height "$org")"; done)"
+}
+
+cmd_down() {
+  local clean=false
+  for a in "$@"; do
+    case $a in
+      --clean) clean=true ;;
+      -h|--help) help_down; return ;;
+      *) die "down: unexpected argument '$a' (see down --help)" ;;
+    esac
+  done
+  stop_procs "${PEERS[@]}" chaincode
+  stop_procs "${ORDERERS[@]}"
+  if $clean; then
+    rm -rf "$RUN"
+    log "removed ${RUN#"$ROOT"/}"
+  fi
+  log "network is down"
+}
+
+cmd_deploy() {
+  case ${1:-} in
+    -h|--help) help_deploy; return ;;
+    "") ;;
+    *) die "deploy: unexpected argument '$1' (see deploy --help)" ;;
+  esac
+  [ -f "$CRYPTO/.complete" ] || die "no network in ${RUN#"$ROOT"/}: run scripts/network.sh up"
+  local p
+  for p in "${PEERS[@]}" "${ORDERERS[@]}"; do pid_of "$p" >/dev/null || die "$p is not running: run scripts/network.sh up"; done
+  "$ROOT/scripts/fabric-build.sh"
+  deploy
+}
+
+cmd_status() {
+  case ${1:-} in
+    -h|--help) help_status; return ;;
+    "") ;;
+    *) die "status: unexpected argument '$1' (see status --help)" ;;
+  esac
+  local name pid alive port open rc=0
+  printf '%-11s %-8s %-6s %-16s %s\n' PROCESS PID ALIVE PORT OPEN
+  for name in "${ALL_PROCS[@]}"; do
+    port=$(proc_port "$name")
+    if pid=$(pid_of "$name"); then alive=yes; else alive=no; pid=$( [ -f "$(pid_file "$name")" ] && cat "$(pid_file "$name")" || echo -); fi
+    if port_open "$port"; then open=yes; else open=no; fi
+    [ "$alive" = yes ] && [ "$open" = yes ] || rc=3
+    printf '%-11s %-8s %-6s %-16s %s\n' "$name" "$pid" "$alive" "127.0.0.1:$port" "$open"
+  done
+  [ -f "$CRYPTO/.complete" ] || { echo "no network data in ${RUN#"$ROOT"/}"; return $rc; }
+  echo
+  echo "channel '$CHANNEL' height:"
+  local org h
+  for org in "${ORGS[@]}"; do
+    h=$(channel_height "$org" || true)
+    printf '  %-11s %s\n' "peer-$org" "${h:-unavailable}"
+  done
+  local o out rel st
+  for o in "${ORDERERS[@]}"; do
+    out=$(osnadmin_ "$o" list --channelID "$CHANNEL" 2>/dev/null) || out=""
+    h=$(sed -n 's/.*"height": *\([0-9]*\).*/\1/p' <<<"$out")
+    rel=$(sed -n 's/.*"consensusRelation": *"\([a-z]*\)".*/\1/p' <<<"$out")
+    st=$(sed -n 's/.*"status": *"\([a-z]*\)".*/\1/p' <<<"$out")
+    if [ -n "$h" ]; then printf '  %-11s %s (%s, %s)\n' "$o" "$h" "$rel" "$st"; else printf '  %-11s unavailable\n' "$o"; fi
+  done
+  if [ -f "$CC_DIR/package-id" ]; then
+    echo
+    echo "chaincode package id: $(<"$CC_DIR/package-id")"
+  fi
+  return $rc
+}
+
+cmd_logs() {
+  local name="" n=100 follow=false
+  while [ $# -gt 0 ]; do
+    case $1 in
+      -h|--help) help_logs; return ;;
+      -f|--follow) follow=true ;;
+      -n) [ $# -ge 2 ] || die "logs: -n needs a number"; n=$2; shift ;;
+      -*) die "logs: unknown option '$1' (see logs --help)" ;;
+      *) [ -z "$name" ] || die "logs: one NAME only (see logs --help)"; name=$1 ;;
+    esac
+    shift
+  done
+  [ -n "$name" ] || die "logs: which process? one of: ${ALL_PROCS[*]}"
+  proc_port "$name" >/dev/null
+  local f; f=$(log_file "$name")
+  [ -f "$f" ] || die "no log for $name yet ($f)"
+  if $follow; then exec tail -n "$n" -F "$f"; else tail -n "$n" "$f"; fi
+}
+
+main() {
+  [ $# -gt 0 ] || { usage >&2; exit 2; }
+  local cmd=$1; shift
+  case $cmd in
+    -h|--help|help) usage; return ;;
+  esac
+  OUT=$(mktemp "${TMPDIR:-/tmp}/fabric-network.XXXXXX")
+  trap 'rm -f "$OUT"' EXIT
+  case $cmd in
+    up) cmd_up "$@" ;;
+    down) cmd_down "$@" ;;
+    deploy) cmd_deploy "$@" ;;
+    status) cmd_status "$@" ;;
+    logs) cmd_logs "$@" ;;
+    *) usage >&2; die "unknown command '$cmd'" ;;
+  esac
+}
+
+main "$@"
