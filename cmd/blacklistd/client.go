@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/assoc-ledger/blacklist/node"
 )
 
 // clientCmd manages API clients of a stopped node: the store is opened
@@ -30,12 +32,12 @@ func clientCmd(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
-	n, l, err := openNode(*data)
+	// Clients live in the node store; no ledger is needed to manage them.
+	n, err := node.Open(*data, nil)
 	if err != nil {
 		fmt.Fprintln(stderr, "blacklistd client:", err)
 		return 1
 	}
-	defer l.Close()
 	defer n.Close()
 	if args[0] == "list" {
 		for _, c := range n.Clients() {

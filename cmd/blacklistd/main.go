@@ -32,21 +32,37 @@ import (
 	"github.com/assoc-ledger/blacklist/gateway"
 	"github.com/assoc-ledger/blacklist/node"
 	"github.com/assoc-ledger/blacklist/node/embedded"
+	"github.com/assoc-ledger/blacklist/node/fabric"
+	"github.com/assoc-ledger/blacklist/node/ledger"
 )
 
 // config is every setting; the JSON names are the config file's keys.
 type config struct {
-	Ledger       string  `json:"ledger"`
-	Data         string  `json:"data"`
-	Listen       string  `json:"listen"`
-	Demo         bool    `json:"demo"`
-	RatePerSec   float64 `json:"ratePerSecond"`
-	Burst        int     `json:"burst"`
-	MaxBodyBytes int64   `json:"maxBodyBytes"`
-	LogLevel     string  `json:"logLevel"`
-	TLSCert      string  `json:"tlsCert"`
-	TLSKey       string  `json:"tlsKey"`
-	ClientCA     string  `json:"clientCA"`
+	Ledger       string       `json:"ledger"`
+	Data         string       `json:"data"`
+	Listen       string       `json:"listen"`
+	Demo         bool         `json:"demo"`
+	RatePerSec   float64      `json:"ratePerSecond"`
+	Burst        int          `json:"burst"`
+	MaxBodyBytes int64        `json:"maxBodyBytes"`
+	LogLevel     string       `json:"logLevel"`
+	TLSCert      string       `json:"tlsCert"`
+	TLSKey       string       `json:"tlsKey"`
+	ClientCA     string       `json:"clientCA"`
+	Fabric       fabricConfig `json:"fabric"`
+}
+
+// fabricConfig says how a node in fabric mode reaches its organisation's
+// peer and who it is (paths into the organisation's crypto material).
+type fabricConfig struct {
+	Peer       string `json:"peer"`
+	TLSCA      string `json:"tlsCA"`
+	ServerName string `json:"serverName"`
+	MSPID      string `json:"mspId"`
+	Cert       string `json:"cert"`
+	Key        string `json:"key"`
+	Channel    string `json:"channel"`
+	Chaincode  string `json:"chaincode"`
 }
 
 func main() {
@@ -78,7 +94,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 func defaults() config {
 	o := gateway.DefaultOptions()
 	return config{Ledger: "embedded", Data: "data", Listen: "127.0.0.1:8080", RatePerSec: o.RatePerSecond,
-		Burst: o.Burst, MaxBodyBytes: o.MaxBodyBytes, LogLevel: "info"}
+		Burst: o.Burst, MaxBodyBytes: o.MaxBodyBytes, LogLevel: "info",
+		Fabric: fabricConfig{Channel: "blacklist", Chaincode: "blacklist"}}
 }
 
 func loadConfig(args []string, stderr io.Writer) (config, error) {
@@ -98,7 +115,7 @@ func loadConfig(args []string, stderr io.Writer) (config, error) {
 	}
 	fs := flag.NewFlagSet("blacklistd", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.String("config", "", "JSON config file with any of the settings below (keys: ledger, data, listen, demo, ratePerSecond, burst, maxBodyBytes, logLevel, tlsCert, tlsKey, clientCA)")
+	fs.String("config", "", "JSON config file with any of the settings below (keys: ledger, data, listen, demo, ratePerSecond, burst, maxBodyBytes, logLevel, tlsCert, tlsKey, clientCA, and fabric: {peer, tlsCA, serverName, mspId, cert, key, channel, chaincode})")
 	fs.StringVar(&cfg.Ledger, "ledger", cfg.Ledger, "ledger backend: embedded (badger, no Fabric needed) or fabric")
 	fs.StringVar(&cfg.Data, "data", cfg.Data, "data directory: ledger, node store, consortium secret, demo credentials")
 	fs.StringVar(&cfg.Listen, "listen", cfg.Listen, "HTTP listen address")
@@ -110,6 +127,14 @@ func loadConfig(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.TLSCert, "tls-cert", cfg.TLSCert, "PEM certificate: serve HTTPS (with --tls-key)")
 	fs.StringVar(&cfg.TLSKey, "tls-key", cfg.TLSKey, "PEM private key of --tls-cert")
 	fs.StringVar(&cfg.ClientCA, "client-ca", cfg.ClientCA, "PEM CA bundle: accept client certificates it signed, bound with 'client add --cert' (mutual TLS)")
+	fs.StringVar(&cfg.Fabric.Peer, "fabric-peer", cfg.Fabric.Peer, "fabric mode: host:port of the organisation's peer (Gateway service)")
+	fs.StringVar(&cfg.Fabric.TLSCA, "fabric-tls-ca", cfg.Fabric.TLSCA, "fabric mode: PEM file of the peer's TLS CA")
+	fs.StringVar(&cfg.Fabric.ServerName, "fabric-server-name", cfg.Fabric.ServerName, "fabric mode: TLS server name of the peer, if not its host")
+	fs.StringVar(&cfg.Fabric.MSPID, "fabric-msp", cfg.Fabric.MSPID, "fabric mode: the organisation's MSP ID; the node acts only for it")
+	fs.StringVar(&cfg.Fabric.Cert, "fabric-cert", cfg.Fabric.Cert, "fabric mode: PEM certificate of the organisation's client identity")
+	fs.StringVar(&cfg.Fabric.Key, "fabric-key", cfg.Fabric.Key, "fabric mode: PEM private key of that identity")
+	fs.StringVar(&cfg.Fabric.Channel, "fabric-channel", cfg.Fabric.Channel, "fabric mode: channel name")
+	fs.StringVar(&cfg.Fabric.Chaincode, "fabric-chaincode", cfg.Fabric.Chaincode, "fabric mode: chaincode name")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `Usage: blacklistd [flags]
        blacklistd client add --name NAME --member MSP --roles r1,r2 [--cert FILE] [--data DIR]
@@ -148,7 +173,13 @@ Flags:
 		return cfg, errors.New("--tls-cert and --tls-key go together, and --client-ca needs them")
 	}
 	if cfg.Ledger == "fabric" {
-		return cfg, errors.New("--ledger fabric: the Fabric backend is not built yet; use --ledger embedded")
+		f := cfg.Fabric
+		if f.Peer == "" || f.TLSCA == "" || f.MSPID == "" || f.Cert == "" || f.Key == "" {
+			return cfg, errors.New("--ledger fabric needs --fabric-peer, --fabric-tls-ca, --fabric-msp, --fabric-cert and --fabric-key")
+		}
+		if cfg.Demo {
+			return cfg, errors.New("--demo sets up a consortium on the embedded ledger; a Fabric network is set up with scripts/network.sh")
+		}
 	}
 	return cfg, nil
 }
@@ -198,23 +229,26 @@ func tlsConfig(cfg config) (*tls.Config, error) {
 	return tc, nil
 }
 
-// openNode opens the embedded ledger and the node store under dir.
-func openNode(dir string) (*node.Node, *embedded.Ledger, error) {
-	l, err := embedded.Open(embedded.Options{Dir: filepath.Join(dir, "ledger")})
-	if err != nil {
-		return nil, nil, err
+// openLedger opens the configured backend: the embedded ledger in
+// DATA/ledger, or the Fabric client with its replica in DATA/replica.
+func openLedger(cfg config, log *slog.Logger) (ledger.Ledger, error) {
+	if cfg.Ledger == "fabric" {
+		f := cfg.Fabric
+		return fabric.Open(fabric.Options{PeerEndpoint: f.Peer, TLSCACert: f.TLSCA, ServerName: f.ServerName, MSPID: f.MSPID,
+			CertFile: f.Cert, KeyFile: f.Key, Channel: f.Channel, Chaincode: f.Chaincode, ReplicaDir: filepath.Join(cfg.Data, "replica"),
+			Logf: func(format string, args ...any) { log.Warn(fmt.Sprintf(format, args...)) }})
 	}
-	n, err := node.Open(dir, l)
-	if err != nil {
-		l.Close()
-		return nil, nil, err
-	}
-	return n, l, nil
+	return embedded.Open(embedded.Options{Dir: filepath.Join(cfg.Data, "ledger")})
 }
 
 func serve(cfg config, log *slog.Logger, stdout io.Writer) error {
-	n, l, err := openNode(cfg.Data)
+	l, err := openLedger(cfg, log)
 	if err != nil {
+		return err
+	}
+	n, err := node.Open(cfg.Data, l)
+	if err != nil {
+		l.Close()
 		return err
 	}
 	defer l.Close()

@@ -246,6 +246,16 @@ func TestConfigPrecedence(t *testing.T) {
 	if _, err := loadConfig([]string{"--client-ca", "ca.pem"}, io.Discard); err == nil {
 		t.Fatal("a client CA without server TLS accepted")
 	}
+	if _, err := loadConfig([]string{"--ledger", "fabric", "--fabric-peer", "127.0.0.1:7250"}, io.Discard); err == nil {
+		t.Fatal("fabric mode without identity accepted")
+	}
+	fab := []string{"--ledger", "fabric", "--fabric-peer", "p:1", "--fabric-tls-ca", "ca", "--fabric-msp", "Bank1MSP", "--fabric-cert", "c", "--fabric-key", "k"}
+	if cfg, err := loadConfig(fab, io.Discard); err != nil || cfg.Fabric.Channel != "blacklist" {
+		t.Fatalf("fabric config: %+v %v", cfg.Fabric, err)
+	}
+	if _, err := loadConfig(append(fab, "--demo"), io.Discard); err == nil {
+		t.Fatal("--demo accepted in fabric mode")
+	}
 	if code := run([]string{"--help"}, io.Discard, io.Discard); code != 0 {
 		t.Fatalf("--help exit %d", code)
 	}
