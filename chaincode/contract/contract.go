@@ -73,6 +73,7 @@ func init() {
 		"SubjectStatuses":    {true, (*Contract).subjectStatuses},
 		"SubjectHistory":     {true, (*Contract).subjectHistory},
 		"ListDisputes":       {true, (*Contract).listDisputes},
+		"StateDigest":        {true, (*Contract).stateDigest},
 	}
 }
 

@@ -84,3 +84,7 @@ func (b *Blacklist) SubjectHistory(ctx contractapi.TransactionContextInterface, 
 func (b *Blacklist) ListDisputes(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return b.run(ctx, "ListDisputes", request)
 }
+
+func (b *Blacklist) StateDigest(ctx contractapi.TransactionContextInterface, request string) (string, error) {
+	return b.run(ctx, "StateDigest", request)
+}

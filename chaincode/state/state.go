@@ -1,8 +1,10 @@
 package state
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -76,4 +78,17 @@ func checkAttr(s string) error {
 		return fmt.Errorf("composite key attribute contains U+0000 or U+10FFFF: %q", s)
 	}
 	return nil
+}
+
+// DigestKV adds one key and value to a state digest, each length-prefixed,
+// so that a replica and a peer hashing the same state in key order get the
+// same digest.
+func DigestKV(h hash.Hash, key string, value []byte) {
+	var n [8]byte
+	binary.BigEndian.PutUint64(n[:], uint64(len(key)))
+	h.Write(n[:])
+	h.Write([]byte(key))
+	binary.BigEndian.PutUint64(n[:], uint64(len(value)))
+	h.Write(n[:])
+	h.Write(value)
 }

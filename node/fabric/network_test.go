@@ -152,11 +152,22 @@ func TestAgainstARunningNetwork(t *testing.T) {
 	if _, err := bank1.Submit(ctx, "Bank2MSP", "SubmitAttestations", arg); !errors.As(err, &ce) || ce.Code != contract.CodeForbidden {
 		t.Fatalf("submit as another org: %v", err)
 	}
-	h1, d1, _ := bank1.Replica().Digest()
-	h2, d2, _ := assoc.Replica().Digest()
-	if h1 == h2 && d1 != d2 {
-		t.Fatalf("two replicas at height %d differ", h1)
+	// Replica correctness: the association's replica equals the world
+	// state on its peer, digest for digest, at the same height.
+	if err := assoc.Replica().WaitForHeight(ctx, bank1.Height()); err != nil {
+		t.Fatal(err)
 	}
+	onPeer, err := assoc.EvaluateOnPeer(ctx, "StateDigest", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var peerDigest contract.StateDigestResult
+	json.Unmarshal(onPeer.Payload, &peerDigest)
+	height, digest, err := assoc.Replica().Digest()
+	if err != nil || digest != peerDigest.Digest {
+		t.Fatalf("replica at %d: %s, peer: %s over %d keys (%v)", height, digest, peerDigest.Digest, peerDigest.Keys, err)
+	}
+	t.Logf("replica and peer agree at height %d: %d keys, digest %s", height, peerDigest.Keys, digest[:16])
 }
 
 func mustJSON(v any) []byte {

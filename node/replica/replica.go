@@ -26,6 +26,7 @@ import (
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
 
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
+	"github.com/assoc-ledger/blacklist/chaincode/state"
 	"github.com/assoc-ledger/blacklist/node/badgerstate"
 	"github.com/assoc-ledger/blacklist/node/ledger"
 )
@@ -217,22 +218,11 @@ func (r *Replica) Digest() (uint64, string, error) {
 			height = hd.Height
 		}
 		return badgerstate.Scan(txn, badgerstate.Prefix, func(k, v []byte) error {
-			DigestKV(h, string(k[1:]), v)
+			state.DigestKV(h, string(k[1:]), v)
 			return nil
 		})
 	})
 	return height, hex.EncodeToString(h.Sum(nil)), err
-}
-
-// DigestKV adds one key and value to a state digest, length-prefixed.
-func DigestKV(h interface{ Write([]byte) (int, error) }, key string, value []byte) {
-	var n [8]byte
-	binary.BigEndian.PutUint64(n[:], uint64(len(key)))
-	h.Write(n[:])
-	h.Write([]byte(key))
-	binary.BigEndian.PutUint64(n[:], uint64(len(value)))
-	h.Write(n[:])
-	h.Write(value)
 }
 
 // Events returns the chaincode events of blocks from..to-1 in order.

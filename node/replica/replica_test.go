@@ -19,6 +19,7 @@ import (
 
 	"github.com/assoc-ledger/blacklist/chaincode/attestation"
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
+	"github.com/assoc-ledger/blacklist/chaincode/state"
 	"github.com/assoc-ledger/blacklist/node/embedded"
 )
 
@@ -134,7 +135,7 @@ func blocks(t *testing.T, l *embedded.Ledger) []*common.Block {
 
 func digestOf(l *embedded.Ledger) string {
 	h := sha256.New()
-	l.ScanState(func(k string, v []byte) { DigestKV(h, k, v) })
+	l.ScanState(func(k string, v []byte) { state.DigestKV(h, k, v) })
 	return hex.EncodeToString(h.Sum(nil))
 }
 

@@ -1,0 +1,47 @@
+package contract
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"slices"
+	"sort"
+	"testing"
+
+	"github.com/assoc-ledger/blacklist/chaincode/attestation"
+	"github.com/assoc-ledger/blacklist/chaincode/state"
+)
+
+// TestStateDigestCoversEveryKey fills the state with every kind of record
+// and checks that the digest covers all keys, in key order, and that every
+// key belongs to a known object type.
+func TestStateDigestCoversEveryKey(t *testing.T) {
+	w := newWorld(t)
+	subj := hexOf("digest")
+	def := w.defaultFor(bank1, subj, "loan", 100, 100)
+	_, id := w.sign(bank1, def)
+	w.file(bank1, def)
+	w.file(bank1, w.closureFor(bank1, attestation.TypeSettlement, id, subj))
+	w.must(bank2, "OpenDispute", OpenDisputeRequest{AttestationID: id, ReasonCode: "other", StatementDigest: hexOf("s")})
+
+	keys := make([]string, 0, len(w.st.Data))
+	for k := range w.st.Data {
+		typ, _, err := state.SplitCompositeKey(k)
+		if err != nil || !slices.Contains(objectTypes, typ) {
+			t.Fatalf("key %q is not of a known object type", k)
+		}
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	h := sha256.New()
+	for _, k := range keys {
+		state.DigestKV(h, k, w.st.Data[k])
+	}
+	var got StateDigestResult
+	if err := w.call(assoc, "StateDigest", nil, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Keys != len(keys) || got.Digest != hex.EncodeToString(h.Sum(nil)) {
+		t.Fatalf("digest over %d keys %s, want %d keys", got.Keys, got.Digest, len(keys))
+	}
+	w.refuse(bank1, "StateDigest", nil, CodeForbidden)
+}
