@@ -48,11 +48,14 @@ fabric-up:
 fabric-down:
 	scripts/network.sh down
 
-## fabric-test: a network up, the node's Fabric backend tested against it, down.
+## fabric-test: a network up; three nodes over HTTP, replica crash, replica = peer; down.
+# It starts from a fresh network: a restart on existing data can come up
+# without a Raft leader (being investigated, see the Fabric issue).
 fabric-test:
+	scripts/network.sh down --clean
 	scripts/network.sh up
-	BLACKLIST_FABRIC_RUN=$(CURDIR)/network/.run $(GO) test -count=1 -run Network -v ./node/fabric/ ; \
-	rc=$$?; scripts/network.sh down; exit $$rc
+	BLACKLIST_FABRIC_RUN=$(CURDIR)/network/.run $(GO) test -count=1 -v ./node/fabric/ ; \
+	rc=$$?; scripts/network.sh down --clean; exit $$rc
 
 clean:
 	rm -rf $(BIN)

@@ -30,7 +30,7 @@ func networkDir(t *testing.T) string {
 
 // peerPort reads an organisation's peer port from network/ports.env, the
 // one place the network's ports are listed.
-func peerPort(t *testing.T, run, org string) int {
+func peerPort(t testing.TB, run, org string) int {
 	b, err := os.ReadFile(filepath.Join(run, "..", "ports.env"))
 	if err != nil {
 		t.Fatal(err)
@@ -48,12 +48,23 @@ func peerPort(t *testing.T, run, org string) int {
 	return 0
 }
 
-// open connects a node of org (assoc, bank1, bank2) as its Admin user.
+// open connects a node of org (assoc, bank1, bank2) as its Admin user,
+// with a fresh replica.
 func open(t *testing.T, run, org, msp string) *Ledger {
+	l, err := openAt(t, run, org, msp, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	return l
+}
+
+// openAt connects a node of org with its replica in replicaDir.
+func openAt(t testing.TB, run, org, msp, replicaDir string) (*Ledger, error) {
 	port := peerPort(t, run, org)
 	base := filepath.Join(run, "crypto", "peerOrganizations", org+".example.com")
 	user := filepath.Join(base, "users", "Admin@"+org+".example.com", "msp")
-	l, err := Open(Options{
+	return Open(Options{
 		PeerEndpoint: fmt.Sprintf("127.0.0.1:%d", port),
 		TLSCACert:    filepath.Join(base, "peers", "peer0."+org+".example.com", "tls", "ca.crt"),
 		MSPID:        msp,
@@ -61,14 +72,9 @@ func open(t *testing.T, run, org, msp string) *Ledger {
 		KeyFile:      filepath.Join(user, "keystore", "priv_sk"),
 		Channel:      "blacklist",
 		Chaincode:    "blacklist",
-		ReplicaDir:   t.TempDir(),
+		ReplicaDir:   replicaDir,
 		Logf:         t.Logf,
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	return l
 }
 
 func hexOf(s string) string {
