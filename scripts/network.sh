@@ -673,6 +673,8 @@ Commands:
   deploy          (re)package, install, approve, commit and Init the chaincode
                   on a running network; restarts blacklist-cc if rebuilt
   status          processes, pids, liveness, ports, channel height per peer
+  stop NAME       stop one orderer or peer (fault tests); SIGTERM, then SIGKILL
+  start NAME      start a stopped orderer or peer again and wait for its ports
   logs NAME [-n N] [-f]
                   show the last N (100) lines of one process's log; -f follows.
                   NAME: orderer0 orderer1 orderer2 peer-assoc peer-bank1
@@ -867,6 +869,33 @@ cmd_logs() {
   if $follow; then exec tail -n "$n" -F "$f"; else tail -n "$n" "$f"; fi
 }
 
+# cmd_stop / cmd_start: one orderer or peer down and up again, for fault
+# tests; the rest of the network keeps running.
+one_proc() {
+  case ${1:-} in
+    -h|--help|"") echo "Usage: scripts/network.sh $2 NAME   (NAME: ${ORDERERS[*]} ${PEERS[*]})"; return 1 ;;
+  esac
+  case " ${ORDERERS[*]} ${PEERS[*]} " in
+    *" $1 "*) ;;
+    *) die "$2: unknown process '$1' (one of: ${ORDERERS[*]} ${PEERS[*]})" ;;
+  esac
+  [ -f "$CRYPTO/.complete" ] || die "no network in ${RUN#"$ROOT"/}: run scripts/network.sh up"
+}
+
+cmd_stop() {
+  one_proc "${1:-}" stop || return 0
+  stop_procs "$1"
+}
+
+cmd_start() {
+  one_proc "${1:-}" start || return 0
+  case $1 in
+    orderer*) start_orderer "$1" ;;
+    peer-*) start_peer "${1#peer-}" ;;
+  esac
+  wait_ports "$1"
+}
+
 main() {
   [ $# -gt 0 ] || { usage >&2; exit 2; }
   local cmd=$1; shift
@@ -880,6 +909,8 @@ main() {
     down) cmd_down "$@" ;;
     deploy) cmd_deploy "$@" ;;
     status) cmd_status "$@" ;;
+    stop) cmd_stop "$@" ;;
+    start) cmd_start "$@" ;;
     logs) cmd_logs "$@" ;;
     *) usage >&2; die "unknown command '$cmd'" ;;
   esac

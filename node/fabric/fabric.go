@@ -195,10 +195,19 @@ func (l *Ledger) Submit(ctx context.Context, creator, fn string, arg []byte) (le
 		return ledger.Result{}, fmt.Errorf("%s is a query: use Evaluate", fn)
 	}
 	for attempt := 0; ; attempt++ {
-		out, commit, err := l.contract.SubmitAsyncWithContext(ctx, fn, client.WithArguments(string(arg)))
+		proposal, err := l.contract.NewProposal(fn, client.WithArguments(string(arg)))
+		if err != nil {
+			return ledger.Result{}, err
+		}
+		tx, err := proposal.EndorseWithContext(ctx)
 		if err != nil {
 			return ledger.Result{}, mapError(err)
 		}
+		commit, err := l.order(ctx, tx)
+		if err != nil {
+			return ledger.Result{}, mapError(err)
+		}
+		out := tx.Result()
 		st, err := commit.StatusWithContext(ctx)
 		if err != nil {
 			return ledger.Result{}, mapError(err)
@@ -219,6 +228,33 @@ func (l *Ledger) Submit(ctx context.Context, creator, fn string, arg []byte) (le
 			code = contract.CodeFailedPrecondition
 		}
 		return ledger.Result{}, &contract.Error{Code: code, Msg: fmt.Sprintf("transaction %s was not committed: %s", st.TransactionID, st.Code)}
+	}
+}
+
+// orderTimeout bounds how long an endorsed transaction is offered to the
+// ordering service: long enough for a Raft election after an orderer fails.
+const orderTimeout = 30 * time.Second
+
+// order sends an endorsed transaction to the ordering service, again and
+// again while no orderer takes it (a Raft election after an orderer went
+// down). Resending is safe: it is the same signed transaction, and a
+// transaction id commits at most once.
+func (l *Ledger) order(ctx context.Context, tx *client.Transaction) (*client.Commit, error) {
+	deadline := time.Now().Add(orderTimeout)
+	backoff := 200 * time.Millisecond
+	for {
+		commit, err := tx.SubmitWithContext(ctx)
+		var se *client.SubmitError
+		if err == nil || !errors.As(err, &se) || time.Now().After(deadline) {
+			return commit, err
+		}
+		l.opts.Logf("ordering %s failed (%v); retrying in %s", tx.TransactionID(), err, backoff)
+		select {
+		case <-time.After(backoff):
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		backoff = min(2*backoff, 2*time.Second)
 	}
 }
 
