@@ -17,10 +17,13 @@ build:
 run: build
 	$(BIN)/blacklistd --demo --data $(DATA)
 
-## test: formatting, vet, every test with the race detector, the README walkthrough.
+## test: formatting, vet, every test with the race detector, the README
+## walkthrough, and the Fabric end-to-end suite on a real local network
+## (Fabric is built from its Go module on first use, about 100 s).
 test: check
 	$(GO) test -race -count=1 $(PKGS)
 	scripts/walkthrough.sh > /dev/null
+	$(MAKE) fabric-test
 
 check: fmt vet
 
