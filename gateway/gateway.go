@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/assoc-ledger/blacklist/docs"
 	"github.com/assoc-ledger/blacklist/node"
+	"github.com/assoc-ledger/blacklist/node/ledger"
 )
 
 // Options bounds what one client can ask of the node.
@@ -181,6 +183,19 @@ func bind(c *gin.Context, v any) bool {
 	return true
 }
 
+// ready reports the height; a node that follows a peer (fabric mode) also
+// reports how far behind it is, and is not ready while the peer cannot say.
 func (s *server) ready(c *gin.Context) {
-	c.JSON(http.StatusOK, gin.H{"status": "ready", "height": s.node.Ledger.Height(), "time": time.Now().UTC().Format(time.RFC3339)})
+	body := gin.H{"status": "ready", "height": s.node.Ledger.Height(), "time": time.Now().UTC().Format(time.RFC3339)}
+	if lg, ok := s.node.Ledger.(ledger.Lagging); ok {
+		ctx, cancel := context.WithTimeout(c.Request.Context(), 5*time.Second)
+		defer cancel()
+		lag, err := lg.Lag(ctx)
+		if err != nil {
+			fail(c, CodeUnavailable, "the peer does not answer: "+err.Error())
+			return
+		}
+		body["replicaLag"] = lag
+	}
+	c.JSON(http.StatusOK, body)
 }

@@ -189,4 +189,10 @@ func TestThreeNodesOverHTTP(t *testing.T) {
 		}
 	}
 	t.Logf("three replicas equal the world state: %d keys at height %d", want.Keys, settled.Height)
+
+	// A caught-up node says so on /readyz.
+	var ready map[string]any
+	if st := bank2.call("GET", "/readyz", nil, &ready); st != 200 || ready["replicaLag"] != float64(0) {
+		t.Fatalf("readyz: %d %v", st, ready)
+	}
 }

@@ -23,12 +23,14 @@ import (
 	"github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/hyperledger/fabric-gateway/pkg/hash"
 	"github.com/hyperledger/fabric-gateway/pkg/identity"
+	"github.com/hyperledger/fabric-protos-go-apiv2/common"
 	gwproto "github.com/hyperledger/fabric-protos-go-apiv2/gateway"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
 	"github.com/assoc-ledger/blacklist/node/ledger"
@@ -256,6 +258,23 @@ func (l *Ledger) order(ctx context.Context, tx *client.Transaction) (*client.Com
 		}
 		backoff = min(2*backoff, 2*time.Second)
 	}
+}
+
+// Lag is how many blocks the replica is behind the organisation's peer,
+// asked of the peer's query system chaincode.
+func (l *Ledger) Lag(ctx context.Context) (uint64, error) {
+	out, err := l.network.GetContract("qscc").EvaluateWithContext(ctx, "GetChainInfo", client.WithArguments(l.opts.Channel))
+	if err != nil {
+		return 0, mapError(err)
+	}
+	info := &common.BlockchainInfo{}
+	if err := proto.Unmarshal(out, info); err != nil {
+		return 0, err
+	}
+	if h := l.replica.Height(); info.Height > h {
+		return info.Height - h, nil
+	}
+	return 0, nil
 }
 
 // Evaluate runs a query on the replica.

@@ -25,3 +25,9 @@ type Ledger interface {
 	Height() uint64
 	Close() error
 }
+
+// Lagging is implemented by backends that follow another ledger (the Fabric
+// replica): how many blocks the node's view is behind its peer.
+type Lagging interface {
+	Lag(ctx context.Context) (uint64, error)
+}
