@@ -298,11 +298,17 @@ func TestLookups(t *testing.T) {
 	e.expect("POST", "/v1/lookups", "bank2-app", map[string]any{"purpose": "loan-approval", "subjects": make([]string, MaxLookup+1)}, 422, "too-many-items")
 	e.expect("POST", "/v1/lookups", "bank2-app", map[string]any{"purpose": "loan-approval", "subjects": []string{"NOT-HEX"}}, 422, "invalid-argument")
 	e.expect("GET", "/v1/subjects/"+listed, "bank2-app", nil, 422, "bad-purpose")
+	// The embedded ledger has no peer to ask.
+	e.expect("GET", "/v1/subjects/"+listed+"?purpose=post-loan&consistency=peer", "bank2-app", nil, 422, "invalid-argument")
+	e.expect("GET", "/v1/subjects/"+listed+"?purpose=post-loan&consistency=eventual", "bank2-app", nil, 422, "invalid-argument")
+	if st, _ := e.call("GET", "/v1/subjects/"+listed+"?purpose=post-loan&consistency=replica", "bank2-app", nil, nil); st != 200 {
+		t.Fatalf("consistency=replica: %d", st)
+	}
 
 	var audit struct{ Entries []node.AuditEntry }
 	e.call("GET", "/v1/audit/queries?member=Bank2MSP", "assoc-admin", nil, &audit)
-	if len(audit.Entries) != 5 {
-		t.Fatalf("%d audit entries for 5 subjects looked up", len(audit.Entries))
+	if len(audit.Entries) != 6 {
+		t.Fatalf("%d audit entries for 6 subjects looked up", len(audit.Entries))
 	}
 }
 

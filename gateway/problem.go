@@ -88,6 +88,8 @@ func failErr(c *gin.Context, err error) {
 		fail(c, code, ce.Msg)
 	case errors.As(err, &ve):
 		fail(c, contract.CodeInvalidArgument, ve.Error())
+	case errors.Is(err, node.ErrNoPeer):
+		fail(c, contract.CodeInvalidArgument, err.Error())
 	case errors.Is(err, node.ErrBadPurpose):
 		fail(c, CodeBadPurpose, err.Error())
 	case errors.Is(err, node.ErrNoSigningKey):

@@ -35,7 +35,11 @@ type statusResponse struct {
 }
 
 func (s *server) subjectStatus(c *gin.Context) {
-	out, h, err := s.node.Lookup(c.Request.Context(), client(c), c.Query("purpose"), []string{c.Param("key")})
+	onPeer, ok := consistency(c)
+	if !ok {
+		return
+	}
+	out, h, err := s.node.Lookup(c.Request.Context(), client(c), c.Query("purpose"), []string{c.Param("key")}, onPeer)
 	if err != nil {
 		failErr(c, err)
 		return
@@ -102,11 +106,29 @@ func (s *server) lookups(c *gin.Context) {
 			return
 		}
 	}
-	out, h, err := s.node.Lookup(c.Request.Context(), client(c), req.Purpose, subjects)
+	onPeer, ok := consistency(c)
+	if !ok {
+		return
+	}
+	out, h, err := s.node.Lookup(c.Request.Context(), client(c), req.Purpose, subjects, onPeer)
 	if err != nil {
 		failErr(c, err)
 		return
 	}
 	s.metrics.lookups.WithLabelValues(req.Purpose).Add(float64(len(out)))
 	c.JSON(http.StatusOK, lookupResponse{AsOf: h, Results: out})
+}
+
+// consistency reads ?consistency=: "replica" (the default) answers from the
+// node's own copy of the ledger, "peer" asks the organisation's peer.
+func consistency(c *gin.Context) (onPeer, ok bool) {
+	switch v := c.Query("consistency"); v {
+	case "", "replica":
+		return false, true
+	case "peer":
+		return true, true
+	default:
+		fail(c, contract.CodeInvalidArgument, "consistency: "+strconv.Quote(v)+" is not replica or peer")
+		return false, false
+	}
 }

@@ -3,11 +3,13 @@ package node
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	fastjson "github.com/goccy/go-json"
 	"slices"
 
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
+	"github.com/assoc-ledger/blacklist/node/ledger"
 )
 
 // Purposes are the stated reasons a member may look a subject up.
@@ -16,10 +18,14 @@ var Purposes = []string{"loan-approval", "post-loan", "guarantor-check", "disput
 // ErrBadPurpose is returned for a missing or unknown purpose.
 var ErrBadPurpose = fmt.Errorf("purpose must be one of %v", Purposes)
 
+// ErrNoPeer is returned for a read asked of a peer on a backend without one.
+var ErrNoPeer = errors.New("consistency=peer needs a node in fabric mode")
+
 // Lookup answers the status of subjects for a client, in request order,
 // with the ledger height the answers reflect, after recording each subject
-// in the query audit log.
-func (n *Node) Lookup(ctx context.Context, c *Client, purpose string, subjects []string) ([]contract.Status, uint64, error) {
+// in the query audit log. onPeer asks the organisation's peer instead of
+// the node's replica.
+func (n *Node) Lookup(ctx context.Context, c *Client, purpose string, subjects []string, onPeer bool) ([]contract.Status, uint64, error) {
 	if !slices.Contains(Purposes, purpose) {
 		return nil, 0, ErrBadPurpose
 	}
@@ -27,7 +33,16 @@ func (n *Node) Lookup(ctx context.Context, c *Client, purpose string, subjects [
 	if err != nil {
 		return nil, 0, err
 	}
-	res, err := n.Ledger.Evaluate(c.Member, "SubjectStatuses", arg)
+	var res ledger.Result
+	if onPeer {
+		pe, ok := n.Ledger.(ledger.PeerEvaluator)
+		if !ok {
+			return nil, 0, ErrNoPeer
+		}
+		res, err = pe.EvaluateOnPeer(ctx, "SubjectStatuses", arg)
+	} else {
+		res, err = n.Ledger.Evaluate(c.Member, "SubjectStatuses", arg)
+	}
 	if err != nil {
 		return nil, 0, err
 	}

@@ -190,6 +190,13 @@ func TestThreeNodesOverHTTP(t *testing.T) {
 	}
 	t.Logf("three replicas equal the world state: %d keys at height %d", want.Keys, settled.Height)
 
+	// The same lookup asked of Bank2's peer answers the same.
+	var peerStatus contract.Status
+	if st := bank2.call("GET", "/v1/subjects/"+one+"?purpose=post-loan&consistency=peer", nil, &peerStatus); st != 200 ||
+		peerStatus.Listed != status.Listed || peerStatus.SettledRecords != status.SettledRecords || peerStatus.Records != status.Records {
+		t.Fatalf("consistency=peer: %d %+v, replica %+v", st, peerStatus, status)
+	}
+
 	// A caught-up node says so on /readyz.
 	var ready map[string]any
 	if st := bank2.call("GET", "/readyz", nil, &ready); st != 200 || ready["replicaLag"] != float64(0) {

@@ -31,3 +31,9 @@ type Ledger interface {
 type Lagging interface {
 	Lag(ctx context.Context) (uint64, error)
 }
+
+// PeerEvaluator is implemented by backends whose reads normally come from a
+// replica but can also be asked of a peer, for comparison.
+type PeerEvaluator interface {
+	EvaluateOnPeer(ctx context.Context, fn string, arg []byte) (Result, error)
+}
