@@ -6,7 +6,7 @@ PKGS    := ./...
 # Fuzz targets run briefly in `make fuzz`; longer with FUZZTIME=5m.
 FUZZTIME ?= 20s
 
-.PHONY: all build run test check fmt vet fuzz bench clean fabric-up fabric-down fabric-test
+.PHONY: all build run test check fmt vet fuzz bench clean fabric-up fabric-down fabric-test fabric-demo
 
 all: build
 
@@ -50,6 +50,11 @@ fabric-up:
 
 fabric-down:
 	scripts/network.sh down
+
+## fabric-demo: the network up, one blacklistd per organisation in fabric
+## mode, and the walkthrough across them (checked).
+fabric-demo:
+	scripts/fabric-demo.sh
 
 ## fabric-test: a network up; three nodes over HTTP, replica crash, replica = peer; down.
 # It starts from a fresh network so that its results do not depend on what
