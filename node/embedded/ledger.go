@@ -55,7 +55,7 @@ type Ledger struct {
 	mu      sync.RWMutex
 	head    Head
 	closed  bool
-	waiters []chan struct{}
+	heights ledger.Heights
 }
 
 // Result is a transaction's outcome.
@@ -106,6 +106,7 @@ func Open(opts Options) (*Ledger, error) {
 	if err := db.View(func(txn *badger.Txn) error {
 		h, err := readHead(txn)
 		l.head = h
+		l.heights.Set(h.Height)
 		return err
 	}); err != nil {
 		db.Close()
@@ -205,21 +206,7 @@ func (l *Ledger) Evaluate(creator, fn string, arg []byte) (Result, error) {
 
 // WaitForHeight blocks until the ledger has committed height h or ctx ends.
 func (l *Ledger) WaitForHeight(ctx context.Context, h uint64) error {
-	for {
-		l.mu.Lock()
-		if l.head.Height >= h {
-			l.mu.Unlock()
-			return nil
-		}
-		ch := make(chan struct{})
-		l.waiters = append(l.waiters, ch)
-		l.mu.Unlock()
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
+	return l.heights.Wait(ctx, h)
 }
 
 func (l *Ledger) commitLoop() {
@@ -393,12 +380,8 @@ func apply(txn *badger.Txn, e executed) error {
 func (l *Ledger) publish(head Head, done []executed) {
 	l.mu.Lock()
 	l.head = head
-	waiters := l.waiters
-	l.waiters = nil
 	l.mu.Unlock()
-	for _, w := range waiters {
-		close(w)
-	}
+	l.heights.Set(head.Height)
 	for _, p := range done {
 		p.req.resp <- response{res: p.res}
 	}

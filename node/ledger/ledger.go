@@ -5,7 +5,10 @@
 // other implementation.
 package ledger
 
-import "context"
+import (
+	"context"
+	"sync"
+)
 
 // Result is a transaction's or query's outcome: the contract's JSON answer,
 // the transaction id (writes only) and the ledger height it reflects or
@@ -36,4 +39,44 @@ type Lagging interface {
 // replica but can also be asked of a peer, for comparison.
 type PeerEvaluator interface {
 	EvaluateOnPeer(ctx context.Context, fn string, arg []byte) (Result, error)
+}
+
+// Heights lets callers wait until a ledger has reached a height: the
+// embedded ledger and the replica both advance one as they commit.
+type Heights struct {
+	mu      sync.Mutex
+	height  uint64
+	reached chan struct{} // closed at the next Set
+}
+
+// Set records that the ledger is at height h and wakes the waiters.
+func (hs *Heights) Set(h uint64) {
+	hs.mu.Lock()
+	defer hs.mu.Unlock()
+	hs.height = h
+	if hs.reached != nil {
+		close(hs.reached)
+		hs.reached = nil
+	}
+}
+
+// Wait blocks until the height is at least h or ctx ends.
+func (hs *Heights) Wait(ctx context.Context, h uint64) error {
+	for {
+		hs.mu.Lock()
+		if hs.height >= h {
+			hs.mu.Unlock()
+			return nil
+		}
+		if hs.reached == nil {
+			hs.reached = make(chan struct{})
+		}
+		ch := hs.reached
+		hs.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 }

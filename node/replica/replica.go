@@ -67,7 +67,7 @@ type Replica struct {
 
 	mu      sync.Mutex
 	head    Head
-	waiters []chan struct{}
+	heights ledger.Heights
 }
 
 // Open opens or creates the replica in dir for the chaincode namespace.
@@ -91,6 +91,7 @@ func Open(dir, namespace string) (*Replica, error) {
 		db.Close()
 		return nil, err
 	}
+	r.heights.Set(r.head.Height)
 	return r, nil
 }
 
@@ -155,12 +156,8 @@ func (r *Replica) Apply(b *common.Block) (applied bool, err error) {
 	}
 	r.mu.Lock()
 	r.head = next
-	waiters := r.waiters
-	r.waiters = nil
 	r.mu.Unlock()
-	for _, w := range waiters {
-		close(w)
-	}
+	r.heights.Set(next.Height)
 	return true, nil
 }
 
@@ -168,21 +165,7 @@ func (r *Replica) Apply(b *common.Block) (applied bool, err error) {
 // after a submit committed in block n, waiting for n+1 gives
 // read-your-writes.
 func (r *Replica) WaitForHeight(ctx context.Context, h uint64) error {
-	for {
-		r.mu.Lock()
-		if r.head.Height >= h {
-			r.mu.Unlock()
-			return nil
-		}
-		ch := make(chan struct{})
-		r.waiters = append(r.waiters, ch)
-		r.mu.Unlock()
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
+	return r.heights.Wait(ctx, h)
 }
 
 // Evaluate runs a query of the contract as creator on the replica.
