@@ -15,6 +15,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/assoc-ledger/blacklist/chaincode/contract"
 	"github.com/assoc-ledger/blacklist/docs"
 	"github.com/assoc-ledger/blacklist/node"
 	"github.com/assoc-ledger/blacklist/node/ledger"
@@ -60,7 +61,9 @@ func New(n *node.Node, opts Options) http.Handler {
 	s := &server{node: n, opts: opts, log: opts.Logger, limits: newLimiter(opts.RatePerSecond, opts.Burst), metrics: newMetrics(n)}
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
-	r.NoRoute(func(c *gin.Context) { fail(c, contract404, "no such route: "+c.Request.Method+" "+c.Request.URL.Path) })
+	r.NoRoute(func(c *gin.Context) {
+		fail(c, contract.CodeNotFound, "no such route: "+c.Request.Method+" "+c.Request.URL.Path)
+	})
 	r.NoMethod(s.methodNotAllowed(r))
 	r.Use(s.requestID, s.observe, s.recover, s.limitBody)
 
@@ -96,8 +99,6 @@ func New(n *node.Node, opts Options) http.Handler {
 	v1.GET("/audit/queries", s.roles(node.RoleAuditor, node.RoleAdmin), s.auditQueries)
 	return r
 }
-
-const contract404 = "not-found"
 
 // methodNotAllowed answers 405 with the methods the path does serve.
 func (s *server) methodNotAllowed(r *gin.Engine) gin.HandlerFunc {

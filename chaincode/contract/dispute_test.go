@@ -14,7 +14,6 @@ func TestDisputes(t *testing.T) {
 	_, defID := w.sign(bank1, def)
 	expectItem(t, w.file(bank1, def), ItemAccepted, "")
 	settleP := w.closureFor(bank1, attestation.TypeSettlement, defID, subj)
-	_, settleID := w.sign(bank1, settleP)
 
 	open := OpenDisputeRequest{AttestationID: defID, ReasonCode: "not-mine", StatementDigest: hexOf("statement")}
 	w.refuse(bank2, "OpenDispute", OpenDisputeRequest{AttestationID: hexOf("x"), ReasonCode: "not-mine", StatementDigest: hexOf("s")}, CodeNotFound)
@@ -68,7 +67,6 @@ func TestDisputes(t *testing.T) {
 	if err := w.call(bank2, "ListDisputes", ListDisputesRequest{State: DisputeUpheld}, &list); err != nil || len(list) != 1 {
 		t.Fatalf("upheld list = %+v, %v", list, err)
 	}
-	_ = settleID
 }
 
 func TestDisputeRejectedAndAssociationResolves(t *testing.T) {

@@ -238,8 +238,6 @@ func TestEveryTransactionIsExposed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := &Blacklist{}
-	_ = b
 	for _, fn := range contract.Functions() {
 		s := &fakeStub{committed: map[string][]byte{}, writes: map[string][]byte{}, args: []string{fn, "{}"}}
 		resp := cc.Invoke(s)

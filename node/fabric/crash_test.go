@@ -48,13 +48,7 @@ func TestKilledDuringSync(t *testing.T) {
 	defer cancel()
 	assoc := open(t, run, "assoc", "AssocMSP")
 	bank1 := open(t, run, "bank1", "Bank1MSP")
-	key, _ := attestation.GenerateKey()
-	pub, _ := attestation.MarshalPublicKeyPEM(&key.PublicKey)
-	kid := fmt.Sprintf("bank1-sync-%d", time.Now().UnixNano())
-	if _, err := bank1.Submit(ctx, "Bank1MSP", "RegisterKey", mustJSON(contract.RegisterKeyRequest{MSPID: "Bank1MSP",
-		KeyRequest: contract.KeyRequest{KID: kid, PublicKey: pub}})); err != nil {
-		t.Fatal(err)
-	}
+	key, kid, _ := registerKey(ctx, t, bank1, "Bank1MSP", "Bank1MSP")
 
 	dir := t.TempDir()
 	child := exec.Command(os.Args[0], "-test.run=^TestFollowerChild$")

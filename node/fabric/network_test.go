@@ -2,6 +2,7 @@ package fabric
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -77,6 +78,22 @@ func openAt(t testing.TB, run, org, msp, replicaDir string) (*Ledger, error) {
 	})
 }
 
+// registerKey registers a fresh ES256 key for member, submitted through
+// node l as creator (the association, or the member itself), and returns
+// the key, its kid and the height the registration committed at.
+func registerKey(ctx context.Context, t *testing.T, l *Ledger, creator, member string) (*ecdsa.PrivateKey, string, uint64) {
+	t.Helper()
+	key, _ := attestation.GenerateKey()
+	pub, _ := attestation.MarshalPublicKeyPEM(&key.PublicKey)
+	kid := fmt.Sprintf("%s-test-%d", member, time.Now().UnixNano())
+	res, err := l.Submit(ctx, creator, "RegisterKey", mustJSON(contract.RegisterKeyRequest{MSPID: member,
+		KeyRequest: contract.KeyRequest{KID: kid, PublicKey: pub}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key, kid, res.Height
+}
+
 func hexOf(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:])
@@ -93,15 +110,8 @@ func TestAgainstARunningNetwork(t *testing.T) {
 	assoc := open(t, run, "assoc", "AssocMSP")
 	bank1 := open(t, run, "bank1", "Bank1MSP")
 
-	key, _ := attestation.GenerateKey()
-	pub, _ := attestation.MarshalPublicKeyPEM(&key.PublicKey)
-	kid := fmt.Sprintf("bank1-it-%d", time.Now().UnixNano())
-	arg, _ := json.Marshal(contract.RegisterKeyRequest{MSPID: "Bank1MSP", KeyRequest: contract.KeyRequest{KID: kid, PublicKey: pub}})
-	res, err := assoc.Submit(ctx, "AssocMSP", "RegisterKey", arg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := bank1.Replica().WaitForHeight(ctx, res.Height); err != nil {
+	key, kid, height := registerKey(ctx, t, assoc, "AssocMSP", "Bank1MSP")
+	if err := bank1.Replica().WaitForHeight(ctx, height); err != nil {
 		t.Fatal(err)
 	}
 
@@ -114,8 +124,8 @@ func TestAgainstARunningNetwork(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	arg, _ = json.Marshal(contract.SubmitRequest{Attestations: []string{jws}})
-	res, err = bank1.Submit(ctx, "Bank1MSP", "SubmitAttestations", arg)
+	arg, _ := json.Marshal(contract.SubmitRequest{Attestations: []string{jws}})
+	res, err := bank1.Submit(ctx, "Bank1MSP", "SubmitAttestations", arg)
 	if err != nil {
 		t.Fatal(err)
 	}
