@@ -1,6 +1,7 @@
 package node
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -9,11 +10,15 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/dgraph-io/badger/v4"
 
+	"github.com/assoc-ledger/blacklist/node/alert"
 	"github.com/assoc-ledger/blacklist/node/ledger"
 	"github.com/assoc-ledger/blacklist/node/subjectkey"
+	"github.com/assoc-ledger/blacklist/node/watchlist"
+	"github.com/assoc-ledger/blacklist/node/webhook"
 )
 
 // Node is a member's node over a ledger backend.
@@ -21,6 +26,12 @@ type Node struct {
 	Ledger  ledger.Ledger
 	db      *badger.DB
 	deriver *subjectkey.Deriver
+
+	watchlist *watchlist.Watchlist
+	alerts    *alert.Monitor
+	webhooks  *webhook.Dispatcher
+	stop      context.CancelFunc
+	stopped   sync.WaitGroup
 
 	mu      sync.RWMutex
 	clients map[string]*Client // by key hash
@@ -32,9 +43,23 @@ type Node struct {
 	auditStopped chan struct{}
 }
 
+// Options tune a node; the zero value is the default.
+type Options struct {
+	// Webhook bounds webhook retries (see webhook.Options).
+	WebhookMinBackoff, WebhookMaxBackoff, WebhookFailingAfter time.Duration
+	// Logf reports background errors (alert derivation, webhook
+	// delivery); silent when nil.
+	Logf func(format string, args ...any)
+}
+
 // Open opens the node's store in dir (creating it and a consortium secret
-// on first use) over the given ledger.
-func Open(dir string, l ledger.Ledger) (*Node, error) {
+// on first use) over the given ledger, with default options.
+func Open(dir string, l ledger.Ledger) (*Node, error) { return OpenWith(dir, l, Options{}) }
+
+// OpenWith opens the node's store in dir over l. With a ledger, it starts
+// deriving alerts from the ledger's committed changes and delivering them
+// to webhooks; without one (client administration), it does neither.
+func OpenWith(dir string, l ledger.Ledger, opts Options) (*Node, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
@@ -61,12 +86,21 @@ func Open(dir string, l ledger.Ledger) (*Node, error) {
 	}
 	n.auditQueue, n.auditStopped = make(chan auditRequest, 4096), make(chan struct{})
 	go n.auditWriter()
+	if err := n.startAlerts(l, opts); err != nil {
+		n.Close()
+		return nil, err
+	}
 	return n, nil
 }
 
-// Close finishes pending audit writes and closes the node's store; the
-// ledger is closed by its owner. No lookup may be in flight.
+// Close stops alerting, finishes pending audit writes and closes the
+// node's store; the ledger is closed by its owner. No request may be in
+// flight.
 func (n *Node) Close() error {
+	if n.stop != nil {
+		n.stop()
+		n.stopped.Wait()
+	}
 	close(n.auditQueue)
 	<-n.auditStopped
 	return n.db.Close()

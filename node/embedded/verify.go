@@ -2,14 +2,17 @@ package embedded
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/dgraph-io/badger/v4"
 
 	"github.com/assoc-ledger/blacklist/node/badgerstate"
+	"github.com/assoc-ledger/blacklist/node/ledger"
 )
 
 // VerifyReport summarises a successful Verify.
@@ -94,21 +97,69 @@ func (l *Ledger) Verify() (VerifyReport, error) {
 }
 
 // Entries calls fn for each committed log entry from height from on, in
-// order, until fn returns state.ErrStop or the log ends. Followers of the
-// ledger (alerts, replicas, tests) read committed changes here.
+// order, on one snapshot.
 func (l *Ledger) Entries(from uint64, fn func(Entry) error) error {
 	return l.db.View(func(txn *badger.Txn) error {
-		return badgerstate.Scan(txn, []byte{'l'}, func(k, v []byte) error {
-			if binary.BigEndian.Uint64(k[1:]) < from {
+		_, err := entries(txn, from, fn)
+		return err
+	})
+}
+
+// entries reads the log from height from on and returns the height after
+// the last entry it read.
+func entries(txn *badger.Txn, from uint64, fn func(Entry) error) (uint64, error) {
+	next := from
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{'l'}, PrefetchValues: true})
+	defer it.Close()
+	for it.Seek(logKey(from)); it.ValidForPrefix([]byte{'l'}); it.Next() {
+		var e Entry
+		if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &e) }); err != nil {
+			return next, err
+		}
+		if err := fn(e); err != nil {
+			return next, err
+		}
+		next = e.Height + 1
+	}
+	return next, nil
+}
+
+// changesEntries bounds one Changes call, so that a long catch-up holds one
+// read snapshot open only so long.
+const changesEntries = 10000
+
+var errEnough = errors.New("enough for one call")
+
+// Changes implements ledger.Feed: each committed entry's event, by height.
+func (l *Ledger) Changes(from uint64, fn func(ledger.Change) error) (uint64, error) {
+	var next uint64
+	err := l.db.View(func(txn *badger.Txn) error {
+		var err error
+		n := 0
+		next, err = entries(txn, max(from, 1), func(e Entry) error {
+			if n++; n > changesEntries {
+				return errEnough
+			}
+			if e.Event == nil {
 				return nil
 			}
-			var e Entry
-			if err := json.Unmarshal(v, &e); err != nil {
-				return err
+			t, err := time.Parse(time.RFC3339Nano, e.Time)
+			if err != nil {
+				return fmt.Errorf("log entry %d: time: %w", e.Height, err)
 			}
-			return fn(e)
+			return fn(ledger.Change{Position: e.Height, TxID: e.TxID, Time: t, Name: e.Event.Name, Payload: e.Event.Payload})
 		})
+		if errors.Is(err, errEnough) {
+			err = nil
+		}
+		return err
 	})
+	return next, err
+}
+
+// WaitForChanges implements ledger.Feed: entry next is committed.
+func (l *Ledger) WaitForChanges(ctx context.Context, next uint64) error {
+	return l.heights.Wait(ctx, next)
 }
 
 // ScanState calls fn for every world-state key and value in key order, on

@@ -337,3 +337,14 @@ func contractError(msg string) *contract.Error {
 	}
 	return nil
 }
+
+// Changes implements ledger.Feed with the replica's committed events, so
+// what another organisation's node wrote reaches this node's alerts.
+func (l *Ledger) Changes(from uint64, fn func(ledger.Change) error) (uint64, error) {
+	return l.replica.Changes(from, fn)
+}
+
+// WaitForChanges implements ledger.Feed.
+func (l *Ledger) WaitForChanges(ctx context.Context, next uint64) error {
+	return l.replica.WaitForChanges(ctx, next)
+}

@@ -106,14 +106,27 @@ func (s *suite) file(msp string, p *attestation.Payload) contract.ItemResult {
 }
 
 func (s *suite) defaultOf(msp, subject, loan string, dpd int) *attestation.Payload {
-	amount := int64(100000)
-	now := time.Now().UTC()
-	return &attestation.Payload{V: 1, Type: "default", Reporter: msp, Subject: subject, IssuedAt: now.Add(-time.Minute).Format(time.RFC3339),
-		LoanRef: hexOf(s.tag + loan), Product: "consumer", Amount: &amount, Currency: "CNY", OverdueSince: now.AddDate(0, 0, -dpd-10).Format("2006-01-02"),
-		DaysPastDue: &dpd, NoticeDate: now.AddDate(0, 0, -5).Format("2006-01-02")}
+	return DefaultPayload(msp, subject, hexOf(s.tag+loan), dpd)
 }
 
 func (s *suite) closureOf(msp, typ, defaultID, subject string) *attestation.Payload {
+	return ClosurePayload(msp, typ, defaultID, subject)
+}
+
+// DefaultPayload is a consumer-loan default by msp on subject, dpd days
+// past due (90 or more is listed under the default policy), with notice
+// given five days ago. Other tests build their scenarios with it.
+func DefaultPayload(msp, subject, loanRef string, dpd int) *attestation.Payload {
+	amount := int64(100000)
+	now := time.Now().UTC()
+	return &attestation.Payload{V: 1, Type: "default", Reporter: msp, Subject: subject, IssuedAt: now.Add(-time.Minute).Format(time.RFC3339),
+		LoanRef: loanRef, Product: "consumer", Amount: &amount, Currency: "CNY", OverdueSince: now.AddDate(0, 0, -dpd-10).Format("2006-01-02"),
+		DaysPastDue: &dpd, NoticeDate: now.AddDate(0, 0, -5).Format("2006-01-02")}
+}
+
+// ClosurePayload is a full settlement (typ "settlement") or a revocation
+// (typ "revocation") by msp of the default defaultID.
+func ClosurePayload(msp, typ, defaultID, subject string) *attestation.Payload {
 	p := &attestation.Payload{V: 1, Type: typ, Reporter: msp, Subject: subject, IssuedAt: time.Now().UTC().Add(-time.Minute).Format(time.RFC3339), RefersTo: defaultID}
 	if typ == "settlement" {
 		paid := int64(100000)

@@ -42,11 +42,12 @@ type Head struct {
 // Event is a chaincode event of a committed transaction, kept so that
 // what follows the replica (alerts) can be derived from committed changes.
 type Event struct {
-	Block   uint64 `json:"block"`
-	TxIndex int    `json:"txIndex"`
-	TxID    string `json:"txId"`
-	Name    string `json:"name"`
-	Payload []byte `json:"payload"`
+	Block   uint64    `json:"block"`
+	TxIndex int       `json:"txIndex"`
+	TxID    string    `json:"txId"`
+	Time    time.Time `json:"time"`
+	Name    string    `json:"name"`
+	Payload []byte    `json:"payload"`
 }
 
 var headKey = []byte("r")
@@ -139,7 +140,7 @@ func (r *Replica) Apply(b *common.Block) (applied bool, err error) {
 				}
 			}
 			if tx.EventName != "" {
-				ev, _ := json.Marshal(Event{Block: n, TxIndex: tx.Index, TxID: tx.ID, Name: tx.EventName, Payload: tx.EventPayload})
+				ev, _ := json.Marshal(Event{Block: n, TxIndex: tx.Index, TxID: tx.ID, Time: tx.Time, Name: tx.EventName, Payload: tx.EventPayload})
 				if err := txn.Set(eventKey(n, tx.Index), ev); err != nil {
 					return err
 				}
@@ -227,4 +228,31 @@ func (r *Replica) Events(from, to uint64) ([]Event, error) {
 		return nil
 	})
 	return out, err
+}
+
+// Changes implements ledger.Feed: the chaincode events of the blocks from
+// block from on, by block number, at most changesBlocks blocks per call so
+// that a long catch-up holds a bounded number of events in memory.
+func (r *Replica) Changes(from uint64, fn func(ledger.Change) error) (uint64, error) {
+	next := min(r.Height(), from+changesBlocks)
+	if from >= next {
+		return from, nil
+	}
+	evs, err := r.Events(from, next)
+	if err != nil {
+		return from, err
+	}
+	for _, e := range evs {
+		if err := fn(ledger.Change{Position: e.Block, TxID: e.TxID, Time: e.Time, Name: e.Name, Payload: e.Payload}); err != nil {
+			return from, err
+		}
+	}
+	return next, nil
+}
+
+const changesBlocks = 1000
+
+// WaitForChanges implements ledger.Feed: block next is applied.
+func (r *Replica) WaitForChanges(ctx context.Context, next uint64) error {
+	return r.heights.Wait(ctx, next+1)
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -21,6 +22,7 @@ import (
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
 	"github.com/assoc-ledger/blacklist/chaincode/state"
 	"github.com/assoc-ledger/blacklist/node/embedded"
+	"github.com/assoc-ledger/blacklist/node/ledger"
 )
 
 const ns = "blacklist"
@@ -199,6 +201,32 @@ func TestReplicaEqualsWorldState(t *testing.T) {
 	events, err := r.Events(0, r.Height())
 	if err != nil || len(events) != 7 || events[0].Name != contract.EventAttestations {
 		t.Fatalf("events: %d %v", len(events), err)
+	}
+
+	// Both ledgers' feeds carry the same changes in the same order, read
+	// in steps from a saved position as alerting does.
+	feed := func(f ledger.Feed) (out []string) {
+		for pos := uint64(0); ; {
+			next, err := f.Changes(pos, func(c ledger.Change) error {
+				out = append(out, c.TxID+" "+c.Name+" "+string(c.Payload)+" "+c.Time.UTC().Format(time.RFC3339Nano))
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if next == pos {
+				return out
+			}
+			pos = next
+		}
+	}
+	if a, b := feed(src), feed(r); len(a) != 7 || strings.Join(a, "\n") != strings.Join(b, "\n") {
+		t.Fatalf("feeds differ:\n%s\n--\n%s", strings.Join(a, "\n"), strings.Join(b, "\n"))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	if err := r.WaitForChanges(ctx, r.Height()-1); err != nil {
+		t.Fatalf("the last block is applied, yet: %v", err)
 	}
 }
 

@@ -51,21 +51,52 @@ const importChunk = 5000
 // Deriver turns an identity number into a subject key.
 type Deriver func(idType, number string) (string, error)
 
+// ImportOptions are an import's optional parts.
+type ImportOptions struct {
+	// Derive turns identity numbers into subject keys; without it lines
+	// must give subject keys.
+	Derive Deriver
+	// Progress is called with the lines read so far after each chunk.
+	Progress func(lines int)
+	// Chunk, if set, is called with each chunk of valid entries and the
+	// function that writes them; it must call write once. Alerting uses it
+	// to check the new keys against the ledger in the same step.
+	Chunk func(entries []Entry, write func() error) error
+}
+
 // Import adds every valid line of r to member's watchlist, streaming: a
-// file of millions of lines is read and written in chunks. derive turns
-// identity numbers into subject keys; progress, if set, is called with the
-// lines read so far after each chunk. A bad line is counted and reported
-// by number, and the import goes on.
-func (w *Watchlist) Import(member string, r io.Reader, format string, derive Deriver, progress func(lines int)) (ImportResult, error) {
+// file of millions of lines is read and written in chunks, so memory stays
+// constant. A bad line is counted and reported by number, and the import
+// goes on. Importing a key again updates its label.
+func (w *Watchlist) Import(member string, r io.Reader, format string, opts ImportOptions) (ImportResult, error) {
 	res := ImportResult{Errors: []LineError{}}
 	next, err := lineReader(r, format)
 	if err != nil {
 		return res, err
 	}
 	now := time.Now().UTC().Format(time.RFC3339)
-	wb := w.db.NewWriteBatch()
-	defer wb.Cancel()
-	pending := 0
+	chunk := make([]Entry, 0, importChunk)
+	flush := func() error {
+		if len(chunk) == 0 {
+			return nil
+		}
+		write := func() error { return w.write(member, chunk) }
+		var err error
+		if opts.Chunk != nil {
+			err = opts.Chunk(chunk, write)
+		} else {
+			err = write()
+		}
+		if err != nil {
+			return err
+		}
+		res.Imported += len(chunk)
+		chunk = chunk[:0]
+		if opts.Progress != nil {
+			opts.Progress(res.Lines)
+		}
+		return nil
+	}
 	for {
 		line, err := next()
 		if errors.Is(err, io.EOF) {
@@ -74,10 +105,10 @@ func (w *Watchlist) Import(member string, r io.Reader, format string, derive Der
 		res.Lines++
 		var subject string
 		if err == nil {
-			subject, err = line.subject(derive)
+			subject, err = line.subject(opts.Derive)
 		}
 		if err == nil {
-			err = check(subject, line.Label)
+			err = Check(subject, line.Label)
 		}
 		if err != nil {
 			res.Rejected++
@@ -86,27 +117,32 @@ func (w *Watchlist) Import(member string, r io.Reader, format string, derive Der
 			}
 			continue
 		}
-		if err := put(wb.Set, member, Entry{SubjectKey: subject, Label: line.Label, AddedAt: now}); err != nil {
-			return res, err
-		}
-		res.Imported++
-		if pending++; pending == importChunk {
-			if err := wb.Flush(); err != nil {
+		chunk = append(chunk, Entry{SubjectKey: subject, Label: line.Label, AddedAt: now})
+		if len(chunk) == importChunk {
+			if err := flush(); err != nil {
 				return res, err
 			}
-			wb, pending = w.db.NewWriteBatch(), 0
-			if progress != nil {
-				progress(res.Lines)
-			}
 		}
 	}
-	if err := wb.Flush(); err != nil {
+	if err := flush(); err != nil {
 		return res, err
 	}
-	if progress != nil {
-		progress(res.Lines)
+	if opts.Progress != nil && res.Imported == 0 {
+		opts.Progress(res.Lines)
 	}
 	return res, nil
+}
+
+// write stores entries in one write batch.
+func (w *Watchlist) write(member string, entries []Entry) error {
+	wb := w.db.NewWriteBatch()
+	defer wb.Cancel()
+	for _, e := range entries {
+		if err := put(wb.Set, member, e); err != nil {
+			return err
+		}
+	}
+	return wb.Flush()
 }
 
 func (l importLine) subject(derive Deriver) (string, error) {

@@ -43,14 +43,19 @@ func New(db *badger.DB) *Watchlist { return &Watchlist{db: db} }
 func entryKey(member, subject string) []byte { return []byte("w/" + member + "/" + subject) }
 func indexKey(subject, member string) []byte { return []byte("ws/" + subject + "/" + member) }
 
-// check validates a subject key and label; errors name the problem and
+// InvalidError is a watchlist entry refused for its content.
+type InvalidError struct{ Msg string }
+
+func (e *InvalidError) Error() string { return e.Msg }
+
+// Check validates a subject key and label; errors name the problem and
 // never repeat the label, which is the bank's data.
-func check(subject, label string) error {
+func Check(subject, label string) error {
 	if !hex64.MatchString(subject) {
-		return errors.New("subjectKey: must be 64 lower-case hex characters")
+		return &InvalidError{"subjectKey: must be 64 lower-case hex characters"}
 	}
 	if len(label) > MaxLabel || strings.ContainsAny(label, "\n\r") {
-		return fmt.Errorf("label: at most %d bytes on one line", MaxLabel)
+		return &InvalidError{fmt.Sprintf("label: at most %d bytes on one line", MaxLabel)}
 	}
 	return nil
 }
@@ -58,7 +63,7 @@ func check(subject, label string) error {
 // Put watches subject for member, or updates its label; added reports
 // whether it was not watched before.
 func (w *Watchlist) Put(member, subject, label string) (added bool, err error) {
-	if err := check(subject, label); err != nil {
+	if err := Check(subject, label); err != nil {
 		return false, err
 	}
 	err = w.db.Update(func(txn *badger.Txn) error {
@@ -85,7 +90,7 @@ func put(set func(k, v []byte) error, member string, e Entry) error {
 
 // Delete stops watching subject; removed reports whether it was watched.
 func (w *Watchlist) Delete(member, subject string) (removed bool, err error) {
-	if err := check(subject, ""); err != nil {
+	if err := Check(subject, ""); err != nil {
 		return false, err
 	}
 	err = w.db.Update(func(txn *badger.Txn) error {

@@ -81,7 +81,7 @@ func TestImport(t *testing.T) {
 	nd.WriteString("not json\n\n")
 	nd.WriteString(`{"subjectKey":"` + hexOf("x") + `","name":"Zhang San"}` + "\n")
 	var progressed []int
-	res, err := w.Import("Bank1MSP", strings.NewReader(nd.String()), NDJSON, d.Derive, func(n int) { progressed = append(progressed, n) })
+	res, err := w.Import("Bank1MSP", strings.NewReader(nd.String()), NDJSON, ImportOptions{Derive: d.Derive, Progress: func(n int) { progressed = append(progressed, n) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,17 +106,17 @@ func TestImport(t *testing.T) {
 	}
 
 	csvIn := "\ufeffidType,idNumber,label\ncn-ric,11010519491231002x,again\npassport,CHN E12345678,p\ncn-ric,bad,\n"
-	res, err = w.Import("Bank2MSP", strings.NewReader(csvIn), CSV, d.Derive, nil)
+	res, err = w.Import("Bank2MSP", strings.NewReader(csvIn), CSV, ImportOptions{Derive: d.Derive})
 	if err != nil || res.Imported != 2 || res.Rejected != 1 || res.Errors[0].Line != 3 {
 		t.Fatalf("csv import: %+v %v", res, err)
 	}
-	if _, err := w.Import("Bank2MSP", strings.NewReader("ssn,label\n1,2\n"), CSV, d.Derive, nil); err == nil {
+	if _, err := w.Import("Bank2MSP", strings.NewReader("ssn,label\n1,2\n"), CSV, ImportOptions{Derive: d.Derive}); err == nil {
 		t.Fatal("unknown CSV column accepted")
 	}
-	if res, _ := w.Import("Bank2MSP", strings.NewReader(`{"idType":"cn-ric","idNumber":"11010519491231002X"}`), NDJSON, nil, nil); res.Rejected != 1 {
+	if res, _ := w.Import("Bank2MSP", strings.NewReader(`{"idType":"cn-ric","idNumber":"11010519491231002X"}`), NDJSON, ImportOptions{}); res.Rejected != 1 {
 		t.Fatal("identity numbers imported without a deriver")
 	}
-	if _, err := w.Import("Bank2MSP", strings.NewReader(""), "xml", nil, nil); err == nil {
+	if _, err := w.Import("Bank2MSP", strings.NewReader(""), "xml", ImportOptions{}); err == nil {
 		t.Fatal("unknown format accepted")
 	}
 }
@@ -129,7 +129,7 @@ func BenchmarkImport(b *testing.B) {
 		fmt.Fprintf(&nd, `{"subjectKey":"%s","label":"c%d"}`+"\n", hexOf(fmt.Sprint(i)), i)
 	}
 	b.ResetTimer()
-	res, err := w.Import("Bank1MSP", strings.NewReader(nd.String()), NDJSON, nil, nil)
+	res, err := w.Import("Bank1MSP", strings.NewReader(nd.String()), NDJSON, ImportOptions{})
 	if err != nil || res.Imported != b.N {
 		b.Fatalf("%+v %v", res, err)
 	}

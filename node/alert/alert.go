@@ -1,0 +1,182 @@
+// Package alert is a member's early warning after lending (贷后预警): the
+// node raises an alert whenever the ledger gains a default, settlement,
+// revocation, dispute or dispute resolution on a subject in the member's
+// private watchlist, whoever filed it.
+//
+// Alerts are derived from committed ledger changes, never from the request
+// that caused them: a Monitor follows the ledger's feed of committed
+// chaincode events (ledger.Feed: the embedded ledger's log, or in fabric
+// mode the replica's blocks, which carry what other organisations' nodes
+// wrote) from a position it keeps in the node's store. The alerts of a
+// stretch of the feed and the position after it are written in one badger
+// transaction, so after a crash the Monitor resumes where it stopped and
+// raises nothing twice and nothing too few.
+//
+// Adding a subject that is already listed raises an "already-listed"
+// alert at once, for each active default. Watch additions and derivation
+// take the same lock, and the ledger is asked after the lock is taken, so a
+// default committed while a key is being added is reported by one path or
+// the other; a marker per member and default keeps the two from reporting
+// the same default twice.
+//
+// Every alert has a sequence number, increasing across the node, that is
+// its id: members page through their alerts after an id, streams resume
+// after the last id they saw, and webhook receivers drop duplicates by it.
+//
+// Keys in the node store: "al/a/<member>/<seq>" the alerts, "al/x/<member>/
+// <attestation>" the markers, "al/seq" the last sequence number, "al/pos"
+// the feed position to continue from.
+package alert
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+)
+
+// Alert kinds.
+const (
+	KindDefault         = "default"
+	KindSettlement      = "settlement"
+	KindRevocation      = "revocation"
+	KindDisputeOpened   = "dispute-opened"
+	KindDisputeResolved = "dispute-resolved"
+	KindAlreadyListed   = "already-listed"
+)
+
+// Alert tells a member that something happened to a subject it watches.
+type Alert struct {
+	// ID is the alert's sequence number in decimal: stable, unique on this
+	// node, and increasing in the order alerts were raised.
+	ID         string `json:"id"`
+	Kind       string `json:"kind"`
+	Member     string `json:"member"`
+	SubjectKey string `json:"subjectKey"`
+	// AttestationID is the attestation the change is about: the default,
+	// settlement or revocation filed, or the disputed default.
+	AttestationID string `json:"attestationId"`
+	// RefersTo is the default a settlement or revocation closes.
+	RefersTo  string `json:"refersTo,omitempty"`
+	DisputeID string `json:"disputeId,omitempty"`
+	// Outcome is a resolved dispute's: upheld or rejected.
+	Outcome  string `json:"outcome,omitempty"`
+	Reporter string `json:"reporter"`
+	// Height is the ledger position of the change: the embedded ledger's
+	// log height or the Fabric block number; for already-listed, the
+	// height the status was read at.
+	Height uint64 `json:"height"`
+	TxID   string `json:"txId,omitempty"`
+	// Time is when the change was committed (already-listed: when the
+	// default was recorded).
+	Time string `json:"time"`
+	// Label is the member's own label of the subject in its watchlist.
+	Label    string `json:"label,omitempty"`
+	RaisedAt string `json:"raisedAt"`
+}
+
+// Seq returns the alert's sequence number.
+func (a Alert) Seq() uint64 {
+	n, _ := strconv.ParseUint(a.ID, 10, 64)
+	return n
+}
+
+// ErrBadID is returned for an alert id that is not a sequence number.
+var ErrBadID = errors.New("an alert id is a decimal sequence number")
+
+// ParseID parses an alert id ("" is 0, before the first alert).
+func ParseID(id string) (uint64, error) {
+	if id == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseUint(id, 10, 64)
+	if err != nil {
+		return 0, ErrBadID
+	}
+	return n, nil
+}
+
+var (
+	seqKey = []byte("al/seq")
+	posKey = []byte("al/pos")
+)
+
+func alertPrefix(member string) []byte { return []byte("al/a/" + member + "/") }
+
+func alertKey(member string, seq uint64) []byte {
+	return binary.BigEndian.AppendUint64(alertPrefix(member), seq)
+}
+
+func markerKey(member, attestation string) []byte {
+	return []byte("al/x/" + member + "/" + attestation)
+}
+
+func readUint(txn *badger.Txn, key []byte) (uint64, error) {
+	item, err := txn.Get(key)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	var n uint64
+	err = item.Value(func(v []byte) error {
+		if len(v) != 8 {
+			return errors.New("alert store: corrupt counter " + string(key))
+		}
+		n = binary.BigEndian.Uint64(v)
+		return nil
+	})
+	return n, err
+}
+
+func uintBytes(n uint64) []byte { return binary.BigEndian.AppendUint64(nil, n) }
+
+// List returns up to limit of member's alerts with ids after after, in
+// order, and the id to continue from ("" when there are no more now).
+func (m *Monitor) List(member string, after uint64, limit int) ([]Alert, string, error) {
+	out := []Alert{}
+	next := ""
+	prefix := alertPrefix(member)
+	err := m.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true})
+		defer it.Close()
+		for it.Seek(alertKey(member, after+1)); it.ValidForPrefix(prefix); it.Next() {
+			if len(out) == limit {
+				next = out[len(out)-1].ID
+				break
+			}
+			var a Alert
+			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &a) }); err != nil {
+				return err
+			}
+			out = append(out, a)
+		}
+		return nil
+	})
+	return out, next, err
+}
+
+// writeAlerts stores alerts and their markers in txn.
+func writeAlerts(txn *badger.Txn, alerts []Alert) error {
+	for _, a := range alerts {
+		b, err := json.Marshal(a)
+		if err != nil {
+			return err
+		}
+		if err := txn.Set(alertKey(a.Member, a.Seq()), b); err != nil {
+			return err
+		}
+		if a.Kind == KindDefault || a.Kind == KindAlreadyListed {
+			if err := txn.Set(markerKey(a.Member, a.AttestationID), []byte{1}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func now() string { return time.Now().UTC().Format(time.RFC3339Nano) }

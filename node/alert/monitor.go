@@ -1,0 +1,267 @@
+package alert
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/assoc-ledger/blacklist/chaincode/contract"
+	"github.com/assoc-ledger/blacklist/node/ledger"
+	"github.com/assoc-ledger/blacklist/node/watchlist"
+)
+
+// Options say where alerts come from and go.
+type Options struct {
+	// DB is the node's store; alerts live beside the watchlists.
+	DB        *badger.DB
+	Watchlist *watchlist.Watchlist
+	// Ledger answers the status of newly watched subjects.
+	Ledger ledger.Ledger
+	// Feed is the ledger's committed changes; nil when the backend has
+	// none, and then only already-listed alerts are raised.
+	Feed ledger.Feed
+	// Logf reports derivation errors, which are retried; silent when nil.
+	Logf func(format string, args ...any)
+	// Raised, if set, is called with each alert once it is stored.
+	Raised func(Alert)
+}
+
+// Monitor raises and keeps alerts.
+type Monitor struct {
+	Options
+	db *badger.DB
+
+	// mu serialises everything that raises alerts: derivation from the
+	// feed and watchlist additions. It guards seq and pos.
+	mu      sync.Mutex
+	seq     uint64
+	pos     uint64
+	posSave time.Time
+	raised  ledger.Heights // the last sequence number stored
+}
+
+// maxAlertsPerTxn bounds one badger transaction of derived alerts; a
+// bulk report on a watched book commits in several steps.
+const maxAlertsPerTxn = 2000
+
+// Open loads the alert store's counters.
+func Open(opts Options) (*Monitor, error) {
+	m := &Monitor{Options: opts, db: opts.DB}
+	if m.Logf == nil {
+		m.Logf = func(string, ...any) {}
+	}
+	err := m.db.View(func(txn *badger.Txn) error {
+		var err error
+		if m.seq, err = readUint(txn, seqKey); err != nil {
+			return err
+		}
+		m.pos, err = readUint(txn, posKey)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open alerts: %w", err)
+	}
+	m.raised.Set(m.seq)
+	return m, nil
+}
+
+// Last is the id of the last alert raised on this node (0: none yet).
+func (m *Monitor) Last() uint64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.seq
+}
+
+// Wait blocks until an alert with an id beyond after exists, or ctx ends.
+func (m *Monitor) Wait(ctx context.Context, after uint64) error {
+	return m.raised.Wait(ctx, after+1)
+}
+
+// Run follows the feed and raises alerts until ctx ends. Errors (a store
+// that cannot be written, an event that cannot be read) are logged and
+// retried from the same position.
+func (m *Monitor) Run(ctx context.Context) {
+	if m.Feed == nil {
+		return
+	}
+	backoff := 100 * time.Millisecond
+	for ctx.Err() == nil {
+		next, err := m.catchUp()
+		if err != nil {
+			m.Logf("alerts: %v; retrying in %s", err, backoff)
+			select {
+			case <-time.After(backoff):
+			case <-ctx.Done():
+			}
+			backoff = min(2*backoff, 30*time.Second)
+			continue
+		}
+		backoff = 100 * time.Millisecond
+		if err := m.Feed.WaitForChanges(ctx, next); err != nil {
+			return
+		}
+	}
+}
+
+// catchUp derives alerts from everything committed beyond the position
+// and returns the new position.
+func (m *Monitor) catchUp() (uint64, error) {
+	for {
+		m.mu.Lock()
+		from := m.pos
+		m.mu.Unlock()
+		var changes []ledger.Change
+		next, err := m.Feed.Changes(from, func(c ledger.Change) error {
+			changes = append(changes, c)
+			return nil
+		})
+		if err != nil {
+			return from, err
+		}
+		if next == from {
+			return next, nil
+		}
+		if err := m.derive(changes, next); err != nil {
+			return from, err
+		}
+	}
+}
+
+// derive raises the alerts of changes and moves the position to next.
+func (m *Monitor) derive(changes []ledger.Change, next uint64) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var batch []Alert
+	seq := m.seq
+	for i, c := range changes {
+		if len(batch) >= maxAlertsPerTxn && c.Position != changes[i-1].Position {
+			if err := m.commit(batch, seq, c.Position); err != nil {
+				return err
+			}
+			batch = nil
+		}
+		items, err := items(c)
+		if err != nil {
+			return err
+		}
+		for _, it := range items {
+			watchers, err := m.Watchlist.Watchers(it.SubjectKey)
+			if err != nil {
+				return err
+			}
+			for member, e := range watchers {
+				if it.Kind == KindDefault {
+					if marked, err := m.marked(member, it.AttestationID); err != nil {
+						return err
+					} else if marked {
+						continue
+					}
+				}
+				a := it
+				seq++
+				a.ID, a.Member, a.Label, a.RaisedAt = strconv.FormatUint(seq, 10), member, e.Label, now()
+				batch = append(batch, a)
+			}
+		}
+	}
+	if len(batch) == 0 && time.Since(m.posSave) < time.Second {
+		// Nothing to keep but the position: it is saved at most once a
+		// second, since deriving a stretch twice after a crash raises
+		// nothing new when the stretch had no alerts.
+		m.pos = next
+		return nil
+	}
+	return m.commit(batch, seq, next)
+}
+
+// commit stores batch (whose last id is seq) with the feed position pos.
+func (m *Monitor) commit(batch []Alert, seq, pos uint64) error {
+	err := m.db.Update(func(txn *badger.Txn) error {
+		if err := writeAlerts(txn, batch); err != nil {
+			return err
+		}
+		if err := txn.Set(seqKey, uintBytes(seq)); err != nil {
+			return err
+		}
+		return txn.Set(posKey, uintBytes(pos))
+	})
+	if err != nil {
+		return err
+	}
+	m.seq, m.pos, m.posSave = seq, pos, time.Now()
+	m.published(batch)
+	return nil
+}
+
+// published announces stored alerts; called with mu held.
+func (m *Monitor) published(batch []Alert) {
+	if len(batch) == 0 {
+		return
+	}
+	if m.Raised != nil {
+		for _, a := range batch {
+			m.Raised(a)
+		}
+	}
+	m.raised.Set(m.seq)
+}
+
+func (m *Monitor) marked(member, attestation string) (bool, error) {
+	found := false
+	err := m.db.View(func(txn *badger.Txn) error {
+		_, err := txn.Get(markerKey(member, attestation))
+		if err == nil {
+			found = true
+			return nil
+		}
+		if err == badger.ErrKeyNotFound {
+			return nil
+		}
+		return err
+	})
+	return found, err
+}
+
+// items turns one committed change into alerts without a member.
+func items(c ledger.Change) ([]Alert, error) {
+	base := Alert{Height: c.Position, TxID: c.TxID, Time: c.Time.UTC().Format(time.RFC3339Nano)}
+	switch c.Name {
+	case contract.EventAttestations:
+		var evs []contract.AttestationEvent
+		if err := json.Unmarshal(c.Payload, &evs); err != nil {
+			return nil, fmt.Errorf("tx %s: attestations event: %w", c.TxID, err)
+		}
+		out := make([]Alert, 0, len(evs))
+		for _, e := range evs {
+			a := base
+			a.Kind, a.SubjectKey, a.AttestationID, a.RefersTo, a.Reporter = e.Type, e.Subject, e.ID, e.RefersTo, e.Reporter
+			switch e.Type {
+			case KindDefault, KindSettlement, KindRevocation:
+			default:
+				return nil, fmt.Errorf("tx %s: attestation %s of unknown type %q", c.TxID, e.ID, e.Type)
+			}
+			out = append(out, a)
+		}
+		return out, nil
+	case contract.EventDisputes:
+		var e contract.DisputeEvent
+		if err := json.Unmarshal(c.Payload, &e); err != nil {
+			return nil, fmt.Errorf("tx %s: disputes event: %w", c.TxID, err)
+		}
+		a := base
+		a.SubjectKey, a.AttestationID, a.DisputeID, a.Reporter = e.Subject, e.AttestationID, e.ID, e.Reporter
+		if e.State == contract.DisputeOpen {
+			a.Kind = KindDisputeOpened
+		} else {
+			a.Kind, a.Outcome = KindDisputeResolved, e.State
+		}
+		return []Alert{a}, nil
+	}
+	// Events this version does not know raise nothing.
+	return nil, nil
+}

@@ -1,0 +1,148 @@
+package alert
+
+import (
+	"encoding/json"
+	"io"
+	"strconv"
+
+	fastjson "github.com/goccy/go-json"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/assoc-ledger/blacklist/chaincode/contract"
+	"github.com/assoc-ledger/blacklist/node/watchlist"
+)
+
+// AuditFunc records the listed subjects a watchlist check is about to
+// reveal to the member in already-listed alerts, like a lookup for
+// post-loan monitoring, before the alerts are stored.
+type AuditFunc func(listed []contract.Status, height uint64) error
+
+// Watch adds subject to member's watchlist (or relabels it) and returns
+// the already-listed alerts it raised.
+func (m *Monitor) Watch(member, subject, label string, audit AuditFunc) (added bool, raised []Alert, err error) {
+	if err := watchlist.Check(subject, label); err != nil {
+		return false, nil, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	// Checking first and storing the alerts before the entry means a crash
+	// in between loses no alert: the entry is simply not there yet.
+	raised, err = m.alreadyListed(member, []watchlist.Entry{{SubjectKey: subject, Label: label}}, audit)
+	if err != nil {
+		return false, nil, err
+	}
+	added, err = m.Watchlist.Put(member, subject, label)
+	return added, raised, err
+}
+
+// ImportResult is a watchlist import's outcome with the alerts it raised.
+type ImportResult struct {
+	watchlist.ImportResult
+	AlreadyListed int `json:"alreadyListed"`
+}
+
+// Import adds a stream of keys to member's watchlist (see
+// watchlist.Import), checking each chunk against the ledger.
+func (m *Monitor) Import(member string, r io.Reader, format string, derive watchlist.Deriver, progress func(lines int), audit AuditFunc) (ImportResult, error) {
+	var res ImportResult
+	wres, err := m.Watchlist.Import(member, r, format, watchlist.ImportOptions{
+		Derive: derive, Progress: progress,
+		Chunk: func(entries []watchlist.Entry, write func() error) error {
+			m.mu.Lock()
+			defer m.mu.Unlock()
+			raised, err := m.alreadyListed(member, entries, audit)
+			if err != nil {
+				return err
+			}
+			res.AlreadyListed += len(raised)
+			return write()
+		},
+	})
+	res.ImportResult = wres
+	return res, err
+}
+
+// alreadyListed raises an already-listed alert for each active default of
+// each listed subject among entries that member has not been told of, and
+// stores them. Called with mu held.
+func (m *Monitor) alreadyListed(member string, entries []watchlist.Entry, audit AuditFunc) ([]Alert, error) {
+	subjects := make([]string, len(entries))
+	labels := make(map[string]string, len(entries))
+	for i, e := range entries {
+		subjects[i] = e.SubjectKey
+		labels[e.SubjectKey] = e.Label
+	}
+	arg, err := json.Marshal(contract.SubjectsRequest{Subjects: subjects})
+	if err != nil {
+		return nil, err
+	}
+	res, err := m.Ledger.Evaluate(member, "SubjectStatuses", arg)
+	if err != nil {
+		return nil, err
+	}
+	var statuses []contract.Status
+	if err := fastjson.Unmarshal(res.Payload, &statuses); err != nil {
+		return nil, err
+	}
+	var listed []contract.Status
+	for _, s := range statuses {
+		if s.Listed {
+			listed = append(listed, s)
+		}
+	}
+	if len(listed) == 0 {
+		return nil, nil
+	}
+	var batch []Alert
+	var revealed []contract.Status
+	seq := m.seq
+	for _, s := range listed {
+		arg, _ := json.Marshal(contract.SubjectRequest{Subject: s.SubjectKey})
+		hres, err := m.Ledger.Evaluate(member, "SubjectHistory", arg)
+		if err != nil {
+			return nil, err
+		}
+		var h contract.History
+		if err := json.Unmarshal(hres.Payload, &h); err != nil {
+			return nil, err
+		}
+		for _, e := range h.Entries {
+			if e.State != contract.StateActive {
+				continue
+			}
+			if marked, err := m.marked(member, e.Default.ID); err != nil {
+				return nil, err
+			} else if marked {
+				continue
+			}
+			if len(revealed) == 0 || revealed[len(revealed)-1].SubjectKey != s.SubjectKey {
+				revealed = append(revealed, s)
+			}
+			seq++
+			batch = append(batch, Alert{ID: strconv.FormatUint(seq, 10), Kind: KindAlreadyListed, Member: member,
+				SubjectKey: s.SubjectKey, AttestationID: e.Default.ID, Reporter: e.Default.Payload.Reporter,
+				Height: res.Height, TxID: e.Default.TxID, Time: e.Default.RecordedAt, Label: labels[s.SubjectKey], RaisedAt: now()})
+		}
+	}
+	if len(batch) == 0 {
+		return nil, nil
+	}
+	if audit != nil {
+		if err := audit(revealed, res.Height); err != nil {
+			return nil, err
+		}
+	}
+	err = m.db.Update(func(txn *badger.Txn) error {
+		if err := writeAlerts(txn, batch); err != nil {
+			return err
+		}
+		return txn.Set(seqKey, uintBytes(seq))
+	})
+	if err != nil {
+		return nil, err
+	}
+	m.seq = seq
+	m.published(batch)
+	return batch, nil
+}

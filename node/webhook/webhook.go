@@ -1,0 +1,451 @@
+// Package webhook delivers each member's alerts to an HTTP receiver of its
+// own: one POST per alert, the alert's JSON as body, signed with the
+// member's secret (see SignatureHeader).
+//
+// Delivery is at least once. The alerts themselves are the outbox: they
+// are stored before anything is sent, and each member's webhook keeps the
+// id of the last alert its receiver acknowledged (a 2xx answer) in the
+// node's store. A worker per member sends the alerts after that id in
+// order; a failure is retried with exponential backoff and jitter, and the
+// cursor moves only after an acknowledgement, so a receiver that was down,
+// or a node killed between storing an alert and sending it, gets every
+// alert later. A crash right after a receiver acknowledged but before the
+// cursor was saved sends that alert again with the same id (X-Alert-Id):
+// receivers drop duplicates by id.
+//
+// A receiver that has refused or not answered for longer than
+// Options.FailingAfter is marked failing; Status reports it for /readyz and
+// the metrics until a delivery succeeds.
+//
+// Keys in the node store: "wh/<member>" the configuration (URL, secret),
+// "whc/<member>" the cursor.
+package webhook
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/assoc-ledger/blacklist/node/alert"
+)
+
+// Alerts is what a webhook reads: the node's alert store (alert.Monitor).
+type Alerts interface {
+	List(member string, after uint64, limit int) ([]alert.Alert, string, error)
+	Wait(ctx context.Context, after uint64) error
+	Last() uint64
+}
+
+// Options tune delivery; zero values take the defaults.
+type Options struct {
+	DB     *badger.DB
+	Alerts Alerts
+	// Client sends the requests (default: 10 s timeout).
+	Client *http.Client
+	// MinBackoff and MaxBackoff bound the wait between attempts
+	// (defaults 1 s and 5 min); each failure doubles it, with jitter.
+	MinBackoff, MaxBackoff time.Duration
+	// FailingAfter is how long a receiver may fail before it is marked
+	// failing (default 5 min).
+	FailingAfter time.Duration
+	Logf         func(format string, args ...any)
+}
+
+// MinSecret is the shortest secret accepted.
+const MinSecret = 16
+
+// Config is a member's webhook.
+type Config struct {
+	URL       string `json:"url"`
+	Secret    string `json:"secret"`
+	CreatedAt string `json:"createdAt"`
+}
+
+// Status is what the node knows of a member's webhook; it never holds the
+// secret.
+type Status struct {
+	Member string `json:"member"`
+	URL    string `json:"url"`
+	// Delivered is the id of the last alert the receiver acknowledged.
+	Delivered string `json:"delivered"`
+	// Pending counts alerts raised and not yet acknowledged.
+	Pending             int    `json:"pending"`
+	Failing             bool   `json:"failing"`
+	FailingSince        string `json:"failingSince,omitempty"`
+	ConsecutiveFailures int    `json:"consecutiveFailures"`
+	LastError           string `json:"lastError,omitempty"`
+	LastSuccess         string `json:"lastSuccess,omitempty"`
+	// Deliveries and Failures count attempts since the node started.
+	Deliveries int64 `json:"deliveries"`
+	Failures   int64 `json:"failures"`
+}
+
+// Dispatcher runs one delivery worker per configured member.
+type Dispatcher struct {
+	opts Options
+
+	mu      sync.Mutex
+	ctx     context.Context
+	workers map[string]*worker
+	wg      sync.WaitGroup
+}
+
+type worker struct {
+	member string
+	cfg    Config
+	cancel context.CancelFunc
+
+	mu        sync.Mutex
+	st        Status
+	firstFail time.Time
+}
+
+// ErrInvalid is wrapped by errors of a configuration refused for its
+// content.
+var ErrInvalid = errors.New("invalid webhook")
+
+// New returns a dispatcher; Run starts its workers.
+func New(opts Options) *Dispatcher {
+	if opts.Client == nil {
+		opts.Client = &http.Client{Timeout: 10 * time.Second}
+	}
+	if opts.MinBackoff <= 0 {
+		opts.MinBackoff = time.Second
+	}
+	if opts.MaxBackoff <= 0 {
+		opts.MaxBackoff = 5 * time.Minute
+	}
+	if opts.FailingAfter <= 0 {
+		opts.FailingAfter = 5 * time.Minute
+	}
+	if opts.Logf == nil {
+		opts.Logf = func(string, ...any) {}
+	}
+	return &Dispatcher{opts: opts, workers: map[string]*worker{}}
+}
+
+func configKey(member string) []byte { return []byte("wh/" + member) }
+func cursorKey(member string) []byte { return []byte("whc/" + member) }
+
+// Run starts a worker for every stored configuration and keeps the
+// dispatcher serving until ctx ends; it returns when every worker stopped.
+func (d *Dispatcher) Run(ctx context.Context) error {
+	// Reading the configurations under the lock means a Set racing with
+	// Run is either read here or starts its own worker after.
+	d.mu.Lock()
+	configs := map[string]Config{}
+	err := d.opts.DB.View(func(txn *badger.Txn) error {
+		prefix := []byte("wh/")
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true})
+		defer it.Close()
+		for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+			var c Config
+			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &c) }); err != nil {
+				return err
+			}
+			configs[string(it.Item().Key()[len(prefix):])] = c
+		}
+		return nil
+	})
+	if err != nil {
+		d.mu.Unlock()
+		return fmt.Errorf("webhooks: %w", err)
+	}
+	d.ctx = ctx
+	for member, c := range configs {
+		d.start(member, c)
+	}
+	d.mu.Unlock()
+	<-ctx.Done()
+	d.wg.Wait()
+	return nil
+}
+
+// start launches member's worker; called with d.mu held.
+func (d *Dispatcher) start(member string, c Config) {
+	if old := d.workers[member]; old != nil {
+		old.cancel()
+	}
+	if d.ctx == nil {
+		return
+	}
+	ctx, cancel := context.WithCancel(d.ctx)
+	w := &worker{member: member, cfg: c, cancel: cancel, st: Status{Member: member, URL: c.URL}}
+	d.workers[member] = w
+	d.wg.Add(1)
+	go func() {
+		defer d.wg.Done()
+		d.deliver(ctx, w)
+	}()
+}
+
+// Set configures member's webhook. A member's first webhook starts after
+// the alerts raised so far; changing the URL or secret keeps the cursor,
+// so nothing pending is skipped.
+func (d *Dispatcher) Set(member, rawURL, secret string) (Status, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return Status{}, fmt.Errorf("%w: url must be an absolute http or https URL", ErrInvalid)
+	}
+	if len(secret) < MinSecret {
+		return Status{}, fmt.Errorf("%w: secret must be at least %d bytes", ErrInvalid, MinSecret)
+	}
+	c := Config{URL: u.String(), Secret: secret, CreatedAt: time.Now().UTC().Format(time.RFC3339)}
+	b, err := json.Marshal(c)
+	if err != nil {
+		return Status{}, err
+	}
+	last := d.opts.Alerts.Last()
+	err = d.opts.DB.Update(func(txn *badger.Txn) error {
+		if _, err := txn.Get(cursorKey(member)); errors.Is(err, badger.ErrKeyNotFound) {
+			if err := txn.Set(cursorKey(member), binary.BigEndian.AppendUint64(nil, last)); err != nil {
+				return err
+			}
+		} else if err != nil {
+			return err
+		}
+		return txn.Set(configKey(member), b)
+	})
+	if err != nil {
+		return Status{}, err
+	}
+	d.mu.Lock()
+	d.start(member, c)
+	d.mu.Unlock()
+	st, _, err := d.Status(member)
+	return st, err
+}
+
+// Delete removes member's webhook and its cursor; removed reports whether
+// there was one.
+func (d *Dispatcher) Delete(member string) (removed bool, err error) {
+	err = d.opts.DB.Update(func(txn *badger.Txn) error {
+		if _, err := txn.Get(configKey(member)); errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		removed = true
+		if err := txn.Delete(configKey(member)); err != nil {
+			return err
+		}
+		return txn.Delete(cursorKey(member))
+	})
+	if err != nil {
+		return false, err
+	}
+	d.mu.Lock()
+	if w := d.workers[member]; w != nil {
+		w.cancel()
+		delete(d.workers, member)
+	}
+	d.mu.Unlock()
+	return removed, nil
+}
+
+// Status returns member's webhook status; ok is false when it has none.
+func (d *Dispatcher) Status(member string) (Status, bool, error) {
+	d.mu.Lock()
+	w := d.workers[member]
+	d.mu.Unlock()
+	if w == nil {
+		return Status{}, false, nil
+	}
+	w.mu.Lock()
+	st := w.st
+	w.mu.Unlock()
+	cursor, err := d.cursor(member)
+	if err != nil {
+		return st, true, err
+	}
+	st.Delivered = strconv.FormatUint(cursor, 10)
+	st.Pending, err = d.pending(member, cursor)
+	return st, true, err
+}
+
+// Statuses returns every webhook's status, by member.
+func (d *Dispatcher) Statuses() ([]Status, error) {
+	d.mu.Lock()
+	members := make([]string, 0, len(d.workers))
+	for m := range d.workers {
+		members = append(members, m)
+	}
+	d.mu.Unlock()
+	sort.Strings(members)
+	out := make([]Status, 0, len(members))
+	for _, m := range members {
+		st, ok, err := d.Status(m)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, st)
+		}
+	}
+	return out, nil
+}
+
+func (d *Dispatcher) cursor(member string) (uint64, error) {
+	var n uint64
+	err := d.opts.DB.View(func(txn *badger.Txn) error {
+		item, err := txn.Get(cursorKey(member))
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return item.Value(func(v []byte) error {
+			if len(v) == 8 {
+				n = binary.BigEndian.Uint64(v)
+			}
+			return nil
+		})
+	})
+	return n, err
+}
+
+// pending counts member's alerts after cursor, up to a bound: a status
+// needs to show a backlog, not to count a million.
+func (d *Dispatcher) pending(member string, cursor uint64) (int, error) {
+	const bound = 100000
+	n := 0
+	for n < bound {
+		page, next, err := d.opts.Alerts.List(member, cursor, 1000)
+		if err != nil {
+			return n, err
+		}
+		n += len(page)
+		if next == "" || len(page) == 0 {
+			break
+		}
+		cursor = page[len(page)-1].Seq()
+	}
+	return n, nil
+}
+
+// deliver sends member's alerts in order until ctx ends.
+func (d *Dispatcher) deliver(ctx context.Context, w *worker) {
+	backoff := d.opts.MinBackoff
+	for ctx.Err() == nil {
+		cursor, err := d.cursor(w.member)
+		if err != nil {
+			d.opts.Logf("webhook %s: %v", w.member, err)
+			sleep(ctx, backoff)
+			continue
+		}
+		last := d.opts.Alerts.Last()
+		page, _, err := d.opts.Alerts.List(w.member, cursor, 100)
+		if err != nil {
+			d.opts.Logf("webhook %s: %v", w.member, err)
+			sleep(ctx, backoff)
+			continue
+		}
+		if len(page) == 0 {
+			_ = d.opts.Alerts.Wait(ctx, last)
+			continue
+		}
+		for _, a := range page {
+			for ctx.Err() == nil {
+				err := d.post(ctx, w.cfg, a)
+				if err == nil {
+					break
+				}
+				if ctx.Err() != nil {
+					return
+				}
+				w.failed(err, d.opts.FailingAfter)
+				d.opts.Logf("webhook %s: alert %s: %v; next attempt in about %s", w.member, a.ID, err, backoff)
+				sleep(ctx, jitter(backoff))
+				backoff = min(2*backoff, d.opts.MaxBackoff)
+			}
+			if ctx.Err() != nil {
+				return
+			}
+			backoff = d.opts.MinBackoff
+			w.succeeded()
+			if err := d.opts.DB.Update(func(txn *badger.Txn) error {
+				return txn.Set(cursorKey(w.member), binary.BigEndian.AppendUint64(nil, a.Seq()))
+			}); err != nil {
+				// The alert will be sent again: at least once.
+				d.opts.Logf("webhook %s: saving the cursor: %v", w.member, err)
+				break
+			}
+		}
+	}
+}
+
+// post sends one alert; only a 2xx answer acknowledges it.
+func (d *Dispatcher) post(ctx context.Context, c Config, a alert.Alert) error {
+	body, err := json.Marshal(a)
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.URL, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "blacklistd-webhook/1")
+	req.Header.Set("X-Alert-Id", a.ID)
+	req.Header.Set(SignatureHeader, Sign([]byte(c.Secret), time.Now(), body))
+	resp, err := d.opts.Client.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return fmt.Errorf("receiver answered %s", resp.Status)
+	}
+	return nil
+}
+
+func (w *worker) failed(err error, failingAfter time.Duration) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	now := time.Now()
+	if w.st.ConsecutiveFailures == 0 {
+		w.firstFail = now
+	}
+	w.st.ConsecutiveFailures++
+	w.st.Failures++
+	w.st.LastError = err.Error()
+	if !w.st.Failing && now.Sub(w.firstFail) >= failingAfter {
+		w.st.Failing, w.st.FailingSince = true, w.firstFail.UTC().Format(time.RFC3339)
+	}
+}
+
+func (w *worker) succeeded() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.st.Deliveries++
+	w.st.ConsecutiveFailures, w.st.Failing, w.st.FailingSince, w.st.LastError = 0, false, "", ""
+	w.st.LastSuccess = time.Now().UTC().Format(time.RFC3339)
+}
+
+// jitter spreads retries over [d/2, d] so that receivers coming back are
+// not hit by every node at once.
+func jitter(d time.Duration) time.Duration {
+	return d/2 + rand.N(d/2+1)
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
