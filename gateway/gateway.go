@@ -25,6 +25,8 @@ import (
 type Options struct {
 	// MaxBodyBytes is the largest request body; larger ones get 413.
 	MaxBodyBytes int64
+	// MaxImportBytes is the largest watchlist import, which streams.
+	MaxImportBytes int64
 	// RatePerSecond and Burst are each client's token bucket.
 	RatePerSecond float64
 	Burst         int
@@ -34,7 +36,7 @@ type Options struct {
 
 // DefaultOptions fit a 10,000-id lookup and a 1,000-attestation batch.
 func DefaultOptions() Options {
-	return Options{MaxBodyBytes: 8 << 20, RatePerSecond: 200, Burst: 400}
+	return Options{MaxBodyBytes: 8 << 20, MaxImportBytes: 2 << 30, RatePerSecond: 200, Burst: 400}
 }
 
 // Limits the gateway enforces on request items.
@@ -97,6 +99,16 @@ func New(n *node.Node, opts Options) http.Handler {
 	v1.GET("/disputes", s.roles(node.RoleReporter, node.RoleQuerier, node.RoleAdmin, node.RoleAuditor), s.listDisputes)
 	v1.POST("/disputes/:id/resolve", s.roles(node.RoleReporter, node.RoleAdmin), s.resolveDispute)
 	v1.GET("/audit/queries", s.roles(node.RoleAuditor, node.RoleAdmin), s.auditQueries)
+	watcher := s.roles(node.RoleQuerier, node.RoleReporter)
+	v1.GET("/watchlist", watcher, s.listWatchlist)
+	v1.PUT("/watchlist/:key", watcher, s.watch)
+	v1.DELETE("/watchlist/:key", watcher, s.unwatch)
+	v1.POST("/watchlist/import", watcher, s.importWatchlist)
+	v1.GET("/alerts", watcher, s.listAlerts)
+	v1.GET("/alerts/stream", watcher, s.streamAlerts)
+	v1.GET("/webhook", watcher, s.getWebhook)
+	v1.PUT("/webhook", watcher, s.setWebhook)
+	v1.DELETE("/webhook", watcher, s.deleteWebhook)
 	return r
 }
 
@@ -151,9 +163,16 @@ func (s *server) recover(c *gin.Context) {
 	c.Next()
 }
 
+// importRoute streams its body, so it has a limit of its own.
+const importRoute = "/v1/watchlist/import"
+
 func (s *server) limitBody(c *gin.Context) {
 	if c.Request.Body != nil {
-		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.opts.MaxBodyBytes)
+		limit := s.opts.MaxBodyBytes
+		if c.FullPath() == importRoute {
+			limit = s.opts.MaxImportBytes
+		}
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 	}
 	c.Next()
 }
@@ -197,6 +216,30 @@ func (s *server) ready(c *gin.Context) {
 			return
 		}
 		body["replicaLag"] = lag
+	}
+	// A member's failing receiver is reported, but does not make the node
+	// unready: it serves every other member and keeps the alerts.
+	hooks, err := s.node.WebhookStatuses()
+	if err != nil {
+		failErr(c, err)
+		return
+	}
+	if len(hooks) > 0 {
+		type hook struct {
+			Member       string `json:"member"`
+			Failing      bool   `json:"failing"`
+			FailingSince string `json:"failingSince,omitempty"`
+			Pending      int    `json:"pending"`
+		}
+		var out []hook
+		failing := 0
+		for _, h := range hooks {
+			out = append(out, hook{h.Member, h.Failing, h.FailingSince, h.Pending})
+			if h.Failing {
+				failing++
+			}
+		}
+		body["webhooks"], body["failingWebhooks"] = out, failing
 	}
 	c.JSON(http.StatusOK, body)
 }

@@ -29,13 +29,15 @@ type env struct {
 	keys map[string]string
 }
 
-func newEnv(t testing.TB, opts Options) *env {
+func newEnv(t testing.TB, opts Options) *env { return newEnvWith(t, opts, node.Options{}) }
+
+func newEnvWith(t testing.TB, opts Options, nopts node.Options) *env {
 	dir := t.TempDir()
 	l, err := embedded.Open(embedded.Options{Dir: dir + "/ledger"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := node.Open(dir, l)
+	n, err := node.OpenWith(dir, l, nopts)
 	if err != nil {
 		t.Fatal(err)
 	}

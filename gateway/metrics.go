@@ -34,7 +34,9 @@ func newMetrics(n *node.Node) *metrics {
 		Help: "Subjects looked up, by purpose."}, []string{"purpose"})
 	height := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "blacklist_ledger_height",
 		Help: "Last committed ledger height this node knows."}, func() float64 { return float64(n.Ledger.Height()) })
-	m.reg.MustRegister(m.requests, m.latency, m.submits, m.lookups, height,
+	lastAlert := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "blacklist_alerts_last_id",
+		Help: "Id of the newest alert raised on this node (alerts are numbered in order)."}, func() float64 { return float64(n.LastAlert()) })
+	m.reg.MustRegister(m.requests, m.latency, m.submits, m.lookups, height, lastAlert, webhookCollector{n},
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -67,4 +69,40 @@ func (s *server) observe(c *gin.Context) {
 		level = slog.LevelError
 	}
 	s.log.Log(c.Request.Context(), level, "request", attrs...)
+}
+
+// webhookCollector reports each member's webhook at scrape time.
+type webhookCollector struct{ n *node.Node }
+
+var (
+	webhookFailing = prometheus.NewDesc("blacklist_webhook_failing",
+		"1 while a member's webhook receiver has failed for longer than the failing threshold.", []string{"member"}, nil)
+	webhookPending = prometheus.NewDesc("blacklist_webhook_pending_alerts",
+		"Alerts raised and not yet acknowledged by the member's receiver.", []string{"member"}, nil)
+	webhookAttempts = prometheus.NewDesc("blacklist_webhook_attempts_total",
+		"Webhook delivery attempts since the node started, by outcome.", []string{"member", "outcome"}, nil)
+)
+
+func (webhookCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- webhookFailing
+	ch <- webhookPending
+	ch <- webhookAttempts
+}
+
+func (w webhookCollector) Collect(ch chan<- prometheus.Metric) {
+	hooks, err := w.n.WebhookStatuses()
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(webhookFailing, err)
+		return
+	}
+	for _, h := range hooks {
+		failing := 0.0
+		if h.Failing {
+			failing = 1
+		}
+		ch <- prometheus.MustNewConstMetric(webhookFailing, prometheus.GaugeValue, failing, h.Member)
+		ch <- prometheus.MustNewConstMetric(webhookPending, prometheus.GaugeValue, float64(h.Pending), h.Member)
+		ch <- prometheus.MustNewConstMetric(webhookAttempts, prometheus.CounterValue, float64(h.Deliveries), h.Member, "delivered")
+		ch <- prometheus.MustNewConstMetric(webhookAttempts, prometheus.CounterValue, float64(h.Failures), h.Member, "failed")
+	}
 }

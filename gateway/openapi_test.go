@@ -255,7 +255,12 @@ func (e *oaEnv) oaCall(method, path, client string, body any, want int) []byte {
 // succeed must validate too.
 func (e *oaEnv) oaCallOn(server, method, path, client string, body any, want int) []byte {
 	e.t.Helper()
-	reqBody := oaBody(body)
+	return e.oaSend(server, method, path, client, "application/json", oaBody(body), want)
+}
+
+// oaSend is oaCallOn with a body of any content type.
+func (e *oaEnv) oaSend(server, method, path, client, contentType string, reqBody []byte, want int) []byte {
+	e.t.Helper()
 	newReq := func() *http.Request {
 		var r io.Reader
 		if reqBody != nil {
@@ -266,7 +271,7 @@ func (e *oaEnv) oaCallOn(server, method, path, client string, body any, want int
 			e.t.Fatal(err)
 		}
 		if reqBody != nil {
-			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Content-Type", contentType)
 		}
 		if client != "" {
 			req.Header.Set("Authorization", "Bearer "+e.keys[client])
@@ -285,12 +290,19 @@ func (e *oaEnv) oaCallOn(server, method, path, client string, body any, want int
 	if resp.StatusCode != want {
 		e.t.Fatalf("%s %s as %q: status %d, want %d: %s", method, path, client, resp.StatusCode, want, oaShort(raw))
 	}
+	e.oaValidate(newReq(), reqBody, resp, raw)
+	return raw
+}
 
-	req := newReq()
+// oaValidate checks a request expected to succeed, and its answer (with
+// the body read, raw), against the document.
+func (e *oaEnv) oaValidate(req *http.Request, reqBody []byte, resp *http.Response, raw []byte) {
+	e.t.Helper()
+	method, path, want := req.Method, req.URL.Path, resp.StatusCode
 	route, params, err := e.router.FindRoute(req)
 	if err != nil {
 		e.t.Errorf("%s %s: no operation in docs/openapi.yaml: %v", method, path, err)
-		return raw
+		return
 	}
 	op := route.Method + " " + route.Path
 	if e.seen[op] == nil {
@@ -310,7 +322,6 @@ func (e *oaEnv) oaCallOn(server, method, path, client string, body any, want int
 		e.t.Errorf("%s %s (%s) answered %d %s that does not match docs/openapi.yaml: %v\nanswer: %s",
 			method, path, op, resp.StatusCode, resp.Header.Get("Content-Type"), err, oaShort(raw))
 	}
-	return raw
 }
 
 // oaProblem checks an answer outside any documented operation (an unknown
@@ -655,6 +666,8 @@ func TestOpenAPIResponses(t *testing.T) {
 	e.oaCall("GET", "/v1/audit/queries?limit=0", auditor, nil, 422)
 	e.oaCall("GET", "/v1/audit/queries?from=yesterday", auditor, nil, 422)
 	e.oaCall("GET", "/v1/audit/queries", b1, nil, 403)
+
+	oaMonitoring(e, b1, b2, auditor, subj)
 
 	// Paths and methods the engine does not serve still answer problems.
 	e.oaProblem("GET", "/v1/nothing", b1, 404, "not-found")

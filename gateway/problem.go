@@ -11,6 +11,8 @@ import (
 	"github.com/assoc-ledger/blacklist/gateway/problem"
 	"github.com/assoc-ledger/blacklist/node"
 	"github.com/assoc-ledger/blacklist/node/subjectkey"
+	"github.com/assoc-ledger/blacklist/node/watchlist"
+	"github.com/assoc-ledger/blacklist/node/webhook"
 )
 
 // Problem codes that are the gateway's own; the ledger's codes
@@ -25,6 +27,7 @@ const (
 	CodeBadPurpose       = "bad-purpose"
 	CodeUnavailable      = "unavailable"
 	CodeMethodNotAllowed = "method-not-allowed"
+	CodeUnsupportedMedia = "unsupported-media-type"
 )
 
 var titles = map[string]string{
@@ -37,6 +40,7 @@ var titles = map[string]string{
 	CodeBadPurpose:                  "Missing or unknown purpose",
 	CodeUnavailable:                 "Ledger unavailable",
 	CodeMethodNotAllowed:            "Method not allowed",
+	CodeUnsupportedMedia:            "Unsupported media type",
 	contract.CodeInvalidArgument:    "Invalid argument",
 	contract.CodeForbidden:          "Forbidden",
 	contract.CodeNotFound:           "Not found",
@@ -55,6 +59,7 @@ var statuses = map[string]int{
 	CodeBadPurpose:                  http.StatusUnprocessableEntity,
 	CodeUnavailable:                 http.StatusServiceUnavailable,
 	CodeMethodNotAllowed:            http.StatusMethodNotAllowed,
+	CodeUnsupportedMedia:            http.StatusUnsupportedMediaType,
 	contract.CodeInvalidArgument:    http.StatusUnprocessableEntity,
 	contract.CodeForbidden:          http.StatusForbidden,
 	contract.CodeNotFound:           http.StatusNotFound,
@@ -79,6 +84,8 @@ func fail(c *gin.Context, code, detail string, items ...problem.Item) {
 func failErr(c *gin.Context, err error) {
 	var ce *contract.Error
 	var ve *subjectkey.ValidationError
+	var we *watchlist.InvalidError
+	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &ce):
 		code := ce.Code
@@ -88,6 +95,10 @@ func failErr(c *gin.Context, err error) {
 		fail(c, code, ce.Msg)
 	case errors.As(err, &ve):
 		fail(c, contract.CodeInvalidArgument, ve.Error())
+	case errors.As(err, &we), errors.Is(err, webhook.ErrInvalid):
+		fail(c, contract.CodeInvalidArgument, err.Error())
+	case errors.As(err, &tooBig):
+		fail(c, CodePayloadTooLarge, "the body is larger than the limit of "+itoa(tooBig.Limit)+" bytes")
 	case errors.Is(err, node.ErrNoPeer):
 		fail(c, contract.CodeInvalidArgument, err.Error())
 	case errors.Is(err, node.ErrBadPurpose):

@@ -38,18 +38,40 @@ import (
 
 // config is every setting; the JSON names are the config file's keys.
 type config struct {
-	Ledger       string       `json:"ledger"`
-	Data         string       `json:"data"`
-	Listen       string       `json:"listen"`
-	Demo         bool         `json:"demo"`
-	RatePerSec   float64      `json:"ratePerSecond"`
-	Burst        int          `json:"burst"`
-	MaxBodyBytes int64        `json:"maxBodyBytes"`
-	LogLevel     string       `json:"logLevel"`
-	TLSCert      string       `json:"tlsCert"`
-	TLSKey       string       `json:"tlsKey"`
-	ClientCA     string       `json:"clientCA"`
-	Fabric       fabricConfig `json:"fabric"`
+	Ledger       string        `json:"ledger"`
+	Data         string        `json:"data"`
+	Listen       string        `json:"listen"`
+	Demo         bool          `json:"demo"`
+	RatePerSec   float64       `json:"ratePerSecond"`
+	Burst        int           `json:"burst"`
+	MaxBodyBytes int64         `json:"maxBodyBytes"`
+	MaxImport    int64         `json:"maxImportBytes"`
+	Webhooks     webhookConfig `json:"webhooks"`
+	LogLevel     string        `json:"logLevel"`
+	TLSCert      string        `json:"tlsCert"`
+	TLSKey       string        `json:"tlsKey"`
+	ClientCA     string        `json:"clientCA"`
+	Fabric       fabricConfig  `json:"fabric"`
+}
+
+// webhookConfig tunes webhook retries (durations like "1s", "5m").
+type webhookConfig struct {
+	MinBackoff   duration `json:"minBackoff"`
+	MaxBackoff   duration `json:"maxBackoff"`
+	FailingAfter duration `json:"failingAfter"`
+}
+
+// duration is a time.Duration written as in Go ("90s") in the config file.
+type duration struct{ time.Duration }
+
+func (d *duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("a duration is a string like \"30s\": %w", err)
+	}
+	v, err := time.ParseDuration(s)
+	d.Duration = v
+	return err
 }
 
 // fabricConfig says how a node in fabric mode reaches its organisation's
@@ -94,8 +116,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 func defaults() config {
 	o := gateway.DefaultOptions()
 	return config{Ledger: "embedded", Data: "data", Listen: "127.0.0.1:8080", RatePerSec: o.RatePerSecond,
-		Burst: o.Burst, MaxBodyBytes: o.MaxBodyBytes, LogLevel: "info",
-		Fabric: fabricConfig{Channel: "blacklist", Chaincode: "blacklist"}}
+		Burst: o.Burst, MaxBodyBytes: o.MaxBodyBytes, MaxImport: o.MaxImportBytes, LogLevel: "info",
+		Webhooks: webhookConfig{duration{time.Second}, duration{5 * time.Minute}, duration{5 * time.Minute}},
+		Fabric:   fabricConfig{Channel: "blacklist", Chaincode: "blacklist"}}
 }
 
 func loadConfig(args []string, stderr io.Writer) (config, error) {
@@ -115,7 +138,7 @@ func loadConfig(args []string, stderr io.Writer) (config, error) {
 	}
 	fs := flag.NewFlagSet("blacklistd", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.String("config", "", "JSON config file with any of the settings below (keys: ledger, data, listen, demo, ratePerSecond, burst, maxBodyBytes, logLevel, tlsCert, tlsKey, clientCA, and fabric: {peer, tlsCA, serverName, mspId, cert, key, channel, chaincode})")
+	fs.String("config", "", "JSON config file with any of the settings below (keys: ledger, data, listen, demo, ratePerSecond, burst, maxBodyBytes, maxImportBytes, webhooks: {minBackoff, maxBackoff, failingAfter}, logLevel, tlsCert, tlsKey, clientCA, and fabric: {peer, tlsCA, serverName, mspId, cert, key, channel, chaincode})")
 	fs.StringVar(&cfg.Ledger, "ledger", cfg.Ledger, "ledger backend: embedded (badger, no Fabric needed) or fabric")
 	fs.StringVar(&cfg.Data, "data", cfg.Data, "data directory: ledger, node store, consortium secret, demo credentials")
 	fs.StringVar(&cfg.Listen, "listen", cfg.Listen, "HTTP listen address")
@@ -123,6 +146,10 @@ func loadConfig(args []string, stderr io.Writer) (config, error) {
 	fs.Float64Var(&cfg.RatePerSec, "rate", cfg.RatePerSec, "requests per second allowed per API client (0: unlimited)")
 	fs.IntVar(&cfg.Burst, "burst", cfg.Burst, "burst of requests allowed per API client")
 	fs.Int64Var(&cfg.MaxBodyBytes, "max-body", cfg.MaxBodyBytes, "largest request body in bytes (larger: 413)")
+	fs.Int64Var(&cfg.MaxImport, "max-import", cfg.MaxImport, "largest watchlist import in bytes (it streams; larger: 413)")
+	fs.DurationVar(&cfg.Webhooks.MinBackoff.Duration, "webhook-min-backoff", cfg.Webhooks.MinBackoff.Duration, "first wait before a failed webhook delivery is retried; it doubles per failure, with jitter")
+	fs.DurationVar(&cfg.Webhooks.MaxBackoff.Duration, "webhook-max-backoff", cfg.Webhooks.MaxBackoff.Duration, "longest wait between webhook delivery attempts")
+	fs.DurationVar(&cfg.Webhooks.FailingAfter.Duration, "webhook-failing-after", cfg.Webhooks.FailingAfter.Duration, "how long a receiver may fail before /readyz and the metrics mark it failing")
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error")
 	fs.StringVar(&cfg.TLSCert, "tls-cert", cfg.TLSCert, "PEM certificate: serve HTTPS (with --tls-key)")
 	fs.StringVar(&cfg.TLSKey, "tls-key", cfg.TLSKey, "PEM private key of --tls-cert")
@@ -246,7 +273,9 @@ func serve(cfg config, log *slog.Logger, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	n, err := node.Open(cfg.Data, l)
+	n, err := node.OpenWith(cfg.Data, l, node.Options{WebhookMinBackoff: cfg.Webhooks.MinBackoff.Duration,
+		WebhookMaxBackoff: cfg.Webhooks.MaxBackoff.Duration, WebhookFailingAfter: cfg.Webhooks.FailingAfter.Duration,
+		Logf: func(format string, args ...any) { log.Warn(fmt.Sprintf(format, args...)) }})
 	if err != nil {
 		l.Close()
 		return err
@@ -277,7 +306,7 @@ func serve(cfg config, log *slog.Logger, stdout io.Writer) error {
 		}
 		printWalkthrough(stdout, cfg.Data, creds)
 	}
-	opts := gateway.Options{MaxBodyBytes: cfg.MaxBodyBytes, RatePerSecond: cfg.RatePerSec, Burst: cfg.Burst, Logger: log}
+	opts := gateway.Options{MaxBodyBytes: cfg.MaxBodyBytes, MaxImportBytes: cfg.MaxImport, RatePerSecond: cfg.RatePerSec, Burst: cfg.Burst, Logger: log}
 	srv := &http.Server{Handler: gateway.New(n, opts), ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: time.Minute, WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute}
 	errc := make(chan error, 1)

@@ -102,6 +102,15 @@ func (w *Watchlist) Import(member string, r io.Reader, format string, opts Impor
 		if errors.Is(err, io.EOF) {
 			break
 		}
+		var bl badLine
+		if err != nil && !errors.As(err, &bl) {
+			// The input cannot be read on (a broken stream, a line too
+			// long to find the next): keep what was read, then stop.
+			if ferr := flush(); ferr != nil {
+				return res, ferr
+			}
+			return res, err
+		}
 		res.Lines++
 		var subject string
 		if err == nil {
@@ -159,6 +168,11 @@ func (l importLine) subject(derive Deriver) (string, error) {
 	}
 }
 
+// badLine is an error in one line; the lines after it can still be read.
+type badLine string
+
+func (e badLine) Error() string { return string(e) }
+
 // lineReader returns a function yielding one parsed line at a time.
 func lineReader(r io.Reader, format string) (func() (importLine, error), error) {
 	switch format {
@@ -175,11 +189,13 @@ func lineReader(r io.Reader, format string) (func() (importLine, error), error) 
 				d := json.NewDecoder(bytes.NewReader(b))
 				d.DisallowUnknownFields()
 				if err := d.Decode(&l); err != nil {
-					return l, errors.New("not a JSON object with subjectKey or idType/idNumber and label")
+					return l, badLine("not a JSON object with subjectKey or idType/idNumber and label")
 				}
 				return l, nil
 			}
-			if err := sc.Err(); err != nil {
+			if err := sc.Err(); errors.Is(err, bufio.ErrTooLong) {
+				return importLine{}, &InvalidError{"a line is longer than 64 KiB: is this NDJSON?"}
+			} else if err != nil {
 				return importLine{}, err
 			}
 			return importLine{}, io.EOF
@@ -189,7 +205,7 @@ func lineReader(r io.Reader, format string) (func() (importLine, error), error) 
 		cr.FieldsPerRecord = -1
 		header, err := cr.Read()
 		if err != nil {
-			return nil, fmt.Errorf("csv: no header row: %w", err)
+			return nil, &InvalidError{"csv: no header row (subjectKey, idType, idNumber, label)"}
 		}
 		col := map[string]int{}
 		for i, h := range header {
@@ -197,7 +213,7 @@ func lineReader(r io.Reader, format string) (func() (importLine, error), error) 
 			case "subjectKey", "idType", "idNumber", "label":
 				col[h] = i
 			default:
-				return nil, fmt.Errorf("csv: unknown column %q (subjectKey, idType, idNumber, label)", h)
+				return nil, &InvalidError{fmt.Sprintf("csv: unknown column %q (subjectKey, idType, idNumber, label)", h)}
 			}
 		}
 		field := func(rec []string, name string) string {
@@ -212,11 +228,15 @@ func lineReader(r io.Reader, format string) (func() (importLine, error), error) 
 				if errors.Is(err, io.EOF) {
 					return importLine{}, io.EOF
 				}
-				return importLine{}, errors.New("not a valid CSV row")
+				var pe *csv.ParseError
+				if errors.As(err, &pe) {
+					return importLine{}, badLine("not a valid CSV row")
+				}
+				return importLine{}, err
 			}
 			return importLine{SubjectKey: field(rec, "subjectKey"), IDType: field(rec, "idType"),
 				IDNumber: field(rec, "idNumber"), Label: field(rec, "label")}, nil
 		}, nil
 	}
-	return nil, fmt.Errorf("format %q: ndjson or csv", format)
+	return nil, &InvalidError{fmt.Sprintf("format %q: ndjson or csv", format)}
 }

@@ -3,9 +3,12 @@ package watchlist
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -134,4 +137,26 @@ func BenchmarkImport(b *testing.B) {
 		b.Fatalf("%+v %v", res, err)
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "keys/s")
+}
+
+// TestImportStopsOnUnreadableInput: a stream that breaks, or a line too long
+// to find the next, ends the import with an error and keeps what was read.
+func TestImportStopsOnUnreadableInput(t *testing.T) {
+	w := open(t)
+	good := `{"subjectKey":"` + hexOf("a") + `"}` + "\n"
+	broken := io.MultiReader(strings.NewReader(good+good), iotest.ErrReader(errors.New("connection reset")))
+	res, err := w.Import("Bank1MSP", broken, NDJSON, ImportOptions{})
+	if err == nil || res.Imported != 2 {
+		t.Fatalf("broken stream: %+v %v", res, err)
+	}
+	res, err = w.Import("Bank1MSP", strings.NewReader(good+strings.Repeat("x", 70<<10)+"\n"+good), NDJSON, ImportOptions{})
+	var invalid *InvalidError
+	if !errors.As(err, &invalid) || res.Imported != 1 {
+		t.Fatalf("over-long line: %+v %v", res, err)
+	}
+	csvIn := "subjectKey,label\n" + hexOf("b") + ",\"unterminated\n"
+	res, err = w.Import("Bank1MSP", io.MultiReader(strings.NewReader(csvIn), iotest.ErrReader(errors.New("reset"))), CSV, ImportOptions{})
+	if err == nil {
+		t.Fatalf("broken CSV stream: %+v", res)
+	}
 }

@@ -1,13 +1,10 @@
-package webhook
+package webhook_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -16,13 +13,15 @@ import (
 
 	"github.com/assoc-ledger/blacklist/node/alert"
 	"github.com/assoc-ledger/blacklist/node/ledger"
+	"github.com/assoc-ledger/blacklist/node/webhook"
+	"github.com/assoc-ledger/blacklist/node/webhook/webhooktest"
 )
 
 func TestSignature(t *testing.T) {
 	secret, body := []byte("0123456789abcdef"), []byte(`{"id":"7"}`)
 	now := time.Unix(1_800_000_000, 0)
-	h := Sign(secret, now, body)
-	if err := Verify(secret, h, body, now.Add(time.Minute), 5*time.Minute); err != nil {
+	h := webhook.Sign(secret, now, body)
+	if err := webhook.Verify(secret, h, body, now.Add(time.Minute), 5*time.Minute); err != nil {
 		t.Fatalf("a fresh signature: %v", err)
 	}
 	for name, c := range map[string]struct {
@@ -31,14 +30,14 @@ func TestSignature(t *testing.T) {
 		at           time.Time
 		want         error
 	}{
-		"other body":        {secret, []byte(`{"id":"8"}`), h, now, ErrBadSignature},
-		"other secret":      {[]byte("fedcba9876543210"), body, h, now, ErrBadSignature},
-		"no signature":      {secret, body, "t=1800000000", now, ErrBadSignature},
-		"garbage":           {secret, body, "sha256=abc", now, ErrBadSignature},
-		"replayed later":    {secret, body, h, now.Add(10 * time.Minute), ErrStale},
-		"timestamp changed": {secret, body, "t=1800000600," + h[len("t=1800000000,"):], now.Add(10 * time.Minute), ErrBadSignature},
+		"other body":        {secret, []byte(`{"id":"8"}`), h, now, webhook.ErrBadSignature},
+		"other secret":      {[]byte("fedcba9876543210"), body, h, now, webhook.ErrBadSignature},
+		"no signature":      {secret, body, "t=1800000000", now, webhook.ErrBadSignature},
+		"garbage":           {secret, body, "sha256=abc", now, webhook.ErrBadSignature},
+		"replayed later":    {secret, body, h, now.Add(10 * time.Minute), webhook.ErrStale},
+		"timestamp changed": {secret, body, "t=1800000600," + h[len("t=1800000000,"):], now.Add(10 * time.Minute), webhook.ErrBadSignature},
 	} {
-		if err := Verify(c.secret, c.header, c.body, c.at, 5*time.Minute); !errors.Is(err, c.want) {
+		if err := webhook.Verify(c.secret, c.header, c.body, c.at, 5*time.Minute); !errors.Is(err, c.want) {
 			t.Errorf("%s: %v, want %v", name, err, c.want)
 		}
 	}
@@ -84,65 +83,6 @@ func (s *store) Last() uint64 {
 	return uint64(len(s.alerts))
 }
 
-// receiver records verified deliveries and refuses while down.
-type receiver struct {
-	t      *testing.T
-	secret []byte
-	mu     sync.Mutex
-	down   bool
-	got    []string
-	tries  int
-	signal chan struct{}
-}
-
-func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	body, _ := io.ReadAll(req.Body)
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.tries++
-	if r.down {
-		w.WriteHeader(http.StatusServiceUnavailable)
-		return
-	}
-	if err := Verify(r.secret, req.Header.Get(SignatureHeader), body, time.Now(), time.Minute); err != nil {
-		r.t.Errorf("delivery %s: %v", req.Header.Get("X-Alert-Id"), err)
-	}
-	var a alert.Alert
-	if err := json.Unmarshal(body, &a); err != nil || a.ID != req.Header.Get("X-Alert-Id") {
-		r.t.Errorf("body %s, header id %s", body, req.Header.Get("X-Alert-Id"))
-	}
-	r.got = append(r.got, a.ID)
-	select {
-	case r.signal <- struct{}{}:
-	default:
-	}
-}
-
-func (r *receiver) setDown(down bool) { r.mu.Lock(); r.down = down; r.mu.Unlock() }
-
-func (r *receiver) received() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]string(nil), r.got...)
-}
-
-// waitFor waits until the receiver holds n alerts, or fails the test.
-func (r *receiver) waitFor(n int) []string {
-	r.t.Helper()
-	deadline := time.After(15 * time.Second)
-	for {
-		if got := r.received(); len(got) >= n {
-			return got
-		}
-		select {
-		case <-r.signal:
-		case <-time.After(50 * time.Millisecond):
-		case <-deadline:
-			r.t.Fatalf("receiver has %v, want %d alerts", r.received(), n)
-		}
-	}
-}
-
 func openDB(t *testing.T, dir string) *badger.DB {
 	db, err := badger.Open(badger.DefaultOptions(dir).WithLogger(nil))
 	if err != nil {
@@ -151,7 +91,7 @@ func openDB(t *testing.T, dir string) *badger.DB {
 	return db
 }
 
-func run(d *Dispatcher) (stop func()) {
+func run(d *webhook.Dispatcher) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { d.Run(ctx); close(done) }()
@@ -163,30 +103,41 @@ func TestDeliveryIsAtLeastOnceAndInOrder(t *testing.T) {
 	db := openDB(t, dir)
 	src := &store{}
 	src.add("Bank1MSP", 2) // raised before the webhook existed: not sent
-	rcv := &receiver{t: t, secret: []byte("a-secret-of-16-bytes"), signal: make(chan struct{}, 1)}
-	srv := httptest.NewServer(rcv)
-	defer srv.Close()
-	opts := Options{DB: db, Alerts: src, MinBackoff: 5 * time.Millisecond, MaxBackoff: 40 * time.Millisecond, FailingAfter: 100 * time.Millisecond}
-	d := New(opts)
+	rcv := webhooktest.New("a-secret-of-16-bytes")
+	defer rcv.Close()
+	ids := func(n int) string {
+		t.Helper()
+		got, err := rcv.WaitFor(n, 15*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, a := range got {
+			out = append(out, a.ID)
+		}
+		return strings.Join(out, " ")
+	}
+	opts := webhook.Options{DB: db, Alerts: src, MinBackoff: 5 * time.Millisecond, MaxBackoff: 40 * time.Millisecond, FailingAfter: 100 * time.Millisecond}
+	d := webhook.New(opts)
 	stop := run(d)
 
-	for _, bad := range []struct{ url, secret string }{{"ftp://x/y", "a-secret-of-16-bytes"}, {"/relative", "a-secret-of-16-bytes"}, {srv.URL, "short"}} {
-		if _, err := d.Set("Bank1MSP", bad.url, bad.secret); !errors.Is(err, ErrInvalid) {
+	for _, bad := range []struct{ url, secret string }{{"ftp://x/y", rcv.Secret}, {"/relative", rcv.Secret}, {rcv.URL, "short"}} {
+		if _, err := d.Set("Bank1MSP", bad.url, bad.secret); !errors.Is(err, webhook.ErrInvalid) {
 			t.Errorf("webhook %v: %v", bad, err)
 		}
 	}
-	if _, err := d.Set("Bank1MSP", srv.URL+"/alerts", string(rcv.secret)); err != nil {
+	if _, err := d.Set("Bank1MSP", rcv.URL, rcv.Secret); err != nil {
 		t.Fatal(err)
 	}
 	src.add("Bank1MSP", 3)
 	src.add("Bank2MSP", 1) // another member's: never sent here
-	if got := rcv.waitFor(3); len(got) != 3 || got[0] != "3" || got[2] != "5" {
-		t.Fatalf("delivered %v, want 3 4 5", got)
+	if got := ids(3); got != "3 4 5" {
+		t.Fatalf("delivered %s, want 3 4 5", got)
 	}
 
 	// The receiver goes down: alerts wait, the webhook is marked failing
 	// after FailingAfter, and everything arrives once it is back.
-	rcv.setDown(true)
+	rcv.SetDown(true)
 	src.add("Bank1MSP", 4)
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -205,10 +156,9 @@ func TestDeliveryIsAtLeastOnceAndInOrder(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	rcv.setDown(false)
-	got := rcv.waitFor(7)
-	if got[len(got)-1] != "10" {
-		t.Fatalf("after the receiver came back: %v", got)
+	rcv.SetDown(false)
+	if got := ids(7); got != "3 4 5 7 8 9 10" {
+		t.Fatalf("after the receiver came back: %s", got)
 	}
 	// The cursor moves just after the receiver answered.
 	for st, _, _ := d.Status("Bank1MSP"); st.Delivered != "10"; st, _, _ = d.Status("Bank1MSP") {
@@ -228,13 +178,16 @@ func TestDeliveryIsAtLeastOnceAndInOrder(t *testing.T) {
 	db = openDB(t, dir)
 	defer db.Close()
 	opts.DB = db
-	d = New(opts)
+	d = webhook.New(opts)
 	stop = run(d)
 	defer stop()
+	src.add("Bank2MSP", 1)
 	src.add("Bank1MSP", 1)
-	got = rcv.waitFor(8)
-	if len(got) != 8 || got[7] != "11" {
-		t.Fatalf("after restart: %v", got)
+	if got := ids(8); got != "3 4 5 7 8 9 10 12" {
+		t.Fatalf("after restart: %s", got)
+	}
+	if all, _ := rcv.Alerts(); len(all) != 8 {
+		t.Fatalf("%d deliveries of 8 alerts: something acknowledged was sent again", len(all))
 	}
 	if removed, err := d.Delete("Bank1MSP"); !removed || err != nil {
 		t.Fatal(removed, err)
