@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/assoc-ledger/blacklist/node"
+	"github.com/assoc-ledger/blacklist/node/webhook/webhooktest"
 )
 
 // daemon is a blacklistd process started from the real binary.
@@ -90,20 +91,7 @@ func credentials(t *testing.T, data string) map[string]string {
 	return keys
 }
 
-func post(url, key string, body any, out any) (int, error) {
-	b, _ := json.Marshal(body)
-	req, _ := http.NewRequest("POST", url, bytes.NewReader(b))
-	req.Header.Set("Authorization", "Bearer "+key)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	defer resp.Body.Close()
-	if out != nil {
-		json.NewDecoder(resp.Body).Decode(out)
-	}
-	return resp.StatusCode, nil
-}
+func post(url, key string, body any, out any) (int, error) { return send("POST", url, key, body, out) }
 
 func hexOf(s string) string {
 	sum := sha256.Sum256([]byte(s))
@@ -262,4 +250,74 @@ func TestConfigPrecedence(t *testing.T) {
 	if code := run([]string{"stray"}, io.Discard, io.Discard); code != 2 {
 		t.Fatalf("stray argument exit %d", code)
 	}
+}
+
+// TestAlertDeliveredAfterKill: an alert committed while Bank1's receiver
+// refuses deliveries survives a SIGKILL of the node and reaches the
+// receiver, signed, once the node is back.
+func TestAlertDeliveredAfterKill(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and starts the binary")
+	}
+	bin := buildBinary(t)
+	data, addr := t.TempDir(), freeAddr(t)
+	fast := []string{"--demo", "--webhook-min-backoff", "20ms", "--webhook-max-backoff", "100ms"}
+	d := start(t, bin, data, addr, fast...)
+	keys := credentials(t, data)
+	rcv := webhooktest.New("kill-test-secret-0001")
+	defer rcv.Close()
+	rcv.SetDown(true)
+
+	subject := hexOf("watched borrower")
+	if st, err := send("PUT", d.url+"/v1/watchlist/"+subject, keys["bank1-app"], map[string]string{"label": "cust-9"}, nil); st != 201 {
+		t.Fatalf("watch: %d %v", st, err)
+	}
+	if st, err := send("PUT", d.url+"/v1/webhook", keys["bank1-app"], map[string]string{"url": rcv.URL, "secret": rcv.Secret}, nil); st != 200 {
+		t.Fatalf("webhook: %d %v", st, err)
+	}
+	now := time.Now().UTC()
+	p := map[string]any{"type": "default", "subject": subject, "loanRef": hexOf("kill-loan"), "product": "consumer",
+		"amount": 500000, "currency": "CNY", "overdueSince": now.AddDate(0, 0, -130).Format("2006-01-02"),
+		"daysPastDue": 120, "noticeDate": now.AddDate(0, 0, -100).Format("2006-01-02")}
+	var sub struct{ ID string }
+	if st, err := post(d.url+"/v1/attestations", keys["bank2-app"], map[string]any{"attestation": p}, &sub); st != 201 {
+		t.Fatalf("default: %d %v", st, err)
+	}
+	// The alert is committed and its delivery is being refused: kill.
+	for deadline := time.Now().Add(20 * time.Second); rcv.Tries() == 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("no delivery was attempted")
+		}
+	}
+	d.cmd.Process.Signal(syscall.SIGKILL)
+	d.cmd.Wait()
+	if got := rcv.Distinct(); len(got) != 0 {
+		t.Fatalf("delivered while down: %+v", got)
+	}
+
+	rcv.SetDown(false)
+	d = start(t, bin, data, addr, fast...)
+	defer func() { d.cmd.Process.Kill(); d.cmd.Wait() }()
+	got, err := rcv.WaitFor(1, 20*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[0].Kind != "default" || got[0].SubjectKey != subject || got[0].AttestationID != sub.ID || got[0].Label != "cust-9" {
+		t.Fatalf("delivered %+v", got[0])
+	}
+}
+
+func send(method, url, key string, body, out any) (int, error) {
+	b, _ := json.Marshal(body)
+	req, _ := http.NewRequest(method, url, bytes.NewReader(b))
+	req.Header.Set("Authorization", "Bearer "+key)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	if out != nil {
+		json.NewDecoder(resp.Body).Decode(out)
+	}
+	return resp.StatusCode, nil
 }
