@@ -25,7 +25,8 @@ import (
 type Options struct {
 	// MaxBodyBytes is the largest request body; larger ones get 413.
 	MaxBodyBytes int64
-	// MaxImportBytes is the largest watchlist import, which streams.
+	// MaxImportBytes is the largest watchlist import, which streams
+	// (0: the default).
 	MaxImportBytes int64
 	// RatePerSecond and Burst are each client's token bucket.
 	RatePerSecond float64
@@ -59,6 +60,9 @@ func init() { gin.SetMode(gin.ReleaseMode) }
 func New(n *node.Node, opts Options) http.Handler {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if opts.MaxImportBytes <= 0 {
+		opts.MaxImportBytes = DefaultOptions().MaxImportBytes
 	}
 	s := &server{node: n, opts: opts, log: opts.Logger, limits: newLimiter(opts.RatePerSecond, opts.Burst), metrics: newMetrics(n)}
 	r := gin.New()
