@@ -66,7 +66,7 @@ func (c *Contract) getAttestation(tx *txn, arg []byte) (any, error) {
 	if _, err := tx.activeCreator(); err != nil {
 		return nil, err
 	}
-	if !hex64.MatchString(req.ID) {
+	if !IsHexDigest(req.ID) {
 		return nil, errorf(CodeInvalidArgument, "id: must be 64 lower-case hex characters")
 	}
 	var idx attIndex

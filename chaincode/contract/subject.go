@@ -194,7 +194,7 @@ func (tx *txn) requireQuerier() error {
 }
 
 func checkSubject(s string) error {
-	if !hex64.MatchString(s) {
+	if !IsHexDigest(s) {
 		return errorf(CodeInvalidArgument, "subject: %q is not a subject key (64 lower-case hex characters)", s)
 	}
 	return nil

@@ -73,7 +73,7 @@ func (m *Monitor) alreadyListed(member string, entries []watchlist.Entry, audit 
 		subjects[i] = e.SubjectKey
 		labels[e.SubjectKey] = e.Label
 	}
-	arg, err := json.Marshal(contract.SubjectsRequest{Subjects: subjects})
+	arg, err := fastjson.Marshal(contract.SubjectsRequest{Subjects: subjects})
 	if err != nil {
 		return nil, err
 	}

@@ -29,6 +29,22 @@ type Reader struct {
 	ID      string
 	Now     time.Time
 	Changes func(key string, value []byte, del bool) error
+
+	// it is one iterator kept for every scan of a read-only snapshot (see
+	// reuse): a batch status query scans one prefix per subject, and
+	// opening an iterator per scan cost more than the scan. busy is set
+	// while a scan uses it, so that a scan inside a scan opens its own.
+	reuse bool
+	it    *badger.Iterator
+	busy  bool
+}
+
+// close releases the kept iterator.
+func (r *Reader) close() {
+	if r.it != nil {
+		r.it.Close()
+		r.it = nil
+	}
 }
 
 // ErrReadOnly is returned by writes through a Reader without Changes.
@@ -66,7 +82,15 @@ func (r *Reader) Scan(objectType string, attrs []string, fn func(string, []byte)
 	if err != nil {
 		return err
 	}
-	return Scan(r.Txn, Key(prefix), func(k, v []byte) error { return fn(string(k[1:]), v) })
+	if !r.reuse || r.busy {
+		return Scan(r.Txn, Key(prefix), func(k, v []byte) error { return fn(string(k[1:]), v) })
+	}
+	if r.it == nil {
+		r.it = r.Txn.NewIterator(badger.IteratorOptions{})
+	}
+	r.busy = true
+	defer func() { r.busy = false }()
+	return scanWith(r.it, Key(prefix), func(k, v []byte) error { return fn(string(k[1:]), v) })
 }
 
 func (r *Reader) Creator() (string, error) { return r.MSPID, nil }
@@ -80,6 +104,10 @@ func (r *Reader) SetEvent(string, []byte) error { return nil }
 func Scan(txn *badger.Txn, prefix []byte, fn func(k, v []byte) error) error {
 	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
 	defer it.Close()
+	return scanWith(it, prefix, fn)
+}
+
+func scanWith(it *badger.Iterator, prefix []byte, fn func(k, v []byte) error) error {
 	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
 		item := it.Item()
 		v, err := item.ValueCopy(nil)
@@ -117,7 +145,11 @@ func Evaluate(db *badger.DB, c *contract.Contract, clock func() time.Time, creat
 		if now.Before(pos.Time) {
 			now = pos.Time
 		}
-		out, err := c.Invoke(&Reader{Txn: txn, MSPID: creator, Now: now}, fn, arg)
+		// A query's snapshot is read-only, so one iterator can serve all
+		// of its scans.
+		r := &Reader{Txn: txn, MSPID: creator, Now: now, reuse: true}
+		defer r.close()
+		out, err := c.Invoke(r, fn, arg)
 		res = ledger.Result{Height: pos.Height, Payload: out}
 		return err
 	})

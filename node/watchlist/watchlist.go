@@ -13,11 +13,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
+	fastjson "github.com/goccy/go-json"
+
+	"github.com/assoc-ledger/blacklist/chaincode/contract"
 )
 
 // Entry is one watched subject.
@@ -30,7 +32,6 @@ type Entry struct {
 // MaxLabel bounds a label: a reference, not a record.
 const MaxLabel = 128
 
-var hex64 = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
 // Watchlist is every member's watchlist in one badger store.
 type Watchlist struct {
@@ -51,7 +52,7 @@ func (e *InvalidError) Error() string { return e.Msg }
 // Check validates a subject key and label; errors name the problem and
 // never repeat the label, which is the bank's data.
 func Check(subject, label string) error {
-	if !hex64.MatchString(subject) {
+	if !contract.IsHexDigest(subject) {
 		return &InvalidError{"subjectKey: must be 64 lower-case hex characters"}
 	}
 	if len(label) > MaxLabel || strings.ContainsAny(label, "\n\r") {
@@ -78,7 +79,7 @@ func (w *Watchlist) Put(member, subject, label string) (added bool, err error) {
 }
 
 func put(set func(k, v []byte) error, member string, e Entry) error {
-	b, err := json.Marshal(e)
+	b, err := fastjson.Marshal(e)
 	if err != nil {
 		return err
 	}

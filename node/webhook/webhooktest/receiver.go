@@ -9,7 +9,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/assoc-ledger/blacklist/node/alert"
@@ -132,4 +134,33 @@ func (r *Receiver) Distinct() []alert.Alert {
 		}
 	}
 	return out
+}
+
+// Latencies returns, for each alert received about an attestation in sent,
+// the time from sent[attestationID] to its first arrival.
+func (r *Receiver) Latencies(sent map[string]time.Time) []time.Duration {
+	all, at := r.Alerts()
+	seen := map[string]bool{}
+	var out []time.Duration
+	for i, a := range all {
+		if t0, ok := sent[a.AttestationID]; ok && !seen[a.ID] {
+			seen[a.ID] = true
+			out = append(out, at[i].Sub(t0))
+		}
+	}
+	return out
+}
+
+// ReportPercentiles reports the p50 and p99 of ds in milliseconds as
+// benchmark metrics.
+func ReportPercentiles(b *testing.B, ds []time.Duration) {
+	if len(ds) == 0 {
+		return
+	}
+	slices.Sort(ds)
+	at := func(p float64) float64 {
+		return float64(ds[min(len(ds)-1, int(p*float64(len(ds))))].Microseconds()) / 1000
+	}
+	b.ReportMetric(at(0.50), "p50-ms")
+	b.ReportMetric(at(0.99), "p99-ms")
 }
