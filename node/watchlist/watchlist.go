@@ -32,7 +32,6 @@ type Entry struct {
 // MaxLabel bounds a label: a reference, not a record.
 const MaxLabel = 128
 
-
 // Watchlist is every member's watchlist in one badger store.
 type Watchlist struct {
 	db *badger.DB
