@@ -15,17 +15,13 @@ import (
 	"github.com/assoc-ledger/blacklist/node/webhook/webhooktest"
 )
 
-// TestAlertsAcrossOrganisations is the watchlist end-to-end test in fabric
-// mode: Bank1's node imports 100,000 watched keys and a webhook; Bank2's
-// node (another peer) files defaults on 3 of them and on 3 strangers;
-// Bank1's node learns of them only from the blocks its replica applies,
-// and its receiver gets exactly the 3 signed alerts, as GET /v1/alerts
-// does; Bank2 settles one, and one more alert arrives.
-func TestAlertsAcrossOrganisations(t *testing.T) {
+// twoBanks starts Bank1's and Bank2's stacks on their own peers, with
+// Bank2 admitted and able to sign.
+func twoBanks(t testing.TB) (bank1, bank2 *member) {
 	run := networkDir(t)
 	assoc := stack(t, run, "assoc", "AssocMSP", node.RoleAdmin)
-	bank1 := stack(t, run, "bank1", "Bank1MSP", node.RoleReporter, node.RoleQuerier)
-	bank2 := stack(t, run, "bank2", "Bank2MSP", node.RoleReporter, node.RoleQuerier)
+	bank1 = stack(t, run, "bank1", "Bank1MSP", node.RoleReporter, node.RoleQuerier)
+	bank2 = stack(t, run, "bank2", "Bank2MSP", node.RoleReporter, node.RoleQuerier)
 	admit := contract.AdmitMemberRequest{MSPID: "Bank2MSP", LegalName: "Bank Two", CreditCode: "91110000600037341L",
 		Roles: []string{"reporter", "querier"}}
 	if st := assoc.call("POST", "/v1/members", admit, nil); st != 201 && st != 409 {
@@ -37,6 +33,17 @@ func TestAlertsAcrossOrganisations(t *testing.T) {
 		t.Fatal(err)
 	}
 	bank2.signingKey()
+	return bank1, bank2
+}
+
+// TestAlertsAcrossOrganisations is the watchlist end-to-end test in fabric
+// mode: Bank1's node imports 100,000 watched keys and a webhook; Bank2's
+// node (another peer) files defaults on 3 of them and on 3 strangers;
+// Bank1's node learns of them only from the blocks its replica applies,
+// and its receiver gets exactly the 3 signed alerts, as GET /v1/alerts
+// does; Bank2 settles one, and one more alert arrives.
+func TestAlertsAcrossOrganisations(t *testing.T) {
+	bank1, bank2 := twoBanks(t)
 
 	stamp := fmt.Sprint(time.Now().UnixNano())
 	key := func(i int) string { return hexOf(fmt.Sprint("book ", stamp, " ", i)) }
@@ -112,4 +119,39 @@ func TestAlertsAcrossOrganisations(t *testing.T) {
 	if all, _ := rcv.Alerts(); len(all) != 4 {
 		t.Fatalf("%d deliveries for 4 alerts", len(all))
 	}
+}
+
+// BenchmarkAlertLatency measures, per default Bank2's node files on a
+// subject Bank1 watches, the time from Bank2's submit returning (the
+// transaction committed and applied by Bank2's replica) to Bank1's webhook
+// receiver holding the alert, which Bank1's node derives from the block its
+// own replica applies. One default per block.
+func BenchmarkAlertLatency(b *testing.B) {
+	bank1, bank2 := twoBanks(b)
+	rcv := webhooktest.New("bank1-fabric-bench")
+	defer rcv.Close()
+	if st := bank1.call("PUT", "/v1/webhook", map[string]string{"url": rcv.URL, "secret": rcv.Secret}, nil); st != 200 {
+		b.Fatalf("webhook: %d", st)
+	}
+	stamp := fmt.Sprint(time.Now().UnixNano())
+	subject := func(i int) string { return hexOf(fmt.Sprint("latency ", stamp, " ", i)) }
+	for i := 0; i < b.N; i++ {
+		if st := bank1.call("PUT", "/v1/watchlist/"+subject(i), nil, nil); st != 201 {
+			b.Fatalf("watch: %d", st)
+		}
+	}
+	sent := map[string]time.Time{}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		var out struct{ ID string }
+		if st := bank2.call("POST", "/v1/attestations", map[string]any{"attestation": defaultOf(subject(i), "latency "+subject(i))}, &out); st != 201 {
+			b.Fatalf("default: %d", st)
+		}
+		sent[out.ID] = time.Now()
+		if _, err := rcv.WaitFor(i+1, time.Minute); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	webhooktest.ReportPercentiles(b, rcv.Latencies(sent))
 }

@@ -19,7 +19,7 @@ import (
 // member is one organisation's whole stack, as it would run it: a node on
 // its own peer with its own replica, behind its own HTTP gateway.
 type member struct {
-	t      *testing.T
+	t      testing.TB
 	msp    string
 	ledger *Ledger
 	node   *node.Node
@@ -27,7 +27,7 @@ type member struct {
 	key    string
 }
 
-func stack(t *testing.T, run, org, msp string, roles ...string) *member {
+func stack(t testing.TB, run, org, msp string, roles ...string) *member {
 	l := open(t, run, org, msp)
 	n, err := node.Open(t.TempDir(), l)
 	if err != nil {

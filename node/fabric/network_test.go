@@ -21,7 +21,7 @@ import (
 
 // networkDir is a running network from `scripts/network.sh up`; the tests
 // that need one skip without it.
-func networkDir(t *testing.T) string {
+func networkDir(t testing.TB) string {
 	dir := os.Getenv("BLACKLIST_FABRIC_RUN")
 	if dir == "" {
 		t.Skip("set BLACKLIST_FABRIC_RUN to network/.run of a running network (scripts/network.sh up)")
@@ -51,7 +51,7 @@ func peerPort(t testing.TB, run, org string) int {
 
 // open connects a node of org (assoc, bank1, bank2) as its Admin user,
 // with a fresh replica.
-func open(t *testing.T, run, org, msp string) *Ledger {
+func open(t testing.TB, run, org, msp string) *Ledger {
 	l, err := openAt(t, run, org, msp, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
