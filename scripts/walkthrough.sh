@@ -2,7 +2,8 @@
 # The README's five-minute walkthrough as a script: starts blacklistd --demo
 # on a temporary data directory (or uses API=... and DATA=... of a running
 # one), then reports a default, looks it up from the other bank, settles it,
-# looks again, opens and resolves a dispute and reads the audit log, with
+# looks again, opens and resolves a dispute, reads the audit log and
+# watches the subject for post-loan alerts, with
 # curl and blctl. Every step checks its answer; the script fails on the
 # first surprise. `make test` runs it.
 set -euo pipefail
@@ -64,4 +65,14 @@ BLACKLIST_API_KEY=$B2 blctl --output json lookup --purpose dispute-handling "$S"
 step "6. The auditor reads who looked up whom, and why"
 BLACKLIST_API_KEY=$AU blctl audit --subject "$S"
 BLACKLIST_API_KEY=$AU blctl --output json audit --subject "$S" | expect '"purpose": *"dispute-handling"'
+
+step "7. Post-loan monitoring: Bank2 watches its borrower; Bank1 files a new default; Bank2 is alerted"
+curl -s -X PUT -H "Authorization: Bearer $B2" "$API/v1/watchlist/$S" -d '{"label": "cust-000042"}' | expect '"added":true'
+D3=$(curl -s -H "Authorization: Bearer $B1" "$API/v1/attestations" -d "$(default "$(printf 'LN-2026-000125' | sha256sum | cut -d' ' -f1)")" | field id)
+for _ in $(seq 50); do
+  R=$(curl -s -H "Authorization: Bearer $B2" "$API/v1/alerts")
+  echo "$R" | grep -q "$D3" && break
+  sleep 0.1
+done
+echo "$R"; echo "$R" | expect '"kind":"default"'; echo "$R" | expect "\"attestationId\":\"$D3\""; echo "$R" | expect '"label":"cust-000042"'
 printf '\nwalkthrough: all steps answered as expected\n'
