@@ -223,7 +223,11 @@ func (s *server) streamAlerts(c *gin.Context) {
 	cl := client(c)
 	ctx := c.Request.Context()
 	rc := http.NewResponseController(c.Writer)
-	_ = rc.SetWriteDeadline(time.Time{}) // a stream outlives the server's write timeout
+	// A stream outlives the server's read and write timeouts (the read
+	// deadline would cancel the request's context); a client that went
+	// away is found by the failed write of a keep-alive instead.
+	_ = rc.SetReadDeadline(time.Time{})
+	_ = rc.SetWriteDeadline(time.Time{})
 	c.Header("Content-Type", "text/event-stream")
 	c.Header("Cache-Control", "no-store")
 	c.Header("X-Accel-Buffering", "no")

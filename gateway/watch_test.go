@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -272,6 +273,27 @@ func TestAlertStreamResumes(t *testing.T) {
 	e.fileDefaults("bank2-app", sha("late"))
 	if _, a := st.next(t); a.SubjectKey != sha("late") {
 		t.Fatalf("live event %+v", a)
+	}
+}
+
+// TestAlertStreamOutlivesServerTimeouts: blacklistd's server has read and
+// write timeouts; a stream must stay open past them.
+func TestAlertStreamOutlivesServerTimeouts(t *testing.T) {
+	e := newEnv(t, DefaultOptions())
+	srv := httptest.NewUnstartedServer(e.h)
+	srv.Config.ReadTimeout, srv.Config.WriteTimeout = 200*time.Millisecond, 200*time.Millisecond
+	srv.Start()
+	defer srv.Close()
+	e.url = srv.URL
+	if st, _ := e.call("PUT", "/v1/watchlist/"+sha("patient"), "bank1-app", nil, nil); st != 201 {
+		t.Fatalf("watch: %d", st)
+	}
+	st := e.stream("bank1-app", "")
+	defer st.resp.Body.Close()
+	time.Sleep(600 * time.Millisecond) // past both timeouts
+	e.fileDefaults("bank2-app", sha("patient"))
+	if _, a := st.next(t); a.SubjectKey != sha("patient") {
+		t.Fatalf("event %+v", a)
 	}
 }
 
