@@ -321,3 +321,14 @@ func send(method, url, key string, body, out any) (int, error) {
 	}
 	return resp.StatusCode, nil
 }
+
+// TestWalkthroughPrintsNoKeys: the demo's start-up text names the
+// credentials file and never prints an API key.
+func TestWalkthroughPrintsNoKeys(t *testing.T) {
+	var out bytes.Buffer
+	printWalkthrough(&out, "/srv/data", &node.DemoCredentials{BaseURL: "http://127.0.0.1:8080",
+		Clients: []node.DemoClient{{Name: "bank1-app", Member: "Bank1MSP", APIKey: "bl_do-not-print-me"}}})
+	if strings.Contains(out.String(), "do-not-print-me") || !strings.Contains(out.String(), "/srv/data/"+node.DemoCredentialsFile) {
+		t.Fatalf("walkthrough text:\n%s", out.String())
+	}
+}
