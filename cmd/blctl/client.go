@@ -107,10 +107,7 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 			return fmt.Errorf("encoding the request: %w", err)
 		}
 	}
-	target := c.base + path
-	if len(query) > 0 {
-		target += "?" + query.Encode()
-	}
+	target := c.target(path, query)
 	op := method + " " + path
 	for attempt := 0; ; attempt++ {
 		status, header, answer, err := c.send(ctx, method, target, body)
@@ -125,40 +122,53 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 			}
 			continue
 		}
-		if status < 200 || status > 299 {
-			return decodeProblem(status, header, answer)
-		}
-		if out == nil {
-			return nil
-		}
-		if err := json.Unmarshal(answer, out); err != nil {
-			return &ServerError{Op: op, Err: fmt.Errorf("answer (HTTP %d) does not parse: %v", status, err)}
-		}
-		return nil
+		return decodeAnswer(op, status, header, answer, out)
 	}
 }
 
-func (c *Client) send(ctx context.Context, method, target string, body []byte) (int, http.Header, []byte, error) {
-	var rd io.Reader
-	if body != nil {
-		rd = bytes.NewReader(body)
+func (c *Client) target(path string, query url.Values) string {
+	if len(query) > 0 {
+		return c.base + path + "?" + query.Encode()
 	}
-	req, err := http.NewRequestWithContext(ctx, method, target, rd)
+	return c.base + path
+}
+
+// newRequest builds a request with the headers every call carries.
+func (c *Client) newRequest(ctx context.Context, method, target, contentType string, body io.Reader) (*http.Request, error) {
+	req, err := http.NewRequestWithContext(ctx, method, target, body)
 	if err != nil {
-		return 0, nil, nil, err
+		return nil, err
 	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
 	}
 	req.Header.Set("Accept", "application/json, application/problem+json")
 	req.Header.Set("User-Agent", "blctl/1")
 	if c.apiKey != "" {
 		req.Header.Set("Authorization", "Bearer "+c.apiKey)
 	}
+	return req, nil
+}
+
+func (c *Client) send(ctx context.Context, method, target string, body []byte) (int, http.Header, []byte, error) {
+	var rd io.Reader
+	contentType := ""
+	if body != nil {
+		rd, contentType = bytes.NewReader(body), "application/json"
+	}
+	req, err := c.newRequest(ctx, method, target, contentType, rd)
+	if err != nil {
+		return 0, nil, nil, err
+	}
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return 0, nil, nil, err
 	}
+	return readAnswer(resp)
+}
+
+// readAnswer reads and closes resp's body, within maxAnswerBytes.
+func readAnswer(resp *http.Response) (int, http.Header, []byte, error) {
 	defer resp.Body.Close()
 	answer, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswerBytes+1))
 	if err != nil {
@@ -168,6 +178,21 @@ func (c *Client) send(ctx context.Context, method, target string, body []byte) (
 		return 0, nil, nil, fmt.Errorf("answer is larger than %d bytes", maxAnswerBytes)
 	}
 	return resp.StatusCode, resp.Header, answer, nil
+}
+
+// decodeAnswer decodes a 2xx answer into out (if not nil) and turns any
+// other into a *Problem.
+func decodeAnswer(op string, status int, header http.Header, answer []byte, out any) error {
+	if status < 200 || status > 299 {
+		return decodeProblem(status, header, answer)
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(answer, out); err != nil {
+		return &ServerError{Op: op, Err: fmt.Errorf("answer (HTTP %d) does not parse: %v", status, err)}
+	}
+	return nil
 }
 
 // describeTransport rewords the errors an operator meets most, which

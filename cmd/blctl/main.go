@@ -94,6 +94,9 @@ func commands() []command {
 		{"audit", "read the query audit log", cmdAudit},
 		{"attestation", "show one attestation", cmdAttestation},
 		{"policy", "show or set the association's listing policy", cmdPolicy},
+		{"watch", "watch subjects for alerts: import a loan book, add, rm, list", cmdWatch},
+		{"alerts", "list alerts on watched subjects, or follow them as raised", cmdAlerts},
+		{"webhook", "set, show or remove the webhook alerts are sent to", cmdWebhook},
 	}
 }
 
@@ -117,8 +120,8 @@ Exit codes (stable, for scripts):
   1  refused: the server answered with a 4xx problem (its type, title, detail
      and item errors are printed on stderr), or blctl refused the input for
      the same kind of reason before sending it (invalid payload, invalid id
-     number or key, key file already exists); submit: at least one line was
-     rejected
+     number or key, key file already exists); submit, watch import: at
+     least one line was rejected
   2  usage error: unknown command or flag, missing or invalid argument,
      unreadable input file
   3  transport or server error: connection refused, timeout, 5xx, or an

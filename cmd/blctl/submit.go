@@ -13,10 +13,11 @@ import (
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
 )
 
-const (
-	maxBatch         = 1000 // the API's limit per batch request
-	progressInterval = 5 * time.Second
-)
+const maxBatch = 1000 // the API's limit per batch request
+
+// progressInterval is how often progress is logged when stderr is not a
+// terminal. A variable so that tests see progress lines without waiting.
+var progressInterval = 5 * time.Second
 
 const submitUsage = `Usage: blctl submit [--key FILE --kid KID] [flags] FILE|-
 
@@ -203,7 +204,7 @@ func newSource(format string, in io.Reader) (source, error) {
 func newProgress(e *env, o submitFlags) *progress {
 	p := &progress{w: e.stderr, tty: isTerminal(e.stderr), now: e.now, interval: progressInterval}
 	if p.tty && o.file != "-" {
-		p.total = countLines(o.file)
+		p.total = int64(countLines(o.file))
 		if o.format == "csv" && p.total > 0 {
 			p.total-- // the header
 		}

@@ -205,11 +205,12 @@ func (r *rejectLog) close() error {
 
 // progress reports on stderr: a redrawn bar on a terminal, otherwise a
 // plain line every interval so that logs of long runs show life without
-// being flooded.
+// being flooded. It counts lines read (submit) or bytes sent (watch import).
 type progress struct {
 	w        io.Writer
 	tty      bool
-	total    int // 0 when unknown (stdin)
+	total    int64 // 0 when unknown (stdin)
+	bytes    bool  // done and total count bytes sent, not lines read
 	now      func() time.Time
 	interval time.Duration
 	last     time.Time
@@ -218,14 +219,21 @@ type progress struct {
 
 const barWidth = 30
 
+// update reports submit's counts.
 func (p *progress) update(c submitCounts, final bool) {
+	p.show("submit", int64(c.seen), c.brief(), final)
+}
+
+// show reports done of the total, then detail; cmd names the command on
+// the plain lines, which end up in logs among other commands' output.
+func (p *progress) show(cmd string, done int64, detail string, final bool) {
 	now := p.now()
 	if p.tty {
 		if !final && now.Sub(p.last) < 100*time.Millisecond {
 			return
 		}
 		p.last, p.drawn = now, true
-		fmt.Fprintf(p.w, "\r%s%s", p.bar(c.seen), c.brief())
+		fmt.Fprintf(p.w, "\r%s%s", p.bar(done), detail)
 		if final {
 			fmt.Fprintln(p.w)
 		}
@@ -240,23 +248,53 @@ func (p *progress) update(c submitCounts, final bool) {
 	}
 	if now.Sub(p.last) >= p.interval {
 		p.last = now
-		fmt.Fprintf(p.w, "blctl submit: %s%s\n", p.count(c.seen), c.brief())
+		fmt.Fprintf(p.w, "blctl %s: %s%s\n", cmd, p.count(done), detail)
 	}
 }
 
-func (p *progress) bar(seen int) string {
+func (p *progress) bar(done int64) string {
 	if p.total <= 0 {
-		return fmt.Sprintf("%d lines  ", seen)
+		return p.amount(done) + "  "
 	}
-	done := min(seen*barWidth/p.total, barWidth)
-	return fmt.Sprintf("[%s%s] %d/%d lines  ", strings.Repeat("#", done), strings.Repeat(".", barWidth-done), seen, p.total)
+	n := int(min(done*barWidth/p.total, barWidth))
+	return fmt.Sprintf("[%s%s] %s  ", strings.Repeat("#", n), strings.Repeat(".", barWidth-n), p.amount(done))
 }
 
-func (p *progress) count(seen int) string {
-	if p.total <= 0 {
-		return fmt.Sprintf("%d lines read, ", seen)
+func (p *progress) count(done int64) string {
+	if p.bytes {
+		return p.amount(done) + " sent, "
 	}
-	return fmt.Sprintf("%d/%d lines read, ", seen, p.total)
+	return p.amount(done) + " read, "
+}
+
+func (p *progress) amount(done int64) string {
+	switch {
+	case p.bytes && p.total <= 0:
+		return byteSize(done)
+	case p.bytes:
+		return byteSize(done) + "/" + byteSize(p.total)
+	case p.total <= 0:
+		return fmt.Sprintf("%d lines", done)
+	default:
+		return fmt.Sprintf("%d/%d lines", done, p.total)
+	}
+}
+
+// byteSize renders n bytes in binary units, one decimal: enough to watch
+// an upload move.
+func byteSize(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	f, suffix := float64(n)/unit, "KiB"
+	for _, s := range []string{"MiB", "GiB", "TiB"} {
+		if f < unit {
+			break
+		}
+		f, suffix = f/unit, s
+	}
+	return fmt.Sprintf("%.1f %s", f, suffix)
 }
 
 // countLines counts non-blank lines for the progress bar: an estimate for

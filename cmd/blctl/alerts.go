@@ -1,0 +1,513 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+const (
+	// streamIdle is how long an alert stream may stay silent before blctl
+	// takes the connection for dead and reconnects: three of the node's
+	// 15s keep-alive comments, so only a connection that died without
+	// closing (a NAT or proxy timeout) is cut.
+	streamIdle = 45 * time.Second
+	// reconnectWait is the first wait before reconnecting, until the node
+	// says otherwise with the stream's "retry:" field; failures double it
+	// up to maxReconnectWait.
+	reconnectWait    = time.Second
+	maxReconnectWait = time.Minute
+	// maxEventBytes bounds one line of the stream: an alert is under 1 KiB.
+	maxEventBytes = 1 << 20
+	// webhookSecretEnv is where 'webhook set' finds the secret without a
+	// file; never a flag, which ps and shell history would show.
+	webhookSecretEnv = "BLCTL_WEBHOOK_SECRET"
+)
+
+const alertsUsage = `Usage: blctl alerts [--after ID] [--follow]
+
+Lists your member's alerts on watched subjects (roles querier, reporter),
+oldest first: a default, settlement, revocation, dispute-opened or
+dispute-resolved that the ledger gained on a subject in the watchlist,
+whoever filed it, and already-listed for a subject that was listed when it
+was added (see 'blctl watch'). Ids are increasing numbers: pass the last id
+you processed as --after to see only what is new.
+
+With --follow blctl then stays connected (GET /v1/alerts/stream, Server-Sent
+Events) and prints each alert as the node raises it, until interrupted
+(Ctrl-C, exit 0). A lost connection is re-established after a pause that
+grows while the node cannot be reached, resuming after the last alert
+printed (Last-Event-ID), so nothing is missed or printed twice.
+
+Output: id, time, kind, subject (abbreviated to 12 characters), reporter,
+attestation, detail (the default a settlement or revocation closes, a
+dispute's id or outcome) and your label. With --output json:
+{"alerts":[...],"last":ID} where last is the id to pass as --after next
+time; with --follow, one alert object per line (NDJSON).
+
+Examples:
+  blctl alerts
+  blctl alerts --after 1042
+  blctl --output json alerts --follow | while read -r a; do notify "$a"; done
+`
+
+func cmdAlerts(e *env, args []string) int {
+	f := e.flags("alerts", alertsUsage)
+	after := f.String("after", "", "only alerts with a greater id")
+	follow := f.Bool("follow", false, "keep printing alerts as they are raised, until interrupted")
+	pos, code, ok := f.parse(args)
+	if !ok {
+		return code
+	}
+	if len(pos) > 0 {
+		return f.usageErr("unexpected argument %q", pos[0])
+	}
+	if *after != "" {
+		if _, err := strconv.ParseUint(*after, 10, 64); err != nil {
+			return f.usageErr("--after must be an alert id (a number), got %q", *after)
+		}
+	}
+	if *follow {
+		return followAlerts(e, *after)
+	}
+	q := url.Values{}
+	if *after != "" {
+		q.Set("after", *after)
+	}
+	last := *after
+	out := &listOut{e: e, field: "alerts", table: func(items []json.RawMessage, first bool) error {
+		return printAlerts(e, items, first)
+	}}
+	_, err := e.listPages("/v1/alerts", q, "alerts", true, func(items []json.RawMessage) error {
+		if len(items) > 0 {
+			var a alertView
+			if err := json.Unmarshal(items[len(items)-1], &a); err != nil {
+				return &ServerError{Op: "GET /v1/alerts", Err: err}
+			}
+			last = a.ID
+		}
+		return out.page(items)
+	})
+	if err == nil {
+		err = out.end("last", last)
+	}
+	if err != nil {
+		return e.fail(err)
+	}
+	return exitOK
+}
+
+// alertView is the part of an alert blctl shows. It is not the node's
+// type, which would tie this client to the node's storage code.
+type alertView struct {
+	ID            string `json:"id"`
+	Kind          string `json:"kind"`
+	SubjectKey    string `json:"subjectKey"`
+	AttestationID string `json:"attestationId"`
+	RefersTo      string `json:"refersTo"`
+	DisputeID     string `json:"disputeId"`
+	Outcome       string `json:"outcome"`
+	Reporter      string `json:"reporter"`
+	Time          string `json:"time"`
+	Label         string `json:"label"`
+}
+
+// alertFormat has fixed widths, not a tabwriter's, because --follow prints
+// one alert at a time and the columns must line up across them.
+const alertFormat = "%-8s  %-20s  %-16s  %-12s  %-10s  %-12s  %-20s  %s"
+
+func alertHeader() string {
+	return strings.TrimRight(fmt.Sprintf(alertFormat, "ID", "TIME", "KIND", "SUBJECT", "REPORTER", "ATTESTATION", "DETAIL", "LABEL"), " ") + "\n"
+}
+
+func (a alertView) line() string {
+	detail := "-"
+	switch {
+	case a.Outcome != "":
+		detail = a.Outcome
+	case a.RefersTo != "":
+		detail = "closes " + short(a.RefersTo)
+	case a.DisputeID != "":
+		detail = "dispute " + short(a.DisputeID)
+	}
+	at := a.Time
+	if t, err := time.Parse(time.RFC3339Nano, a.Time); err == nil {
+		at = t.UTC().Format(time.RFC3339) // the seconds are enough to read, and fit the column
+	}
+	return fmt.Sprintf(alertFormat, a.ID, at, a.Kind, short(a.SubjectKey), a.Reporter, short(a.AttestationID), detail, orDash(a.Label)) + "\n"
+}
+
+// alertOutput renders one alert as the current output format prints it
+// on a line of its own: the table row, or the alert's compact JSON.
+func (e *env) alertOutput(raw json.RawMessage) (string, error) {
+	if e.jsonOut() {
+		var b bytes.Buffer
+		if err := json.Compact(&b, raw); err != nil {
+			return "", err
+		}
+		b.WriteByte('\n')
+		return b.String(), nil
+	}
+	var a alertView
+	if err := json.Unmarshal(raw, &a); err != nil {
+		return "", err
+	}
+	return a.line(), nil
+}
+
+// printAlerts prints alerts as table rows, after the header if asked.
+func printAlerts(e *env, items []json.RawMessage, header bool) error {
+	var b strings.Builder
+	if header {
+		b.WriteString(alertHeader())
+	}
+	for i, raw := range items {
+		var a alertView
+		if err := json.Unmarshal(raw, &a); err != nil {
+			return &ServerError{Op: "decoding the answer", Err: fmt.Errorf("alert %d does not parse: %v", i, err)}
+		}
+		b.WriteString(a.line())
+	}
+	_, err := io.WriteString(e.stdout, b.String())
+	return err
+}
+
+// follower prints the alert stream and remembers where it is.
+type follower struct {
+	e        *env
+	last     string        // id of the last alert printed: where to resume
+	wait     time.Duration // the first wait before reconnecting
+	printErr error         // stdout failed: following on is pointless
+}
+
+// followAlerts prints alerts from the stream as they are raised and
+// reconnects whenever the connection is lost, until the context ends.
+// Only answers that reconnecting cannot change (a wrong API key, a bad id)
+// end it early.
+func followAlerts(e *env, after string) int {
+	if !e.jsonOut() {
+		if _, err := io.WriteString(e.stdout, alertHeader()); err != nil {
+			return e.fail(err)
+		}
+	}
+	f := &follower{e: e, last: after, wait: reconnectWait}
+	failures := 0
+	for {
+		opened, err := f.once()
+		if e.ctx.Err() != nil {
+			return exitOK
+		}
+		if f.printErr != nil {
+			return e.fail(f.printErr)
+		}
+		var p *Problem
+		if errors.As(err, &p) && p.Status < 500 && p.Status != 429 {
+			return e.fail(err)
+		}
+		if opened {
+			failures = 0
+		}
+		wait := min(f.wait<<min(failures, 10), maxReconnectWait)
+		failures++
+		fmt.Fprintf(e.stderr, "blctl alerts: %v; reconnecting in %s, after alert %s\n", err, wait, orDash(f.last))
+		if sleepCtx(e.ctx, wait) != nil {
+			return exitOK
+		}
+	}
+}
+
+// once follows one connection to its end; opened says whether the node
+// accepted it, which resets the backoff.
+func (f *follower) once() (opened bool, err error) {
+	s, err := f.e.api().Stream(f.e.ctx, "/v1/alerts/stream", f.last)
+	if err != nil {
+		return false, err
+	}
+	defer s.Close()
+	err = readEvents(s, f.event, func(d time.Duration) { f.wait = max(d, 100*time.Millisecond) })
+	if err == nil {
+		return true, errors.New("the node closed the stream")
+	}
+	if f.printErr != nil {
+		return true, err
+	}
+	return true, &ServerError{Op: "GET /v1/alerts/stream", Err: s.describe(err)}
+}
+
+func (f *follower) event(ev sseEvent) error {
+	if ev.name != "alert" {
+		return nil
+	}
+	out, err := f.e.alertOutput(json.RawMessage(ev.data))
+	if err != nil {
+		// Stopping would not help: the node would send the same event
+		// again on every reconnection.
+		fmt.Fprintf(f.e.stderr, "blctl alerts: skipping event %q, which does not parse: %v\n", ev.id, err)
+	} else if _, err := io.WriteString(f.e.stdout, out); err != nil {
+		f.printErr = err
+		return err
+	}
+	if ev.id != "" {
+		f.last = ev.id
+	}
+	return nil
+}
+
+// sseEvent is one Server-Sent Event.
+type sseEvent struct {
+	id, name, data string
+}
+
+// readEvents parses r as text/event-stream, calling fn for each event and
+// retry when the server sets its reconnection delay. It returns fn's error,
+// or the one that ended r (nil at a clean end).
+func readEvents(r io.Reader, fn func(sseEvent) error, retry func(time.Duration)) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 4<<10), maxEventBytes)
+	var ev sseEvent
+	var data []string
+	for sc.Scan() {
+		line := strings.TrimSuffix(sc.Text(), "\r")
+		if line == "" {
+			if len(data) > 0 {
+				ev.data = strings.Join(data, "\n")
+				if ev.name == "" {
+					ev.name = "message"
+				}
+				if err := fn(ev); err != nil {
+					return err
+				}
+			}
+			ev, data = sseEvent{}, nil
+			continue
+		}
+		if strings.HasPrefix(line, ":") {
+			continue // a comment: the greeting or a keep-alive
+		}
+		field, value, _ := strings.Cut(line, ":")
+		value = strings.TrimPrefix(value, " ")
+		switch field {
+		case "id":
+			ev.id = value
+		case "event":
+			ev.name = value
+		case "data":
+			data = append(data, value)
+		case "retry":
+			if ms, err := strconv.Atoi(value); err == nil && ms >= 0 {
+				retry(time.Duration(ms) * time.Millisecond)
+			}
+		}
+	}
+	return sc.Err()
+}
+
+// eventStream is an open Server-Sent Events response.
+type eventStream struct {
+	io.Reader
+	body  io.Closer
+	ctx   context.Context
+	guard *stallGuard
+}
+
+func (s *eventStream) Close() error {
+	s.guard.stop()
+	return s.body.Close()
+}
+
+// describe names what ended the stream.
+func (s *eventStream) describe(err error) error {
+	return s.guard.describe(s.ctx, err, streamIdle)
+}
+
+// Stream GETs a Server-Sent Events stream, resuming after lastEventID if
+// not empty; Close the stream. A stream is open for as long as it is
+// followed, so the client's timeout does not bound it; instead it is cut
+// when nothing at all, not even a keep-alive, arrives for streamIdle (or
+// the timeout, if longer).
+func (c *Client) Stream(ctx context.Context, path, lastEventID string) (*eventStream, error) {
+	op := "GET " + path
+	idle := max(c.http.Timeout, streamIdle)
+	ctx, guard := newStallGuard(ctx, idle)
+	req, err := c.newRequest(ctx, "GET", c.target(path, nil), "", nil)
+	if err != nil {
+		guard.stop()
+		return nil, err
+	}
+	req.Header.Set("Accept", "text/event-stream, application/problem+json")
+	if lastEventID != "" {
+		req.Header.Set("Last-Event-ID", lastEventID)
+	}
+	resp, err := c.untimed().Do(req)
+	if err != nil {
+		guard.stop()
+		return nil, &ServerError{Op: op, Err: guard.describe(ctx, err, idle)}
+	}
+	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	if resp.StatusCode == 200 && mt == "text/event-stream" {
+		return &eventStream{Reader: guard.reader(resp.Body), body: resp.Body, ctx: ctx, guard: guard}, nil
+	}
+	defer guard.stop()
+	status, header, answer, err := readAnswer(resp)
+	if err != nil {
+		return nil, &ServerError{Op: op, Err: guard.describe(ctx, err, idle)}
+	}
+	if err := decodeAnswer(op, status, header, answer, nil); err != nil {
+		return nil, err
+	}
+	return nil, &ServerError{Op: op, Err: fmt.Errorf("answer (HTTP %d, %q) is not an event stream", status, mt)}
+}
+
+const webhookUsage = `Usage: blctl webhook SUBCOMMAND [flags]
+
+A webhook has the node POST each of your member's alerts to a URL of
+yours as it is raised (roles querier, reporter), signed with a shared
+secret (HMAC-SHA256), at least once and in order, retrying while the
+receiver fails; receivers drop duplicates by the alert id. One webhook per
+member.
+
+Subcommands:
+%s
+Examples:
+  blctl webhook set --url https://alerts.bank1.example/blacklist --secret-file webhook.secret
+  BLCTL_WEBHOOK_SECRET=$(vault read -field=secret bank1/webhook) blctl webhook set --url https://...
+  blctl webhook show
+  blctl webhook rm
+
+Run 'blctl webhook SUBCOMMAND --help' for its flags.
+`
+
+func cmdWebhook(e *env, args []string) int {
+	return e.group("webhook", webhookUsage, args, []command{
+		{"set", "send alerts to a URL: --url --secret-file F", webhookSet},
+		{"show", "show the webhook and its delivery state", webhookShow},
+		{"rm", "stop sending alerts", webhookRemove},
+	})
+}
+
+const webhookSetUsage = `Usage: blctl webhook set --url URL [--secret-file FILE|-]
+
+Sets your member's webhook (PUT /v1/webhook), or changes its URL or secret
+without losing its place: alerts not yet delivered still are. A first
+webhook starts with the alerts raised after it is set.
+
+The secret (at least 16 bytes) is read from FILE (a trailing newline is
+dropped), or - for stdin, or else from the environment variable
+BLCTL_WEBHOOK_SECRET; never from a flag, which ps and the shell history
+would show. It is not printed back.
+
+Examples:
+  blctl webhook set --url https://alerts.bank1.example/blacklist --secret-file /etc/bank1/webhook.secret
+  openssl rand -hex 32 | tee webhook.secret | blctl webhook set --url https://... --secret-file -
+`
+
+func webhookSet(e *env, args []string) int {
+	f := e.flags("webhook set", webhookSetUsage)
+	target := f.String("url", "", "where the node POSTs alerts (http or https)")
+	secretFile := f.String("secret-file", "", "file holding the shared secret (- for stdin; default: $"+webhookSecretEnv+")")
+	pos, code, ok := f.parse(args)
+	if !ok {
+		return code
+	}
+	if len(pos) > 0 {
+		return f.usageErr("unexpected argument %q (the secret is never an argument: use --secret-file)", pos[0])
+	}
+	if code, ok := f.required("url"); !ok {
+		return code
+	}
+	secret := os.Getenv(webhookSecretEnv)
+	if *secretFile != "" {
+		b, err := e.readInput(*secretFile)
+		if err != nil {
+			return e.fail(err)
+		}
+		secret = strings.TrimRight(string(b), "\r\n")
+	}
+	if secret == "" {
+		return f.usageErr("no secret: give --secret-file FILE or set %s", webhookSecretEnv)
+	}
+	var raw json.RawMessage
+	if err := e.call("PUT", "/v1/webhook", nil, map[string]string{"url": *target, "secret": secret}, &raw); err != nil {
+		return e.fail(err)
+	}
+	return e.showWebhook(raw)
+}
+
+func webhookShow(e *env, args []string) int {
+	raw, code, ok := e.getNoArgs(args, "/v1/webhook", "webhook show", "Usage: blctl webhook show\n\nShows your member's webhook (GET /v1/webhook): its URL, the last alert\ndelivered, how many wait, and whether deliveries are failing and why.\nExits 1 if no webhook is set.\n\nExample:\n  blctl webhook show\n")
+	if !ok {
+		return code
+	}
+	return e.showWebhook(raw)
+}
+
+// webhookStatus is the node's account of a webhook.
+type webhookStatus struct {
+	Member              string `json:"member"`
+	URL                 string `json:"url"`
+	Delivered           string `json:"delivered"`
+	Pending             int    `json:"pending"`
+	Failing             bool   `json:"failing"`
+	FailingSince        string `json:"failingSince"`
+	ConsecutiveFailures int    `json:"consecutiveFailures"`
+	LastError           string `json:"lastError"`
+	LastSuccess         string `json:"lastSuccess"`
+	Deliveries          int64  `json:"deliveries"`
+	Failures            int64  `json:"failures"`
+}
+
+func (e *env) showWebhook(raw json.RawMessage) int {
+	var st webhookStatus
+	return e.show(raw, &st, func() error {
+		failing := "no"
+		if st.Failing {
+			failing = "yes, since " + orDash(st.FailingSince)
+		}
+		w := e.table()
+		row(w, "member", st.Member)
+		row(w, "url", st.URL)
+		row(w, "delivered up to", orDash(st.Delivered), "alert id")
+		row(w, "pending", strconv.Itoa(st.Pending))
+		row(w, "failing", failing)
+		row(w, "consecutive failures", strconv.Itoa(st.ConsecutiveFailures))
+		row(w, "last error", orDash(st.LastError))
+		row(w, "last success", orDash(st.LastSuccess))
+		row(w, "deliveries", strconv.FormatInt(st.Deliveries, 10), "since the node started")
+		row(w, "failures", strconv.FormatInt(st.Failures, 10), "since the node started")
+		return w.Flush()
+	})
+}
+
+func webhookRemove(e *env, args []string) int {
+	f := e.flags("webhook rm", "Usage: blctl webhook rm\n\nRemoves your member's webhook (DELETE /v1/webhook): the node stops\nsending alerts and forgets its position, so a webhook set later starts\nwith the alerts raised after that. Exits 1 if none is set.\n\nExample:\n  blctl webhook rm\n")
+	pos, code, ok := f.parse(args)
+	if !ok {
+		return code
+	}
+	if len(pos) > 0 {
+		return f.usageErr("unexpected argument %q", pos[0])
+	}
+	if err := e.call("DELETE", "/v1/webhook", nil, nil, nil); err != nil {
+		return e.fail(err)
+	}
+	var err error
+	if e.jsonOut() {
+		err = e.printJSON(map[string]bool{"removed": true})
+	} else {
+		_, err = fmt.Fprintln(e.stdout, "webhook removed")
+	}
+	if err != nil {
+		return e.fail(err)
+	}
+	return exitOK
+}
