@@ -324,7 +324,7 @@ func TestWatchlistRoutes(t *testing.T) {
 	csv := "subjectKey,label\n" + sha("c1") + ",a\n" + sha("c2") + ",b\nnot-a-key,c\n"
 	var imp importOut
 	if st := e.upload("/v1/watchlist/import", "bank1-app", "text/csv", strings.NewReader(csv), &imp); st != 200 ||
-		imp.Lines != 3 || imp.Imported != 2 || imp.Rejected != 1 || imp.Errors[0].Line != 3 || strings.Contains(imp.Errors[0].Message, "not-a-key") {
+		imp.Lines != 3 || imp.Imported != 2 || imp.Rejected != 1 || imp.Errors[0].Line != 4 || strings.Contains(imp.Errors[0].Message, "not-a-key") {
 		t.Fatalf("csv import: %d %+v", st, imp)
 	}
 	ids2 := e.fileDefaults("bank2-app", sha("c3"))

@@ -31,7 +31,7 @@ const (
 	maxEventBytes = 1 << 20
 	// webhookSecretEnv is where 'webhook set' finds the secret without a
 	// file; never a flag, which ps and shell history would show.
-	webhookSecretEnv = "BLCTL_WEBHOOK_SECRET"
+	webhookSecretEnv = "BLACKLIST_WEBHOOK_SECRET"
 )
 
 const alertsUsage = `Usage: blctl alerts [--after ID] [--follow]
@@ -380,7 +380,7 @@ Subcommands:
 %s
 Examples:
   blctl webhook set --url https://alerts.bank1.example/blacklist --secret-file webhook.secret
-  BLCTL_WEBHOOK_SECRET=$(vault read -field=secret bank1/webhook) blctl webhook set --url https://...
+  BLACKLIST_WEBHOOK_SECRET=$(vault read -field=secret bank1/webhook) blctl webhook set --url https://...
   blctl webhook show
   blctl webhook rm
 
@@ -403,7 +403,7 @@ webhook starts with the alerts raised after it is set.
 
 The secret (at least 16 bytes) is read from FILE (a trailing newline is
 dropped), or - for stdin, or else from the environment variable
-BLCTL_WEBHOOK_SECRET; never from a flag, which ps and the shell history
+BLACKLIST_WEBHOOK_SECRET; never from a flag, which ps and the shell history
 would show. It is not printed back.
 
 Examples:

@@ -2,6 +2,7 @@ package watchlist
 
 import (
 	"bufio"
+	"cmp"
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -28,9 +29,14 @@ type importLine struct {
 	IDType     string `json:"idType"`
 	IDNumber   string `json:"idNumber"`
 	Label      string `json:"label"`
+
+	// at is the line's number in the input as an editor counts it (blank
+	// lines and a CSV header included), for error reports.
+	at int
 }
 
-// LineError says why one line was not imported, without repeating it.
+// LineError says why one line was not imported, without repeating it. Line
+// counts every line of the input, blank ones and a CSV header included.
 type LineError struct {
 	Line    int    `json:"line"`
 	Message string `json:"message"`
@@ -162,7 +168,7 @@ func parse(next func() (importLine, error), derive Deriver, out chan<- parsed, s
 			rejected++
 			if reported < MaxImportErrors {
 				reported++
-				c.errors = append(c.errors, LineError{Line: lines, Message: err.Error()})
+				c.errors = append(c.errors, LineError{Line: cmp.Or(line.at, lines), Message: err.Error()})
 			}
 			continue
 		}
@@ -210,8 +216,10 @@ func lineReader(r io.Reader, format string) (func() (importLine, error), error) 
 	case NDJSON:
 		sc := bufio.NewScanner(r)
 		sc.Buffer(make([]byte, 64<<10), 64<<10)
+		at := 0
 		return func() (importLine, error) {
 			for sc.Scan() {
+				at++
 				b := bytes.TrimSpace(sc.Bytes())
 				if len(b) == 0 {
 					continue
@@ -220,8 +228,9 @@ func lineReader(r io.Reader, format string) (func() (importLine, error), error) 
 				d := fastjson.NewDecoder(bytes.NewReader(b))
 				d.DisallowUnknownFields()
 				if err := d.Decode(&l); err != nil {
-					return l, badLine("not a JSON object with subjectKey or idType/idNumber and label")
+					return importLine{at: at}, badLine("not a JSON object with subjectKey or idType/idNumber and label")
 				}
+				l.at = at
 				return l, nil
 			}
 			if err := sc.Err(); errors.Is(err, bufio.ErrTooLong) {
@@ -261,12 +270,13 @@ func lineReader(r io.Reader, format string) (func() (importLine, error), error) 
 				}
 				var pe *csv.ParseError
 				if errors.As(err, &pe) {
-					return importLine{}, badLine("not a valid CSV row")
+					return importLine{at: pe.StartLine}, badLine("not a valid CSV row")
 				}
 				return importLine{}, err
 			}
+			at, _ := cr.FieldPos(0)
 			return importLine{SubjectKey: field(rec, "subjectKey"), IDType: field(rec, "idType"),
-				IDNumber: field(rec, "idNumber"), Label: field(rec, "label")}, nil
+				IDNumber: field(rec, "idNumber"), Label: field(rec, "label"), at: at}, nil
 		}, nil
 	}
 	return nil, &InvalidError{fmt.Sprintf("format %q: ndjson or csv", format)}
