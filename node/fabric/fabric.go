@@ -37,6 +37,9 @@ import (
 	"github.com/assoc-ledger/blacklist/node/replica"
 )
 
+// maxMessage is the largest gRPC message the node accepts from its peer.
+const maxMessage = 64 << 20
+
 // Options says how to reach the organisation's peer and who the node is.
 type Options struct {
 	PeerEndpoint string // host:port of the organisation's peer (Gateway service)
@@ -113,7 +116,13 @@ func Open(opts Options) (*Ledger, error) {
 	if err != nil {
 		return nil, err
 	}
-	conn, err := grpc.NewClient("dns:///"+opts.PeerEndpoint, grpc.WithTransportCredentials(credentials.NewClientTLSFromCert(pool, opts.ServerName)))
+	// gRPC refuses messages over 4 MB by default, and a block may reach the
+	// channel's AbsoluteMaxBytes (10 MB in network/configtx.yaml) plus its
+	// metadata: the block stream would stop at such a block, silently,
+	// again after every reconnect. Endorsing a 1,000-attestation batch
+	// also returns a few megabytes.
+	conn, err := grpc.NewClient("dns:///"+opts.PeerEndpoint, grpc.WithTransportCredentials(credentials.NewClientTLSFromCert(pool, opts.ServerName)),
+		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(maxMessage)))
 	if err != nil {
 		return nil, err
 	}

@@ -81,7 +81,7 @@ func openAt(t testing.TB, run, org, msp, replicaDir string) (*Ledger, error) {
 // registerKey registers a fresh ES256 key for member, submitted through
 // node l as creator (the association, or the member itself), and returns
 // the key, its kid and the height the registration committed at.
-func registerKey(ctx context.Context, t *testing.T, l *Ledger, creator, member string) (*ecdsa.PrivateKey, string, uint64) {
+func registerKey(ctx context.Context, t testing.TB, l *Ledger, creator, member string) (*ecdsa.PrivateKey, string, uint64) {
 	t.Helper()
 	key, _ := attestation.GenerateKey()
 	pub, _ := attestation.MarshalPublicKeyPEM(&key.PublicKey)
