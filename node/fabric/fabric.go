@@ -214,15 +214,11 @@ func (l *Ledger) Submit(ctx context.Context, creator, fn string, arg []byte) (le
 		if err != nil {
 			return ledger.Result{}, mapError(err)
 		}
-		commit, err := l.order(ctx, tx)
+		st, err := l.commit(ctx, tx)
 		if err != nil {
 			return ledger.Result{}, mapError(err)
 		}
 		out := tx.Result()
-		st, err := commit.StatusWithContext(ctx)
-		if err != nil {
-			return ledger.Result{}, mapError(err)
-		}
 		if st.Successful {
 			if err := l.replica.WaitForHeight(ctx, st.BlockNumber+1); err != nil {
 				return ledger.Result{}, err
@@ -266,6 +262,32 @@ func (l *Ledger) order(ctx context.Context, tx *client.Transaction) (*client.Com
 			return nil, ctx.Err()
 		}
 		backoff = min(2*backoff, 2*time.Second)
+	}
+}
+
+// statusWait is how long an ordered transaction may go without a commit
+// status before it is sent again: an orderer that took it while the Raft
+// cluster had no leader (all orderers restarting) can drop it, and then no
+// status ever comes.
+const statusWait = 15 * time.Second
+
+// commit orders tx and waits for its commit status, ordering it again
+// whenever none came within statusWait. A repeat is harmless: the
+// transaction id commits once, and a second copy is marked DUPLICATE_TXID
+// while the status reported is the first copy's.
+func (l *Ledger) commit(ctx context.Context, tx *client.Transaction) (*client.Status, error) {
+	for {
+		c, err := l.order(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		wait, cancel := context.WithTimeout(ctx, statusWait)
+		st, err := c.StatusWithContext(wait)
+		cancel()
+		if err == nil || ctx.Err() != nil || wait.Err() == nil {
+			return st, err
+		}
+		l.opts.Logf("no commit status for %s after %s; ordering it again", tx.TransactionID(), statusWait)
 	}
 }
 
