@@ -195,6 +195,12 @@ func streamPartitions(db *badger.DB, s *spill, workers int, progress func(done, 
 					errs <- fmt.Errorf("partition %d: %w", i, err)
 					return
 				}
+				// The stream is done with its file: removing it now keeps the
+				// disk in use near the spill's size, not spill plus store.
+				if err := os.Remove(s.path(i)); err != nil {
+					errs <- err
+					return
+				}
 				progress(int(done.Add(1)), s.parts.count())
 			}
 		}()
