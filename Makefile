@@ -6,7 +6,7 @@ PKGS    := ./...
 # Fuzz targets run briefly in `make fuzz`; longer with FUZZTIME=5m.
 FUZZTIME ?= 20s
 
-.PHONY: all build run test check fmt vet fuzz bench clean fabric-up fabric-down fabric-test fabric-demo
+.PHONY: all build run test check fmt vet fuzz bench bench-quick clean fabric-up fabric-down fabric-test fabric-demo
 
 all: build
 
@@ -39,10 +39,19 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) ./chaincode/attestation/
 	$(GO) test -run='^$$' -fuzz='^FuzzNormalize$$' -fuzztime=$(FUZZTIME) ./node/subjectkey/
 
-## bench: Go benchmarks, then the HTTP load benchmark (not part of `make test`).
+## bench: every benchmark (Go benchmarks and the scripts), each figure beside
+## its baseline measured in the same run, interleaved, 5 repetitions; stores
+## of 10,000 and 10,000,000 attestations; rewrites docs/benchmarks.md. About
+## 12-15 minutes on 2 cores and 17 GB free under /tmp for a while. Not part of
+## `make test`. With a running Fabric network, BLACKLIST_FABRIC_RUN=$PWD/network/.run
+## adds the Fabric rows.
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem ./chaincode/... ./node/... ./gateway/...
-	scripts/bench-http.sh
+	scripts/bench.sh
+
+## bench-quick: the same with 3 repetitions, shorter rows and a 1,000,000
+## store, under 3 minutes; writes bin/benchmarks-quick.md (for development).
+bench-quick:
+	scripts/bench.sh --quick
 
 ## fabric-up / fabric-down: the local Fabric network (native processes, 127.0.0.1).
 fabric-up:

@@ -1,29 +1,42 @@
 #!/usr/bin/env bash
-# Drives a running blacklistd (embedded ledger, demo consortium, rate limit
-# off) with blload and prints lookups/s and p50/p99 for single and
-# 10,000-subject lookups, beside the same load on a trivial gin handler
-# (the ceiling), measured in the same run.
+# Lookups over HTTP against a trivial gin handler (the ceiling), in the same
+# run: starts blacklistd (embedded ledger, demo consortium, one listed
+# subject, rate limit off) and blload's trivial gin server, both on
+# 127.0.0.1, and loads them alternately with blload, RUNS times: single
+# lookups on CONNS connections, then 10,000-subject lookups on 2. The load
+# generator shares the machine's cores with the servers.
 #
-#   scripts/bench-http.sh            # 10 s per measurement
-#   DURATION=3s scripts/bench-http.sh
+# Prints Go benchmark format on stdout (req/s, p50-ms, p99-ms per row; see
+# cmd/benchreport), progress on stderr.
+#
+#   scripts/bench-http.sh                              # 5 runs of 5 s per row
+#   RUNS=3 DURATION=1500ms scripts/bench-http.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DURATION=${DURATION:-10s}
+DURATION=${DURATION:-5s}
+RUNS=${RUNS:-5}
 CONNS=${CONNS:-32}
-work=$(mktemp -d)
+work=$(mktemp -d "${TMPDIR:-/tmp}/bench-http.XXXXXX")
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-go build -o "$work/" ./cmd/blacklistd ./cmd/blload
-NODE=127.0.0.1:18480 CEIL=127.0.0.1:18481
-"$work/blacklistd" --demo --data "$work/data" --listen $NODE --rate 0 --log-level error >/dev/null &
+bin=${BENCH_BIN:-}
+if [ -z "$bin" ]; then
+  bin="$work/bin"
+  go build -o "$bin/" ./cmd/blacklistd ./cmd/blload
+fi
+# Not 8080 or the ports of network/ports.env, and not those of
+# bench-store.sh, so that it runs beside a demo, a Fabric network or
+# another benchmark.
+NODE=127.0.0.1:18590 CEIL=127.0.0.1:18591
+"$bin/blacklistd" --demo --data "$work/data" --listen $NODE --rate 0 --log-level error >"$work/node.log" 2>&1 &
 pids+=($!)
-"$work/blload" --serve-trivial $CEIL &
+"$bin/blload" --serve-trivial $CEIL &
 pids+=($!)
 for _ in $(seq 100); do
   curl -fs http://$NODE/readyz >/dev/null 2>&1 && curl -fs -o /dev/null http://$CEIL/v1/subjects/x 2>/dev/null && break
@@ -39,10 +52,28 @@ curl -fs -o /dev/null -H "Authorization: Bearer $key" http://$NODE/v1/attestatio
   "subject":"'"$subject"'","loanRef":"'"$loan"'","product":"consumer","amount":100000,"currency":"CNY",
   "overdueSince":"'"$(date -u -d '-120 days' +%F)"'","daysPastDue":110,"noticeDate":"'"$(date -u -d '-90 days' +%F)"'"}}'
 
-L="$work/blload"
+# blload prints "label  N req/s  p50 D  p99 D  N requests  N errors" with Go
+# durations; benchmark format wants numbers with units.
+as_bench() {
+  awk -F'\t' -v name="$1" '
+    function ms(d) {
+      if (d ~ /ms$/) return d + 0
+      if (d ~ /(µs|us)$/) return (d + 0) / 1000
+      if (d ~ /ns$/) return (d + 0) / 1e6
+      if (d ~ /s$/) return (d + 0) * 1000
+      return d + 0
+    }
+    { rate = $2 + 0; sub(/^p50 /, "", $3); sub(/^p99 /, "", $4); n = $5 + 0
+      printf "Benchmark%s\t%d\t%.0f ns/op\t%.1f req/s\t%.3f p50-ms\t%.3f p99-ms\n", name, n, (rate > 0 ? 1e9 / rate : 0), rate, ms($3), ms($4) }'
+}
+L="$bin/blload"
 auth=(--credentials "$creds" --client bank2-app)
-echo "# $(nproc) cores, $(go version | cut -d' ' -f3), ${DURATION} per row, ${CONNS} connections for single lookups"
-"$L" --label "trivial gin, single" -c "$CONNS" -d "$DURATION" --url "http://$CEIL/v1/subjects/$subject?purpose=loan-approval"
-"$L" --label "blacklistd, single lookup" -c "$CONNS" -d "$DURATION" "${auth[@]}" --url "http://$NODE/v1/subjects/$subject?purpose=loan-approval"
-"$L" --label "trivial gin, 10,000-subject body" -c 2 -d "$DURATION" --method POST --lookup-subjects 10000 --url "http://$CEIL/v1/lookups"
-"$L" --label "blacklistd, 10,000-subject lookup" -c 2 -d "$DURATION" --method POST --lookup-subjects 10000 "${auth[@]}" --url "http://$NODE/v1/lookups"
+echo "# command: RUNS=$RUNS DURATION=$DURATION CONNS=$CONNS scripts/bench-http.sh"
+echo "# runs: $RUNS, trivial gin and node alternating"
+for r in $(seq "$RUNS"); do
+  echo "bench-http: run $r of $RUNS" >&2
+  "$L" -c "$CONNS" -d "$DURATION" --url "http://$CEIL/v1/subjects/$subject?purpose=loan-approval" | as_bench HTTP/gin/single
+  "$L" -c "$CONNS" -d "$DURATION" "${auth[@]}" --url "http://$NODE/v1/subjects/$subject?purpose=loan-approval" | as_bench HTTP/node/single
+  "$L" -c 2 -d "$DURATION" --method POST --lookup-subjects 10000 --url "http://$CEIL/v1/lookups" | as_bench HTTP/gin/batch=10000
+  "$L" -c 2 -d "$DURATION" --method POST --lookup-subjects 10000 "${auth[@]}" --url "http://$NODE/v1/lookups" | as_bench HTTP/node/batch=10000
+done
