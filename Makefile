@@ -42,11 +42,14 @@ fuzz:
 ## bench: every benchmark (Go benchmarks and the scripts), each figure beside
 ## its baseline measured in the same run, interleaved, 5 repetitions; stores
 ## of 10,000 and 10,000,000 attestations; rewrites docs/benchmarks.md. About
-## 12-15 minutes on 2 cores and 17 GB free under /tmp for a while. Not part of
-## `make test`. With a running Fabric network, BLACKLIST_FABRIC_RUN=$PWD/network/.run
-## adds the Fabric rows.
+## 15-20 minutes on 2 cores and 17 GB free under /tmp for a while, on a fresh
+## local Fabric network for the Fabric rows (brought up and down here, like
+## fabric-test). Not part of `make test`.
 bench:
-	scripts/bench.sh
+	scripts/network.sh down --clean
+	scripts/network.sh up
+	BLACKLIST_FABRIC_RUN=$(CURDIR)/network/.run scripts/bench.sh; \
+	rc=$$?; scripts/network.sh down --clean; exit $$rc
 
 ## bench-quick: the same with 3 repetitions, shorter rows and a 1,000,000
 ## store, under 3 minutes; writes bin/benchmarks-quick.md (for development).

@@ -131,7 +131,7 @@ if [ -n "${BLACKLIST_FABRIC_RUN:-}" ]; then
   hook fabric-alert ./node/fabric BenchmarkAlertLatency "${FABRIC_ALERT_N:-50x}"
 else
   for s in $fabric_suites; do
-    skip "$s" "needs a running Fabric network: make fabric-up, then BLACKLIST_FABRIC_RUN=\$PWD/network/.run make bench"
+    skip "$s" "needs a running Fabric network: make bench brings one up; or make fabric-up, then BLACKLIST_FABRIC_RUN=\$PWD/network/.run scripts/bench.sh"
   done
 fi
 # ---- End of hooks.
