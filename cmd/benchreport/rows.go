@@ -132,7 +132,7 @@ var areas = []area{
 	},
 	{
 		title: "Fabric",
-		intro: "Needs a running local network (`make fabric-up`, then `BLACKLIST_FABRIC_RUN=$PWD/network/.run make bench`); scripts/bench.sh never starts, stops or cleans one. From node/fabric: `BenchmarkFabricSubmit` (sub-benchmarks `noop`, `unbatched`, `batched-100`; tx/s and attestations/s), `BenchmarkReplicaCatchUp` (blocks/s), `BenchmarkLookup` (`replica`, `peer`) and `BenchmarkAlertLatency` above.",
+		intro: "On the local network (three Raft orderers, BatchTimeout 250 ms, MAJORITY endorsement of three peers, all on the same 2 cores), which `make bench` brings up fresh and takes down after (scripts/bench.sh alone uses the one BLACKLIST_FABRIC_RUN names). The no-op transaction writes nothing: endorse, order, commit, the ceiling of any write; the node's submits also wait for its replica to apply the block. From node/fabric: `BenchmarkFabricSubmit` (sub-benchmarks `noop`, `unbatched`, `batched-100`; tx/s and attestations/s), `BenchmarkReplicaCatchUp` (blocks/s), `BenchmarkLookup` (`replica`, `peer`) and `BenchmarkAlertLatency` above.",
 		rows: []row{
 			{figure: "unbatched submit, 1 attestation per transaction, 32 submitters", fig: m("fabric-submit", "FabricSubmit/unbatched", "tx/s"),
 				base: pm("fabric-submit", "FabricSubmit/noop", "tx/s"), baseLabel: "no-op transaction", ratio: percent},
