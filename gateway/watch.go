@@ -174,7 +174,8 @@ func (s *server) importWatchlist(c *gin.Context) {
 type alertsPage struct {
 	Alerts []alert.Alert `json:"alerts"`
 	Next   *string       `json:"next"`
-	// Last is the newest alert id: a client that saw it is up to date.
+	// Last is the id of the page's last alert ("" when empty): the after
+	// of a client's next poll.
 	Last string `json:"last"`
 }
 
