@@ -92,29 +92,3 @@ func TestPeerRestart(t *testing.T) {
 		t.Fatalf("the replica's block stream did not resume: %v", err)
 	}
 }
-
-// TestOrderersRestartAfterLoad stops all three Raft orderers after the
-// suite's load (the 500-attestation batch, the blocks over 4 MB, which run
-// before this file's tests) and starts them again: they must elect a leader
-// from their write-ahead logs and order again. With etcdraft's message
-// size (BatchSize.PreferredMaxBytes) at 2 MB they never did; see
-// docs/fabric-network.md.
-func TestOrderersRestartAfterLoad(t *testing.T) {
-	run := networkDir(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	assoc := open(t, run, "assoc", "AssocMSP")
-	network(t, run, "stop", "orderer0", "orderer1", "orderer2")
-	network(t, run, "start", "orderer0", "orderer1", "orderer2")
-	for attempt := 1; ; attempt++ {
-		_, err := policyWrite(ctx, assoc)
-		if err == nil {
-			t.Logf("first write after the restart committed on attempt %d", attempt)
-			return
-		}
-		if ctx.Err() != nil {
-			t.Fatalf("no write committed after the orderers restarted: %v", err)
-		}
-		time.Sleep(2 * time.Second)
-	}
-}
