@@ -16,20 +16,8 @@ cd "$(dirname "$0")/.."
 DURATION=${DURATION:-5s}
 RUNS=${RUNS:-5}
 CONNS=${CONNS:-32}
-work=$(mktemp -d "${TMPDIR:-/tmp}/bench-http.XXXXXX")
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-bin=${BENCH_BIN:-}
-if [ -z "$bin" ]; then
-  bin="$work/bin"
-  go build -o "$bin/" ./cmd/blacklistd ./cmd/blload
-fi
+. scripts/bench-lib.sh
+bench_init bench-http ./cmd/blacklistd ./cmd/blload
 # Not 8080 or the ports of network/ports.env, and not those of
 # bench-store.sh, so that it runs beside a demo, a Fabric network or
 # another benchmark.

@@ -30,20 +30,8 @@ STATUS_BENCHTIME=${STATUS_BENCHTIME:-1s}
 SIGN=${SIGN:-false}
 STATUS_OUT=${STATUS_OUT:-}
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/bench-store.XXXXXX")
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-bin=${BENCH_BIN:-}
-if [ -z "$bin" ]; then
-  bin="$work/bin"
-  go build -o "$bin/" ./cmd/blacklistd ./cmd/blgen
-fi
+. scripts/bench-lib.sh
+bench_init bench-store ./cmd/blacklistd ./cmd/blgen
 go test -c -o "$work/embedded.test" ./node/embedded
 
 status_out() { if [ -n "$STATUS_OUT" ]; then cat >>"$STATUS_OUT"; else cat; fi; }
