@@ -160,6 +160,22 @@ func (m *Monitor) List(member string, after uint64, limit int) ([]Alert, string,
 	return out, next, err
 }
 
+// Count counts member's alerts with ids after after, up to bound, reading
+// keys only: a status that shows a backlog must not decode it.
+func (m *Monitor) Count(member string, after uint64, bound int) (int, error) {
+	n := 0
+	prefix := alertPrefix(member)
+	err := m.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+		defer it.Close()
+		for it.Seek(alertKey(member, after+1)); it.ValidForPrefix(prefix) && n < bound; it.Next() {
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
 // writeAlerts stores alerts and their markers in txn.
 func writeAlerts(txn *badger.Txn, alerts []Alert) error {
 	for _, a := range alerts {

@@ -44,6 +44,7 @@ import (
 // Alerts is what a webhook reads: the node's alert store (alert.Monitor).
 type Alerts interface {
 	List(member string, after uint64, limit int) ([]alert.Alert, string, error)
+	Count(member string, after uint64, bound int) (int, error)
 	Wait(ctx context.Context, after uint64) error
 	Last() uint64
 }
@@ -271,7 +272,9 @@ func (d *Dispatcher) Status(member string) (Status, bool, error) {
 		return st, true, err
 	}
 	st.Delivered = strconv.FormatUint(cursor, 10)
-	st.Pending, err = d.pending(member, cursor)
+	// Counted up to a bound: a status needs to show a backlog, not to
+	// count a million.
+	st.Pending, err = d.opts.Alerts.Count(member, cursor, 100000)
 	return st, true, err
 }
 
@@ -315,25 +318,6 @@ func (d *Dispatcher) cursor(member string) (uint64, error) {
 		})
 	})
 	return n, err
-}
-
-// pending counts member's alerts after cursor, up to a bound: a status
-// needs to show a backlog, not to count a million.
-func (d *Dispatcher) pending(member string, cursor uint64) (int, error) {
-	const bound = 100000
-	n := 0
-	for n < bound {
-		page, next, err := d.opts.Alerts.List(member, cursor, 1000)
-		if err != nil {
-			return n, err
-		}
-		n += len(page)
-		if next == "" || len(page) == 0 {
-			break
-		}
-		cursor = page[len(page)-1].Seq()
-	}
-	return n, nil
 }
 
 // deliver sends member's alerts in order until ctx ends.

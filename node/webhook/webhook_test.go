@@ -75,6 +75,11 @@ func (s *store) List(member string, after uint64, limit int) ([]alert.Alert, str
 	return out, "", nil
 }
 
+func (s *store) Count(member string, after uint64, bound int) (int, error) {
+	all, _, err := s.List(member, after, bound)
+	return len(all), err
+}
+
 func (s *store) Wait(ctx context.Context, after uint64) error { return s.raised.Wait(ctx, after+1) }
 
 func (s *store) Last() uint64 {
