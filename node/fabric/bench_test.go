@@ -30,7 +30,8 @@ func benchBank1(b *testing.B) (bank1 *Ledger, sign func(i int) string) {
 	return bank1, func(i int) string { return signDefault(b, key, kid, hexOf(fmt.Sprint("bench ", stamp, " ", i))) }
 }
 
-func signDefault(b *testing.B, key *ecdsa.PrivateKey, kid, subject string) string {
+// signDefault is Bank1's default on subject, signed with key.
+func signDefault(b testing.TB, key *ecdsa.PrivateKey, kid, subject string) string {
 	jws, _, err := attestation.Sign(ledgertest.DefaultPayload("Bank1MSP", subject, subject, 120), key, kid)
 	if err != nil {
 		b.Fatal(err)

@@ -10,9 +10,7 @@ import (
 	"github.com/hyperledger/fabric-gateway/pkg/client"
 	"google.golang.org/protobuf/proto"
 
-	"github.com/assoc-ledger/blacklist/chaincode/attestation"
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
-	"github.com/assoc-ledger/blacklist/node/ledgertest"
 )
 
 // TestBlocksOverFourMegabytes: four full batches submitted at once are
@@ -37,11 +35,7 @@ func TestBlocksOverFourMegabytes(t *testing.T) {
 	for g := range heights {
 		jws := make([]string, contract.MaxBatch)
 		for i := range jws {
-			s := hexOf(fmt.Sprint("big block ", stamp, " ", g, " ", i))
-			var err error
-			if jws[i], _, err = attestation.Sign(ledgertest.DefaultPayload("Bank1MSP", s, s, 120), key, kid); err != nil {
-				t.Fatal(err)
-			}
+			jws[i] = signDefault(t, key, kid, hexOf(fmt.Sprint("big block ", stamp, " ", g, " ", i)))
 		}
 		wg.Add(1)
 		go func() {
