@@ -3,7 +3,6 @@ package gateway
 import (
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -11,6 +10,7 @@ import (
 
 	"github.com/assoc-ledger/blacklist/chaincode/attestation"
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
+	"github.com/assoc-ledger/blacklist/node"
 )
 
 // attestationItem is one attestation in a request: signed by the bank, or
@@ -39,35 +39,9 @@ type batchResponse struct {
 	TxID   string `json:"txId"`
 }
 
-// jws returns the item's signed form, signing for the client's member when
-// the bank sent a bare payload. Missing v, reporter and issuedAt are filled
-// in; a reporter naming another member is refused by Sign.
-func (s *server) jws(c *gin.Context, it attestationItem) (string, *problem.Item) {
-	switch {
-	case it.JWS != "" && it.Attestation == nil:
-		return it.JWS, nil
-	case it.JWS == "" && it.Attestation != nil:
-		p := *it.Attestation
-		if p.V == 0 {
-			p.V = 1
-		}
-		if p.Reporter == "" {
-			p.Reporter = client(c).Member
-		}
-		if p.IssuedAt == "" {
-			p.IssuedAt = time.Now().UTC().Format(time.RFC3339)
-		}
-		if err := p.Validate(); err != nil {
-			return "", &problem.Item{Code: attestation.CodeInvalidPayload, Message: err.Error()}
-		}
-		jws, _, err := s.node.Sign(client(c).Member, &p)
-		if err != nil {
-			return "", &problem.Item{Code: contract.CodeFailedPrecondition, Message: err.Error()}
-		}
-		return jws, nil
-	default:
-		return "", &problem.Item{Code: CodeMalformedRequest, Message: `give exactly one of "jws" and "attestation"`}
-	}
+// input is the node's form of a request item.
+func (it attestationItem) input() node.AttestationInput {
+	return node.AttestationInput{JWS: it.JWS, Payload: it.Attestation}
 }
 
 // itemCode is the problem code of a single rejected attestation: the
@@ -86,25 +60,20 @@ func (s *server) submitOne(c *gin.Context) {
 	if !bind(c, &it) {
 		return
 	}
-	jws, bad := s.jws(c, it)
-	if bad != nil {
-		fail(c, itemCode(bad.Code), bad.Message, *bad)
+	out, err := s.node.Submit(c.Request.Context(), client(c), []node.AttestationInput{it.input()})
+	if err != nil {
+		failErr(c, err)
 		return
 	}
-	var r contract.SubmitResult
-	res, ok := s.submit(c, "SubmitAttestations", contract.SubmitRequest{Attestations: []string{jws}}, &r)
-	if !ok {
-		return
-	}
-	item := r.Results[0]
+	item := out.Results[0]
 	s.metrics.submits.WithLabelValues(item.Status).Inc()
 	switch item.Status {
 	case contract.ItemRejected:
 		fail(c, itemCode(item.Code), item.Message, problem.Item{Index: 0, Code: item.Code, Message: item.Message})
 	case contract.ItemDuplicate:
-		c.JSON(http.StatusOK, submitResponse{ID: item.ID, Type: item.Type, Status: item.Status, Height: res.Height, TxID: res.TxID})
+		c.JSON(http.StatusOK, submitResponse{ID: item.ID, Type: item.Type, Status: item.Status, Height: out.Height, TxID: out.TxID})
 	default:
-		c.JSON(http.StatusCreated, submitResponse{ID: item.ID, Type: item.Type, Status: item.Status, Height: res.Height, TxID: res.TxID})
+		c.JSON(http.StatusCreated, submitResponse{ID: item.ID, Type: item.Type, Status: item.Status, Height: out.Height, TxID: out.TxID})
 	}
 }
 
@@ -116,51 +85,23 @@ func (s *server) submitBatch(c *gin.Context) {
 	if !bind(c, &req) {
 		return
 	}
-	if len(req.Items) == 0 {
-		fail(c, contract.CodeInvalidArgument, "items: at least one attestation")
-		return
-	}
 	if len(req.Items) > MaxBatch {
 		fail(c, CodeTooManyItems, "items: at most "+strconv.Itoa(MaxBatch)+" per request, got "+strconv.Itoa(len(req.Items)))
 		return
 	}
-	var signed []string
-	var index []int
-	results := make([]contract.ItemResult, len(req.Items))
+	inputs := make([]node.AttestationInput, len(req.Items))
 	for i, it := range req.Items {
-		jws, bad := s.jws(c, it)
-		if bad != nil {
-			results[i] = contract.ItemResult{Index: i, Status: contract.ItemRejected, Code: bad.Code, Message: bad.Message}
-			continue
-		}
-		signed, index = append(signed, jws), append(index, i)
+		inputs[i] = it.input()
 	}
-	out := batchResponse{}
-	if len(signed) > 0 {
-		var r contract.SubmitResult
-		res, ok := s.submit(c, "SubmitAttestations", contract.SubmitRequest{Attestations: signed}, &r)
-		if !ok {
-			return
-		}
-		out.Height, out.TxID = res.Height, res.TxID
-		for j, item := range r.Results {
-			item.Index = index[j]
-			results[index[j]] = item
-		}
+	out, err := s.node.Submit(c.Request.Context(), client(c), inputs)
+	if err != nil {
+		failErr(c, err)
+		return
 	}
-	out.Results = results
-	for _, r := range results {
+	for _, r := range out.Results {
 		s.metrics.submits.WithLabelValues(r.Status).Inc()
-		switch r.Status {
-		case contract.ItemAccepted:
-			out.Accepted++
-		case contract.ItemDuplicate:
-			out.Duplicates++
-		default:
-			out.Rejected++
-		}
 	}
-	c.JSON(http.StatusOK, out)
+	c.JSON(http.StatusOK, batchResponse{SubmitResult: out.SubmitResult, Height: out.Height, TxID: out.TxID})
 }
 
 type attestationResponse struct {
@@ -168,9 +109,14 @@ type attestationResponse struct {
 	AsOf uint64 `json:"asOf"`
 }
 
+// getAttestation answers one attestation to a client that states why it
+// reads it (?purpose=, as for a lookup): the answer names a subject and
+// its default.
 func (s *server) getAttestation(c *gin.Context) {
-	var v contract.AttestationView
-	if h, ok := s.evaluate(c, "GetAttestation", contract.IDRequest{ID: c.Param("id")}, &v); ok {
-		c.JSON(http.StatusOK, attestationResponse{AttestationView: v, AsOf: h})
+	v, h, err := s.node.Attestation(c.Request.Context(), client(c), c.Query("purpose"), c.Param("id"))
+	if err != nil {
+		failErr(c, err)
+		return
 	}
+	c.JSON(http.StatusOK, attestationResponse{AttestationView: v, AsOf: h})
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/gin-gonic/gin"
 	"golang.org/x/time/rate"
 
-	"github.com/assoc-ledger/blacklist/chaincode/contract"
 	"github.com/assoc-ledger/blacklist/node"
 )
 
@@ -48,25 +47,16 @@ func (s *server) authenticate(c *gin.Context) {
 	c.Next()
 }
 
-// roles admits clients with any of the given roles.
-func (s *server) roles(roles ...string) gin.HandlerFunc {
+// can admits clients that may use capability (node.Authorize: roles and
+// member status), before the handler reads a body.
+func (s *server) can(capability node.Capability) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if !client(c).Has(roles...) {
-			fail(c, contract.CodeForbidden, "this route needs one of the roles "+strings.Join(roles, ", "))
+		if err := s.node.Authorize(c.Request.Context(), client(c), capability); err != nil {
+			failErr(c, err)
 			return
 		}
 		c.Next()
 	}
-}
-
-// ownMember lets an admin act on any member and anyone else only on its own.
-func (s *server) ownMember(c *gin.Context) {
-	cl := client(c)
-	if !cl.Has(node.RoleAdmin) && c.Param("msp") != cl.Member {
-		fail(c, contract.CodeForbidden, cl.Member+" may only manage its own keys")
-		return
-	}
-	c.Next()
 }
 
 // limiter keeps one token bucket per client.

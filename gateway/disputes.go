@@ -12,14 +12,21 @@ import (
 )
 
 func (s *server) openDispute(c *gin.Context) {
-	s.relay("OpenDispute", http.StatusCreated, body[contract.OpenDisputeRequest])(c)
+	var req contract.OpenDisputeRequest
+	if !bind(c, &req) {
+		return
+	}
+	d, _, err := s.node.OpenDispute(c.Request.Context(), client(c), req)
+	answer(c, http.StatusCreated, d, err)
 }
 
 func (s *server) listDisputes(c *gin.Context) {
-	var out []contract.Dispute
-	if _, ok := s.evaluate(c, "ListDisputes", contract.ListDisputesRequest{State: c.Query("state")}, &out); ok {
-		c.JSON(http.StatusOK, gin.H{"disputes": out})
+	out, _, err := s.node.Disputes(c.Request.Context(), client(c), c.Query("state"))
+	if err != nil {
+		failErr(c, err)
+		return
 	}
+	c.JSON(http.StatusOK, gin.H{"disputes": out})
 }
 
 type resolveBody struct {
@@ -28,13 +35,13 @@ type resolveBody struct {
 }
 
 func (s *server) resolveDispute(c *gin.Context) {
-	s.relay("ResolveDispute", http.StatusOK, func(c *gin.Context) (any, bool) {
-		var b resolveBody
-		if !bind(c, &b) {
-			return nil, false
-		}
-		return contract.ResolveDisputeRequest{DisputeID: c.Param("id"), Outcome: b.Outcome, Note: b.Note}, true
-	})(c)
+	var b resolveBody
+	if !bind(c, &b) {
+		return
+	}
+	d, _, err := s.node.ResolveDispute(c.Request.Context(), client(c),
+		contract.ResolveDisputeRequest{DisputeID: c.Param("id"), Outcome: b.Outcome, Note: b.Note})
+	answer(c, http.StatusOK, d, err)
 }
 
 const auditPage = 1000
@@ -64,18 +71,7 @@ func (s *server) auditQueries(c *gin.Context) {
 			return
 		}
 	}
-	var me contract.Member
-	if _, ok := s.evaluate(c, "GetMember", contract.MemberRequest{MSPID: client(c).Member}, &me); !ok {
-		return
-	}
-	if !me.Association {
-		if f.Member != "" && f.Member != me.MSPID {
-			fail(c, contract.CodeForbidden, "an auditor of "+me.MSPID+" sees only its own member's lookups")
-			return
-		}
-		f.Member = me.MSPID
-	}
-	entries, err := s.node.QueryAudit(f)
+	entries, err := s.node.AuditQueries(c.Request.Context(), client(c), f)
 	if err != nil {
 		failErr(c, err)
 		return

@@ -18,7 +18,6 @@ import (
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
 	"github.com/assoc-ledger/blacklist/docs"
 	"github.com/assoc-ledger/blacklist/node"
-	"github.com/assoc-ledger/blacklist/node/ledger"
 )
 
 // Options bounds what one client can ask of the node.
@@ -42,8 +41,8 @@ func DefaultOptions() Options {
 
 // Limits the gateway enforces on request items.
 const (
-	MaxLookup = 10000
-	MaxBatch  = 1000
+	MaxLookup = node.MaxLookup
+	MaxBatch  = node.MaxBatch
 )
 
 type server struct {
@@ -81,38 +80,42 @@ func New(n *node.Node, opts Options) http.Handler {
 	r.GET("/metrics", gin.WrapH(s.metrics.handler()))
 	r.GET("/openapi.yaml", func(c *gin.Context) { c.Data(http.StatusOK, "application/yaml", docs.OpenAPI) })
 
+	// Each route checks its capability early (roles, member status),
+	// before reading a body; the node checks it again at its entry point.
 	v1 := r.Group("/v1", s.authenticate, s.rateLimit)
-	v1.GET("/members", s.listMembers)
-	v1.GET("/members/:msp", s.getMember)
-	v1.POST("/members", s.roles(node.RoleAdmin), s.admitMember)
-	v1.POST("/members/:msp/suspend", s.roles(node.RoleAdmin), s.memberStatus("SuspendMember"))
-	v1.POST("/members/:msp/reinstate", s.roles(node.RoleAdmin), s.memberStatus("ReinstateMember"))
-	v1.POST("/members/:msp/expel", s.roles(node.RoleAdmin), s.memberStatus("ExpelMember"))
-	v1.POST("/members/:msp/keys", s.roles(node.RoleAdmin, node.RoleReporter), s.ownMember, s.registerKey)
-	v1.DELETE("/members/:msp/keys/:kid", s.roles(node.RoleAdmin, node.RoleReporter), s.ownMember, s.revokeKey)
-	v1.GET("/policy", s.getPolicy)
-	v1.PUT("/policy", s.roles(node.RoleAdmin), s.setPolicy)
-	v1.POST("/subject-keys", s.roles(node.RoleQuerier, node.RoleReporter), s.subjectKey)
-	v1.POST("/attestations", s.roles(node.RoleReporter, node.RoleAdmin), s.submitOne)
-	v1.POST("/attestations/batch", s.roles(node.RoleReporter, node.RoleAdmin), s.submitBatch)
+	v1.GET("/members", s.can(node.ReadConsortium), s.listMembers)
+	v1.GET("/members/:msp", s.getMember) // a member's own record stays readable when suspended
+	v1.POST("/members", s.can(node.Administer), s.admitMember)
+	v1.POST("/members/:msp/suspend", s.can(node.Administer), s.memberStatus(node.Suspend))
+	v1.POST("/members/:msp/reinstate", s.can(node.Administer), s.memberStatus(node.Reinstate))
+	v1.POST("/members/:msp/expel", s.can(node.Administer), s.memberStatus(node.Expel))
+	v1.POST("/members/:msp/keys", s.can(node.ManageKeys), s.registerKey)
+	v1.DELETE("/members/:msp/keys/:kid", s.can(node.ManageKeys), s.revokeKey)
+	v1.GET("/policy", s.can(node.ReadConsortium), s.getPolicy)
+	v1.PUT("/policy", s.can(node.Administer), s.setPolicy)
+	v1.POST("/subject-keys", s.can(node.DeriveKeys), s.subjectKey)
+	v1.POST("/attestations", s.can(node.Report), s.submitOne)
+	v1.POST("/attestations/batch", s.can(node.Report), s.submitBatch)
+	// Reads of subjects are refused by the node, which records the
+	// refusal in the audit log: no early check here.
 	v1.GET("/attestations/:id", s.getAttestation)
-	v1.GET("/subjects/:key", s.roles(node.RoleQuerier), s.subjectStatus)
-	v1.GET("/subjects/:key/history", s.roles(node.RoleQuerier), s.subjectHistory)
-	v1.POST("/lookups", s.roles(node.RoleQuerier), s.lookups)
-	v1.POST("/disputes", s.roles(node.RoleReporter, node.RoleQuerier, node.RoleAdmin), s.openDispute)
-	v1.GET("/disputes", s.roles(node.RoleReporter, node.RoleQuerier, node.RoleAdmin, node.RoleAuditor), s.listDisputes)
-	v1.POST("/disputes/:id/resolve", s.roles(node.RoleReporter, node.RoleAdmin), s.resolveDispute)
-	v1.GET("/audit/queries", s.roles(node.RoleAuditor, node.RoleAdmin), s.auditQueries)
-	watcher := s.roles(node.RoleQuerier, node.RoleReporter)
-	v1.GET("/watchlist", watcher, s.listWatchlist)
-	v1.PUT("/watchlist/:key", watcher, s.watch)
-	v1.DELETE("/watchlist/:key", watcher, s.unwatch)
-	v1.POST("/watchlist/import", watcher, s.importWatchlist)
-	v1.GET("/alerts", watcher, s.listAlerts)
-	v1.GET("/alerts/stream", watcher, s.streamAlerts)
-	v1.GET("/webhook", watcher, s.getWebhook)
-	v1.PUT("/webhook", watcher, s.setWebhook)
-	v1.DELETE("/webhook", watcher, s.deleteWebhook)
+	v1.GET("/subjects/:key", s.subjectStatus)
+	v1.GET("/subjects/:key/history", s.subjectHistory)
+	v1.POST("/lookups", s.lookups)
+	v1.POST("/disputes", s.can(node.OpenDispute), s.openDispute)
+	v1.GET("/disputes", s.can(node.ReadDisputes), s.listDisputes)
+	v1.POST("/disputes/:id/resolve", s.can(node.ResolveDispute), s.resolveDispute)
+	v1.GET("/audit/queries", s.can(node.ReadAudit), s.auditQueries)
+	monitor := s.can(node.Monitor)
+	v1.GET("/watchlist", monitor, s.listWatchlist)
+	v1.PUT("/watchlist/:key", s.watch)
+	v1.DELETE("/watchlist/:key", monitor, s.unwatch)
+	v1.POST("/watchlist/import", monitor, s.importWatchlist)
+	v1.GET("/alerts", monitor, s.listAlerts)
+	v1.GET("/alerts/stream", monitor, s.streamAlerts)
+	v1.GET("/webhook", monitor, s.getWebhook)
+	v1.PUT("/webhook", monitor, s.setWebhook)
+	v1.DELETE("/webhook", monitor, s.deleteWebhook)
 	return r
 }
 
@@ -209,19 +212,22 @@ func bind(c *gin.Context, v any) bool {
 
 // ready reports the height; a node that follows a peer (fabric mode) also
 // reports how far behind it is, and is not ready while the peer cannot say.
+// It needs no credentials, so it gives counts, never members: which
+// members have receivers and how many alerts each is owed is theirs to
+// read (GET /v1/webhook).
 func (s *server) ready(c *gin.Context) {
-	body := gin.H{"status": "ready", "height": s.node.Ledger.Height(), "time": time.Now().UTC().Format(time.RFC3339)}
-	if lg, ok := s.node.Ledger.(ledger.Lagging); ok {
-		ctx, cancel := context.WithTimeout(c.Request.Context(), 5*time.Second)
-		defer cancel()
-		lag, err := lg.Lag(ctx)
-		if err != nil {
-			fail(c, CodeUnavailable, "the peer does not answer: "+err.Error())
-			return
-		}
+	body := gin.H{"status": "ready", "height": s.node.Height(), "time": time.Now().UTC().Format(time.RFC3339)}
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 5*time.Second)
+	defer cancel()
+	lag, follows, err := s.node.Lag(ctx)
+	if err != nil {
+		fail(c, CodeUnavailable, "the peer does not answer: "+err.Error())
+		return
+	}
+	if follows {
 		body["replicaLag"] = lag
 	}
-	// A member's failing receiver is reported, but does not make the node
+	// A member's failing receiver is counted, but does not make the node
 	// unready: it serves every other member and keeps the alerts.
 	hooks, err := s.node.WebhookStatuses()
 	if err != nil {
@@ -229,21 +235,18 @@ func (s *server) ready(c *gin.Context) {
 		return
 	}
 	if len(hooks) > 0 {
-		type hook struct {
-			Member       string `json:"member"`
-			Failing      bool   `json:"failing"`
-			FailingSince string `json:"failingSince,omitempty"`
-			Pending      int    `json:"pending"`
-		}
-		var out []hook
 		failing := 0
 		for _, h := range hooks {
-			out = append(out, hook{h.Member, h.Failing, h.FailingSince, h.Pending})
 			if h.Failing {
 				failing++
 			}
 		}
-		body["webhooks"], body["failingWebhooks"] = out, failing
+		body["webhooks"], body["failingWebhooks"] = len(hooks), failing
+	}
+	// Background work that stopped (a webhook dispatcher that could not
+	// load its configuration) leaves the node serving but degraded.
+	if problems := s.node.BackgroundErrors(); len(problems) > 0 {
+		body["status"], body["problems"] = "degraded", problems
 	}
 	c.JSON(http.StatusOK, body)
 }

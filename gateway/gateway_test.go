@@ -6,8 +6,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"github.com/assoc-ledger/blacklist/gateway/problem"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -195,6 +197,11 @@ func TestWalkthrough(t *testing.T) {
 	if st, _ := e.call("GET", "/v1/audit/queries?subject="+subj, "auditor", nil, &audit); st != 200 {
 		t.Fatalf("audit: %d", st)
 	}
+	// The derivation of the subject key from the identity number first.
+	if len(audit.Entries) == 0 || audit.Entries[0].Kind != "derive" || audit.Entries[0].Subject != subj {
+		t.Fatalf("the derivation is not audited: %+v", audit.Entries)
+	}
+	audit.Entries = audit.Entries[1:]
 	want := []string{"loan-approval", "post-loan", "dispute-handling", "loan-approval", "dispute-handling"}
 	if len(audit.Entries) != len(want) {
 		t.Fatalf("audit has %d entries, want %d", len(audit.Entries), len(want))
@@ -212,7 +219,7 @@ func TestWalkthrough(t *testing.T) {
 	}
 	// A bank's querier is not an auditor.
 	e.expect("GET", "/v1/audit/queries", "bank1-app", nil, 403, "forbidden")
-	if n, err := e.n.VerifyAudit(); err != nil || n != 5 {
+	if n, err := e.n.VerifyAudit(); err != nil || n != 6 {
 		t.Fatalf("audit chain: %d %v", n, err)
 	}
 }
@@ -250,10 +257,11 @@ func TestSignedAttestationsAndBatches(t *testing.T) {
 		JWS   string `json:"jws"`
 		State string `json:"state"`
 	}
-	if st, _ := e.call("GET", "/v1/attestations/"+r.ID, "bank2-app", nil, &view); st != 200 || view.JWS != jws || view.State != "active" {
+	if st, _ := e.call("GET", "/v1/attestations/"+r.ID+"?purpose=dispute-handling", "bank2-app", nil, &view); st != 200 || view.JWS != jws || view.State != "active" {
 		t.Fatalf("get attestation: %d %+v", st, view)
 	}
-	e.expect("GET", "/v1/attestations/"+sha("nothing"), "bank2-app", nil, 404, "not-found")
+	e.expect("GET", "/v1/attestations/"+sha("nothing")+"?purpose=dispute-handling", "bank2-app", nil, 404, "not-found")
+	e.expect("GET", "/v1/attestations/"+r.ID, "bank2-app", nil, 422, "bad-purpose")
 	p := e.expect("POST", "/v1/attestations", "bank1-app", map[string]string{"jws": jws[:len(jws)-4] + "AAAA"}, 422, "rejected")
 	if p.Items[0].Code != attestation.CodeBadSignature && p.Items[0].Code != attestation.CodeMalformed {
 		t.Fatalf("bad signature item: %+v", p.Items)
@@ -307,10 +315,28 @@ func TestLookups(t *testing.T) {
 		t.Fatalf("consistency=replica: %d", st)
 	}
 
-	var audit struct{ Entries []node.AuditEntry }
-	e.call("GET", "/v1/audit/queries?member=Bank2MSP", "assoc-admin", nil, &audit)
-	if len(audit.Entries) != 6 {
-		t.Fatalf("%d audit entries for 6 subjects looked up", len(audit.Entries))
+	// Every subject read is on record, the refused reads too: 6 subjects
+	// answered, 2 derivations (and the refused one), and the refusals.
+	var audit struct {
+		Entries []node.AuditEntry
+		Next    uint64
+	}
+	count := map[string]int{}
+	for after := uint64(0); ; after = audit.Next {
+		audit.Next = 0
+		e.call("GET", fmt.Sprintf("/v1/audit/queries?member=Bank2MSP&after=%d", after), "assoc-admin", nil, &audit)
+		for _, en := range audit.Entries {
+			count[en.Kind+"/"+en.Outcome]++
+		}
+		if audit.Next == 0 {
+			break
+		}
+	}
+	want := map[string]int{"status/ok": 6, "derive/ok": 2, "derive/denied": 1,
+		// curiosity, too many, not hex, no purpose; consistency=peer fails
+		"status/denied": 1 + MaxLookup + 1 + 1 + 1, "status/error": 1}
+	if !maps.Equal(count, want) {
+		t.Fatalf("audit of Bank2's lookups: %v, want %v", count, want)
 	}
 }
 

@@ -33,7 +33,7 @@ func newMetrics(n *node.Node) *metrics {
 	m.lookups = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "blacklist_lookups_total",
 		Help: "Subjects looked up, by purpose."}, []string{"purpose"})
 	height := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "blacklist_ledger_height",
-		Help: "Last committed ledger height this node knows."}, func() float64 { return float64(n.Ledger.Height()) })
+		Help: "Last committed ledger height this node knows."}, func() float64 { return float64(n.Height()) })
 	lastAlert := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "blacklist_alerts_last_id",
 		Help: "Id of the newest alert raised on this node (alerts are numbered in order)."}, func() float64 { return float64(n.LastAlert()) })
 	m.reg.MustRegister(m.requests, m.latency, m.submits, m.lookups, height, lastAlert, webhookCollector{n},
@@ -71,20 +71,22 @@ func (s *server) observe(c *gin.Context) {
 	s.log.Log(c.Request.Context(), level, "request", attrs...)
 }
 
-// webhookCollector reports each member's webhook at scrape time.
+// webhookCollector reports the node's webhooks at scrape time, as totals
+// over all members: /metrics needs no credentials, so it says neither who
+// has a receiver nor how many alerts one member is getting.
 type webhookCollector struct{ n *node.Node }
 
 var (
-	webhookFailing = prometheus.NewDesc("blacklist_webhook_failing",
-		"1 while a member's webhook receiver has failed for longer than the failing threshold.", []string{"member"}, nil)
+	webhookCount = prometheus.NewDesc("blacklist_webhooks",
+		"Members' webhooks configured on this node, by state (failing: the receiver has failed longer than the failing threshold).", []string{"state"}, nil)
 	webhookPending = prometheus.NewDesc("blacklist_webhook_pending_alerts",
-		"Alerts raised and not yet acknowledged by the member's receiver.", []string{"member"}, nil)
+		"Alerts raised and not yet acknowledged by members' receivers, all members together.", nil, nil)
 	webhookAttempts = prometheus.NewDesc("blacklist_webhook_attempts_total",
-		"Webhook delivery attempts since the node started, by outcome.", []string{"member", "outcome"}, nil)
+		"Webhook delivery attempts since the node started, by outcome, all members together.", []string{"outcome"}, nil)
 )
 
 func (webhookCollector) Describe(ch chan<- *prometheus.Desc) {
-	ch <- webhookFailing
+	ch <- webhookCount
 	ch <- webhookPending
 	ch <- webhookAttempts
 }
@@ -92,17 +94,23 @@ func (webhookCollector) Describe(ch chan<- *prometheus.Desc) {
 func (w webhookCollector) Collect(ch chan<- prometheus.Metric) {
 	hooks, err := w.n.WebhookStatuses()
 	if err != nil {
-		ch <- prometheus.NewInvalidMetric(webhookFailing, err)
+		ch <- prometheus.NewInvalidMetric(webhookCount, err)
 		return
 	}
+	var failing, ok, pending, delivered, failed float64
 	for _, h := range hooks {
-		failing := 0.0
 		if h.Failing {
-			failing = 1
+			failing++
+		} else {
+			ok++
 		}
-		ch <- prometheus.MustNewConstMetric(webhookFailing, prometheus.GaugeValue, failing, h.Member)
-		ch <- prometheus.MustNewConstMetric(webhookPending, prometheus.GaugeValue, float64(h.Pending), h.Member)
-		ch <- prometheus.MustNewConstMetric(webhookAttempts, prometheus.CounterValue, float64(h.Deliveries), h.Member, "delivered")
-		ch <- prometheus.MustNewConstMetric(webhookAttempts, prometheus.CounterValue, float64(h.Failures), h.Member, "failed")
+		pending += float64(h.Pending)
+		delivered += float64(h.Deliveries)
+		failed += float64(h.Failures)
 	}
+	ch <- prometheus.MustNewConstMetric(webhookCount, prometheus.GaugeValue, failing, "failing")
+	ch <- prometheus.MustNewConstMetric(webhookCount, prometheus.GaugeValue, ok, "ok")
+	ch <- prometheus.MustNewConstMetric(webhookPending, prometheus.GaugeValue, pending)
+	ch <- prometheus.MustNewConstMetric(webhookAttempts, prometheus.CounterValue, delivered, "delivered")
+	ch <- prometheus.MustNewConstMetric(webhookAttempts, prometheus.CounterValue, failed, "failed")
 }

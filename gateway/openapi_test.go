@@ -528,7 +528,7 @@ func TestOpenAPIResponses(t *testing.T) {
 	var d1 oaSubmit
 	oaDecode(t, e.oaCall("POST", "/v1/attestations", b1, map[string]any{"attestation": oaDefault(subj, "L-1")}, 201), &d1)
 	var view struct{ JWS string }
-	oaDecode(t, e.oaCall("GET", "/v1/attestations/"+d1.ID, b2, nil, 200), &view)
+	oaDecode(t, e.oaCall("GET", "/v1/attestations/"+d1.ID+"?purpose=dispute-handling", b2, nil, 200), &view)
 	var dup oaSubmit
 	oaDecode(t, e.oaCall("POST", "/v1/attestations", b1, map[string]string{"jws": view.JWS}, 200), &dup)
 	if dup.Status != "duplicate" || dup.ID != d1.ID {
@@ -554,10 +554,11 @@ func TestOpenAPIResponses(t *testing.T) {
 	var s1 oaSubmit
 	oaDecode(t, e.oaCall("POST", "/v1/attestations", b1, settle(d1.ID, "full"), 201), &s1)
 	e.oaCall("POST", "/v1/attestations", b1, settle(d1.ID, "negotiated"), 409)
-	e.oaCall("GET", "/v1/attestations/"+s1.ID, b1, nil, 200)
-	e.oaCall("GET", "/v1/attestations/"+d1.ID, auditor, nil, 200)
-	e.oaCall("GET", "/v1/attestations/"+oaSHA("nothing"), b2, nil, 404)
-	e.oaCall("GET", "/v1/attestations/NOT-HEX", b2, nil, 422)
+	e.oaCall("GET", "/v1/attestations/"+s1.ID+"?purpose=dispute-handling", b1, nil, 200)
+	e.oaCall("GET", "/v1/attestations/"+d1.ID+"?purpose=dispute-handling", auditor, nil, 200)
+	e.oaCall("GET", "/v1/attestations/"+oaSHA("nothing")+"?purpose=dispute-handling", b2, nil, 404)
+	e.oaCall("GET", "/v1/attestations/NOT-HEX"+"?purpose=dispute-handling", b2, nil, 422)
+	e.oaCall("GET", "/v1/attestations/"+d1.ID, b2, nil, 422) // no purpose
 
 	// A batch: each item on its own.
 	var batch batchResponse
@@ -587,7 +588,7 @@ func TestOpenAPIResponses(t *testing.T) {
 	oaDecode(t, e.oaCall("POST", "/v1/attestations", b2, map[string]any{"attestation": oaDefault(subj2, "B2-L-1")}, 201), &d3)
 	oaDecode(t, e.oaCall("POST", "/v1/attestations", b2, map[string]any{"attestation": map[string]any{
 		"type": "revocation", "subject": subj2, "refersTo": d3.ID, "reason": "Filed against the wrong customer"}}, 201), &r3)
-	e.oaCall("GET", "/v1/attestations/"+r3.ID, b1, nil, 200)
+	e.oaCall("GET", "/v1/attestations/"+r3.ID+"?purpose=dispute-handling", b1, nil, 200)
 
 	// Lookups.
 	var st struct{ Listed bool }

@@ -101,6 +101,8 @@ func failErr(c *gin.Context, err error) {
 		fail(c, CodePayloadTooLarge, "the body is larger than the limit of "+itoa(tooBig.Limit)+" bytes")
 	case errors.Is(err, node.ErrNoPeer):
 		fail(c, contract.CodeInvalidArgument, err.Error())
+	case errors.Is(err, node.ErrTooMany):
+		fail(c, CodeTooManyItems, err.Error())
 	case errors.Is(err, node.ErrBadPurpose):
 		fail(c, CodeBadPurpose, err.Error())
 	case errors.Is(err, node.ErrNoSigningKey):

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/assoc-ledger/blacklist/gateway/problem"
 
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
+	"github.com/assoc-ledger/blacklist/node"
 )
 
 type subjectKeyRequest struct {
@@ -21,12 +23,17 @@ func (s *server) subjectKey(c *gin.Context) {
 	if !bind(c, &req) {
 		return
 	}
-	key, err := s.node.SubjectKey(req.IDType, req.IDNumber)
+	keys, err := s.node.SubjectKeys(c.Request.Context(), client(c), []node.IDNumber{{Type: req.IDType, Number: req.IDNumber}})
+	var invalid *node.InvalidIDsError
+	if errors.As(err, &invalid) {
+		failErr(c, invalid.Invalid[0].Err)
+		return
+	}
 	if err != nil {
 		failErr(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"subjectKey": key})
+	c.JSON(http.StatusOK, gin.H{"subjectKey": keys[0]})
 }
 
 type statusResponse struct {
@@ -82,33 +89,42 @@ func (s *server) lookups(c *gin.Context) {
 		return
 	}
 	if (len(req.Subjects) == 0) == (len(req.IDs) == 0) {
+		// Nothing to look up, so nothing to audit: a client that may not
+		// look up is told that first.
+		if err := s.node.Authorize(c.Request.Context(), client(c), node.Lookup); err != nil {
+			failErr(c, err)
+			return
+		}
 		fail(c, contract.CodeInvalidArgument, `give exactly one of "subjects" and "ids", with at least one entry`)
 		return
 	}
-	if n := len(req.Subjects) + len(req.IDs); n > MaxLookup {
-		fail(c, CodeTooManyItems, "at most "+strconv.Itoa(MaxLookup)+" subjects per lookup, got "+strconv.Itoa(n))
+	// Over MaxLookup subjects is refused by the node, which records the
+	// refusal with the subjects asked for.
+	onPeer, ok := consistency(c)
+	if !ok {
 		return
 	}
 	subjects := req.Subjects
 	if len(req.IDs) > 0 {
-		subjects = make([]string, len(req.IDs))
-		var bad []problem.Item
+		ids := make([]node.IDNumber, len(req.IDs))
 		for i, id := range req.IDs {
-			k, err := s.node.SubjectKey(id.IDType, id.IDNumber)
-			if err != nil {
-				bad = append(bad, problem.Item{Index: i, Code: contract.CodeInvalidArgument, Message: err.Error()})
-				continue
-			}
-			subjects[i] = k
+			ids[i] = node.IDNumber{Type: id.IDType, Number: id.IDNumber}
 		}
-		if len(bad) > 0 {
+		var err error
+		subjects, err = s.node.SubjectKeys(c.Request.Context(), client(c), ids)
+		var invalid *node.InvalidIDsError
+		if errors.As(err, &invalid) {
+			bad := make([]problem.Item, len(invalid.Invalid))
+			for i, v := range invalid.Invalid {
+				bad[i] = problem.Item{Index: v.Index, Code: contract.CodeInvalidArgument, Message: v.Err.Error()}
+			}
 			fail(c, contract.CodeInvalidArgument, strconv.Itoa(len(bad))+" identity numbers are not valid; nothing was looked up", bad...)
 			return
 		}
-	}
-	onPeer, ok := consistency(c)
-	if !ok {
-		return
+		if err != nil {
+			failErr(c, err)
+			return
+		}
 	}
 	out, h, err := s.node.Lookup(c.Request.Context(), client(c), req.Purpose, subjects, onPeer)
 	if err != nil {

@@ -46,7 +46,7 @@ func (s *server) watch(c *gin.Context) {
 		return
 	}
 	subject := c.Param("key")
-	added, raised, err := s.node.Watch(client(c), subject, req.Label)
+	added, raised, err := s.node.Watch(c.Request.Context(), client(c), subject, req.Label)
 	if err != nil {
 		failErr(c, err)
 		return
@@ -62,7 +62,7 @@ func (s *server) watch(c *gin.Context) {
 }
 
 func (s *server) unwatch(c *gin.Context) {
-	removed, err := s.node.Unwatch(client(c), c.Param("key"))
+	removed, err := s.node.Unwatch(c.Request.Context(), client(c), c.Param("key"))
 	if err != nil {
 		failErr(c, err)
 		return
@@ -105,7 +105,7 @@ func (s *server) listWatchlist(c *gin.Context) {
 			return
 		}
 	}
-	entries, next, err := s.node.Watchlist(client(c), after, limit)
+	entries, next, err := s.node.Watchlist(c.Request.Context(), client(c), after, limit)
 	if err != nil {
 		failErr(c, err)
 		return
@@ -152,7 +152,7 @@ func (s *server) importWatchlist(c *gin.Context) {
 		_ = rc.SetWriteDeadline(time.Now().Add(2 * importReadWindow))
 	}
 	extend(0)
-	res, err := s.node.ImportWatchlist(client(c), c.Request.Body, format, extend)
+	res, err := s.node.ImportWatchlist(c.Request.Context(), client(c), c.Request.Body, format, extend)
 	if err != nil {
 		// What was imported stays; importing again is harmless.
 		done := fmt.Sprintf("; %d lines were read and %d imported before that, and importing the file again is safe", res.Lines, res.Imported)
@@ -197,7 +197,7 @@ func (s *server) listAlerts(c *gin.Context) {
 	if !ok {
 		return
 	}
-	alerts, next, err := s.node.Alerts(client(c), after, limit)
+	alerts, next, err := s.node.Alerts(c.Request.Context(), client(c), after, limit)
 	if err != nil {
 		failErr(c, err)
 		return
@@ -236,7 +236,7 @@ func (s *server) streamAlerts(c *gin.Context) {
 	fmt.Fprintf(c.Writer, ": alerts of %s after %d\nretry: 2000\n\n", cl.Member, after)
 	for ctx.Err() == nil {
 		last := s.node.LastAlert()
-		alerts, _, err := s.node.Alerts(cl, after, MaxPage)
+		alerts, _, err := s.node.Alerts(ctx, cl, after, MaxPage)
 		if err != nil {
 			c.Error(err)
 			return
@@ -271,7 +271,7 @@ func (s *server) setWebhook(c *gin.Context) {
 	if !bind(c, &req) {
 		return
 	}
-	st, err := s.node.SetWebhook(client(c), req.URL, req.Secret)
+	st, err := s.node.SetWebhook(c.Request.Context(), client(c), req.URL, req.Secret)
 	if err != nil {
 		failErr(c, err)
 		return
@@ -280,7 +280,7 @@ func (s *server) setWebhook(c *gin.Context) {
 }
 
 func (s *server) getWebhook(c *gin.Context) {
-	st, ok, err := s.node.Webhook(client(c))
+	st, ok, err := s.node.Webhook(c.Request.Context(), client(c))
 	if err != nil {
 		failErr(c, err)
 		return
@@ -293,7 +293,7 @@ func (s *server) getWebhook(c *gin.Context) {
 }
 
 func (s *server) deleteWebhook(c *gin.Context) {
-	removed, err := s.node.DeleteWebhook(client(c))
+	removed, err := s.node.DeleteWebhook(c.Request.Context(), client(c))
 	if err != nil {
 		failErr(c, err)
 		return

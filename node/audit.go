@@ -22,6 +22,9 @@ type AuditEntry struct {
 	Purpose string `json:"purpose"`
 	// Kind is what was read: "status" or "history".
 	Kind           string `json:"kind"`
+	// Outcome is "ok", "denied" (refused before reading: role, member
+	// status, purpose, limits) or "error" (the read failed).
+	Outcome        string `json:"outcome"`
 	Listed         bool   `json:"listed"`
 	ActiveDefaults int    `json:"activeDefaults"`
 	Height         uint64 `json:"height"`
@@ -75,6 +78,9 @@ type auditRequest struct {
 // lookup is answered only after its entries are on disk; concurrent
 // lookups share one write and one fsync (group commit).
 func (n *Node) audit(entries []AuditEntry) error {
+	if len(entries) == 0 {
+		return nil
+	}
 	r := auditRequest{entries: entries, done: make(chan error, 1)}
 	n.auditQueue <- r
 	return <-r.done

@@ -73,27 +73,30 @@ func (n *Node) SetupDemo(ctx context.Context, dataDir, baseURL string) (*DemoCre
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return nil, err
 	}
-	submit := func(creator, fn string, req any) error {
-		arg, _ := json.Marshal(req)
-		_, err := n.Ledger.Submit(ctx, creator, fn, arg)
+	// done tolerates a conflict: the step was done by an interrupted
+	// earlier setup.
+	done := func(err error) error {
 		var ce *contract.Error
 		if errors.As(err, &ce) && ce.Code == contract.CodeConflict {
-			return nil // done by an interrupted earlier setup
+			return nil
 		}
 		return err
 	}
-	if err := submit(DemoAssociation, "Init", contract.InitRequest{Association: DemoAssociation, LegalName: "Demo Credit Association"}); err != nil {
+	_, _, err := submit(ctx, n, DemoAssociation, contract.TxInit, contract.InitRequest{Association: DemoAssociation, LegalName: "Demo Credit Association"})
+	if err := done(err); err != nil {
 		return nil, err
 	}
 	if err := n.demoKey(DemoAssociation, func(kid, pub string) error {
-		return submit(DemoAssociation, "RegisterKey", contract.RegisterKeyRequest{MSPID: DemoAssociation, KeyRequest: contract.KeyRequest{KID: kid, PublicKey: pub}})
+		_, _, err := submit(ctx, n, DemoAssociation, contract.TxRegisterKey, contract.RegisterKeyRequest{MSPID: DemoAssociation, KeyRequest: contract.KeyRequest{KID: kid, PublicKey: pub}})
+		return done(err)
 	}); err != nil {
 		return nil, err
 	}
 	for _, m := range demoMembers {
 		if err := n.demoKey(m.msp, func(kid, pub string) error {
-			return submit(DemoAssociation, "AdmitMember", contract.AdmitMemberRequest{MSPID: m.msp, LegalName: m.name,
+			_, _, err := submit(ctx, n, DemoAssociation, contract.TxAdmitMember, contract.AdmitMemberRequest{MSPID: m.msp, LegalName: m.name,
 				CreditCode: m.creditCode, Roles: m.roles, Keys: []contract.KeyRequest{{KID: kid, PublicKey: pub}}})
+			return done(err)
 		}); err != nil {
 			return nil, err
 		}

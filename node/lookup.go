@@ -2,14 +2,11 @@ package node
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	fastjson "github.com/goccy/go-json"
 	"slices"
 
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
-	"github.com/assoc-ledger/blacklist/node/ledger"
 )
 
 // Purposes are the stated reasons a member may look a subject up.
@@ -21,59 +18,113 @@ var ErrBadPurpose = fmt.Errorf("purpose must be one of %v", Purposes)
 // ErrNoPeer is returned for a read asked of a peer on a backend without one.
 var ErrNoPeer = errors.New("consistency=peer needs a node in fabric mode")
 
+// MaxLookup is the most subjects one lookup may ask about.
+const MaxLookup = contract.MaxSubjects
+
+// ErrTooMany is returned for a lookup of more than MaxLookup subjects.
+var ErrTooMany = fmt.Errorf("at most %d subjects per lookup", MaxLookup)
+
+// Audit outcomes.
+const (
+	OutcomeOK     = "ok"
+	OutcomeDenied = "denied"
+	OutcomeError  = "error"
+)
+
+// outcome classifies the error a read ended with for the audit log.
+func outcome(err error) string {
+	var ce *contract.Error
+	switch {
+	case err == nil:
+		return OutcomeOK
+	case errors.Is(err, ErrBadPurpose), errors.Is(err, ErrTooMany),
+		errors.As(err, &ce) && (ce.Code == contract.CodeForbidden || ce.Code == contract.CodeInvalidArgument):
+		return OutcomeDenied
+	default:
+		return OutcomeError
+	}
+}
+
+// checkRead is what every read of subjects checks before touching the
+// ledger: the capability, then the purpose.
+func (n *Node) checkRead(ctx context.Context, c *Client, capability Capability, purpose string) error {
+	if err := n.Authorize(ctx, c, capability); err != nil {
+		return err
+	}
+	if !slices.Contains(Purposes, purpose) {
+		return ErrBadPurpose
+	}
+	return nil
+}
+
+// auditRefused records one entry per subject of a read that was refused
+// or failed, and returns the read's error (or the audit's, if recording
+// failed: nothing is answered that is not on record).
+func (n *Node) auditRefused(c *Client, kind, purpose string, subjects []string, cause error) error {
+	// Only what is a key or a known purpose is recorded: a client can put
+	// anything in a refused request, an identity number too, and the
+	// audit log never holds one.
+	if !slices.Contains(Purposes, purpose) {
+		purpose = ""
+	}
+	entries := make([]AuditEntry, len(subjects))
+	for i, s := range subjects {
+		if !contract.IsHexDigest(s) {
+			s = ""
+		}
+		entries[i] = AuditEntry{Client: c.Name, Member: c.Member, Subject: s, Purpose: purpose, Kind: kind,
+			Outcome: outcome(cause), Height: n.Height()}
+	}
+	if err := n.audit(entries); err != nil {
+		return err
+	}
+	return cause
+}
+
 // Lookup answers the status of subjects for a client, in request order,
 // with the ledger height the answers reflect, after recording each subject
 // in the query audit log. onPeer asks the organisation's peer instead of
-// the node's replica.
+// the node's replica. A refused or failed lookup is recorded too.
 func (n *Node) Lookup(ctx context.Context, c *Client, purpose string, subjects []string, onPeer bool) ([]contract.Status, uint64, error) {
-	if !slices.Contains(Purposes, purpose) {
-		return nil, 0, ErrBadPurpose
+	if err := n.checkRead(ctx, c, Lookup, purpose); err != nil {
+		return nil, 0, n.auditRefused(c, "status", purpose, subjects, err)
 	}
-	arg, err := json.Marshal(contract.SubjectsRequest{Subjects: subjects})
-	if err != nil {
-		return nil, 0, err
+	if len(subjects) > MaxLookup {
+		return nil, 0, n.auditRefused(c, "status", purpose, subjects, ErrTooMany)
 	}
-	var res ledger.Result
+	var (
+		out    []contract.Status
+		height uint64
+		err    error
+	)
+	req := contract.SubjectsRequest{Subjects: subjects}
 	if onPeer {
-		pe, ok := n.Ledger.(ledger.PeerEvaluator)
-		if !ok {
-			return nil, 0, ErrNoPeer
-		}
-		res, err = pe.EvaluateOnPeer(ctx, "SubjectStatuses", arg)
+		out, height, err = evaluateOnPeer(ctx, n, contract.TxSubjectStatuses, req)
 	} else {
-		res, err = n.Ledger.Evaluate(c.Member, "SubjectStatuses", arg)
+		out, height, err = evaluate(n, c.Member, contract.TxSubjectStatuses, req)
 	}
 	if err != nil {
-		return nil, 0, err
-	}
-	var out []contract.Status
-	if err := fastjson.Unmarshal(res.Payload, &out); err != nil {
-		return nil, 0, err
+		return nil, 0, n.auditRefused(c, "status", purpose, subjects, err)
 	}
 	entries := make([]AuditEntry, len(out))
 	for i, s := range out {
 		entries[i] = AuditEntry{Client: c.Name, Member: c.Member, Subject: s.SubjectKey, Purpose: purpose, Kind: "status",
-			Listed: s.Listed, ActiveDefaults: s.ActiveDefaults, Height: res.Height}
+			Outcome: OutcomeOK, Listed: s.Listed, ActiveDefaults: s.ActiveDefaults, Height: height}
 	}
 	if err := n.audit(entries); err != nil {
 		return nil, 0, err
 	}
-	return out, res.Height, nil
+	return out, height, nil
 }
 
 // History answers a subject's history for a client, audited like a lookup.
 func (n *Node) History(ctx context.Context, c *Client, purpose, subject string) (*contract.History, uint64, error) {
-	if !slices.Contains(Purposes, purpose) {
-		return nil, 0, ErrBadPurpose
+	if err := n.checkRead(ctx, c, Lookup, purpose); err != nil {
+		return nil, 0, n.auditRefused(c, "history", purpose, []string{subject}, err)
 	}
-	arg, _ := json.Marshal(contract.SubjectRequest{Subject: subject})
-	res, err := n.Ledger.Evaluate(c.Member, "SubjectHistory", arg)
+	h, height, err := evaluate(n, c.Member, contract.TxSubjectHistory, contract.SubjectRequest{Subject: subject})
 	if err != nil {
-		return nil, 0, err
-	}
-	var h contract.History
-	if err := json.Unmarshal(res.Payload, &h); err != nil {
-		return nil, 0, err
+		return nil, 0, n.auditRefused(c, "history", purpose, []string{subject}, err)
 	}
 	active := 0
 	for _, e := range h.Entries {
@@ -82,9 +133,33 @@ func (n *Node) History(ctx context.Context, c *Client, purpose, subject string) 
 		}
 	}
 	e := AuditEntry{Client: c.Name, Member: c.Member, Subject: subject, Purpose: purpose, Kind: "history",
-		Listed: active > 0, ActiveDefaults: active, Height: res.Height}
+		Outcome: OutcomeOK, Listed: active > 0, ActiveDefaults: active, Height: height}
 	if err := n.audit([]AuditEntry{e}); err != nil {
 		return nil, 0, err
 	}
-	return &h, res.Height, nil
+	return &h, height, nil
+}
+
+// Attestation answers one attestation by id for a client with a stated
+// purpose. It names a subject and a default, so it is a read of that
+// subject: audited like a lookup, refusals included (with no subject when
+// none is known).
+func (n *Node) Attestation(ctx context.Context, c *Client, purpose, id string) (contract.AttestationView, uint64, error) {
+	var none contract.AttestationView
+	if err := n.checkRead(ctx, c, ReadAttestation, purpose); err != nil {
+		return none, 0, n.auditRefused(c, "attestation", purpose, []string{""}, err)
+	}
+	v, height, err := evaluate(n, c.Member, contract.TxGetAttestation, contract.IDRequest{ID: id})
+	if err != nil {
+		return none, 0, n.auditRefused(c, "attestation", purpose, []string{""}, err)
+	}
+	e := AuditEntry{Client: c.Name, Member: c.Member, Subject: v.Payload.Subject, Purpose: purpose, Kind: "attestation",
+		Outcome: OutcomeOK, Listed: v.State == contract.StateActive, Height: height}
+	if v.State == contract.StateActive {
+		e.ActiveDefaults = 1
+	}
+	if err := n.audit([]AuditEntry{e}); err != nil {
+		return none, 0, err
+	}
+	return v, height, nil
 }

@@ -23,7 +23,11 @@ import (
 
 // Node is a member's node over a ledger backend.
 type Node struct {
-	Ledger  ledger.Ledger
+	// ledger is reached only through the node's entry points (Authorize,
+	// audit, then a typed contract call): nothing outside the node calls a
+	// transaction by name.
+	ledger   ledger.Ledger
+	statuses statusCache
 	db      *badger.DB
 	deriver *subjectkey.Deriver
 
@@ -36,6 +40,9 @@ type Node struct {
 	mu      sync.RWMutex
 	clients map[string]*Client // by key hash
 	certs   map[string]string  // certificate fingerprint -> key hash
+
+	bgMu     sync.Mutex
+	bgErrors []string
 
 	// auditHead is owned by the audit writer goroutine.
 	auditHead    auditHead
@@ -75,7 +82,7 @@ func OpenWith(dir string, l ledger.Ledger, opts Options) (*Node, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open node store: %w", err)
 	}
-	n := &Node{Ledger: l, db: db, deriver: d, clients: map[string]*Client{}, certs: map[string]string{}}
+	n := &Node{ledger: l, db: db, deriver: d, clients: map[string]*Client{}, certs: map[string]string{}}
 	if err := n.loadClients(); err != nil {
 		db.Close()
 		return nil, err
@@ -131,7 +138,22 @@ func loadOrCreateSecret(path string) ([]byte, error) {
 	return s, nil
 }
 
-// SubjectKey validates an identity number and derives its subject key.
-func (n *Node) SubjectKey(idType, number string) (string, error) {
-	return n.deriver.Derive(idType, number)
+
+// Height is the last committed ledger height this node knows.
+func (n *Node) Height() uint64 {
+	if n.ledger == nil {
+		return 0
+	}
+	return n.ledger.Height()
+}
+
+// Lag is how many blocks the node's replica is behind its peer; ok is false
+// for a ledger that follows no other (embedded).
+func (n *Node) Lag(ctx context.Context) (lag uint64, ok bool, err error) {
+	lg, ok := n.ledger.(ledger.Lagging)
+	if !ok {
+		return 0, false, nil
+	}
+	lag, err = lg.Lag(ctx)
+	return lag, true, err
 }

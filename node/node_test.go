@@ -158,7 +158,13 @@ func TestDemoSetupIsReused(t *testing.T) {
 	if _, _, err := n.Sign("Bank9MSP", p); err != ErrNoSigningKey {
 		t.Fatalf("no key: %v", err)
 	}
-	if _, err := n.SubjectKey("cn-ric", "11010519491231002X"); err != nil {
+	querier, _ := n.Authenticate(creds.Clients[0].APIKey)
+	for _, c := range creds.Clients {
+		if c.Name == "bank1-app" {
+			querier, _ = n.Authenticate(c.APIKey)
+		}
+	}
+	if _, err := n.SubjectKeys(context.Background(), querier, []IDNumber{{"cn-ric", "11010519491231002X"}}); err != nil {
 		t.Fatal(err)
 	}
 }

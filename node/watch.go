@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
 	"github.com/assoc-ledger/blacklist/node/alert"
@@ -24,7 +25,8 @@ func (n *Node) startAlerts(l ledger.Ledger, opts Options) error {
 		return nil
 	}
 	feed, _ := l.(ledger.Feed)
-	m, err := alert.Open(alert.Options{DB: n.db, Watchlist: n.watchlist, Ledger: l, Feed: feed, Logf: opts.Logf})
+	m, err := alert.Open(alert.Options{DB: n.db, Watchlist: n.watchlist, Ledger: l, Feed: feed, Logf: opts.Logf,
+		Active: n.memberActive, Audit: n.auditAlerts})
 	if err != nil {
 		return err
 	}
@@ -35,18 +37,62 @@ func (n *Node) startAlerts(l ledger.Ledger, opts Options) error {
 	n.stop = cancel
 	n.stopped.Add(2)
 	go func() { defer n.stopped.Done(); m.Run(ctx) }()
-	go func() { defer n.stopped.Done(); _ = n.webhooks.Run(ctx) }()
+	go func() {
+		defer n.stopped.Done()
+		// The dispatcher stops only when it cannot start (its stored
+		// configurations do not load): nothing would be delivered, so say
+		// so in the log and in readiness rather than drop the error.
+		if err := n.webhooks.Run(ctx); err != nil && ctx.Err() == nil {
+			n.setBackgroundError("webhook delivery stopped: " + err.Error())
+			if opts.Logf != nil {
+				opts.Logf("webhook delivery stopped: %v", err)
+			}
+		}
+	}()
 	return nil
 }
 
-// auditWatch records, for client, the listed subjects a watchlist check
-// showed: monitoring is a lookup with the purpose "post-loan".
-func (n *Node) auditWatch(c *Client) alert.AuditFunc {
-	return func(listed []contract.Status, height uint64) error {
-		entries := make([]AuditEntry, len(listed))
-		for i, s := range listed {
-			entries[i] = AuditEntry{Client: c.Name, Member: c.Member, Subject: s.SubjectKey, Purpose: "post-loan",
-				Kind: "watch", Listed: s.Listed, ActiveDefaults: s.ActiveDefaults, Height: height}
+// setBackgroundError records a failure of background work for readiness.
+func (n *Node) setBackgroundError(msg string) {
+	n.bgMu.Lock()
+	defer n.bgMu.Unlock()
+	n.bgErrors = append(n.bgErrors, msg)
+}
+
+// BackgroundErrors lists failures of the node's background work (alert
+// derivation, webhook delivery) that stopped it; /readyz reports them.
+func (n *Node) BackgroundErrors() []string {
+	n.bgMu.Lock()
+	defer n.bgMu.Unlock()
+	return slices.Clone(n.bgErrors)
+}
+
+// auditAlerts records each alert about to be stored for its member: an
+// alert reveals a subject's change to the member, like a lookup with the
+// purpose post-loan. The client is the monitor, not an API client.
+func (n *Node) auditAlerts(alerts []alert.Alert) error {
+	entries := make([]AuditEntry, len(alerts))
+	for i, a := range alerts {
+		entries[i] = AuditEntry{Client: AlertClient, Member: a.Member, Subject: a.SubjectKey, Purpose: "post-loan",
+			Kind: "alert", Outcome: OutcomeOK, Listed: a.Kind == alert.KindDefault || a.Kind == alert.KindAlreadyListed, Height: a.Height}
+	}
+	return n.audit(entries)
+}
+
+// AlertClient is the client name of audit entries for alerts the node
+// raised on its own (from committed changes), not at a client's request.
+const AlertClient = "(alert monitor)"
+
+// auditWatch records, for client, every subject a watchlist check read,
+// listed or not: monitoring is a lookup with the purpose "post-loan".
+// Derivations of raw identity numbers waiting in derived are recorded in
+// the same write.
+func (n *Node) auditWatch(c *Client, derived *derivations) alert.AuditFunc {
+	return func(checked []contract.Status, height uint64) error {
+		entries := derived.take()
+		for _, s := range checked {
+			entries = append(entries, AuditEntry{Client: c.Name, Member: c.Member, Subject: s.SubjectKey, Purpose: "post-loan",
+				Kind: "watch", Outcome: OutcomeOK, Listed: s.Listed, ActiveDefaults: s.ActiveDefaults, Height: height})
 		}
 		return n.audit(entries)
 	}
@@ -54,34 +100,59 @@ func (n *Node) auditWatch(c *Client) alert.AuditFunc {
 
 // Watch adds subject to the client's member's watchlist with label, and
 // returns the already-listed alerts that raised.
-func (n *Node) Watch(c *Client, subject, label string) (added bool, raised []alert.Alert, err error) {
+func (n *Node) Watch(ctx context.Context, c *Client, subject, label string) (added bool, raised []alert.Alert, err error) {
+	if err := n.Authorize(ctx, c, Monitor); err != nil {
+		return false, nil, n.auditRefused(c, "watch", "post-loan", []string{subject}, err)
+	}
 	if n.alerts == nil {
 		return false, nil, ErrNoLedger
 	}
-	return n.alerts.Watch(c.Member, subject, label, n.auditWatch(c))
+	return n.alerts.Watch(c.Member, subject, label, n.auditWatch(c, nil))
 }
 
 // Unwatch removes subject from the member's watchlist.
-func (n *Node) Unwatch(c *Client, subject string) (bool, error) {
+func (n *Node) Unwatch(ctx context.Context, c *Client, subject string) (bool, error) {
+	if err := n.Authorize(ctx, c, Monitor); err != nil {
+		return false, err
+	}
 	return n.watchlist.Delete(c.Member, subject)
 }
 
 // Watchlist pages through the member's watchlist.
-func (n *Node) Watchlist(c *Client, after string, limit int) ([]watchlist.Entry, string, error) {
+func (n *Node) Watchlist(ctx context.Context, c *Client, after string, limit int) ([]watchlist.Entry, string, error) {
+	if err := n.Authorize(ctx, c, Monitor); err != nil {
+		return nil, "", err
+	}
 	return n.watchlist.List(c.Member, after, limit)
 }
 
 // ImportWatchlist adds a stream of NDJSON or CSV lines (subject keys or
-// identity numbers) to the member's watchlist.
-func (n *Node) ImportWatchlist(c *Client, r io.Reader, format string, progress func(lines int)) (alert.ImportResult, error) {
+// identity numbers) to the member's watchlist. Every line's subject is
+// checked against the ledger and audited (and every raw identity number's
+// derivation too), so that importing candidate numbers to learn which are
+// listed leaves one entry per number.
+func (n *Node) ImportWatchlist(ctx context.Context, c *Client, r io.Reader, format string, progress func(lines int)) (alert.ImportResult, error) {
+	if err := n.Authorize(ctx, c, Monitor); err != nil {
+		return alert.ImportResult{}, err
+	}
 	if n.alerts == nil {
 		return alert.ImportResult{}, ErrNoLedger
 	}
-	return n.alerts.Import(c.Member, r, format, n.deriver.Derive, progress, n.auditWatch(c))
+	derived := &derivations{}
+	res, err := n.alerts.Import(c.Member, r, format, n.derivingFor(c, derived), progress, n.auditWatch(c, derived))
+	// Derivations of lines after the last checked chunk (invalid numbers
+	// at the end, or an import cut short) are recorded all the same.
+	if aerr := n.audit(derived.take()); aerr != nil && err == nil {
+		err = aerr
+	}
+	return res, err
 }
 
 // Alerts pages through the member's alerts after the id after.
-func (n *Node) Alerts(c *Client, after uint64, limit int) ([]alert.Alert, string, error) {
+func (n *Node) Alerts(ctx context.Context, c *Client, after uint64, limit int) ([]alert.Alert, string, error) {
+	if err := n.Authorize(ctx, c, Monitor); err != nil {
+		return nil, "", err
+	}
 	if n.alerts == nil {
 		return nil, "", ErrNoLedger
 	}
@@ -106,7 +177,10 @@ func (n *Node) LastAlert() uint64 {
 }
 
 // SetWebhook configures the member's webhook.
-func (n *Node) SetWebhook(c *Client, url, secret string) (webhook.Status, error) {
+func (n *Node) SetWebhook(ctx context.Context, c *Client, url, secret string) (webhook.Status, error) {
+	if err := n.Authorize(ctx, c, Monitor); err != nil {
+		return webhook.Status{}, err
+	}
 	if n.webhooks == nil {
 		return webhook.Status{}, ErrNoLedger
 	}
@@ -114,7 +188,10 @@ func (n *Node) SetWebhook(c *Client, url, secret string) (webhook.Status, error)
 }
 
 // Webhook returns the member's webhook status; ok is false without one.
-func (n *Node) Webhook(c *Client) (st webhook.Status, ok bool, err error) {
+func (n *Node) Webhook(ctx context.Context, c *Client) (st webhook.Status, ok bool, err error) {
+	if err := n.Authorize(ctx, c, Monitor); err != nil {
+		return st, false, err
+	}
 	if n.webhooks == nil {
 		return st, false, nil
 	}
@@ -122,7 +199,10 @@ func (n *Node) Webhook(c *Client) (st webhook.Status, ok bool, err error) {
 }
 
 // DeleteWebhook removes the member's webhook.
-func (n *Node) DeleteWebhook(c *Client) (bool, error) {
+func (n *Node) DeleteWebhook(ctx context.Context, c *Client) (bool, error) {
+	if err := n.Authorize(ctx, c, Monitor); err != nil {
+		return false, err
+	}
 	if n.webhooks == nil {
 		return false, nil
 	}

@@ -65,7 +65,7 @@ func (d *demoNode) file(p *attestation.Payload) string {
 func (d *demoNode) submit(member, fn string, req any) json.RawMessage {
 	d.t.Helper()
 	arg, _ := json.Marshal(req)
-	res, err := d.n.Ledger.Submit(context.Background(), member, fn, arg)
+	res, err := d.l.Submit(context.Background(), member, fn, arg)
 	if err != nil {
 		d.t.Fatalf("%s: %v", fn, err)
 	}
@@ -80,7 +80,7 @@ func (d *demoNode) alertsAfter(c *Client, after uint64, want int) []alert.Alert 
 	defer cancel()
 	for {
 		last := d.n.LastAlert()
-		got, _, err := d.n.Alerts(c, after, 1000)
+		got, _, err := d.n.Alerts(context.Background(), c, after, 1000)
 		if err != nil {
 			d.t.Fatal(err)
 		}
@@ -107,22 +107,31 @@ func TestAlertsFromCommittedChanges(t *testing.T) {
 
 	// Bank2 lists s1 before Bank1 watches it: an already-listed alert, once.
 	d1 := d.file(ledgertest.DefaultPayload("Bank2MSP", s1, hexOf("loan-1"), 120))
-	added, raised, err := d.n.Watch(d.bank1, s1, "cust-0001")
+	added, raised, err := d.n.Watch(context.Background(), d.bank1, s1, "cust-0001")
 	if err != nil || !added || len(raised) != 1 || raised[0].Kind != alert.KindAlreadyListed || raised[0].AttestationID != d1 ||
 		raised[0].Reporter != "Bank2MSP" || raised[0].Label != "cust-0001" || raised[0].Member != "Bank1MSP" {
 		t.Fatalf("watch a listed subject: added %v, raised %+v, %v", added, raised, err)
 	}
-	if added, raised, err := d.n.Watch(d.bank1, s1, "cust-0001b"); err != nil || added || len(raised) != 0 {
+	if added, raised, err := d.n.Watch(context.Background(), d.bank1, s1, "cust-0001b"); err != nil || added || len(raised) != 0 {
 		t.Fatalf("watching again: added %v, raised %+v, %v", added, raised, err)
 	}
-	if _, _, err := d.n.Watch(d.bank1, "not-a-key", ""); err == nil {
+	if _, _, err := d.n.Watch(context.Background(), d.bank1, "not-a-key", ""); err == nil {
 		t.Fatal("a malformed subject key was watched")
 	}
+	// Each check is a lookup on record (the second one too, though it
+	// raised nothing), and so is the alert it raised.
 	audit, _ := d.n.QueryAudit(AuditFilter{Limit: 100})
-	if len(audit) != 1 || audit[0].Kind != "watch" || audit[0].Purpose != "post-loan" || audit[0].Subject != s1 || audit[0].Client != "bank1-app" {
-		t.Fatalf("the watchlist check is not audited as a lookup: %+v", audit)
+	kindCount := map[string]int{}
+	for _, e := range audit {
+		kindCount[e.Kind]++
+		if e.Purpose != "post-loan" || e.Subject != s1 || e.Member != "Bank1MSP" || e.Outcome != OutcomeOK {
+			t.Fatalf("the watchlist check is not audited as a lookup: %+v", e)
+		}
 	}
-	if _, _, err := d.n.Watch(d.bank1, s2, "cust-0002"); err != nil {
+	if len(audit) != 3 || kindCount["watch"] != 2 || kindCount["alert"] != 1 || audit[0].Client != "bank1-app" || audit[1].Client != AlertClient {
+		t.Fatalf("the watchlist checks and the alert are not audited: %+v", audit)
+	}
+	if _, _, err := d.n.Watch(context.Background(), d.bank1, s2, "cust-0002"); err != nil {
 		t.Fatal(err)
 	}
 	first := raised[0].Seq()
@@ -153,11 +162,11 @@ func TestAlertsFromCommittedChanges(t *testing.T) {
 	if got[1].RefersTo != d2 || got[2].DisputeID != disp.ID || got[3].Outcome != "rejected" || got[4].SubjectKey != s1 {
 		t.Fatalf("alert details %+v", got)
 	}
-	if other, _, _ := d.n.Alerts(d.bank2, 0, 100); len(other) != 0 {
+	if other, _, _ := d.n.Alerts(context.Background(), d.bank2, 0, 100); len(other) != 0 {
 		t.Fatalf("Bank2 watches nothing but has alerts %+v", other)
 	}
 	// Paging.
-	page, next, _ := d.n.Alerts(d.bank1, 0, 2)
+	page, next, _ := d.n.Alerts(context.Background(), d.bank1, 0, 2)
 	if len(page) != 2 || next != page[1].ID {
 		t.Fatalf("page %+v next %q", page, next)
 	}
@@ -177,12 +186,12 @@ func TestAlertsFromCommittedChanges(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.close()
-	d.bank1 = &Client{Name: "bank1-app", Member: "Bank1MSP"}
+	d.bank1 = &Client{Name: "bank1-app", Member: "Bank1MSP", Roles: []string{RoleQuerier}}
 	got = d.alertsAfter(d.bank1, last, 1)
 	if len(got) != 1 || got[0].Kind != alert.KindDefault || got[0].SubjectKey != s2 {
 		t.Fatalf("after restart: %+v", got)
 	}
-	if all, _, _ := d.n.Alerts(d.bank1, 0, 100); len(all) != 7 {
+	if all, _, _ := d.n.Alerts(context.Background(), d.bank1, 0, 100); len(all) != 7 {
 		t.Fatalf("%d alerts in all, want 7 (nothing twice)", len(all))
 	}
 }

@@ -166,7 +166,7 @@ func TestKilledDuringSubmitsLosesNothing(t *testing.T) {
 		t.Fatal("the restart issued new demo credentials instead of reusing them")
 	}
 	for _, id := range acked {
-		req, _ := http.NewRequest("GET", d.url+"/v1/attestations/"+id, nil)
+		req, _ := http.NewRequest("GET", d.url+"/v1/attestations/"+id+"?purpose=dispute-handling", nil)
 		req.Header.Set("Authorization", "Bearer "+key)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {

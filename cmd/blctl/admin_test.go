@@ -167,11 +167,17 @@ func TestAuditFollowsNext(t *testing.T) {
 
 func TestAttestationShow(t *testing.T) {
 	f := newFake(t)
-	code, out, stderr := f.cli(t, "", "attestation", "show", "abc")
+	if code, _, stderr := f.cli(t, "", "attestation", "show", "abc"); code != exitUsage || !strings.Contains(stderr, "purpose") {
+		t.Fatalf("no purpose: exit %d\n%s", code, stderr)
+	}
+	code, out, stderr := f.cli(t, "", "attestation", "show", "--purpose", "dispute-handling", "abc")
 	if code != exitOK || !strings.Contains(out, "120000") || !strings.Contains(out, "active") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, stderr)
 	}
-	code, out, _ = f.cli(t, "", "--output", "json", "attestation", "show", "abc")
+	if reqs := f.sent("GET", "/v1/attestations/abc"); len(reqs) == 0 || !strings.Contains(reqs[len(reqs)-1].Query, "purpose=dispute-handling") {
+		t.Fatalf("the purpose was not sent: %+v", reqs)
+	}
+	code, out, _ = f.cli(t, "", "--output", "json", "attestation", "show", "--purpose", "post-loan", "abc")
 	if code != exitOK || !strings.Contains(out, `"jws": "x.y.z"`) {
 		t.Errorf("json: exit %d\n%s", code, out)
 	}

@@ -3,20 +3,24 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"strconv"
 
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
 )
 
-const attestationUsage = `Usage: blctl attestation show ID
+const attestationUsage = `Usage: blctl attestation show --purpose P ID
 
 Shows an attestation by id (any role): its payload, the key that signed
 it, when the ledger recorded it and, for a default, its state and the
 settlement or revocation that closed it. --output json adds the JWS.
+An attestation names a subject, so reading one is recorded in the node's
+audit log like a lookup, under the stated purpose: loan-approval,
+post-loan, guarantor-check or dispute-handling.
 
 Example:
-  blctl attestation show 9c1f...e2
-  blctl --output json attestation show 9c1f...e2 | jq -r .jws
+  blctl attestation show --purpose dispute-handling 9c1f...e2
+  blctl --output json attestation show --purpose dispute-handling 9c1f...e2 | jq -r .jws
 `
 
 func cmdAttestation(e *env, args []string) int {
@@ -38,15 +42,20 @@ type attestationAnswer struct {
 
 func attestationShow(e *env, args []string) int {
 	f := e.flags("attestation show", attestationUsage)
+	purpose := f.String("purpose", "", "why: loan-approval, post-loan, guarantor-check or dispute-handling")
 	pos, code, ok := f.parse(args)
 	if !ok {
+		return code
+	}
+	if code, ok := f.required("purpose"); !ok {
 		return code
 	}
 	if len(pos) != 1 {
 		return f.usageErr("expected one attestation ID")
 	}
 	var raw json.RawMessage
-	if err := e.call("GET", apiPath("/v1/attestations/%s", pos[0]), nil, nil, &raw); err != nil {
+	path := apiPath("/v1/attestations/%s", pos[0]) + "?purpose=" + url.QueryEscape(*purpose)
+	if err := e.call("GET", path, nil, nil, &raw); err != nil {
 		return e.fail(err)
 	}
 	var a attestationAnswer

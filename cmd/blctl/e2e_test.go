@@ -121,7 +121,8 @@ func TestAgainstTheRealGateway(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("audit: exit %d %s", code, errOut)
 	}
-	if err := json.Unmarshal([]byte(out), &audit); err != nil || len(audit.Entries) != 3 {
+	// Three answered lookups and the one refused for its purpose.
+	if err := json.Unmarshal([]byte(out), &audit); err != nil || len(audit.Entries) != 4 || audit.Entries[2].Outcome != node.OutcomeDenied {
 		t.Fatalf("audit entries: %v\n%s", err, out)
 	}
 	if code, _, _ := blctl(t, url, keys["bank1-app"], "audit"); code != 1 {

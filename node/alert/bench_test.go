@@ -3,7 +3,6 @@ package alert_test
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -13,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/assoc-ledger/blacklist/chaincode/contract"
 	"github.com/assoc-ledger/blacklist/node"
 	"github.com/assoc-ledger/blacklist/node/embedded"
 	"github.com/assoc-ledger/blacklist/node/ledgertest"
@@ -49,13 +47,16 @@ func file(b *testing.B, n *node.Node, subjects ...string) []string {
 			b.Fatal(err)
 		}
 	}
-	arg, _ := json.Marshal(contract.SubmitRequest{Attestations: jws})
-	res, err := n.Ledger.Submit(context.Background(), "Bank2MSP", "SubmitAttestations", arg)
+	inputs := make([]node.AttestationInput, len(jws))
+	for i, j := range jws {
+		inputs[i] = node.AttestationInput{JWS: j}
+	}
+	bank2 := &node.Client{Name: "bench-bank2", Member: "Bank2MSP", Roles: []string{node.RoleReporter}}
+	out, err := n.Submit(context.Background(), bank2, inputs)
 	if err != nil {
 		b.Fatal(err)
 	}
-	var out contract.SubmitResult
-	if json.Unmarshal(res.Payload, &out); out.Accepted != len(subjects) {
+	if out.Accepted != len(subjects) {
 		b.Fatalf("%d of %d defaults accepted: %+v", out.Accepted, len(subjects), out.Results[0])
 	}
 	ids := make([]string, len(out.Results))
@@ -119,7 +120,7 @@ func BenchmarkImport(b *testing.B) {
 	stop := make(chan struct{})
 	peak := peakHeap(stop)
 	b.ResetTimer()
-	res, err := n.ImportWatchlist(&node.Client{Name: "bench", Member: "Bank1MSP"}, pr, "ndjson", nil)
+	res, err := n.ImportWatchlist(context.Background(), &node.Client{Name: "bench", Member: "Bank1MSP", Roles: []string{node.RoleQuerier}}, pr, "ndjson", nil)
 	b.StopTimer()
 	close(stop)
 	if err != nil || res.Imported != b.N {
@@ -135,16 +136,16 @@ func BenchmarkImport(b *testing.B) {
 // webhook receiver holding the alert (embedded ledger, loopback HTTP).
 func BenchmarkAlertLatency(b *testing.B) {
 	n := demo(b)
-	bank1 := &node.Client{Name: "bench", Member: "Bank1MSP"}
+	bank1 := &node.Client{Name: "bench", Member: "Bank1MSP", Roles: []string{node.RoleQuerier}}
 	rcv := webhooktest.New("bench-webhook-secret")
 	defer rcv.Close()
-	if _, err := n.SetWebhook(bank1, rcv.URL, rcv.Secret); err != nil {
+	if _, err := n.SetWebhook(context.Background(), bank1, rcv.URL, rcv.Secret); err != nil {
 		b.Fatal(err)
 	}
 	var mu sync.Mutex
 	sent := map[string]time.Time{}
 	for i := 0; i < b.N; i++ {
-		if _, _, err := n.Watch(bank1, key(i), ""); err != nil {
+		if _, _, err := n.Watch(context.Background(), bank1, key(i), ""); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -29,6 +29,15 @@ type Options struct {
 	Logf func(format string, args ...any)
 	// Raised, if set, is called with each alert once it is stored.
 	Raised func(Alert)
+	// Active, if set, says whether a member may be alerted now; the
+	// monitor raises nothing for a member that is not (suspended or
+	// expelled), so such a member never learns of changes committed
+	// while it was out. An error stops derivation, which is retried.
+	Active func(member string) (bool, error)
+	// Audit, if set, records the alerts about to be stored: an alert
+	// tells its member about a subject, like a lookup. It is called
+	// before they are stored, so no alert exists that is not on record.
+	Audit func([]Alert) error
 }
 
 // Monitor raises and keeps alerts.
@@ -155,6 +164,13 @@ func (m *Monitor) derive(changes []ledger.Change, next uint64) error {
 				return err
 			}
 			for member, e := range watchers {
+				if m.Active != nil {
+					if ok, err := m.Active(member); err != nil {
+						return err
+					} else if !ok {
+						continue
+					}
+				}
 				if it.Kind == KindDefault {
 					if marked, err := m.marked(member, it.AttestationID); err != nil {
 						return err
@@ -181,6 +197,9 @@ func (m *Monitor) derive(changes []ledger.Change, next uint64) error {
 
 // commit stores batch (whose last id is seq) with the feed position pos.
 func (m *Monitor) commit(batch []Alert, seq, pos uint64) error {
+	if err := m.audit(batch); err != nil {
+		return err
+	}
 	err := m.db.Update(func(txn *badger.Txn) error {
 		if err := writeAlerts(txn, batch); err != nil {
 			return err
@@ -195,6 +214,16 @@ func (m *Monitor) commit(batch []Alert, seq, pos uint64) error {
 	}
 	m.seq, m.pos, m.posSave = seq, pos, time.Now()
 	m.published(batch)
+	return nil
+}
+
+func (m *Monitor) audit(batch []Alert) error {
+	if m.Audit == nil || len(batch) == 0 {
+		return nil
+	}
+	if err := m.Audit(batch); err != nil {
+		return fmt.Errorf("auditing alerts: %w", err)
+	}
 	return nil
 }
 

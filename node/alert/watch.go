@@ -13,10 +13,11 @@ import (
 	"github.com/assoc-ledger/blacklist/node/watchlist"
 )
 
-// AuditFunc records the listed subjects a watchlist check is about to
-// reveal to the member in already-listed alerts, like a lookup for
-// post-loan monitoring, before the alerts are stored.
-type AuditFunc func(listed []contract.Status, height uint64) error
+// AuditFunc records every subject a watchlist check read (listed or not),
+// like a lookup for post-loan monitoring, before any alert it raises is
+// stored: checking a subject tells the member whether it is listed, so
+// each check is a lookup on record.
+type AuditFunc func(checked []contract.Status, height uint64) error
 
 // Watch adds subject to member's watchlist (or relabels it) and returns
 // the already-listed alerts it raised.
@@ -85,6 +86,11 @@ func (m *Monitor) alreadyListed(member string, entries []watchlist.Entry, audit 
 	if err := fastjson.Unmarshal(res.Payload, &statuses); err != nil {
 		return nil, err
 	}
+	if audit != nil {
+		if err := audit(statuses, res.Height); err != nil {
+			return nil, err
+		}
+	}
 	var listed []contract.Status
 	for _, s := range statuses {
 		if s.Listed {
@@ -95,7 +101,6 @@ func (m *Monitor) alreadyListed(member string, entries []watchlist.Entry, audit 
 		return nil, nil
 	}
 	var batch []Alert
-	var revealed []contract.Status
 	seq := m.seq
 	for _, s := range listed {
 		arg, _ := json.Marshal(contract.SubjectRequest{Subject: s.SubjectKey})
@@ -116,9 +121,6 @@ func (m *Monitor) alreadyListed(member string, entries []watchlist.Entry, audit 
 			} else if marked {
 				continue
 			}
-			if len(revealed) == 0 || revealed[len(revealed)-1].SubjectKey != s.SubjectKey {
-				revealed = append(revealed, s)
-			}
 			seq++
 			batch = append(batch, Alert{ID: strconv.FormatUint(seq, 10), Kind: KindAlreadyListed, Member: member,
 				SubjectKey: s.SubjectKey, AttestationID: e.Default.ID, Reporter: e.Default.Payload.Reporter,
@@ -128,10 +130,8 @@ func (m *Monitor) alreadyListed(member string, entries []watchlist.Entry, audit 
 	if len(batch) == 0 {
 		return nil, nil
 	}
-	if audit != nil {
-		if err := audit(revealed, res.Height); err != nil {
-			return nil, err
-		}
+	if err := m.audit(batch); err != nil {
+		return nil, err
 	}
 	err = m.db.Update(func(txn *badger.Txn) error {
 		if err := writeAlerts(txn, batch); err != nil {

@@ -1,0 +1,150 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/assoc-ledger/blacklist/chaincode/contract"
+)
+
+// Capability is one thing a client may ask of the node. Every entry point
+// of the node checks its capability first (Authorize): the client's roles
+// and its member's standing on the ledger. The gateway may check early,
+// before reading a body, with the same call; the table below is the only
+// place that says which roles may do what.
+type Capability int
+
+const (
+	// ReadOwnMember is reading the client's own member record: the one
+	// thing a suspended or expelled member may still do, so that it can
+	// see its standing.
+	ReadOwnMember Capability = iota
+	// ReadConsortium is reading the member list, another member's record
+	// and the policy.
+	ReadConsortium
+	// Administer is admitting, suspending, reinstating and expelling
+	// members and setting the policy (the association).
+	Administer
+	// ManageKeys is registering and revoking signing keys: the
+	// association for anyone, a reporter for its own member.
+	ManageKeys
+	// DeriveKeys is turning raw identity numbers into subject keys.
+	DeriveKeys
+	// Report is filing defaults, settlements and revocations.
+	Report
+	// Lookup is reading subjects' status and history.
+	Lookup
+	// ReadAttestation is reading one attestation by id, with a purpose.
+	ReadAttestation
+	// OpenDispute is filing a subject's objection.
+	OpenDispute
+	// ResolveDispute is answering a dispute (the reporter or the
+	// association).
+	ResolveDispute
+	// ReadDisputes is listing disputes.
+	ReadDisputes
+	// ReadAudit is reading the query audit log.
+	ReadAudit
+	// Monitor is the member's watchlist, alerts and webhook.
+	Monitor
+)
+
+var capabilityRoles = map[Capability][]string{
+	ReadOwnMember:   {RoleAdmin, RoleReporter, RoleQuerier, RoleAuditor},
+	ReadConsortium:  {RoleAdmin, RoleReporter, RoleQuerier, RoleAuditor},
+	Administer:      {RoleAdmin},
+	ManageKeys:      {RoleAdmin, RoleReporter},
+	DeriveKeys:      {RoleQuerier, RoleReporter},
+	Report:          {RoleReporter, RoleAdmin},
+	Lookup:          {RoleQuerier},
+	ReadAttestation: {RoleQuerier, RoleReporter, RoleAdmin, RoleAuditor},
+	OpenDispute:     {RoleReporter, RoleQuerier, RoleAdmin},
+	ResolveDispute:  {RoleReporter, RoleAdmin},
+	ReadDisputes:    {RoleReporter, RoleQuerier, RoleAdmin, RoleAuditor},
+	ReadAudit:       {RoleAuditor, RoleAdmin},
+	Monitor:         {RoleQuerier, RoleReporter},
+}
+
+// Roles lists the roles that may use capability.
+func (cap Capability) Roles() []string { return capabilityRoles[cap] }
+
+func forbidden(format string, args ...any) error {
+	return &contract.Error{Code: contract.CodeForbidden, Msg: fmt.Sprintf(format, args...)}
+}
+
+// Authorize checks that c may use capability: one of its roles allows it,
+// and, for anything but reading its own member record, its member is
+// active on the ledger. A refusal is a *contract.Error with
+// CodeForbidden.
+func (n *Node) Authorize(ctx context.Context, c *Client, capability Capability) error {
+	roles := capability.Roles()
+	if !c.Has(roles...) {
+		return forbidden("this needs one of the roles %s; client %s has %s", strings.Join(roles, ", "), c.Name, strings.Join(c.Roles, ", "))
+	}
+	if capability == ReadOwnMember {
+		return nil
+	}
+	status, err := n.memberStatus(c.Member)
+	if err != nil {
+		return err
+	}
+	if status != contract.StatusActive {
+		return forbidden("%s is %s: its clients may only read its own member record until the association reinstates it", c.Member, status)
+	}
+	return nil
+}
+
+// memberActive reports whether member is active on the ledger now; alert
+// derivation and webhook delivery ask it before serving a member.
+func (n *Node) memberActive(member string) (bool, error) {
+	status, err := n.memberStatus(member)
+	var ce *contract.Error
+	if errors.As(err, &ce) && ce.Code == contract.CodeForbidden {
+		return false, nil
+	}
+	return status == contract.StatusActive, err
+}
+
+// statusCache remembers members' standing at one ledger height: a status
+// changes only by a committed transaction, so an answer is good until the
+// height moves. Lookups at 10,000 requests a second then cost one ledger
+// read per member and block, not one per request.
+type statusCache struct {
+	mu       sync.Mutex
+	height   uint64
+	byMember map[string]string
+}
+
+// memberStatus is member's status on the ledger (active, suspended,
+// expelled). A client of an organisation that is not on the ledger gets a
+// forbidden error.
+func (n *Node) memberStatus(member string) (string, error) {
+	h := n.ledger.Height()
+	n.statuses.mu.Lock()
+	if n.statuses.height != h || n.statuses.byMember == nil {
+		n.statuses.height, n.statuses.byMember = h, map[string]string{}
+	} else if s, ok := n.statuses.byMember[member]; ok {
+		n.statuses.mu.Unlock()
+		return s, nil
+	}
+	n.statuses.mu.Unlock()
+	// Read as the member itself: the contract lets any organisation on
+	// the ledger read its own record, whatever its status.
+	m, _, err := evaluate(n, member, contract.TxGetMember, contract.MemberRequest{MSPID: member})
+	var ce *contract.Error
+	if errors.As(err, &ce) && (ce.Code == contract.CodeNotFound || ce.Code == contract.CodeForbidden) {
+		return "", forbidden("%s is not a member on the ledger", member)
+	}
+	if err != nil {
+		return "", err
+	}
+	n.statuses.mu.Lock()
+	if n.statuses.height == h {
+		n.statuses.byMember[member] = m.Status
+	}
+	n.statuses.mu.Unlock()
+	return m.Status, nil
+}
