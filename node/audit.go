@@ -21,7 +21,7 @@ type AuditEntry struct {
 	Subject string `json:"subject"`
 	Purpose string `json:"purpose"`
 	// Kind is what was read: "status" or "history".
-	Kind           string `json:"kind"`
+	Kind string `json:"kind"`
 	// Outcome is "ok", "denied" (refused before reading: role, member
 	// status, purpose, limits) or "error" (the read failed).
 	Outcome        string `json:"outcome"`

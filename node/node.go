@@ -28,8 +28,8 @@ type Node struct {
 	// transaction by name.
 	ledger   ledger.Ledger
 	statuses statusCache
-	db      *badger.DB
-	deriver *subjectkey.Deriver
+	db       *badger.DB
+	deriver  *subjectkey.Deriver
 
 	watchlist *watchlist.Watchlist
 	alerts    *alert.Monitor
@@ -137,7 +137,6 @@ func loadOrCreateSecret(path string) ([]byte, error) {
 	}
 	return s, nil
 }
-
 
 // Height is the last committed ledger height this node knows.
 func (n *Node) Height() uint64 {
