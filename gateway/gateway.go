@@ -32,11 +32,25 @@ type Options struct {
 	Burst         int
 	// Logger receives one line per request; discarded when nil.
 	Logger *slog.Logger
+	// FailedAuthPerMinute and FailedAuthBurst bound the failed
+	// authentications one client address may make: past the burst, its
+	// requests get 429 (before any key is checked) until the budget
+	// refills. API keys are 256 random bits, so this is not what keeps
+	// them safe; it keeps a guesser from costing the node work and an
+	// operator from missing one (it is logged).
+	FailedAuthPerMinute float64
+	FailedAuthBurst     int
+	// MaxStreamsPerClient is how many alert streams one client may hold
+	// open at once.
+	MaxStreamsPerClient int
+	// now is the clock of the failed-authentication budget (tests).
+	now func() time.Time
 }
 
 // DefaultOptions fit a 10,000-id lookup and a 1,000-attestation batch.
 func DefaultOptions() Options {
-	return Options{MaxBodyBytes: 8 << 20, MaxImportBytes: 2 << 30, RatePerSecond: 200, Burst: 400}
+	return Options{MaxBodyBytes: 8 << 20, MaxImportBytes: 2 << 30, RatePerSecond: 200, Burst: 400,
+		FailedAuthPerMinute: 10, FailedAuthBurst: 20, MaxStreamsPerClient: 4}
 }
 
 // Limits the gateway enforces on request items.
@@ -46,11 +60,13 @@ const (
 )
 
 type server struct {
-	node    *node.Node
-	opts    Options
-	log     *slog.Logger
-	limits  *limiter
-	metrics *metrics
+	node       *node.Node
+	opts       Options
+	log        *slog.Logger
+	limits     *limiter
+	failedAuth *addressLimiter
+	streams    *streamCounter
+	metrics    *metrics
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }
@@ -63,7 +79,18 @@ func New(n *node.Node, opts Options) http.Handler {
 	if opts.MaxImportBytes <= 0 {
 		opts.MaxImportBytes = DefaultOptions().MaxImportBytes
 	}
-	s := &server{node: n, opts: opts, log: opts.Logger, limits: newLimiter(opts.RatePerSecond, opts.Burst), metrics: newMetrics(n)}
+	if opts.FailedAuthBurst <= 0 {
+		opts.FailedAuthPerMinute, opts.FailedAuthBurst = DefaultOptions().FailedAuthPerMinute, DefaultOptions().FailedAuthBurst
+	}
+	if opts.MaxStreamsPerClient <= 0 {
+		opts.MaxStreamsPerClient = DefaultOptions().MaxStreamsPerClient
+	}
+	if opts.now == nil {
+		opts.now = time.Now
+	}
+	s := &server{node: n, opts: opts, log: opts.Logger, limits: newLimiter(opts.RatePerSecond, opts.Burst),
+		failedAuth: newAddressLimiter(opts.FailedAuthPerMinute/60, opts.FailedAuthBurst, opts.now),
+		streams:    &streamCounter{open: map[string]int{}, max: opts.MaxStreamsPerClient}, metrics: newMetrics(n)}
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.NoRoute(func(c *gin.Context) {
