@@ -343,7 +343,11 @@ func TestLookups(t *testing.T) {
 // TestRefusals sends each route without a key and with a client lacking
 // the role, and expects 401 and 403 problems.
 func TestRefusals(t *testing.T) {
-	e := newEnv(t, DefaultOptions())
+	// Every route is tried without credentials from one address: more
+	// failures than the default budget allows.
+	opts := DefaultOptions()
+	opts.FailedAuthBurst = 1000
+	e := newEnv(t, opts)
 	routes := []struct {
 		method, path string
 		wrong        string // a client without the role
