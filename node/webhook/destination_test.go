@@ -145,6 +145,36 @@ func TestMemberSeesFailureClassOnly(t *testing.T) {
 			t.Errorf("answer %d: lastError %q, want %q", code, st.LastError, class)
 		}
 	}
+	// A certificate the node does not trust is a tls failure.
+	tlsRcv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer tlsRcv.Close()
+	if _, err := d.Set("Bank1MSP", tlsRcv.URL, "a-secret-of-16-bytes"); err != nil {
+		t.Fatal(err)
+	}
+	if st := waitStatus(t, d, "Bank1MSP", func(st webhook.Status) bool { return st.ConsecutiveFailures >= 1 }); st.LastError != webhook.ClassTLS {
+		t.Errorf("untrusted certificate: lastError %q, want %q", st.LastError, webhook.ClassTLS)
+	}
+}
+
+// TestTimeoutClass: a receiver that does not answer within Options.Timeout
+// is a timeout.
+func TestTimeoutClass(t *testing.T) {
+	release := make(chan struct{})
+	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-release }))
+	defer rcv.Close()
+	defer close(release)
+	src := &store{}
+	d := webhook.New(webhook.Options{DB: openDB(t, t.TempDir()), Alerts: src, Timeout: 50 * time.Millisecond, MinBackoff: 5 * time.Millisecond,
+		MaxBackoff: 10 * time.Millisecond, Destinations: webhooktest.Loopback()})
+	stop := run(d)
+	defer stop()
+	if _, err := d.Set("Bank1MSP", rcv.URL, "a-secret-of-16-bytes"); err != nil {
+		t.Fatal(err)
+	}
+	src.add("Bank1MSP", 1)
+	if st := waitStatus(t, d, "Bank1MSP", func(st webhook.Status) bool { return st.ConsecutiveFailures >= 1 }); st.LastError != webhook.ClassTimeout {
+		t.Fatalf("lastError %q, want %q", st.LastError, webhook.ClassTimeout)
+	}
 }
 
 // TestConnectTimeCheck: the address actually dialled is checked, so a

@@ -217,6 +217,7 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 	d.mu.Unlock()
 	<-ctx.Done()
 	d.wg.Wait()
+	d.client.CloseIdleConnections()
 	return nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/assoc-ledger/blacklist/node/webhook/dest"
@@ -85,8 +86,8 @@ func TestAllowRefusesBadEntries(t *testing.T) {
 // TestDialChecksTheAddress: the connection itself is refused, whatever URL
 // or name led to it.
 func TestDialChecksTheAddress(t *testing.T) {
-	hits := 0
-	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hits++ }))
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hits.Add(1) }))
 	defer srv.Close()
 	port := srv.URL[strings.LastIndex(srv.URL, ":"):]
 	var strict *dest.Policy
@@ -96,8 +97,8 @@ func TestDialChecksTheAddress(t *testing.T) {
 			t.Errorf("%s: %v", u, err)
 		}
 	}
-	if hits != 0 {
-		t.Fatalf("the server got %d requests", hits)
+	if n := hits.Load(); n != 0 {
+		t.Fatalf("the server got %d requests", n)
 	}
 	allowed, _ := dest.Allow("127.0.0.1")
 	resp, err := allowed.Client(0).Get(srv.URL)
@@ -105,8 +106,8 @@ func TestDialChecksTheAddress(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if hits != 1 {
-		t.Fatalf("allowed: %d requests", hits)
+	if n := hits.Load(); n != 1 {
+		t.Fatalf("allowed: %d requests", n)
 	}
 }
 
