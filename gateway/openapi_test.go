@@ -28,6 +28,7 @@ import (
 	"github.com/assoc-ledger/blacklist/docs"
 	"github.com/assoc-ledger/blacklist/node"
 	"github.com/assoc-ledger/blacklist/node/embedded"
+	"github.com/assoc-ledger/blacklist/node/webhook/webhooktest"
 )
 
 // The tests in this file keep docs/openapi.yaml honest: it must be a valid
@@ -89,7 +90,7 @@ func oaNode(t testing.TB) (*node.Node, *embedded.Ledger, map[string]string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := node.Open(dir, l)
+	n, err := node.OpenWith(dir, l, node.Options{WebhookDestinations: webhooktest.Loopback()})
 	if err != nil {
 		l.Close()
 		t.Fatal(err)

@@ -72,6 +72,7 @@ func oaMonitoring(e *oaEnv, b1, b2, auditor, subj string) {
 	defer rcv.Close()
 	e.oaCall("PUT", "/v1/webhook", b1, map[string]string{"url": rcv.URL, "secret": rcv.Secret}, 200)
 	e.oaCall("PUT", "/v1/webhook", b1, map[string]string{"url": "mailto:risk@bank1", "secret": rcv.Secret}, 422)
+	e.oaCall("PUT", "/v1/webhook", b1, map[string]string{"url": "http://169.254.169.254/latest/meta-data/", "secret": rcv.Secret}, 422)
 	e.oaCall("PUT", "/v1/webhook", b1, `{"url": "https://x"`, 400)
 	e.oaCall("PUT", "/v1/webhook", auditor, map[string]string{"url": rcv.URL, "secret": rcv.Secret}, 403)
 

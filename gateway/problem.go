@@ -28,6 +28,9 @@ const (
 	CodeUnavailable      = "unavailable"
 	CodeMethodNotAllowed = "method-not-allowed"
 	CodeUnsupportedMedia = "unsupported-media-type"
+	// CodeWebhookDestinationRefused: a webhook URL the node will not send
+	// to (internal address, credentials, not http(s); see node/webhook/dest).
+	CodeWebhookDestinationRefused = "webhook-destination-refused"
 )
 
 var titles = map[string]string{
@@ -41,6 +44,7 @@ var titles = map[string]string{
 	CodeUnavailable:                 "Ledger unavailable",
 	CodeMethodNotAllowed:            "Method not allowed",
 	CodeUnsupportedMedia:            "Unsupported media type",
+	CodeWebhookDestinationRefused:   "Webhook destination refused",
 	contract.CodeInvalidArgument:    "Invalid argument",
 	contract.CodeForbidden:          "Forbidden",
 	contract.CodeNotFound:           "Not found",
@@ -60,6 +64,7 @@ var statuses = map[string]int{
 	CodeUnavailable:                 http.StatusServiceUnavailable,
 	CodeMethodNotAllowed:            http.StatusMethodNotAllowed,
 	CodeUnsupportedMedia:            http.StatusUnsupportedMediaType,
+	CodeWebhookDestinationRefused:   http.StatusUnprocessableEntity,
 	contract.CodeInvalidArgument:    http.StatusUnprocessableEntity,
 	contract.CodeForbidden:          http.StatusForbidden,
 	contract.CodeNotFound:           http.StatusNotFound,
@@ -95,6 +100,8 @@ func failErr(c *gin.Context, err error) {
 		fail(c, code, ce.Msg)
 	case errors.As(err, &ve):
 		fail(c, contract.CodeInvalidArgument, ve.Error())
+	case errors.Is(err, webhook.ErrDestinationRefused):
+		fail(c, CodeWebhookDestinationRefused, err.Error())
 	case errors.As(err, &we), errors.Is(err, webhook.ErrInvalid):
 		fail(c, contract.CodeInvalidArgument, err.Error())
 	case errors.As(err, &tooBig):

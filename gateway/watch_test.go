@@ -85,7 +85,7 @@ func (e *env) fileDefaults(client string, subjects ...string) []string {
 // everything once it is back.
 func TestWatchlistAlertsEndToEnd(t *testing.T) {
 	e := newEnvWith(t, DefaultOptions(), node.Options{WebhookMinBackoff: 10 * time.Millisecond,
-		WebhookMaxBackoff: 100 * time.Millisecond, WebhookFailingAfter: 200 * time.Millisecond})
+		WebhookMaxBackoff: 100 * time.Millisecond, WebhookFailingAfter: 200 * time.Millisecond, WebhookDestinations: webhooktest.Loopback()})
 	r, key := book(100000)
 	var imp importOut
 	if st := e.upload("/v1/watchlist/import", "bank1-app", "application/x-ndjson", r, &imp); st != 200 || imp.Imported != 100000 || imp.Rejected != 0 {
@@ -385,7 +385,12 @@ func TestWatchlistRoutes(t *testing.T) {
 	e.expect("DELETE", "/v1/watchlist/"+listed, "bank1-app", nil, 404, "not-found")
 
 	e.expect("GET", "/v1/webhook", "bank1-app", nil, 404, "not-found")
-	e.expect("PUT", "/v1/webhook", "bank1-app", map[string]string{"url": "ftp://bank1/alerts", "secret": "0123456789abcdef"}, 422, "invalid-argument")
+	// The node sends nothing to its own network or host, however spelled
+	// (this gateway's node has no --webhook-allow).
+	for _, u := range []string{"ftp://bank1/alerts", "http://127.0.0.1:8080/v1/clients", "http://[::1]/", "http://0x7f000001/",
+		"http://localhost/", "http://169.254.169.254/latest/meta-data/", "http://user:pass@bank1.example/alerts", "http://10.0.0.1/"} {
+		e.expect("PUT", "/v1/webhook", "bank1-app", map[string]string{"url": u, "secret": "0123456789abcdef"}, 422, "webhook-destination-refused")
+	}
 	e.expect("PUT", "/v1/webhook", "bank1-app", map[string]string{"url": "https://bank1.example/alerts", "secret": "short"}, 422, "invalid-argument")
 	var hook struct{ URL, Secret string }
 	if st, _ := e.call("PUT", "/v1/webhook", "bank1-app", map[string]string{"url": "https://bank1.example/alerts", "secret": "0123456789abcdef"}, &hook); st != 200 ||

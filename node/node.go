@@ -19,6 +19,7 @@ import (
 	"github.com/assoc-ledger/blacklist/node/subjectkey"
 	"github.com/assoc-ledger/blacklist/node/watchlist"
 	"github.com/assoc-ledger/blacklist/node/webhook"
+	"github.com/assoc-ledger/blacklist/node/webhook/dest"
 )
 
 // Node is a member's node over a ledger backend.
@@ -54,6 +55,9 @@ type Node struct {
 type Options struct {
 	// Webhook bounds webhook retries (see webhook.Options).
 	WebhookMinBackoff, WebhookMaxBackoff, WebhookFailingAfter time.Duration
+	// WebhookDestinations allows internal webhook receivers (operator's
+	// --webhook-allow); nil allows public destinations only.
+	WebhookDestinations *dest.Policy
 	// Logf reports background errors (alert derivation, webhook
 	// delivery); silent when nil.
 	Logf func(format string, args ...any)

@@ -34,6 +34,7 @@ import (
 	"github.com/assoc-ledger/blacklist/node/embedded"
 	"github.com/assoc-ledger/blacklist/node/fabric"
 	"github.com/assoc-ledger/blacklist/node/ledger"
+	"github.com/assoc-ledger/blacklist/node/webhook/dest"
 )
 
 // config is every setting; the JSON names are the config file's keys.
@@ -54,11 +55,39 @@ type config struct {
 	Fabric       fabricConfig  `json:"fabric"`
 }
 
-// webhookConfig tunes webhook retries (durations like "1s", "5m").
+// webhookConfig tunes webhook retries (durations like "1s", "5m") and
+// lists the internal destinations the operator allows.
 type webhookConfig struct {
 	MinBackoff   duration `json:"minBackoff"`
 	MaxBackoff   duration `json:"maxBackoff"`
 	FailingAfter duration `json:"failingAfter"`
+	Allow        []string `json:"allow"`
+}
+
+// listFlag is a repeatable, comma-separated flag. Its first Set replaces
+// the list the config file gave; later ones add to it.
+type listFlag struct {
+	list *[]string
+	set  bool
+}
+
+func (f *listFlag) String() string {
+	if f.list == nil {
+		return ""
+	}
+	return strings.Join(*f.list, ",")
+}
+
+func (f *listFlag) Set(v string) error {
+	if !f.set {
+		*f.list, f.set = nil, true
+	}
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			*f.list = append(*f.list, s)
+		}
+	}
+	return nil
 }
 
 // duration is a time.Duration written as in Go ("90s") in the config file.
@@ -117,7 +146,7 @@ func defaults() config {
 	o := gateway.DefaultOptions()
 	return config{Ledger: "embedded", Data: "data", Listen: "127.0.0.1:8080", RatePerSec: o.RatePerSecond,
 		Burst: o.Burst, MaxBodyBytes: o.MaxBodyBytes, MaxImport: o.MaxImportBytes, LogLevel: "info",
-		Webhooks: webhookConfig{duration{time.Second}, duration{5 * time.Minute}, duration{5 * time.Minute}},
+		Webhooks: webhookConfig{MinBackoff: duration{time.Second}, MaxBackoff: duration{5 * time.Minute}, FailingAfter: duration{5 * time.Minute}},
 		Fabric:   fabricConfig{Channel: "blacklist", Chaincode: "blacklist"}}
 }
 
@@ -138,7 +167,7 @@ func loadConfig(args []string, stderr io.Writer) (config, error) {
 	}
 	fs := flag.NewFlagSet("blacklistd", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.String("config", "", "JSON config file with any of the settings below (keys: ledger, data, listen, demo, ratePerSecond, burst, maxBodyBytes, maxImportBytes, webhooks: {minBackoff, maxBackoff, failingAfter}, logLevel, tlsCert, tlsKey, clientCA, and fabric: {peer, tlsCA, serverName, mspId, cert, key, channel, chaincode})")
+	fs.String("config", "", "JSON config file with any of the settings below (keys: ledger, data, listen, demo, ratePerSecond, burst, maxBodyBytes, maxImportBytes, webhooks: {minBackoff, maxBackoff, failingAfter, allow}, logLevel, tlsCert, tlsKey, clientCA, and fabric: {peer, tlsCA, serverName, mspId, cert, key, channel, chaincode})")
 	fs.StringVar(&cfg.Ledger, "ledger", cfg.Ledger, "ledger backend: embedded (badger, no Fabric needed) or fabric")
 	fs.StringVar(&cfg.Data, "data", cfg.Data, "data directory: ledger, node store, consortium secret, demo credentials")
 	fs.StringVar(&cfg.Listen, "listen", cfg.Listen, "HTTP listen address")
@@ -150,6 +179,7 @@ func loadConfig(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&cfg.Webhooks.MinBackoff.Duration, "webhook-min-backoff", cfg.Webhooks.MinBackoff.Duration, "first wait before a failed webhook delivery is retried; it doubles per failure, with jitter")
 	fs.DurationVar(&cfg.Webhooks.MaxBackoff.Duration, "webhook-max-backoff", cfg.Webhooks.MaxBackoff.Duration, "longest wait between webhook delivery attempts")
 	fs.DurationVar(&cfg.Webhooks.FailingAfter.Duration, "webhook-failing-after", cfg.Webhooks.FailingAfter.Duration, "how long a receiver may fail before /readyz and the metrics mark it failing")
+	fs.Var(&listFlag{list: &cfg.Webhooks.Allow}, "webhook-allow", "CIDR|HOST[,...]: internal webhook destinations to allow (repeatable); by default members' webhooks may only reach public addresses, never loopback, private, link-local or the like. For receivers on the bank's own network and tests; --demo does not imply it")
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error")
 	fs.StringVar(&cfg.TLSCert, "tls-cert", cfg.TLSCert, "PEM certificate: serve HTTPS (with --tls-key)")
 	fs.StringVar(&cfg.TLSKey, "tls-key", cfg.TLSKey, "PEM private key of --tls-cert")
@@ -192,6 +222,9 @@ Flags:
 	})
 	if err != nil {
 		return cfg, err
+	}
+	if _, err := dest.Allow(cfg.Webhooks.Allow...); err != nil {
+		return cfg, fmt.Errorf("--webhook-allow: %w", err)
 	}
 	if cfg.Ledger != "embedded" && cfg.Ledger != "fabric" {
 		return cfg, fmt.Errorf("--ledger %q: embedded or fabric", cfg.Ledger)
@@ -273,7 +306,12 @@ func serve(cfg config, log *slog.Logger, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	n, err := node.OpenWith(cfg.Data, l, node.Options{WebhookMinBackoff: cfg.Webhooks.MinBackoff.Duration,
+	allow, err := dest.Allow(cfg.Webhooks.Allow...)
+	if err != nil {
+		l.Close()
+		return err
+	}
+	n, err := node.OpenWith(cfg.Data, l, node.Options{WebhookMinBackoff: cfg.Webhooks.MinBackoff.Duration, WebhookDestinations: allow,
 		WebhookMaxBackoff: cfg.Webhooks.MaxBackoff.Duration, WebhookFailingAfter: cfg.Webhooks.FailingAfter.Duration,
 		Logf: func(format string, args ...any) { log.Warn(fmt.Sprintf(format, args...)) }})
 	if err != nil {
@@ -311,7 +349,7 @@ func serve(cfg config, log *slog.Logger, stdout io.Writer) error {
 		ReadTimeout: time.Minute, WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	log.Info("listening", "address", baseURL, "ledger", cfg.Ledger, "data", cfg.Data, "height", l.Height())
+	log.Info("listening", "address", baseURL, "ledger", cfg.Ledger, "data", cfg.Data, "height", l.Height(), "webhookDestinations", allow.String())
 	select {
 	case err := <-errc:
 		return err

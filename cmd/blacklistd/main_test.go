@@ -109,6 +109,12 @@ func TestKilledDuringSubmitsLosesNothing(t *testing.T) {
 	data, addr := t.TempDir(), freeAddr(t)
 	d := start(t, bin, data, addr, "--demo")
 	key := credentials(t, data)["bank1-app"]
+	// --demo does not open the node's own network to webhooks.
+	var refusal struct{ Type string }
+	if st, err := send("PUT", d.url+"/v1/webhook", key, map[string]string{"url": "http://" + addr + "/v1/clients", "secret": "a-secret-of-16-bytes"}, &refusal); st != 422 ||
+		refusal.Type != "urn:blacklist:problem:webhook-destination-refused" {
+		t.Fatalf("a webhook to the node itself: %d %+v %v", st, refusal, err)
+	}
 
 	var mu sync.Mutex
 	var acked []string
@@ -209,6 +215,36 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 }
 
+// TestWebhookAllow: the operator's webhook allowance comes from the file,
+// the environment or repeated/comma-separated flags, replacing each other
+// in that order; --demo implies none; a bad entry stops the start.
+func TestWebhookAllow(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "c.json")
+	os.WriteFile(file, []byte(`{"webhooks": {"allow": ["10.20.0.0/16"]}}`), 0o600)
+	for _, c := range []struct {
+		args []string
+		env  string
+		want string
+	}{
+		{[]string{"--demo"}, "", ""},
+		{[]string{"--config", file}, "", "10.20.0.0/16"},
+		{[]string{"--config", file}, "receiver.bank1.internal", "receiver.bank1.internal"},
+		{[]string{"--config", file, "--webhook-allow", "127.0.0.1,::1", "--webhook-allow", "localhost"}, "fd00::/8", "127.0.0.1 ::1 localhost"},
+	} {
+		t.Setenv("BLACKLISTD_WEBHOOK_ALLOW", c.env)
+		cfg, err := loadConfig(c.args, io.Discard)
+		if err != nil || strings.Join(cfg.Webhooks.Allow, " ") != c.want {
+			t.Errorf("%v with env %q: %q %v, want %q", c.args, c.env, cfg.Webhooks.Allow, err, c.want)
+		}
+	}
+	t.Setenv("BLACKLISTD_WEBHOOK_ALLOW", "")
+	for _, bad := range []string{"10.0.0.0/33", "0x7f000001", "not a host"} {
+		if _, err := loadConfig([]string{"--webhook-allow", bad}, io.Discard); err == nil {
+			t.Errorf("--webhook-allow %q accepted", bad)
+		}
+	}
+}
+
 func TestConfigPrecedence(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "c.json")
@@ -244,8 +280,9 @@ func TestConfigPrecedence(t *testing.T) {
 	if _, err := loadConfig(append(fab, "--demo"), io.Discard); err == nil {
 		t.Fatal("--demo accepted in fabric mode")
 	}
-	if code := run([]string{"--help"}, io.Discard, io.Discard); code != 0 {
-		t.Fatalf("--help exit %d", code)
+	var help bytes.Buffer
+	if code := run([]string{"--help"}, io.Discard, &help); code != 0 || !strings.Contains(help.String(), "-webhook-allow") {
+		t.Fatalf("--help exit %d:\n%s", code, help.String())
 	}
 	if code := run([]string{"stray"}, io.Discard, io.Discard); code != 2 {
 		t.Fatalf("stray argument exit %d", code)
@@ -261,7 +298,7 @@ func TestAlertDeliveredAfterKill(t *testing.T) {
 	}
 	bin := buildBinary(t)
 	data, addr := t.TempDir(), freeAddr(t)
-	fast := []string{"--demo", "--webhook-min-backoff", "20ms", "--webhook-max-backoff", "100ms"}
+	fast := []string{"--demo", "--webhook-min-backoff", "20ms", "--webhook-max-backoff", "100ms", "--webhook-allow", "127.0.0.1"}
 	d := start(t, bin, data, addr, fast...)
 	keys := credentials(t, data)
 	rcv := webhooktest.New("kill-test-secret-0001")

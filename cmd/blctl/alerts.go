@@ -406,6 +406,11 @@ dropped), or - for stdin, or else from the environment variable
 BLACKLIST_WEBHOOK_SECRET; never from a flag, which ps and the shell history
 would show. It is not printed back.
 
+The URL must be http or https, without credentials or a fragment, on a
+public address: the node refuses loopback, private, link-local and other
+internal addresses (and names resolving to them) unless its operator
+allowed them (blacklistd --webhook-allow). Redirects are not followed.
+
 Examples:
   blctl webhook set --url https://alerts.bank1.example/blacklist --secret-file /etc/bank1/webhook.secret
   openssl rand -hex 32 | tee webhook.secret | blctl webhook set --url https://... --secret-file -
@@ -444,7 +449,7 @@ func webhookSet(e *env, args []string) int {
 }
 
 func webhookShow(e *env, args []string) int {
-	raw, code, ok := e.getNoArgs(args, "/v1/webhook", "webhook show", "Usage: blctl webhook show\n\nShows your member's webhook (GET /v1/webhook): its URL, the last alert\ndelivered, how many wait, and whether deliveries are failing and why.\nExits 1 if no webhook is set.\n\nExample:\n  blctl webhook show\n")
+	raw, code, ok := e.getNoArgs(args, "/v1/webhook", "webhook show", "Usage: blctl webhook show\n\nShows your member's webhook (GET /v1/webhook): its URL, the last alert\ndelivered, how many wait, and whether deliveries are failing and the\nclass of the last failure (connection-failed, timeout, tls, redirect,\nhttp-4xx, http-5xx, destination-refused); the node's operator has the\ndetails in its log.\nExits 1 if no webhook is set.\n\nExample:\n  blctl webhook show\n")
 	if !ok {
 		return code
 	}
@@ -462,6 +467,7 @@ type webhookStatus struct {
 	ConsecutiveFailures int    `json:"consecutiveFailures"`
 	LastError           string `json:"lastError"`
 	LastSuccess         string `json:"lastSuccess"`
+	Held                bool   `json:"held"`
 	Deliveries          int64  `json:"deliveries"`
 	Failures            int64  `json:"failures"`
 }
@@ -480,7 +486,10 @@ func (e *env) showWebhook(raw json.RawMessage) int {
 		row(w, "pending", strconv.Itoa(st.Pending))
 		row(w, "failing", failing)
 		row(w, "consecutive failures", strconv.Itoa(st.ConsecutiveFailures))
-		row(w, "last error", orDash(st.LastError))
+		row(w, "last error", orDash(st.LastError), "failure class")
+		if st.Held {
+			row(w, "held", "yes", "the member is not active; alerts wait")
+		}
 		row(w, "last success", orDash(st.LastSuccess))
 		row(w, "deliveries", strconv.FormatInt(st.Deliveries, 10), "since the node started")
 		row(w, "failures", strconv.FormatInt(st.Failures, 10), "since the node started")

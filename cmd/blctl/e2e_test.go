@@ -17,6 +17,7 @@ import (
 	"github.com/assoc-ledger/blacklist/gateway"
 	"github.com/assoc-ledger/blacklist/node"
 	"github.com/assoc-ledger/blacklist/node/embedded"
+	"github.com/assoc-ledger/blacklist/node/webhook/webhooktest"
 )
 
 // realNode serves a real node (embedded ledger, demo consortium) through the
@@ -27,7 +28,8 @@ func realNode(t *testing.T) (string, map[string]string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := node.Open(dir, l)
+	// Test receivers listen on loopback: allowed here as an operator would.
+	n, err := node.OpenWith(dir, l, node.Options{WebhookDestinations: webhooktest.Loopback()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -328,6 +328,12 @@ func TestWebhookCommands(t *testing.T) {
 		t.Fatalf("show: exit %d\n%s", code, out)
 	}
 
+	// An internal destination is the node's to refuse.
+	if code, _, errOut := blctl(t, url, bank1, "webhook", "set", "--url", "http://169.254.169.254/latest/meta-data/", "--secret-file", secretFile); code != exitRefused ||
+		!strings.Contains(errOut, "destination refused") {
+		t.Fatalf("internal destination: exit %d\n%s", code, errOut)
+	}
+
 	// From the environment; a short secret is the node's to refuse.
 	t.Setenv(webhookSecretEnv, "short")
 	if code, _, errOut := blctl(t, url, bank1, "webhook", "set", "--url", receiver.URL); code != exitRefused || !strings.Contains(errOut, "16 bytes") {

@@ -25,7 +25,8 @@ func demo(b *testing.B) *node.Node {
 	if err != nil {
 		b.Fatal(err)
 	}
-	n, err := node.Open(dir, l)
+	// Webhook receivers in these tests listen on loopback.
+	n, err := node.OpenWith(dir, l, node.Options{WebhookDestinations: webhooktest.Loopback()})
 	if err != nil {
 		b.Fatal(err)
 	}

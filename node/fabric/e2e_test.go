@@ -14,6 +14,7 @@ import (
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
 	"github.com/assoc-ledger/blacklist/gateway"
 	"github.com/assoc-ledger/blacklist/node"
+	"github.com/assoc-ledger/blacklist/node/webhook/webhooktest"
 )
 
 // member is one organisation's whole stack, as it would run it: a node on
@@ -29,7 +30,8 @@ type member struct {
 
 func stack(t testing.TB, run, org, msp string, roles ...string) *member {
 	l := open(t, run, org, msp)
-	n, err := node.Open(t.TempDir(), l)
+	// Webhook receivers in these tests listen on loopback.
+	n, err := node.OpenWith(t.TempDir(), l, node.Options{WebhookDestinations: webhooktest.Loopback()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,15 @@
 //
 // A receiver that has refused or not answered for longer than
 // Options.FailingAfter is marked failing; Status reports it for /readyz and
-// the metrics until a delivery succeeds.
+// the metrics until a delivery succeeds. The member sees only the class of
+// the last failure (Class*), never the error itself: an error text such as
+// "dial tcp 10.0.0.5:22: connection refused" would make the webhook a port
+// scanner. The operator's log (Options.Logf) has the whole error.
+//
+// Destinations are checked by package dest when a webhook is set and again
+// on every connection; redirects are not followed. While Options.Active
+// says a member is not active (suspended, expelled), its alerts wait:
+// nothing is sent and nothing is dropped.
 //
 // Keys in the node store: "wh/<member>" the configuration (URL, secret),
 // "whc/<member>" the cursor.
@@ -24,13 +32,16 @@ package webhook
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
-	"net/url"
 	"sort"
 	"strconv"
 	"sync"
@@ -39,6 +50,7 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"github.com/assoc-ledger/blacklist/node/alert"
+	"github.com/assoc-ledger/blacklist/node/webhook/dest"
 )
 
 // Alerts is what a webhook reads: the node's alert store (alert.Monitor).
@@ -53,16 +65,38 @@ type Alerts interface {
 type Options struct {
 	DB     *badger.DB
 	Alerts Alerts
-	// Client sends the requests (default: 10 s timeout).
-	Client *http.Client
+	// Destinations allows internal receivers beyond the public internet
+	// (see package dest); nil allows none.
+	Destinations *dest.Policy
+	// Timeout bounds one delivery, connection included (default 10 s).
+	Timeout time.Duration
 	// MinBackoff and MaxBackoff bound the wait between attempts
 	// (defaults 1 s and 5 min); each failure doubles it, with jitter.
 	MinBackoff, MaxBackoff time.Duration
 	// FailingAfter is how long a receiver may fail before it is marked
 	// failing (default 5 min).
 	FailingAfter time.Duration
-	Logf         func(format string, args ...any)
+	// Active, when set, is asked before every delivery attempt whether
+	// member may receive alerts; while it says no, or fails, the member's
+	// alerts stay queued. A held worker asks again after HoldRecheck
+	// (default 30 s) or when Recheck wakes it.
+	Active      func(member string) (bool, error)
+	HoldRecheck time.Duration
+	Logf        func(format string, args ...any)
 }
+
+// Failure classes: what a member is told of a failed delivery
+// (Status.LastError).
+const (
+	ClassDestinationRefused = "destination-refused"
+	ClassConnectionFailed   = "connection-failed"
+	ClassTimeout            = "timeout"
+	ClassTLS                = "tls"
+	ClassRedirect           = "redirect"
+	ClassHTTP4xx            = "http-4xx"
+	ClassHTTP5xx            = "http-5xx"
+	ClassHTTPOther          = "http-other"
+)
 
 // MinSecret is the shortest secret accepted.
 const MinSecret = 16
@@ -86,8 +120,11 @@ type Status struct {
 	Failing             bool   `json:"failing"`
 	FailingSince        string `json:"failingSince,omitempty"`
 	ConsecutiveFailures int    `json:"consecutiveFailures"`
-	LastError           string `json:"lastError,omitempty"`
-	LastSuccess         string `json:"lastSuccess,omitempty"`
+	// LastError is the class of the last failure (Class*), not its text.
+	LastError   string `json:"lastError,omitempty"`
+	LastSuccess string `json:"lastSuccess,omitempty"`
+	// Held is true while delivery waits because the member is not active.
+	Held bool `json:"held,omitempty"`
 	// Deliveries and Failures count attempts since the node started.
 	Deliveries int64 `json:"deliveries"`
 	Failures   int64 `json:"failures"`
@@ -95,7 +132,8 @@ type Status struct {
 
 // Dispatcher runs one delivery worker per configured member.
 type Dispatcher struct {
-	opts Options
+	opts   Options
+	client *http.Client
 
 	mu      sync.Mutex
 	ctx     context.Context
@@ -107,6 +145,7 @@ type worker struct {
 	member string
 	cfg    Config
 	cancel context.CancelFunc
+	wake   chan struct{}
 
 	mu        sync.Mutex
 	st        Status
@@ -117,10 +156,17 @@ type worker struct {
 // content.
 var ErrInvalid = errors.New("invalid webhook")
 
+// ErrDestinationRefused is wrapped, with ErrInvalid, by errors of a URL
+// the destination policy refuses (dest.ErrRefused).
+var ErrDestinationRefused = dest.ErrRefused
+
 // New returns a dispatcher; Run starts its workers.
 func New(opts Options) *Dispatcher {
-	if opts.Client == nil {
-		opts.Client = &http.Client{Timeout: 10 * time.Second}
+	if opts.Timeout <= 0 {
+		opts.Timeout = 10 * time.Second
+	}
+	if opts.HoldRecheck <= 0 {
+		opts.HoldRecheck = 30 * time.Second
 	}
 	if opts.MinBackoff <= 0 {
 		opts.MinBackoff = time.Second
@@ -134,7 +180,7 @@ func New(opts Options) *Dispatcher {
 	if opts.Logf == nil {
 		opts.Logf = func(string, ...any) {}
 	}
-	return &Dispatcher{opts: opts, workers: map[string]*worker{}}
+	return &Dispatcher{opts: opts, client: opts.Destinations.Client(opts.Timeout), workers: map[string]*worker{}}
 }
 
 func configKey(member string) []byte { return []byte("wh/" + member) }
@@ -171,6 +217,7 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 	d.mu.Unlock()
 	<-ctx.Done()
 	d.wg.Wait()
+	d.client.CloseIdleConnections()
 	return nil
 }
 
@@ -183,7 +230,7 @@ func (d *Dispatcher) start(member string, c Config) {
 		return
 	}
 	ctx, cancel := context.WithCancel(d.ctx)
-	w := &worker{member: member, cfg: c, cancel: cancel, st: Status{Member: member, URL: c.URL}}
+	w := &worker{member: member, cfg: c, cancel: cancel, wake: make(chan struct{}, 1), st: Status{Member: member, URL: c.URL}}
 	d.workers[member] = w
 	d.wg.Add(1)
 	go func() {
@@ -196,9 +243,11 @@ func (d *Dispatcher) start(member string, c Config) {
 // the alerts raised so far; changing the URL or secret keeps the cursor,
 // so nothing pending is skipped.
 func (d *Dispatcher) Set(member, rawURL, secret string) (Status, error) {
-	u, err := url.Parse(rawURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return Status{}, fmt.Errorf("%w: url must be an absolute http or https URL", ErrInvalid)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	u, err := d.opts.Destinations.CheckURL(ctx, rawURL)
+	cancel()
+	if err != nil {
+		return Status{}, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	if len(secret) < MinSecret {
 		return Status{}, fmt.Errorf("%w: secret must be at least %d bytes", ErrInvalid, MinSecret)
@@ -227,6 +276,21 @@ func (d *Dispatcher) Set(member, rawURL, secret string) (Status, error) {
 	d.mu.Unlock()
 	st, _, err := d.Status(member)
 	return st, err
+}
+
+// Recheck wakes member's worker if it is holding delivery, so that it asks
+// Options.Active again now rather than after HoldRecheck.
+func (d *Dispatcher) Recheck(member string) {
+	d.mu.Lock()
+	w := d.workers[member]
+	d.mu.Unlock()
+	if w == nil {
+		return
+	}
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
 }
 
 // Delete removes member's webhook and its cursor; removed reports whether
@@ -343,6 +407,9 @@ func (d *Dispatcher) deliver(ctx context.Context, w *worker) {
 		}
 		for _, a := range page {
 			for ctx.Err() == nil {
+				if !d.active(ctx, w) {
+					continue
+				}
 				err := d.post(ctx, w.cfg, a)
 				if err == nil {
 					break
@@ -350,8 +417,9 @@ func (d *Dispatcher) deliver(ctx context.Context, w *worker) {
 				if ctx.Err() != nil {
 					return
 				}
-				w.failed(err, d.opts.FailingAfter)
-				d.opts.Logf("webhook %s: alert %s: %v; next attempt in about %s", w.member, a.ID, err, backoff)
+				class := classify(err)
+				w.failed(class, d.opts.FailingAfter)
+				d.opts.Logf("webhook %s: alert %s: %s: %v; next attempt in about %s", w.member, a.ID, class, err, backoff)
 				sleep(ctx, jitter(backoff))
 				backoff = min(2*backoff, d.opts.MaxBackoff)
 			}
@@ -371,6 +439,73 @@ func (d *Dispatcher) deliver(ctx context.Context, w *worker) {
 	}
 }
 
+// active asks Options.Active whether w's member may receive alerts now;
+// when not, it marks the worker held and waits for HoldRecheck, a Recheck
+// or the end of ctx before answering false (the caller asks again).
+func (d *Dispatcher) active(ctx context.Context, w *worker) bool {
+	if d.opts.Active == nil {
+		return true
+	}
+	ok, err := d.opts.Active(w.member)
+	if err != nil {
+		d.opts.Logf("webhook %s: member status unknown, delivery held: %v", w.member, err)
+	}
+	held := err != nil || !ok
+	w.mu.Lock()
+	w.st.Held = held
+	w.mu.Unlock()
+	if !held {
+		return true
+	}
+	t := time.NewTimer(d.opts.HoldRecheck)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-w.wake:
+	case <-ctx.Done():
+	}
+	return false
+}
+
+// statusError is a receiver's answer other than 2xx.
+type statusError struct{ code int }
+
+func (e *statusError) Error() string {
+	return fmt.Sprintf("receiver answered %d %s", e.code, http.StatusText(e.code))
+}
+
+// classify reduces a delivery error to the class a member is shown.
+func classify(err error) string {
+	var se *statusError
+	var ne net.Error
+	var certErr *tls.CertificateVerificationError
+	var recErr tls.RecordHeaderError
+	var alertErr tls.AlertError
+	var unknownCA x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var invalidCert x509.CertificateInvalidError
+	switch {
+	case errors.As(err, &se):
+		switch {
+		case se.code >= 300 && se.code < 400:
+			return ClassRedirect
+		case se.code >= 400 && se.code < 500:
+			return ClassHTTP4xx
+		case se.code >= 500 && se.code < 600:
+			return ClassHTTP5xx
+		}
+		return ClassHTTPOther
+	case errors.Is(err, dest.ErrRefused):
+		return ClassDestinationRefused
+	case errors.As(err, &certErr), errors.As(err, &recErr), errors.As(err, &alertErr),
+		errors.As(err, &unknownCA), errors.As(err, &hostErr), errors.As(err, &invalidCert):
+		return ClassTLS
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
+		return ClassTimeout
+	}
+	return ClassConnectionFailed
+}
+
 // post sends one alert; only a 2xx answer acknowledges it.
 func (d *Dispatcher) post(ctx context.Context, c Config, a alert.Alert) error {
 	body, err := json.Marshal(a)
@@ -385,18 +520,21 @@ func (d *Dispatcher) post(ctx context.Context, c Config, a alert.Alert) error {
 	req.Header.Set("User-Agent", "blacklistd-webhook/1")
 	req.Header.Set("X-Alert-Id", a.ID)
 	req.Header.Set(SignatureHeader, Sign([]byte(c.Secret), time.Now(), body))
-	resp, err := d.opts.Client.Do(req)
+	resp, err := d.client.Do(req)
 	if err != nil {
 		return err
 	}
+	// Drain a little so the connection can be reused; a receiver's answer
+	// body is not read beyond that.
+	_, _ = io.CopyN(io.Discard, resp.Body, 4096)
 	resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return fmt.Errorf("receiver answered %s", resp.Status)
+		return &statusError{resp.StatusCode}
 	}
 	return nil
 }
 
-func (w *worker) failed(err error, failingAfter time.Duration) {
+func (w *worker) failed(class string, failingAfter time.Duration) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	now := time.Now()
@@ -405,7 +543,7 @@ func (w *worker) failed(err error, failingAfter time.Duration) {
 	}
 	w.st.ConsecutiveFailures++
 	w.st.Failures++
-	w.st.LastError = err.Error()
+	w.st.LastError = class
 	if !w.st.Failing && now.Sub(w.firstFail) >= failingAfter {
 		w.st.Failing, w.st.FailingSince = true, w.firstFail.UTC().Format(time.RFC3339)
 	}

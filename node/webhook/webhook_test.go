@@ -122,7 +122,8 @@ func TestDeliveryIsAtLeastOnceAndInOrder(t *testing.T) {
 		}
 		return strings.Join(out, " ")
 	}
-	opts := webhook.Options{DB: db, Alerts: src, MinBackoff: 5 * time.Millisecond, MaxBackoff: 40 * time.Millisecond, FailingAfter: 100 * time.Millisecond}
+	opts := webhook.Options{DB: db, Alerts: src, MinBackoff: 5 * time.Millisecond, MaxBackoff: 40 * time.Millisecond, FailingAfter: 100 * time.Millisecond,
+		Destinations: webhooktest.Loopback()}
 	d := webhook.New(opts)
 	stop := run(d)
 
