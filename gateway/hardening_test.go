@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/assoc-ledger/blacklist/node"
+	"github.com/assoc-ledger/blacklist/node/webhook/webhooktest"
 )
 
 // A suspended member's clients get 403 on every /v1 route but reading
@@ -186,5 +187,47 @@ func TestAlertStreamsPerClientAreCapped(t *testing.T) {
 			t.Fatalf("a closed stream's place was never freed: %d", resp.StatusCode)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// Alerts raised before a suspension and not yet delivered are held while
+// the member is out, and delivered once it is reinstated: nothing is lost.
+func TestWebhookHeldWhileSuspended(t *testing.T) {
+	e := newEnvWith(t, DefaultOptions(), node.Options{WebhookMinBackoff: 10 * time.Millisecond,
+		WebhookMaxBackoff: 50 * time.Millisecond, WebhookDestinations: webhooktest.Loopback()})
+	rcv := webhooktest.New("a-webhook-secret-of-bank-two")
+	defer rcv.Close()
+	if st, _ := e.call("PUT", "/v1/webhook", "bank2-app", map[string]string{"url": rcv.URL, "secret": rcv.Secret}, nil); st != 200 {
+		t.Fatalf("webhook: %d", st)
+	}
+	s := sha("held")
+	e.call("PUT", "/v1/watchlist/"+s, "bank2-app", nil, nil)
+	rcv.SetDown(true)
+	e.call("POST", "/v1/attestations", "bank1-app", map[string]any{"attestation": defaultPayload(s, "L")}, nil)
+	waitAlerts(t, e, "bank2-app", 1)
+	if st, _ := e.call("POST", "/v1/members/Bank2MSP/suspend", "assoc-admin", map[string]string{"reason": "audit"}, nil); st != 200 {
+		t.Fatalf("suspend: %d", st)
+	}
+	rcv.SetDown(false)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		hooks, _ := e.n.WebhookStatuses()
+		if len(hooks) == 1 && hooks[0].Held {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("delivery never held: %+v", hooks)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got, _ := rcv.Alerts(); len(got) != 0 {
+		t.Fatalf("delivered to a suspended member: %+v", got)
+	}
+	if st, _ := e.call("POST", "/v1/members/Bank2MSP/reinstate", "assoc-admin", map[string]string{"reason": "ok"}, nil); st != 200 {
+		t.Fatalf("reinstate: %d", st)
+	}
+	got, err := rcv.WaitFor(1, 20*time.Second)
+	if err != nil || got[0].SubjectKey != s {
+		t.Fatalf("held alert after reinstatement: %+v %v", got, err)
 	}
 }

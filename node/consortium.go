@@ -56,7 +56,13 @@ func (n *Node) ChangeMemberStatus(ctx context.Context, c *Client, action MemberA
 	if err := n.Authorize(ctx, c, Administer); err != nil {
 		return contract.Member{}, ledger.Result{}, err
 	}
-	return submit(ctx, n, c.Member, memberActions[action], contract.MemberStatusRequest{MSPID: msp, Reason: reason})
+	m, res, err := submit(ctx, n, c.Member, memberActions[action], contract.MemberStatusRequest{MSPID: msp, Reason: reason})
+	if err == nil && action == Reinstate && n.webhooks != nil {
+		// Alerts held while the member was out go out now, not at the
+		// dispatcher's next periodic check.
+		n.webhooks.Recheck(msp)
+	}
+	return m, res, err
 }
 
 // authorizeKeys lets the association's clients manage any member's keys

@@ -33,7 +33,7 @@ func (n *Node) startAlerts(l ledger.Ledger, opts Options) error {
 	n.alerts = m
 	n.webhooks = webhook.New(webhook.Options{DB: n.db, Alerts: m, MinBackoff: opts.WebhookMinBackoff,
 		MaxBackoff: opts.WebhookMaxBackoff, FailingAfter: opts.WebhookFailingAfter, Destinations: opts.WebhookDestinations,
-		Logf: opts.Logf})
+		Active: n.memberActive, Logf: opts.Logf})
 	ctx, cancel := context.WithCancel(context.Background())
 	n.stop = cancel
 	n.stopped.Add(2)
