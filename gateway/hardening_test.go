@@ -231,3 +231,20 @@ func TestWebhookHeldWhileSuspended(t *testing.T) {
 		t.Fatalf("held alert after reinstatement: %+v %v", got, err)
 	}
 }
+
+// A node-signed attestation that names another member as reporter is
+// forbidden (403), not a conflict: a member files only its own.
+func TestReporterOfAnotherMemberIsForbidden(t *testing.T) {
+	e := newEnv(t, DefaultOptions())
+	p := defaultPayload(sha("s"), "L")
+	p["reporter"] = "Bank2MSP"
+	pr := e.expect("POST", "/v1/attestations", "bank1-app", map[string]any{"attestation": p}, 403, "forbidden")
+	if len(pr.Items) != 1 || pr.Items[0].Code != "forbidden" {
+		t.Fatalf("problem items: %+v", pr.Items)
+	}
+	var batch batchResponse
+	e.call("POST", "/v1/attestations/batch", "bank1-app", map[string]any{"items": []any{map[string]any{"attestation": p}}}, &batch)
+	if batch.Rejected != 1 || batch.Results[0].Code != "forbidden" || batch.Height != 0 {
+		t.Fatalf("batch: %+v", batch)
+	}
+}

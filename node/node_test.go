@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -188,5 +189,36 @@ func TestDemoSetupResumes(t *testing.T) {
 		if got, ok := n.Authenticate(c.APIKey); !ok || got.Name != c.Name {
 			t.Fatalf("client %s cannot authenticate after resumed setup", c.Name)
 		}
+	}
+}
+
+// Background work that cannot start is reported, not dropped: a webhook
+// configuration that does not load leaves the node serving, with the
+// failure in its logs and in BackgroundErrors (which /readyz shows).
+func TestBackgroundFailureIsReported(t *testing.T) {
+	dir := t.TempDir()
+	n, l := openNode(t, dir)
+	if err := n.db.Update(func(txn *badger.Txn) error { return txn.Set([]byte("wh/Bank1MSP"), []byte("{broken")) }); err != nil {
+		t.Fatal(err)
+	}
+	n.Close()
+	var logged []string
+	var mu sync.Mutex
+	n, err := OpenWith(dir, l, Options{Logf: func(f string, a ...any) { mu.Lock(); logged = append(logged, fmt.Sprintf(f, a...)); mu.Unlock() }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	defer n.Close()
+	for i := 0; len(n.BackgroundErrors()) == 0; i++ {
+		if i > 2000 {
+			t.Fatal("the webhook dispatcher's failure was dropped")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if got := n.BackgroundErrors(); !strings.Contains(got[0], "webhook") || len(logged) == 0 {
+		t.Fatalf("background errors %q, log %q", got, logged)
 	}
 }
