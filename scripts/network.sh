@@ -692,7 +692,9 @@ node_cmdline() {
 # node_ready NAME ADDR: the node answers /readyz; prints "NAME has exited"
 # with its log's tail when it died, which stops the wait.
 node_ready() {
-  if ! pid_of "$1" >/dev/null; then
+  # kill -0 rather than pid_of: right after the start the pid may still be
+  # the shell that is about to exec blacklistd.
+  if ! kill -0 "$(cat "$(pid_file "$1")" 2>/dev/null || echo 0)" 2>/dev/null; then
     echo "$1 has exited; the end of its log:"
     tail -n 20 "$(log_file "$1")" 2>/dev/null || true
     return 1
