@@ -886,6 +886,7 @@ cmd_down() {
     esac
   done
   stop_procs "${NODES[@]}"
+  rm -rf "$NODE_DIR"
   stop_procs "${PEERS[@]}" chaincode
   stop_procs "${ORDERERS[@]}"
   if $clean; then
@@ -1055,11 +1056,13 @@ cmd_node_stop() {
     *) die "node-stop: unknown organisation '$1' (assoc, bank1 or bank2)" ;;
   esac
   [ $# -eq 1 ] || die "node-stop: one ORG only"
-  if ! pid_of "node-$1" >/dev/null; then
+  if pid_of "node-$1" >/dev/null; then
+    stop_procs "node-$1"
+  else
     log "node-$1: not running"
-    return
   fi
-  stop_procs "node-$1"
+  # Only the record for status goes; the node's data stays in DATADIR.
+  rm -f "$(node_env "$1")"
 }
 
 main() {

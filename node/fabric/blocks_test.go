@@ -13,9 +13,12 @@ import (
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
 )
 
-// largeBlocks submits four full batches at once through Bank1's node, which
-// the orderers cut into blocks of several megabytes, and returns the size
-// of the largest block they made and the height after the last of them.
+// largeBlocks makes blocks of several megabytes: four full batches of
+// Bank1's attestations (about 2.8 MiB each), endorsed first and then
+// ordered at the same moment, so that the orderers cut two into a block
+// (PreferredMaxBytes is 8 MB) instead of each one arriving after the last
+// block was cut (BatchTimeout is 250 ms, an endorsement takes longer). It
+// returns the size of the largest block and the height after the last.
 func largeBlocks(ctx context.Context, t *testing.T, run string) (largest int, top uint64) {
 	t.Helper()
 	assoc := open(t, run, "assoc", "AssocMSP")
@@ -26,9 +29,9 @@ func largeBlocks(ctx context.Context, t *testing.T, run string) (largest int, to
 	}
 	start := bank1.Height()
 	stamp := time.Now().UnixNano()
+	txs := make([]*client.Transaction, 4)
 	var wg sync.WaitGroup
-	heights := make([]uint64, 4)
-	for g := range heights {
+	for g := range txs {
 		jws := make([]string, contract.MaxBatch)
 		for i := range jws {
 			jws[i] = signDefault(t, key, kid, hexOf(fmt.Sprint("big block ", stamp, " ", g, " ", i)))
@@ -36,12 +39,33 @@ func largeBlocks(ctx context.Context, t *testing.T, run string) (largest int, to
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			res, err := bank1.Submit(ctx, "Bank1MSP", "SubmitAttestations", mustJSON(contract.SubmitRequest{Attestations: jws}))
+			proposal, err := bank1.contract.NewProposal("SubmitAttestations", client.WithArguments(string(mustJSON(contract.SubmitRequest{Attestations: jws}))))
+			if err == nil {
+				txs[g], err = bank1.endorse(ctx, proposal)
+			}
+			if err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if t.Failed() {
+		t.FailNow()
+	}
+	heights := make([]uint64, len(txs))
+	for g, tx := range txs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			st, err := bank1.commit(ctx, tx)
 			if err != nil {
 				t.Error(err)
 				return
 			}
-			heights[g] = res.Height
+			if !st.Successful {
+				t.Errorf("transaction %s: %s", st.TransactionID, st.Code)
+			}
+			heights[g] = st.BlockNumber + 1
 		}()
 	}
 	wg.Wait()
@@ -49,6 +73,9 @@ func largeBlocks(ctx context.Context, t *testing.T, run string) (largest int, to
 		t.FailNow()
 	}
 	top = max(heights[0], heights[1], heights[2], heights[3])
+	if err := bank1.Replica().WaitForHeight(ctx, top); err != nil {
+		t.Fatal(err)
+	}
 	events, err := bank1.network.BlockEvents(ctx, client.WithStartBlock(start))
 	if err != nil {
 		t.Fatal(err)
