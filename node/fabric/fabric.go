@@ -9,6 +9,16 @@
 // applied its block, so a lookup right after a report sees it
 // (read-your-writes). Refusals by the chaincode come back as the same
 // *contract.Error values the embedded ledger returns.
+//
+// A submit rides out what passes by itself and nothing else: endorsement
+// is asked for again while too few organisations' peers can endorse (a
+// restarted peer's gossip has not found the others yet), for at most
+// Options.EndorseRetry; ordering is retried while no orderer takes the
+// transaction (a Raft election); the same transaction is ordered again
+// when no commit status comes (a leader change dropped it); and a
+// transaction whose reads changed before commit is endorsed anew. What
+// remains after that is ErrUnavailable or the gateway's error, which the
+// HTTP gateway answers with 503.
 package fabric
 
 import (
