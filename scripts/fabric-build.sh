@@ -39,6 +39,14 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TOOLS="$ROOT/network/tools"
 BIN=${BIN_DIR:-$ROOT/network/.build/bin}
 FABRIC_TOOLS=(peer orderer configtxgen cryptogen osnadmin configtxlator)
+# The release the pseudo-version in network/tools/go.mod is cut from. The
+# module proxy only knows Fabric by pseudo-versions (Fabric's v2/v3 tags are
+# not semantic-import-versioned), so the binaries would otherwise report
+# Version "latest" and CommitSHA "development build" (the defaults in
+# common/metadata/metadata.go, which Fabric's own Makefile overrides the same
+# way). Change these two together with go.mod.
+FABRIC_VERSION=3.1.1
+FABRIC_COMMIT=435a7f1a780a
 
 command -v go >/dev/null || { echo "fabric-build.sh: go is not on PATH" >&2; exit 1; }
 [ -f "$TOOLS/go.mod" ] || { echo "fabric-build.sh: $TOOLS/go.mod is missing" >&2; exit 1; }
@@ -61,16 +69,18 @@ start=$SECONDS
 # --- Fabric binaries, one `go build` for all stale ones (shared compile graph)
 todo=()
 for t in "${FABRIC_TOOLS[@]}"; do
-  if stale "$BIN/$t" "$TOOLS/go.mod" "$TOOLS/go.sum"; then
+  if stale "$BIN/$t" "$TOOLS/go.mod" "$TOOLS/go.sum" "$ROOT/scripts/fabric-build.sh"; then
     todo+=("github.com/hyperledger/fabric/cmd/$t")
   else
     echo "fabric-build: $t is up to date"
   fi
 done
 if [ ${#todo[@]} -gt 0 ]; then
-  echo "fabric-build: building ${todo[*]##*/} (Fabric $(sed -n 's/^require github.com\/hyperledger\/fabric //p' "$TOOLS/go.mod")) into $BIN"
+  echo "fabric-build: building ${todo[*]##*/} (Fabric $FABRIC_VERSION, $(sed -n 's/^require github.com\/hyperledger\/fabric //p' "$TOOLS/go.mod")) into $BIN"
   t0=$SECONDS
-  (cd "$TOOLS" && go build -o "$BIN/" "${todo[@]}")
+  ldflags="-X github.com/hyperledger/fabric/common/metadata.Version=$FABRIC_VERSION"
+  ldflags+=" -X github.com/hyperledger/fabric/common/metadata.CommitSHA=$FABRIC_COMMIT"
+  (cd "$TOOLS" && go build -ldflags "$ldflags" -o "$BIN/" "${todo[@]}")
   # go build leaves an unchanged binary's mtime alone; mark them as fresh.
   for p in "${todo[@]}"; do touch "$BIN/${p##*/}"; done
   echo "fabric-build: Fabric binaries built in $((SECONDS - t0)) s"

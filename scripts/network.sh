@@ -67,6 +67,7 @@ proc_port() {
     orderer*) orderer_var "$1" PORT ;;
     peer-*) org_var "${1#peer-}" PEER_PORT ;;
     chaincode) echo "$CHAINCODE_PORT" ;;
+    node-*) node_port "${1#node-}" ;;
     *) die "unknown process '$1' (one of: ${ALL_PROCS[*]})" ;;
   esac
 }
@@ -75,6 +76,7 @@ proc_ports() {
     orderer*) echo "$(orderer_var "$1" PORT) $(orderer_var "$1" ADMIN_PORT) $(orderer_var "$1" OPS_PORT)" ;;
     peer-*) local o=${1#peer-}; echo "$(org_var "$o" PEER_PORT) $(org_var "$o" CC_PORT) $(org_var "$o" OPS_PORT)" ;;
     chaincode) echo "$CHAINCODE_PORT" ;;
+    node-*) node_port "${1#node-}" ;;
   esac
 }
 
@@ -276,7 +278,6 @@ start_orderer() {
     ORDERER_GENERAL_LISTENPORT="$(orderer_var "$o" PORT)" \
     ORDERER_GENERAL_LOCALMSPID=OrdererMSP \
     ORDERER_GENERAL_LOCALMSPDIR="$d/msp" \
-    ORDERER_GENERAL_BOOTSTRAPMETHOD=none \
     ORDERER_GENERAL_TLS_ENABLED=true \
     ORDERER_GENERAL_TLS_CERTIFICATE="$d/tls/server.crt" \
     ORDERER_GENERAL_TLS_PRIVATEKEY="$d/tls/server.key" \
@@ -294,7 +295,6 @@ start_orderer() {
     ORDERER_ADMIN_TLS_PRIVATEKEY="$d/tls/server.key" \
     ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED=true \
     ORDERER_ADMIN_TLS_CLIENTROOTCAS="[$d/tls/ca.crt]" \
-    ORDERER_CHANNELPARTICIPATION_ENABLED=true \
     -- "$BIN/orderer"
 }
 
@@ -655,6 +655,71 @@ smoke_test() {
   log "GetMember Bank1MSP (on peer-bank2): $(tail -n1 "$OUT")"
 }
 
+# ---------------------------------------------------------------- blacklistd nodes
+
+# One blacklistd per organisation in fabric mode (`node ORG ADDR DATADIR`),
+# managed like the network's processes: pid in RUN/pids/node-ORG.pid, log
+# in RUN/logs/node-ORG.log. RUN/nodes/ORG.env records its address and data
+# directory for `status` and the port checks.
+NODES=(node-assoc node-bank1 node-bank2)
+NODE_DIR="$RUN/nodes"
+
+node_env()   { echo "$NODE_DIR/$1.env"; }
+node_field() { local f; f=$(node_env "$1"); [ -f "$f" ] && sed -n "s/^$2=//p" "$f"; return 0; }
+node_port()  { local a; a=$(node_field "$1" ADDR); echo "${a##*:}"; }
+# The association's node administers membership; a bank's node reports and
+# looks up.
+node_roles() { if [ "$1" = assoc ]; then echo admin; else echo reporter,querier; fi; }
+
+# node_cmdline ORG ADDR DATADIR: sets NODE_CMD to the blacklistd command
+# line of ORG's node, the one place it is built (the start and the line
+# printed for operators both use it; new blacklistd settings go here).
+# The node signs as the organisation's User1, a client identity: it needs
+# only to submit and read, never the Admin's power over channel
+# configuration and chaincode definitions.
+NODE_CMD=()
+node_cmdline() {
+  local org=$1 addr=$2 data=$3 domain user
+  domain=$(org_domain "$org")
+  user="$CRYPTO/peerOrganizations/$domain/users/User1@$domain/msp"
+  NODE_CMD=("$BIN/blacklistd" --ledger fabric --data "$data" --listen "$addr"
+    --fabric-peer "$(peer_addr "$org")" --fabric-msp "$(org_msp "$org")"
+    --fabric-tls-ca "$(peer_tlsca "$org")"
+    --fabric-cert "$user/signcerts/User1@$domain-cert.pem"
+    --fabric-key "$user/keystore/priv_sk")
+}
+
+# node_ready NAME ADDR: the node answers /readyz; prints "NAME has exited"
+# with its log's tail when it died, which stops the wait.
+node_ready() {
+  # kill -0 rather than pid_of: right after the start the pid may still be
+  # the shell that is about to exec blacklistd.
+  if ! kill -0 "$(cat "$(pid_file "$1")" 2>/dev/null || echo 0)" 2>/dev/null; then
+    echo "$1 has exited; the end of its log:"
+    tail -n 20 "$(log_file "$1")" 2>/dev/null || true
+    return 1
+  fi
+  curl -fsS -o /dev/null -w 'readyz %{http_code}\n' "http://$2/readyz"
+}
+
+# node_client ORG DATADIR: an API client "api" for ORG's node, its key in
+# DATADIR/api-key (mode 600), unless that file exists. Run while the node
+# is stopped: blacklistd opens its store exclusively.
+node_client() {
+  local org=$1 data=$2
+  if [ -s "$data/api-key" ]; then
+    log "node-$org: API client exists (key in $data/api-key)"
+    return
+  fi
+  if "$BIN/blacklistd" client list --data "$data" 2>/dev/null | grep -q '^api[[:space:]]'; then
+    die "node-$org: $data has an API client \"api\" but no api-key file; use another DATADIR, or add a client with: blacklistd client add --data $data --name NAME --member $(org_msp "$org") --roles $(node_roles "$org")"
+  fi
+  (umask 077 && "$BIN/blacklistd" client add --data "$data" --name api --member "$(org_msp "$org")" \
+    --roles "$(node_roles "$org")" >"$data/api-key.tmp") || { rm -f "$data/api-key.tmp"; die "node-$org: blacklistd client add failed"; }
+  mv "$data/api-key.tmp" "$data/api-key"
+  log "node-$org: API client \"api\" ($(org_msp "$org"), roles $(node_roles "$org")), key in $data/api-key"
+}
+
 # ---------------------------------------------------------------- commands
 
 usage() {
@@ -673,12 +738,17 @@ Commands:
   deploy          (re)package, install, approve, commit and Init the chaincode
                   on a running network; restarts blacklist-cc if rebuilt
   status          processes, pids, liveness, ports, channel height per peer
-  stop NAME       stop one orderer or peer (fault tests); SIGTERM, then SIGKILL
-  start NAME      start a stopped orderer or peer again and wait for its ports
+  stop NAME...    stop orderers or peers (fault tests); SIGTERM, then SIGKILL
+  start NAME...   start stopped orderers or peers again and wait for their ports
+  node ORG ADDR DATADIR
+                  start ORG's blacklistd (assoc, bank1, bank2) in fabric mode
+                  on ADDR with its data in DATADIR and an API client whose key
+                  is in DATADIR/api-key; print its command line
+  node-stop ORG   stop ORG's blacklistd (its data stays)
   logs NAME [-n N] [-f]
                   show the last N (100) lines of one process's log; -f follows.
                   NAME: orderer0 orderer1 orderer2 peer-assoc peer-bank1
-                  peer-bank2 chaincode
+                  peer-bank2 chaincode node-assoc node-bank1 node-bank2
 
 Run `scripts/network.sh COMMAND --help` for details.
 EOF
@@ -733,6 +803,31 @@ is not initialised yet.
 EOF
 }
 
+help_node() {
+  cat <<EOF
+Usage: scripts/network.sh node ORG ADDR DATADIR
+       scripts/network.sh node-stop ORG
+
+Starts one blacklistd in fabric mode for ORG (assoc, bank1 or bank2) on the
+running network, listening on ADDR (host:port, e.g. 127.0.0.1:8182), with
+its data (replica, node store, API clients) in DATADIR:
+  1. builds blacklistd into network/.build/bin (quick when up to date)
+  2. unless DATADIR/api-key exists: adds an API client "api" for ORG's MSP
+     with roles admin (assoc) or reporter,querier (a bank) and writes its
+     key to DATADIR/api-key (mode 600)
+  3. starts the node (pid and log like the network's processes:
+     network/.run/pids/node-ORG.pid, network/.run/logs/node-ORG.log), as
+     ORG's User1 client identity through ORG's own peer
+  4. waits until its /readyz answers 200 (READY_TIMEOUT seconds)
+  5. prints the blacklistd command line, which is what ORG's operator runs
+     on ORG's own host with that host's paths
+
+Running it again while ORG's node runs with the same ADDR and DATADIR only
+waits and prints; with others it fails. node-stop stops the node (SIGTERM,
+then SIGKILL after STOP_TIMEOUT seconds); down stops all nodes too.
+EOF
+}
+
 help_status() {
   cat <<'EOF'
 Usage: scripts/network.sh status
@@ -749,7 +844,7 @@ Usage: scripts/network.sh logs NAME [-n N] [-f|--follow]
 
 Shows the last N (default 100) lines of network/.run/logs/NAME.log; -f keeps
 following it. NAME: orderer0 orderer1 orderer2 peer-assoc peer-bank1
-peer-bank2 chaincode.
+peer-bank2 chaincode node-assoc node-bank1 node-bank2.
 EOF
 }
 
@@ -790,6 +885,8 @@ cmd_down() {
       *) die "down: unexpected argument '$a' (see down --help)" ;;
     esac
   done
+  stop_procs "${NODES[@]}"
+  rm -rf "$NODE_DIR"
   stop_procs "${PEERS[@]}" chaincode
   stop_procs "${ORDERERS[@]}"
   if $clean; then
@@ -827,10 +924,18 @@ cmd_status() {
     [ "$alive" = yes ] && [ "$open" = yes ] || rc=3
     printf '%-11s %-8s %-6s %-16s %s\n' "$name" "$pid" "$alive" "127.0.0.1:$port" "$open"
   done
+  local org addr
+  for org in "${ORGS[@]}"; do
+    [ -f "$(node_env "$org")" ] || continue
+    addr=$(node_field "$org" ADDR)
+    if pid=$(pid_of "node-$org"); then alive=yes; else alive=no; pid=-; fi
+    if port_open "${addr##*:}"; then open=yes; else open=no; fi
+    printf '%-11s %-8s %-6s %-16s %s   (data %s)\n' "node-$org" "$pid" "$alive" "$addr" "$open" "$(node_field "$org" DATA)"
+  done
   [ -f "$CRYPTO/.complete" ] || { echo "no network data in ${RUN#"$ROOT"/}"; return $rc; }
   echo
   echo "channel '$CHANNEL' height:"
-  local org h
+  local h
   for org in "${ORGS[@]}"; do
     h=$(channel_height "$org" || true)
     printf '  %-11s %s\n' "peer-$org" "${h:-unavailable}"
@@ -862,38 +967,102 @@ cmd_logs() {
     esac
     shift
   done
-  [ -n "$name" ] || die "logs: which process? one of: ${ALL_PROCS[*]}"
-  proc_port "$name" >/dev/null
+  [ -n "$name" ] || die "logs: which process? one of: ${ALL_PROCS[*]} ${NODES[*]}"
+  case " ${ALL_PROCS[*]} ${NODES[*]} " in
+    *" $name "*) ;;
+    *) die "logs: unknown process '$name' (one of: ${ALL_PROCS[*]} ${NODES[*]})" ;;
+  esac
   local f; f=$(log_file "$name")
   [ -f "$f" ] || die "no log for $name yet ($f)"
   if $follow; then exec tail -n "$n" -F "$f"; else tail -n "$n" "$f"; fi
 }
 
-# cmd_stop / cmd_start: one orderer or peer down and up again, for fault
-# tests; the rest of the network keeps running.
-one_proc() {
+# cmd_stop / cmd_start: orderers or peers down and up again, for fault
+# tests; the rest of the network keeps running. Several names are stopped
+# (or started) together: SIGTERM to all, then the wait.
+some_procs() { # COMMAND NAME...
+  local cmd=$1 n; shift
   case ${1:-} in
-    -h|--help|"") echo "Usage: scripts/network.sh $2 NAME   (NAME: ${ORDERERS[*]} ${PEERS[*]})"; return 1 ;;
+    -h|--help|"") echo "Usage: scripts/network.sh $cmd NAME...   (NAME: ${ORDERERS[*]} ${PEERS[*]})"; return 1 ;;
   esac
-  case " ${ORDERERS[*]} ${PEERS[*]} " in
-    *" $1 "*) ;;
-    *) die "$2: unknown process '$1' (one of: ${ORDERERS[*]} ${PEERS[*]})" ;;
-  esac
+  for n in "$@"; do
+    case " ${ORDERERS[*]} ${PEERS[*]} " in
+      *" $n "*) ;;
+      *) die "$cmd: unknown process '$n' (one of: ${ORDERERS[*]} ${PEERS[*]})" ;;
+    esac
+  done
   [ -f "$CRYPTO/.complete" ] || die "no network in ${RUN#"$ROOT"/}: run scripts/network.sh up"
 }
 
 cmd_stop() {
-  one_proc "${1:-}" stop || return 0
-  stop_procs "$1"
+  some_procs stop "$@" || return 0
+  stop_procs "$@"
 }
 
 cmd_start() {
-  one_proc "${1:-}" start || return 0
-  case $1 in
-    orderer*) start_orderer "$1" ;;
-    peer-*) start_peer "${1#peer-}" ;;
+  some_procs start "$@" || return 0
+  local n
+  for n in "$@"; do
+    case $n in
+      orderer*) start_orderer "$n" ;;
+      peer-*) start_peer "${n#peer-}" ;;
+    esac
+  done
+  wait_ports "$@"
+}
+
+cmd_node() {
+  case ${1:-} in
+    -h|--help) help_node; return ;;
   esac
-  wait_ports "$1"
+  [ $# -eq 3 ] || die "node: ORG ADDR DATADIR (see node --help)"
+  local org=$1 addr=$2 data=$3 name pid
+  case $org in
+    assoc|bank1|bank2) ;;
+    *) die "node: unknown organisation '$org' (assoc, bank1 or bank2)" ;;
+  esac
+  [[ $addr =~ ^[^:]+:[0-9]+$ ]] || die "node: ADDR must be host:port, got '$addr'"
+  [ -f "$CRYPTO/.complete" ] || die "no network in ${RUN#"$ROOT"/}: run scripts/network.sh up"
+  pid_of "peer-$org" >/dev/null || die "node: peer-$org is not running: run scripts/network.sh up"
+  data=$(realpath -m -- "$data")
+  name=node-$org
+  if pid=$(pid_of "$name"); then
+    if [ "$(node_field "$org" ADDR)" != "$addr" ] || [ "$(node_field "$org" DATA)" != "$data" ]; then
+      die "$name is already running (pid $pid) on $(node_field "$org" ADDR) with data $(node_field "$org" DATA): run scripts/network.sh node-stop $org first"
+    fi
+    log "$name: already running (pid $pid)"
+  else
+    log "$name: building blacklistd"
+    (cd "$ROOT" && go build -o "$BIN/blacklistd" ./cmd/blacklistd) || die "building blacklistd failed"
+    mkdir -p "$data" "$NODE_DIR"
+    node_client "$org" "$data"
+    printf 'ADDR=%s\nDATA=%s\n' "$addr" "$data" >"$(node_env "$org")"
+    node_cmdline "$org" "$addr" "$data"
+    start_proc "$name" -- "${NODE_CMD[@]}"
+  fi
+  FATAL_RE='has exited' RETRY_MAX_MS=1000 retry "$READY_TIMEOUT" "$name: /readyz on $addr" node_ready "$name" "$addr"
+  log "$name: ready on http://$addr ($(org_msp "$org"), API key in $data/api-key)"
+  node_cmdline "$org" "$addr" "$data"
+  echo "On $(org_msp "$org")'s own host, its operator runs this node as (paths are that host's):"
+  printf '%q' "${NODE_CMD[0]##*/}"
+  printf ' %q' "${NODE_CMD[@]:1}"
+  printf '\n'
+}
+
+cmd_node_stop() {
+  case ${1:-} in
+    -h|--help|"") help_node; return ;;
+    assoc|bank1|bank2) ;;
+    *) die "node-stop: unknown organisation '$1' (assoc, bank1 or bank2)" ;;
+  esac
+  [ $# -eq 1 ] || die "node-stop: one ORG only"
+  if pid_of "node-$1" >/dev/null; then
+    stop_procs "node-$1"
+  else
+    log "node-$1: not running"
+  fi
+  # Only the record for status goes; the node's data stays in DATADIR.
+  rm -f "$(node_env "$1")"
 }
 
 main() {
@@ -911,6 +1080,8 @@ main() {
     status) cmd_status "$@" ;;
     stop) cmd_stop "$@" ;;
     start) cmd_start "$@" ;;
+    node) cmd_node "$@" ;;
+    node-stop) cmd_node_stop "$@" ;;
     logs) cmd_logs "$@" ;;
     *) usage >&2; die "unknown command '$cmd'" ;;
   esac

@@ -114,6 +114,9 @@ type fabricConfig struct {
 	Key        string `json:"key"`
 	Channel    string `json:"channel"`
 	Chaincode  string `json:"chaincode"`
+	// EndorseRetry: how long a write keeps asking for endorsements while
+	// too few organisations' peers can endorse (fabric.Options.EndorseRetry).
+	EndorseRetry duration `json:"endorseRetry"`
 }
 
 func main() {
@@ -147,7 +150,7 @@ func defaults() config {
 	return config{Ledger: "embedded", Data: "data", Listen: "127.0.0.1:8080", RatePerSec: o.RatePerSecond,
 		Burst: o.Burst, MaxBodyBytes: o.MaxBodyBytes, MaxImport: o.MaxImportBytes, LogLevel: "info",
 		Webhooks: webhookConfig{MinBackoff: duration{time.Second}, MaxBackoff: duration{5 * time.Minute}, FailingAfter: duration{5 * time.Minute}},
-		Fabric:   fabricConfig{Channel: "blacklist", Chaincode: "blacklist"}}
+		Fabric:   fabricConfig{Channel: "blacklist", Chaincode: "blacklist", EndorseRetry: duration{fabric.DefaultEndorseRetry}}}
 }
 
 func loadConfig(args []string, stderr io.Writer) (config, error) {
@@ -167,7 +170,7 @@ func loadConfig(args []string, stderr io.Writer) (config, error) {
 	}
 	fs := flag.NewFlagSet("blacklistd", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.String("config", "", "JSON config file with any of the settings below (keys: ledger, data, listen, demo, ratePerSecond, burst, maxBodyBytes, maxImportBytes, webhooks: {minBackoff, maxBackoff, failingAfter, allow}, logLevel, tlsCert, tlsKey, clientCA, and fabric: {peer, tlsCA, serverName, mspId, cert, key, channel, chaincode})")
+	fs.String("config", "", "JSON config file with any of the settings below (keys: ledger, data, listen, demo, ratePerSecond, burst, maxBodyBytes, maxImportBytes, webhooks: {minBackoff, maxBackoff, failingAfter, allow}, logLevel, tlsCert, tlsKey, clientCA, and fabric: {peer, tlsCA, serverName, mspId, cert, key, channel, chaincode, endorseRetry})")
 	fs.StringVar(&cfg.Ledger, "ledger", cfg.Ledger, "ledger backend: embedded (badger, no Fabric needed) or fabric")
 	fs.StringVar(&cfg.Data, "data", cfg.Data, "data directory: ledger, node store, consortium secret, demo credentials")
 	fs.StringVar(&cfg.Listen, "listen", cfg.Listen, "HTTP listen address")
@@ -192,6 +195,7 @@ func loadConfig(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.Fabric.Key, "fabric-key", cfg.Fabric.Key, "fabric mode: PEM private key of that identity")
 	fs.StringVar(&cfg.Fabric.Channel, "fabric-channel", cfg.Fabric.Channel, "fabric mode: channel name")
 	fs.StringVar(&cfg.Fabric.Chaincode, "fabric-chaincode", cfg.Fabric.Chaincode, "fabric mode: chaincode name")
+	fs.DurationVar(&cfg.Fabric.EndorseRetry.Duration, "fabric-endorse-retry", cfg.Fabric.EndorseRetry.Duration, "fabric mode: how long a write keeps asking for endorsements while too few organisations' peers can endorse (after a peer restart, gossip needs some seconds to find the others) before it answers 503; 0 or less: no retry")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `Usage: blacklistd [flags]
        blacklistd client add --name NAME --member MSP --roles r1,r2 [--cert FILE] [--data DIR]
@@ -296,9 +300,19 @@ func openLedger(cfg config, log *slog.Logger) (ledger.Ledger, error) {
 		f := cfg.Fabric
 		return fabric.Open(fabric.Options{PeerEndpoint: f.Peer, TLSCACert: f.TLSCA, ServerName: f.ServerName, MSPID: f.MSPID,
 			CertFile: f.Cert, KeyFile: f.Key, Channel: f.Channel, Chaincode: f.Chaincode, ReplicaDir: filepath.Join(cfg.Data, "replica"),
-			Logf: func(format string, args ...any) { log.Warn(fmt.Sprintf(format, args...)) }})
+			EndorseRetry: endorseRetry(f.EndorseRetry.Duration),
+			Logf:         func(format string, args ...any) { log.Warn(fmt.Sprintf(format, args...)) }})
 	}
 	return embedded.Open(embedded.Options{Dir: filepath.Join(cfg.Data, "ledger")})
+}
+
+// endorseRetry turns the flag's "0 or less: no retry" into
+// fabric.Options', where zero means the default.
+func endorseRetry(d time.Duration) time.Duration {
+	if d <= 0 {
+		return -1
+	}
+	return d
 }
 
 func serve(cfg config, log *slog.Logger, stdout io.Writer) error {

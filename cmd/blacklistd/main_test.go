@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/assoc-ledger/blacklist/node"
+	"github.com/assoc-ledger/blacklist/node/fabric"
 	"github.com/assoc-ledger/blacklist/node/webhook/webhooktest"
 )
 
@@ -274,8 +275,17 @@ func TestConfigPrecedence(t *testing.T) {
 		t.Fatal("fabric mode without identity accepted")
 	}
 	fab := []string{"--ledger", "fabric", "--fabric-peer", "p:1", "--fabric-tls-ca", "ca", "--fabric-msp", "Bank1MSP", "--fabric-cert", "c", "--fabric-key", "k"}
-	if cfg, err := loadConfig(fab, io.Discard); err != nil || cfg.Fabric.Channel != "blacklist" {
+	if cfg, err := loadConfig(fab, io.Discard); err != nil || cfg.Fabric.Channel != "blacklist" || cfg.Fabric.EndorseRetry.Duration != fabric.DefaultEndorseRetry {
 		t.Fatalf("fabric config: %+v %v", cfg.Fabric, err)
+	}
+	if cfg, err := loadConfig(append(fab, "--fabric-endorse-retry", "5s"), io.Discard); err != nil || cfg.Fabric.EndorseRetry.Duration != 5*time.Second {
+		t.Fatalf("--fabric-endorse-retry: %+v %v", cfg.Fabric, err)
+	}
+	if _, err := loadConfig(append(fab, "--fabric-endorse-retry", "soon"), io.Discard); err == nil {
+		t.Fatal("--fabric-endorse-retry soon accepted")
+	}
+	if endorseRetry(0) >= 0 || endorseRetry(-time.Second) >= 0 || endorseRetry(time.Second) != time.Second {
+		t.Fatal("endorseRetry: 0 or less must turn the retry off")
 	}
 	if _, err := loadConfig(append(fab, "--demo"), io.Discard); err == nil {
 		t.Fatal("--demo accepted in fabric mode")

@@ -9,6 +9,16 @@
 // applied its block, so a lookup right after a report sees it
 // (read-your-writes). Refusals by the chaincode come back as the same
 // *contract.Error values the embedded ledger returns.
+//
+// A submit rides out what passes by itself and nothing else: endorsement
+// is asked for again while too few organisations' peers can endorse (a
+// restarted peer's gossip has not found the others yet), for at most
+// Options.EndorseRetry; ordering is retried while no orderer takes the
+// transaction (a Raft election); the same transaction is ordered again
+// when no commit status comes (a leader change dropped it); and a
+// transaction whose reads changed before commit is endorsed anew. What
+// remains after that is ErrUnavailable or the gateway's error, which the
+// HTTP gateway answers with 503.
 package fabric
 
 import (
@@ -54,6 +64,15 @@ type Options struct {
 	// MVCCRetries is how often a submit whose reads changed before commit
 	// is endorsed again (default 3).
 	MVCCRetries int
+	// EndorseRetry is how long a submit keeps asking for endorsement while
+	// the gateway cannot gather enough organisations' endorsements for a
+	// reason that passes by itself: right after a peer restart its gossip
+	// has not rediscovered the other organisations' peers yet (about 5-25 s
+	// here), an endorsing peer is unreachable, or peers at different
+	// heights endorsed different results. Default DefaultEndorseRetry;
+	// negative: no retry. After it the submit fails with the last error,
+	// which the HTTP gateway answers with 503.
+	EndorseRetry time.Duration
 	// Logf reports the follower's reconnects; silent when nil.
 	Logf func(format string, args ...any)
 }
@@ -75,11 +94,21 @@ var _ ledger.Ledger = (*Ledger)(nil)
 // ErrUnavailable means the peer could not be reached.
 var ErrUnavailable = errors.New("the Fabric network is unreachable")
 
+// DefaultEndorseRetry is Options.EndorseRetry's default: longer than gossip
+// needs to find the other organisations after a peer restart (its alive
+// messages and reconnects run every 5 s in network/config and
+// scripts/network.sh), short enough that a client waiting on a write gets
+// its 503 within a typical HTTP timeout.
+const DefaultEndorseRetry = 30 * time.Second
+
 // Open connects to the peer, opens the replica and starts following the
 // channel from the replica's checkpoint.
 func Open(opts Options) (*Ledger, error) {
 	if opts.MVCCRetries == 0 {
 		opts.MVCCRetries = 3
+	}
+	if opts.EndorseRetry == 0 {
+		opts.EndorseRetry = DefaultEndorseRetry
 	}
 	if opts.Logf == nil {
 		opts.Logf = func(string, ...any) {}
@@ -117,7 +146,7 @@ func Open(opts Options) (*Ledger, error) {
 		return nil, err
 	}
 	// gRPC refuses messages over 4 MB by default, and a block may reach the
-	// channel's AbsoluteMaxBytes (10 MB in network/configtx.yaml) plus its
+	// channel's AbsoluteMaxBytes (9 MB in network/configtx.yaml) plus its
 	// metadata: the block stream would stop at such a block, silently,
 	// again after every reconnect. Endorsing a 1,000-attestation batch
 	// also returns a few megabytes.
@@ -210,7 +239,7 @@ func (l *Ledger) Submit(ctx context.Context, creator, fn string, arg []byte) (le
 		if err != nil {
 			return ledger.Result{}, err
 		}
-		tx, err := proposal.EndorseWithContext(ctx)
+		tx, err := l.endorse(ctx, proposal)
 		if err != nil {
 			return ledger.Result{}, mapError(err)
 		}
@@ -236,6 +265,89 @@ func (l *Ledger) Submit(ctx context.Context, creator, fn string, arg []byte) (le
 		}
 		return ledger.Result{}, &contract.Error{Code: code, Msg: fmt.Sprintf("transaction %s was not committed: %s", st.TransactionID, st.Code)}
 	}
+}
+
+// endorse asks the gateway to endorse proposal, again while the refusal is
+// one that passes by itself (retryableEndorsement), for at most
+// Options.EndorseRetry. Asking again is safe: nothing was ordered yet, and
+// the proposal keeps its transaction id.
+func (l *Ledger) endorse(ctx context.Context, proposal *client.Proposal) (*client.Transaction, error) {
+	deadline := time.Now().Add(l.opts.EndorseRetry)
+	backoff := 250 * time.Millisecond
+	for {
+		tx, err := proposal.EndorseWithContext(ctx)
+		if err == nil || !retryableEndorsement(err) || time.Now().Add(backoff).After(deadline) {
+			return tx, err
+		}
+		l.opts.Logf("endorsing %s failed (%v); retrying in %s", proposal.TransactionID(), err, backoff)
+		select {
+		case <-time.After(backoff):
+		case <-ctx.Done():
+			// The caller gave up: the endorsement error says more than
+			// the context's.
+			return nil, err
+		}
+		backoff = min(2*backoff, 2*time.Second)
+	}
+}
+
+// Messages of gateway refusals that pass by themselves: the peer's
+// discovery service (fed by gossip) does not know peers of enough
+// organisations yet, or those it knows are unreachable (Fabric v3.1's
+// internal/pkg/gateway registry.go and endorse.go).
+var transientPlanErrors = []string{
+	"no combination of peers can be derived which satisfy the endorsement policy",
+	"due to unavailability of peers",
+	"failed to find any endorsing peers",
+}
+
+// Per-endorser messages (gateway ErrorDetail) that pass by themselves: the
+// peer could not be reached, peers at different heights endorsed different
+// results, or the chaincode process was restarting.
+var transientEndorserErrors = []string{
+	"code = Unavailable",
+	"ProposalResponsePayloads do not match",
+	"chaincode stream terminated",
+}
+
+// retryableEndorsement tells the endorsement failures worth asking again
+// for from refusals, which every later attempt would repeat: a chaincode
+// refusal (its message carries "chaincode response"), an access-control
+// or signature failure, an invalid proposal.
+func retryableEndorsement(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	st := status.Convert(err)
+	switch st.Code() {
+	case codes.Unavailable:
+		return true
+	case codes.FailedPrecondition:
+		return containsAny(st.Message(), transientPlanErrors)
+	case codes.Aborted:
+		n := 0
+		for _, d := range st.Details() {
+			detail, ok := d.(*gwproto.ErrorDetail)
+			if !ok {
+				continue
+			}
+			if !containsAny(detail.Message, transientEndorserErrors) {
+				return false
+			}
+			n++
+		}
+		return n > 0
+	}
+	return false
+}
+
+func containsAny(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
 }
 
 // orderTimeout bounds how long an endorsed transaction is offered to the
@@ -266,9 +378,14 @@ func (l *Ledger) order(ctx context.Context, tx *client.Transaction) (*client.Com
 }
 
 // statusWait is how long an ordered transaction may go without a commit
-// status before it is sent again: an orderer that took it while the Raft
-// cluster had no leader (all orderers restarting) can drop it, and then no
-// status ever comes.
+// status before it is sent again. An orderer's acceptance is no promise of
+// a block: a Raft leader that loses its leadership (an election after an
+// orderer restart or a slow disk) discards the batch it was cutting and
+// the blocks it had not yet proposed (becomeFollower in Fabric v3.1's
+// orderer/consensus/etcdraft/chain.go), and then no status ever comes.
+// Fabric leaves re-submission to the client; this is it. (It was added
+// for the 2023 snapshot's Raft restart deadlock, Fabric #4199, but the
+// loss on leader change exists in every release.)
 const statusWait = 15 * time.Second
 
 // commit orders tx and waits for its commit status, ordering it again

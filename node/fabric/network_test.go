@@ -32,12 +32,18 @@ func networkDir(t testing.TB) string {
 // peerPort reads an organisation's peer port from network/ports.env, the
 // one place the network's ports are listed.
 func peerPort(t testing.TB, run, org string) int {
+	return portOf(t, run, strings.ToUpper(org)+"_PEER_PORT")
+}
+
+// portOf reads the port called name (ASSOC_PEER_PORT, ORDERER0_OPS_PORT)
+// from network/ports.env.
+func portOf(t testing.TB, run, name string) int {
 	b, err := os.ReadFile(filepath.Join(run, "..", "ports.env"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, strings.ToUpper(org)+"_PEER_PORT="); ok {
+		if v, ok := strings.CutPrefix(line, name+"="); ok {
 			port, err := strconv.Atoi(strings.TrimSpace(v))
 			if err != nil {
 				t.Fatal(err)
@@ -45,7 +51,7 @@ func peerPort(t testing.TB, run, org string) int {
 			return port
 		}
 	}
-	t.Fatalf("no %s peer port in ports.env", org)
+	t.Fatalf("no %s in ports.env", name)
 	return 0
 }
 
