@@ -1,0 +1,150 @@
+package node
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/assoc-ledger/blacklist/chaincode/contract"
+)
+
+// Budget kinds spend counts against (the policy's daily budgets).
+const (
+	SpendDerivations = contract.BudgetDerivations
+	SpendLookups     = contract.BudgetLookups
+)
+
+// ErrOverBudget is returned when a request would take the member past its
+// daily budget of raw-ID derivations or of subjects looked up. Nothing of
+// the request is counted, so a smaller request may still fit.
+var ErrOverBudget = errors.New("the member's daily budget is spent")
+
+// OverBudgetError says which budget; it matches ErrOverBudget.
+type OverBudgetError struct {
+	Kind   string
+	Day    string
+	Used   int64
+	Asked  int
+	Budget int64
+}
+
+func (e *OverBudgetError) Error() string {
+	return fmt.Sprintf("%s: %d %s used of %d on %s (Asia/Shanghai), %d more asked", ErrOverBudget.Error(), e.Used, e.Kind, e.Budget, e.Day, e.Asked)
+}
+
+func (e *OverBudgetError) Is(target error) bool { return target == ErrOverBudget }
+
+// shanghai is the consortium's calendar: budgets are per day in China
+// Standard Time, which has had no daylight saving since 1991, so a fixed
+// offset needs no time zone database on the host.
+var shanghai = time.FixedZone("CST", 8*3600)
+
+// now is the clock of budget days; tests replace it.
+var budgetClock = time.Now
+
+// Budget counters in the node store: "bu/c/<kind>/<day>/<member>" the
+// count spent, "bu/r/<kind>/<day>/<member>" set once the first excess of
+// that day is on the ledger.
+func budgetCountKey(kind, day, member string) []byte {
+	return []byte("bu/c/" + kind + "/" + day + "/" + member)
+}
+func budgetReportKey(kind, day, member string) []byte {
+	return []byte("bu/r/" + kind + "/" + day + "/" + member)
+}
+
+// spend counts count units of kind (SpendDerivations, SpendLookups) for the
+// client's member today and returns ErrOverBudget, counting nothing, when
+// that would exceed the policy's daily budget. The first time a member
+// goes over in a day, the node records it on the ledger
+// (ReportBudgetExceeded), from which the association's node alerts the
+// association. Counters persist in the node store.
+func (n *Node) spend(ctx context.Context, c *Client, kind string, count int) error {
+	if count <= 0 {
+		return nil
+	}
+	budget, err := n.budget(c.Member, kind)
+	if err != nil {
+		return err
+	}
+	day := budgetClock().In(shanghai).Format(time.DateOnly)
+	n.budgetMu.Lock()
+	defer n.budgetMu.Unlock()
+	var used int64
+	reported := false
+	over := false
+	err = n.db.Update(func(txn *badger.Txn) error {
+		item, err := txn.Get(budgetCountKey(kind, day, c.Member))
+		if err == nil {
+			err = item.Value(func(v []byte) error {
+				if len(v) != 8 {
+					return errors.New("budget store: corrupt counter")
+				}
+				used = int64(binary.BigEndian.Uint64(v))
+				return nil
+			})
+		}
+		if err != nil && !errors.Is(err, badger.ErrKeyNotFound) {
+			return err
+		}
+		if _, err := txn.Get(budgetReportKey(kind, day, c.Member)); err == nil {
+			reported = true
+		} else if !errors.Is(err, badger.ErrKeyNotFound) {
+			return err
+		}
+		if used+int64(count) > budget {
+			over = true
+			return nil
+		}
+		return txn.Set(budgetCountKey(kind, day, c.Member), binary.BigEndian.AppendUint64(nil, uint64(used+int64(count))))
+	})
+	if err != nil {
+		return err
+	}
+	if !over {
+		return nil
+	}
+	if !reported {
+		n.reportOverBudget(ctx, c.Member, kind, day, used+int64(count), budget)
+	}
+	return &OverBudgetError{Kind: kind, Day: day, Used: used, Asked: count, Budget: budget}
+}
+
+// reportOverBudget records the member's first excess of the day on the
+// ledger. A failure is logged, and the next refused request tries again.
+func (n *Node) reportOverBudget(ctx context.Context, member, kind, day string, count, budget int64) {
+	if n.Ledger == nil {
+		return
+	}
+	arg, _ := json.Marshal(contract.ReportBudgetExceededRequest{Kind: kind, Day: day, Count: count, Budget: budget})
+	if _, err := n.Ledger.Submit(ctx, member, "ReportBudgetExceeded", arg); err != nil {
+		n.logf("report the %s budget of %s exceeded on %s: %v", kind, member, day, err)
+		return
+	}
+	if err := n.db.Update(func(txn *badger.Txn) error { return txn.Set(budgetReportKey(kind, day, member), []byte{1}) }); err != nil {
+		n.logf("budget store: %v", err)
+	}
+}
+
+// budget reads the member's daily budget of kind from the ledger policy.
+func (n *Node) budget(member, kind string) (int64, error) {
+	if kind != SpendDerivations && kind != SpendLookups {
+		return 0, fmt.Errorf("unknown budget kind %q", kind)
+	}
+	if n.Ledger == nil {
+		return 0, ErrNoLedger
+	}
+	res, err := n.Ledger.Evaluate(member, "GetPolicy", nil)
+	if err != nil {
+		return 0, err
+	}
+	var p contract.Policy
+	if err := json.Unmarshal(res.Payload, &p); err != nil {
+		return 0, err
+	}
+	return p.Budget(kind), nil
+}
