@@ -103,13 +103,18 @@ func New(n *node.Node, opts Options) http.Handler {
 	v1.GET("/disputes", s.roles(node.RoleReporter, node.RoleQuerier, node.RoleAdmin, node.RoleAuditor), s.listDisputes)
 	v1.POST("/disputes/:id/resolve", s.roles(node.RoleReporter, node.RoleAdmin), s.resolveDispute)
 	v1.GET("/audit/queries", s.roles(node.RoleAuditor, node.RoleAdmin), s.auditQueries)
+	v1.GET("/audit/log", s.roles(node.RoleAuditor, node.RoleAdmin), s.auditLog)
+	v1.GET("/audit/anchors", s.roles(node.RoleAuditor, node.RoleAdmin), s.auditAnchors)
 	watcher := s.roles(node.RoleQuerier, node.RoleReporter)
 	v1.GET("/watchlist", watcher, s.listWatchlist)
 	v1.PUT("/watchlist/:key", watcher, s.watch)
 	v1.DELETE("/watchlist/:key", watcher, s.unwatch)
 	v1.POST("/watchlist/import", watcher, s.importWatchlist)
-	v1.GET("/alerts", watcher, s.listAlerts)
-	v1.GET("/alerts/stream", watcher, s.streamAlerts)
+	// The association's admins read alerts too: budget-exceeded alerts
+	// are addressed to the association.
+	alertReader := s.roles(node.RoleQuerier, node.RoleReporter, node.RoleAdmin)
+	v1.GET("/alerts", alertReader, s.listAlerts)
+	v1.GET("/alerts/stream", alertReader, s.streamAlerts)
 	v1.GET("/webhook", watcher, s.getWebhook)
 	v1.PUT("/webhook", watcher, s.setWebhook)
 	v1.DELETE("/webhook", watcher, s.deleteWebhook)
@@ -160,6 +165,10 @@ func (s *server) requestID(c *gin.Context) {
 func (s *server) recover(c *gin.Context) {
 	defer func() {
 		if r := recover(); r != nil {
+			if r == http.ErrAbortHandler {
+				// A stream that cannot finish: reset the connection.
+				panic(r)
+			}
 			s.log.Error("panic", "request", c.GetString(requestIDKey), "panic", r)
 			fail(c, "internal", "internal error")
 		}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -28,6 +30,7 @@ const (
 	CodeUnavailable      = "unavailable"
 	CodeMethodNotAllowed = "method-not-allowed"
 	CodeUnsupportedMedia = "unsupported-media-type"
+	CodeBudgetExceeded   = "budget-exceeded"
 )
 
 var titles = map[string]string{
@@ -41,6 +44,7 @@ var titles = map[string]string{
 	CodeUnavailable:                 "Ledger unavailable",
 	CodeMethodNotAllowed:            "Method not allowed",
 	CodeUnsupportedMedia:            "Unsupported media type",
+	CodeBudgetExceeded:              "Daily budget exceeded",
 	contract.CodeInvalidArgument:    "Invalid argument",
 	contract.CodeForbidden:          "Forbidden",
 	contract.CodeNotFound:           "Not found",
@@ -60,6 +64,7 @@ var statuses = map[string]int{
 	CodeUnavailable:                 http.StatusServiceUnavailable,
 	CodeMethodNotAllowed:            http.StatusMethodNotAllowed,
 	CodeUnsupportedMedia:            http.StatusUnsupportedMediaType,
+	CodeBudgetExceeded:              http.StatusTooManyRequests,
 	contract.CodeInvalidArgument:    http.StatusUnprocessableEntity,
 	contract.CodeForbidden:          http.StatusForbidden,
 	contract.CodeNotFound:           http.StatusNotFound,
@@ -101,6 +106,12 @@ func failErr(c *gin.Context, err error) {
 		fail(c, CodePayloadTooLarge, "the body is larger than the limit of "+itoa(tooBig.Limit)+" bytes")
 	case errors.Is(err, node.ErrNoPeer):
 		fail(c, contract.CodeInvalidArgument, err.Error())
+	case errors.Is(err, node.ErrOverBudget):
+		var ob *node.OverBudgetError
+		if errors.As(err, &ob) && !ob.Reset().IsZero() {
+			c.Header("Retry-After", strconv.Itoa(max(0, int(time.Until(ob.Reset()).Seconds())+1)))
+		}
+		fail(c, CodeBudgetExceeded, err.Error()+"; the association has been told")
 	case errors.Is(err, node.ErrBadPurpose):
 		fail(c, CodeBadPurpose, err.Error())
 	case errors.Is(err, node.ErrNoSigningKey):

@@ -39,6 +39,15 @@ func (e *OverBudgetError) Error() string {
 
 func (e *OverBudgetError) Is(target error) bool { return target == ErrOverBudget }
 
+// Reset is when the budget starts afresh: the next midnight in Shanghai.
+func (e *OverBudgetError) Reset() time.Time {
+	d, err := time.ParseInLocation(time.DateOnly, e.Day, shanghai)
+	if err != nil {
+		return time.Time{}
+	}
+	return d.AddDate(0, 0, 1)
+}
+
 // shanghai is the consortium's calendar: budgets are per day in China
 // Standard Time, which has had no daylight saving since 1991, so a fixed
 // offset needs no time zone database on the host.
