@@ -21,7 +21,7 @@ func (s *server) subjectKey(c *gin.Context) {
 	if !bind(c, &req) {
 		return
 	}
-	key, err := s.node.SubjectKey(req.IDType, req.IDNumber)
+	key, err := s.node.DeriveSubjectKey(c.Request.Context(), client(c), req.IDType, req.IDNumber)
 	if err != nil {
 		failErr(c, err)
 		return

@@ -77,7 +77,7 @@ func (n *Node) ImportWatchlist(c *Client, r io.Reader, format string, progress f
 	if n.alerts == nil {
 		return alert.ImportResult{}, ErrNoLedger
 	}
-	return n.alerts.Import(c.Member, r, format, n.deriver.Derive, progress, n.auditWatch(c))
+	return n.alerts.Import(c.Member, r, format, n.auditedDeriver(c), progress, n.auditWatch(c))
 }
 
 // Alerts pages through the member's alerts after the id after.
