@@ -52,6 +52,8 @@ type config struct {
 	TLSKey       string        `json:"tlsKey"`
 	ClientCA     string        `json:"clientCA"`
 	Fabric       fabricConfig  `json:"fabric"`
+	// AuditAnchorInterval is how often the audit heads go to the ledger.
+	AuditAnchorInterval duration `json:"auditAnchorInterval"`
 }
 
 // webhookConfig tunes webhook retries (durations like "1s", "5m").
@@ -117,8 +119,9 @@ func defaults() config {
 	o := gateway.DefaultOptions()
 	return config{Ledger: "embedded", Data: "data", Listen: "127.0.0.1:8080", RatePerSec: o.RatePerSecond,
 		Burst: o.Burst, MaxBodyBytes: o.MaxBodyBytes, MaxImport: o.MaxImportBytes, LogLevel: "info",
-		Webhooks: webhookConfig{duration{time.Second}, duration{5 * time.Minute}, duration{5 * time.Minute}},
-		Fabric:   fabricConfig{Channel: "blacklist", Chaincode: "blacklist"}}
+		Webhooks:            webhookConfig{duration{time.Second}, duration{5 * time.Minute}, duration{5 * time.Minute}},
+		Fabric:              fabricConfig{Channel: "blacklist", Chaincode: "blacklist"},
+		AuditAnchorInterval: duration{node.DefaultAuditAnchorInterval}}
 }
 
 func loadConfig(args []string, stderr io.Writer) (config, error) {
@@ -138,7 +141,7 @@ func loadConfig(args []string, stderr io.Writer) (config, error) {
 	}
 	fs := flag.NewFlagSet("blacklistd", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.String("config", "", "JSON config file with any of the settings below (keys: ledger, data, listen, demo, ratePerSecond, burst, maxBodyBytes, maxImportBytes, webhooks: {minBackoff, maxBackoff, failingAfter}, logLevel, tlsCert, tlsKey, clientCA, and fabric: {peer, tlsCA, serverName, mspId, cert, key, channel, chaincode})")
+	fs.String("config", "", "JSON config file with any of the settings below (keys: ledger, data, listen, demo, ratePerSecond, burst, maxBodyBytes, maxImportBytes, webhooks: {minBackoff, maxBackoff, failingAfter}, logLevel, tlsCert, tlsKey, clientCA, auditAnchorInterval, and fabric: {peer, tlsCA, serverName, mspId, cert, key, channel, chaincode})")
 	fs.StringVar(&cfg.Ledger, "ledger", cfg.Ledger, "ledger backend: embedded (badger, no Fabric needed) or fabric")
 	fs.StringVar(&cfg.Data, "data", cfg.Data, "data directory: ledger, node store, consortium secret, demo credentials")
 	fs.StringVar(&cfg.Listen, "listen", cfg.Listen, "HTTP listen address")
@@ -150,6 +153,7 @@ func loadConfig(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&cfg.Webhooks.MinBackoff.Duration, "webhook-min-backoff", cfg.Webhooks.MinBackoff.Duration, "first wait before a failed webhook delivery is retried; it doubles per failure, with jitter")
 	fs.DurationVar(&cfg.Webhooks.MaxBackoff.Duration, "webhook-max-backoff", cfg.Webhooks.MaxBackoff.Duration, "longest wait between webhook delivery attempts")
 	fs.DurationVar(&cfg.Webhooks.FailingAfter.Duration, "webhook-failing-after", cfg.Webhooks.FailingAfter.Duration, "how long a receiver may fail before /readyz and the metrics mark it failing")
+	fs.DurationVar(&cfg.AuditAnchorInterval.Duration, "audit-anchor-interval", cfg.AuditAnchorInterval.Duration, "how often the node commits its members' query audit heads to the ledger when they moved (also at shutdown)")
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error")
 	fs.StringVar(&cfg.TLSCert, "tls-cert", cfg.TLSCert, "PEM certificate: serve HTTPS (with --tls-key)")
 	fs.StringVar(&cfg.TLSKey, "tls-key", cfg.TLSKey, "PEM private key of --tls-cert")
@@ -192,6 +196,9 @@ Flags:
 	})
 	if err != nil {
 		return cfg, err
+	}
+	if cfg.AuditAnchorInterval.Duration < time.Second {
+		return cfg, fmt.Errorf("--audit-anchor-interval %s: at least 1s", cfg.AuditAnchorInterval.Duration)
 	}
 	if cfg.Ledger != "embedded" && cfg.Ledger != "fabric" {
 		return cfg, fmt.Errorf("--ledger %q: embedded or fabric", cfg.Ledger)
@@ -275,7 +282,8 @@ func serve(cfg config, log *slog.Logger, stdout io.Writer) error {
 	}
 	n, err := node.OpenWith(cfg.Data, l, node.Options{WebhookMinBackoff: cfg.Webhooks.MinBackoff.Duration,
 		WebhookMaxBackoff: cfg.Webhooks.MaxBackoff.Duration, WebhookFailingAfter: cfg.Webhooks.FailingAfter.Duration,
-		Logf: func(format string, args ...any) { log.Warn(fmt.Sprintf(format, args...)) }})
+		AuditAnchorInterval: cfg.AuditAnchorInterval.Duration,
+		Logf:                func(format string, args ...any) { log.Warn(fmt.Sprintf(format, args...)) }})
 	if err != nil {
 		l.Close()
 		return err
