@@ -104,10 +104,10 @@ func (n *Node) AnchorAudit(ctx context.Context) error {
 		if h.Size == 0 || h.Size <= done {
 			continue
 		}
-		req := contract.AnchorAuditRequest{Size: h.Size, Head: h.Hash}
+		req := contract.AnchorAuditRequest{Log: h.Log, Size: h.Size, Head: h.Hash}
 		if k, err := n.signingKey(h.Member); err == nil {
 			if priv, err := attestation.ParsePrivateKeyPEM(k.PrivateKey); err == nil {
-				sum := sha256.Sum256(contract.AnchorMessage(h.Member, h.Size, h.Hash))
+				sum := sha256.Sum256(contract.AnchorMessage(h.Member, h.Log, h.Size, h.Hash))
 				if sig, err := ecdsa.SignASN1(rand.Reader, priv, sum[:]); err == nil {
 					req.KID, req.Signature = k.KID, base64.RawURLEncoding.EncodeToString(sig)
 				}

@@ -14,10 +14,15 @@ import (
 // an auditor can later check that the log the member hands over extends
 // every head it committed (docs/decisions/0006-audit-anchoring.md).
 //
-// Keys: ("auditanchor", member, size as 20 digits) holds each anchor, so
-// anchors of different members never touch the same key; ("auditanchorhead",
-// member) holds the member's latest anchor, which each anchor reads to
-// refuse a size that does not grow. Only the member's own node writes these
+// A member's log is named by the hash of its first entry: a node that
+// loses its store and starts a new log anchors it beside the old one, in
+// plain sight, instead of being locked out; an auditor then asks for every
+// log the member anchored.
+//
+// Keys: ("auditanchor", member, log, size as 20 digits) holds each anchor,
+// so anchors of different members never touch the same key;
+// ("auditanchorhead", member, log) holds the log's latest anchor, which
+// each anchor reads to refuse a size that does not grow. Only the member's own node writes these
 // two keys, one anchor at a time, so the read never conflicts in practice;
 // two concurrent anchors of one member must be ordered anyway, and Fabric's
 // MVCC check is what orders them.
@@ -25,6 +30,8 @@ import (
 // AnchorAuditRequest is the argument of AnchorAudit. The member is the
 // transaction's creator, never a field.
 type AnchorAuditRequest struct {
+	// Log is the hash of the log's first entry.
+	Log  string `json:"log"`
 	Size uint64 `json:"size"`
 	Head string `json:"head"`
 	// KID and Signature, optional, are an ES256 signature (ASN.1 DER,
@@ -37,6 +44,7 @@ type AnchorAuditRequest struct {
 // AuditAnchor is a committed audit head.
 type AuditAnchor struct {
 	Member     string `json:"member"`
+	Log        string `json:"log"`
 	Size       uint64 `json:"size"`
 	Head       string `json:"head"`
 	KID        string `json:"kid,omitempty"`
@@ -51,16 +59,16 @@ type ListAuditAnchorsRequest struct {
 }
 
 // AnchorMessage is what an anchor's signature signs.
-func AnchorMessage(member string, size uint64, head string) []byte {
-	return fmt.Appendf(nil, "blacklist-audit-anchor/v1\n%s\n%d\n%s", member, size, head)
+func AnchorMessage(member, log string, size uint64, head string) []byte {
+	return fmt.Appendf(nil, "blacklist-audit-anchor/v1\n%s\n%s\n%d\n%s", member, log, size, head)
 }
 
 var headPattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
-func anchorKey(member string, size uint64) string {
-	return key("auditanchor", member, fmt.Sprintf("%020d", size))
+func anchorKey(member, log string, size uint64) string {
+	return key("auditanchor", member, log, fmt.Sprintf("%020d", size))
 }
-func anchorHeadKey(member string) string { return key("auditanchorhead", member) }
+func anchorHeadKey(member, log string) string { return key("auditanchorhead", member, log) }
 
 // anchorer returns the creator if it may anchor: any admitted member that
 // is not expelled. A suspended member still anchors: its log matters most
@@ -98,6 +106,12 @@ func (c *Contract) anchorAudit(tx *txn, arg []byte) (any, error) {
 	if !headPattern.MatchString(req.Head) {
 		return nil, errorf(CodeInvalidArgument, "head: must be 64 lower-case hex digits (a SHA-256)")
 	}
+	if !headPattern.MatchString(req.Log) {
+		return nil, errorf(CodeInvalidArgument, "log: must be 64 lower-case hex digits (the hash of the log's first entry)")
+	}
+	if req.Size == 1 && req.Head != req.Log {
+		return nil, errorf(CodeInvalidArgument, "head: at size 1 the head is the first entry, so it must equal log")
+	}
 	if (req.KID == "") != (req.Signature == "") {
 		return nil, errorf(CodeInvalidArgument, "kid and signature go together")
 	}
@@ -107,7 +121,7 @@ func (c *Contract) anchorAudit(tx *txn, arg []byte) (any, error) {
 		}
 	}
 	var last AuditAnchor
-	found, err := getJSON(tx.st, anchorHeadKey(m.MSPID), &last)
+	found, err := getJSON(tx.st, anchorHeadKey(m.MSPID, req.Log), &last)
 	if err != nil {
 		return nil, err
 	}
@@ -122,12 +136,12 @@ func (c *Contract) anchorAudit(tx *txn, arg []byte) (any, error) {
 			return nil, errorf(CodeFailedPrecondition, "size %d is not greater than the last anchored size %d: an audit log only grows", req.Size, last.Size)
 		}
 	}
-	a := AuditAnchor{Member: m.MSPID, Size: req.Size, Head: req.Head, KID: req.KID, Signature: req.Signature,
+	a := AuditAnchor{Member: m.MSPID, Log: req.Log, Size: req.Size, Head: req.Head, KID: req.KID, Signature: req.Signature,
 		AnchoredAt: FormatTime(tx.now), TxID: tx.id}
-	if err := putJSON(tx.st, anchorKey(m.MSPID, a.Size), a); err != nil {
+	if err := putJSON(tx.st, anchorKey(m.MSPID, a.Log, a.Size), a); err != nil {
 		return nil, err
 	}
-	return a, putJSON(tx.st, anchorHeadKey(m.MSPID), a)
+	return a, putJSON(tx.st, anchorHeadKey(m.MSPID, a.Log), a)
 }
 
 func (c *Contract) checkAnchorSignature(m *Member, req *AnchorAuditRequest) error {
@@ -148,13 +162,15 @@ func (c *Contract) checkAnchorSignature(m *Member, req *AnchorAuditRequest) erro
 	if err != nil {
 		return errorf(CodeInvalidArgument, "signature: not base64url without padding")
 	}
-	sum := sha256.Sum256(AnchorMessage(m.MSPID, req.Size, req.Head))
+	sum := sha256.Sum256(AnchorMessage(m.MSPID, req.Log, req.Size, req.Head))
 	if !ecdsa.VerifyASN1(pub, sum[:], sig) {
 		return errorf(CodeInvalidArgument, "signature: does not verify with %s over this member, size and head", k.KID)
 	}
 	return nil
 }
 
+// listAuditAnchors returns every anchor of the member, log by log, each
+// log's in size order.
 func (c *Contract) listAuditAnchors(tx *txn, arg []byte) (any, error) {
 	var req ListAuditAnchorsRequest
 	if err := decode(arg, &req); err != nil {

@@ -49,9 +49,14 @@ It fails (exit 1) with the first bad position and why:
 Entries after the last anchor are checked as a chain but nothing outside
 the node binds them yet; verify reports how many there are.
 
+A member's log is named on the ledger by its first entry's hash; a node
+that lost its store starts a new log, which shows as a second log of the
+member: verify says so, and each log should be verified. A log whose first
+entry matches none of the member's anchored logs fails (diverged at 1).
+
 Output: a summary, or with --output json {"verified":..., "member", "size",
-"head", "anchors", "unanchored"} and on failure "kind", "position",
-"message".
+"head", "anchors" (of this log), "logs" (the member anchored), "unanchored"}
+and on failure "kind", "position", "message".
 
 Examples:
   blctl audit verify --log bank1-audit.ndjson
@@ -160,7 +165,8 @@ type verifyResult struct {
 	Member     string `json:"member"`
 	Size       uint64 `json:"size"`
 	Head       string `json:"head"`
-	Anchors    int    `json:"anchors"`
+	Anchors    int    `json:"anchors"` // of this log
+	Logs       int    `json:"logs"`    // logs the member anchored
 	Unanchored uint64 `json:"unanchored"`
 	Kind       string `json:"kind,omitempty"`
 	Position   uint64 `json:"position,omitempty"`
@@ -212,8 +218,9 @@ func cmdAuditVerify(e *env, args []string) int {
 	if err := e.call("GET", "/v1/audit/anchors", url.Values{"member": {who}}, nil, &list); err != nil {
 		return e.fail(err)
 	}
-	res := verifyResult{Member: who, Anchors: len(list.Anchors)}
+	res := verifyResult{Member: who, Logs: 0}
 	v := chain.NewVerifier(who, list.Anchors)
+	res.Logs = v.Logs()
 	if bad == nil {
 		for i := range entries {
 			if err := v.Add(&entries[i]); err != nil {
@@ -223,8 +230,13 @@ func cmdAuditVerify(e *env, args []string) int {
 		}
 	}
 	var lastAnchor uint64
-	for _, a := range list.Anchors {
-		lastAnchor = max(lastAnchor, a.Size)
+	if len(entries) > 0 {
+		for _, a := range list.Anchors {
+			if a.Log == entries[0].Hash {
+				lastAnchor = max(lastAnchor, a.Size)
+				res.Anchors++
+			}
+		}
 	}
 	if bad == nil {
 		var err error
@@ -246,6 +258,9 @@ func cmdAuditVerify(e *env, args []string) int {
 	} else if res.Verified {
 		fmt.Fprintf(e.stdout, "verified: the audit chain of %s has %d entries (head %s) and extends all %d anchored heads; %d entries after the last anchor are not anchored yet\n",
 			who, res.Size, res.Head, res.Anchors, res.Unanchored)
+		if v.Logs() > 1 {
+			fmt.Fprintf(e.stdout, "note: %s anchored %d logs (its node started a new log at some point): ask for and verify each\n", who, v.Logs())
+		}
 	}
 	if !res.Verified {
 		fmt.Fprintf(e.stderr, "blctl audit verify: the audit chain of %s does NOT verify: %s at position %d: %s\n", who, res.Kind, res.Position, res.Message)

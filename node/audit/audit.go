@@ -51,9 +51,11 @@ import (
 // Entry is one audited access (see chain.Entry).
 type Entry = chain.Entry
 
-// Head is a member's chain head: Size entries, the last with hash Hash.
+// Head is a member's chain head: Size entries, the last with hash Hash;
+// Log, the hash of the first entry, names the chain on the ledger.
 type Head struct {
 	Member string `json:"member"`
+	Log    string `json:"log,omitempty"`
 	Size   uint64 `json:"size"`
 	Hash   string `json:"hash"`
 }
@@ -262,7 +264,10 @@ func (l *Log) write(group []request) error {
 						return err
 					}
 				}
-				heads[e.Member] = Head{Member: e.Member, Size: e.Pos, Hash: e.Hash}
+				if e.Pos == 1 {
+					h.Log = e.Hash
+				}
+				heads[e.Member] = Head{Member: e.Member, Log: h.Log, Size: e.Pos, Hash: e.Hash}
 				touched[e.Member] = true
 			}
 			for m := range touched {

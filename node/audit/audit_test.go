@@ -67,6 +67,9 @@ func TestAppendQueryExport(t *testing.T) {
 	if h := l.Head("M"); h.Size != 40 || len(h.Hash) != 64 {
 		t.Fatalf("head of M: %+v", h)
 	}
+	if first, _ := l.Query(Filter{Member: "M", Limit: 1}); l.Head("M").Log != first[0].Hash {
+		t.Fatalf("the head's log is not its first entry's hash")
+	}
 	if h := l.Head("nobody"); h.Size != 0 || h.Hash != chain.Zero {
 		t.Fatalf("head of a member without entries: %+v", h)
 	}

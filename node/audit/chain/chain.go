@@ -89,9 +89,11 @@ func (e *Entry) Link() string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// Anchor is a head a member committed to the shared ledger: its chain had
-// Size entries and the last one's hash was Head.
+// Anchor is a head a member committed to the shared ledger: its log (named
+// by the hash of its first entry) had Size entries and the last one's
+// hash was Head.
 type Anchor struct {
+	Log  string `json:"log"`
 	Size uint64 `json:"size"`
 	Head string `json:"head"`
 	TxID string `json:"txId,omitempty"`
@@ -120,22 +122,29 @@ type Failure struct {
 func (f *Failure) Error() string { return fmt.Sprintf("position %d: %s", f.Pos, f.Msg) }
 
 // Verifier checks a member's chain entry by entry, in order, from its
-// first entry.
+// first entry, against the anchors of the log that entry names.
 type Verifier struct {
-	Member string
-	size   uint64
-	head   string
-	want   map[uint64]Anchor // anchors by size
+	Member  string
+	size    uint64
+	head    string
+	anchors []Anchor
+	logs    map[string]bool   // the member's anchored logs
+	want    map[uint64]Anchor // this log's anchors by size
 }
 
-// NewVerifier checks member's log against anchors (any order).
+// NewVerifier checks member's log against the member's anchors (all its
+// logs, any order).
 func NewVerifier(member string, anchors []Anchor) *Verifier {
-	v := &Verifier{Member: member, head: Zero, want: map[uint64]Anchor{}}
+	v := &Verifier{Member: member, head: Zero, anchors: anchors, logs: map[string]bool{}, want: map[uint64]Anchor{}}
 	for _, a := range anchors {
-		v.want[a.Size] = a
+		v.logs[a.Log] = true
 	}
 	return v
 }
+
+// Logs is how many logs the member anchored; more than one means its node
+// started a new log at some point, and each should be verified.
+func (v *Verifier) Logs() int { return len(v.logs) }
 
 // Add checks the next entry of the log.
 func (v *Verifier) Add(e *Entry) error {
@@ -154,6 +163,16 @@ func (v *Verifier) Add(e *Entry) error {
 	}
 	if e.Link() != e.Hash {
 		return &Failure{BrokenLink, next, "the entry's hash does not match its content: the entry was rewritten"}
+	}
+	if next == 1 {
+		for _, a := range v.anchors {
+			if a.Log == e.Hash {
+				v.want[a.Size] = a
+			}
+		}
+		if len(v.want) == 0 && len(v.logs) > 0 {
+			return &Failure{Diverged, 1, fmt.Sprintf("the log's first entry matches none of the %d logs the member anchored: the log was rewritten from its start, or it is not this member's", len(v.logs))}
+		}
 	}
 	v.size, v.head = next, e.Hash
 	if a, ok := v.want[next]; ok && a.Head != e.Hash {
@@ -187,6 +206,9 @@ func where(a Anchor) string {
 // Finish checks that the log reached every anchored size; it returns the
 // log's size and head.
 func (v *Verifier) Finish() (size uint64, head string, err error) {
+	if v.size == 0 && len(v.logs) > 0 {
+		return 0, v.head, &Failure{Truncated, 1, fmt.Sprintf("the log is empty but the member anchored %d logs", len(v.logs))}
+	}
 	var last *Anchor
 	for s, a := range v.want {
 		if s > v.size && (last == nil || s < last.Size) {

@@ -39,7 +39,30 @@ func expect(t *testing.T, err error, kind string, pos uint64) {
 
 func TestVerifier(t *testing.T) {
 	log := build(10)
-	anchors := []Anchor{{Size: 4, Head: log[3].Hash}, {Size: 8, Head: log[7].Hash}}
+	first := log[0].Hash
+	anchors := []Anchor{{Log: first, Size: 4, Head: log[3].Hash}, {Log: first, Size: 8, Head: log[7].Hash},
+		{Log: Zero, Size: 100, Head: Zero}} // another log of the member's: not this one's
+	if err := verify(log, anchors); err != nil {
+		t.Fatalf("a good log: %v", err)
+	}
+	if v := NewVerifier("M", anchors); v.Logs() != 2 {
+		t.Fatalf("logs = %d", v.Logs())
+	}
+	// Rewritten from the first entry: a log of its own that was never
+	// anchored, while the member anchored others.
+	fresh := build(3)
+	fresh[0].Client = "other"
+	prev := Zero
+	for i := range fresh {
+		fresh[i].PrevHash = prev
+		fresh[i].Hash = fresh[i].Link()
+		prev = fresh[i].Hash
+	}
+	expect(t, verify(fresh, anchors), Diverged, 1)
+	expect(t, verify(nil, anchors), Truncated, 1)
+	if err := verify(fresh, nil); err != nil {
+		t.Fatalf("a log of a member without anchors: %v", err)
+	}
 	if err := verify(log, anchors); err != nil {
 		t.Fatalf("a good log: %v", err)
 	}
@@ -55,7 +78,7 @@ func TestVerifier(t *testing.T) {
 	expect(t, verify(bad, anchors), BrokenLink, 6)
 	// Rewritten and re-hashed from there on: it no longer extends the
 	// anchor at 8.
-	prev := bad[4].Hash
+	prev = bad[4].Hash
 	for i := 5; i < len(bad); i++ {
 		bad[i].PrevHash = prev
 		bad[i].Hash = bad[i].Link()
