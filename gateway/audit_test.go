@@ -67,6 +67,19 @@ func TestEnumerationIsAuditedBudgetedAndAlerted(t *testing.T) {
 	if ra, err := strconv.Atoi(h.Get("Retry-After")); err != nil || ra < 1 || ra > 86401 {
 		t.Errorf("Retry-After %q is not the time to the next Shanghai midnight", h.Get("Retry-After"))
 	}
+	// An import past the budget rejects the lines, each audited.
+	lines.Reset()
+	for i := 52; i < 55; i++ {
+		fmt.Fprintf(&lines, `{"idType":"cn-ric","idNumber":"%s"}`+"\n", ric(i))
+	}
+	var over struct {
+		importOut
+		Errors []struct{ Message string }
+	}
+	if st := e.upload("/v1/watchlist/import", "bank1-app", "application/x-ndjson", strings.NewReader(lines.String()), &over); st != 200 ||
+		over.Rejected != 3 || len(over.Errors) != 3 || !strings.Contains(over.Errors[0].Message, "budget") {
+		t.Fatalf("import over budget: %d %+v", st, over)
+	}
 	// Another member's budget is its own.
 	var out struct{ SubjectKey string }
 	if st, _ := e.call("POST", "/v1/subject-keys", "bank2-app", map[string]string{"idType": "cn-ric", "idNumber": ric(0)}, &out); st != 200 {
@@ -84,13 +97,13 @@ func TestEnumerationIsAuditedBudgetedAndAlerted(t *testing.T) {
 			outcomes[en.Outcome]++
 		}
 	}
-	if outcomes[node.OutcomeOK] != 50 || outcomes[node.OutcomeOverBudget] != 2 {
+	if outcomes[node.OutcomeOK] != 50 || outcomes[node.OutcomeOverBudget] != 5 {
 		t.Fatalf("derive entries by outcome: %v", outcomes)
 	}
-	// The refused derivation is findable by its subject, from the index.
-	key51 := audit.Entries[len(audit.Entries)-1].Subject
+	// A refused derivation is findable by its subject, from the index.
+	refused := audit.Entries[len(audit.Entries)-1].Subject
 	var bySubject struct{ Entries []node.AuditEntry }
-	e.call("GET", "/v1/audit/queries?subject="+key51, "auditor", nil, &bySubject)
+	e.call("GET", "/v1/audit/queries?subject="+refused, "auditor", nil, &bySubject)
 	if len(bySubject.Entries) != 1 || bySubject.Entries[0].Outcome != node.OutcomeOverBudget || bySubject.Entries[0].Client != "bank1-app" {
 		t.Fatalf("by subject: %+v", bySubject.Entries)
 	}

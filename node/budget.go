@@ -73,31 +73,70 @@ func budgetReportKey(kind, day, member string) []byte {
 // (ReportBudgetExceeded), from which the association's node alerts the
 // association. Counters persist in the node store.
 func (n *Node) spend(ctx context.Context, c *Client, kind string, count int) error {
+	_, err := n.take(ctx, c, kind, count, false)
+	return err
+}
+
+// reserve takes up to max units of kind, as many as today's budget has
+// left, for work that spends them one at a time (an import); what is not
+// used goes back with refund. It returns ErrOverBudget only when nothing
+// is left.
+func (n *Node) reserve(ctx context.Context, c *Client, kind string, max int) (int, error) {
+	return n.take(ctx, c, kind, max, true)
+}
+
+// refund gives back count unused units reserved on day.
+func (n *Node) refund(c *Client, kind, day string, count int) error {
 	if count <= 0 {
 		return nil
 	}
+	n.budgetMu.Lock()
+	defer n.budgetMu.Unlock()
+	return n.db.Update(func(txn *badger.Txn) error {
+		used, err := readCount(txn, budgetCountKey(kind, day, c.Member))
+		if err != nil {
+			return err
+		}
+		return txn.Set(budgetCountKey(kind, day, c.Member), binary.BigEndian.AppendUint64(nil, uint64(max(0, used-int64(count)))))
+	})
+}
+
+func readCount(txn *badger.Txn, key []byte) (int64, error) {
+	var used int64
+	item, err := txn.Get(key)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return 0, nil
+	}
+	if err == nil {
+		err = item.Value(func(v []byte) error {
+			if len(v) != 8 {
+				return errors.New("budget store: corrupt counter")
+			}
+			used = int64(binary.BigEndian.Uint64(v))
+			return nil
+		})
+	}
+	return used, err
+}
+
+// take counts count units, or with partial as many of them as are left.
+func (n *Node) take(ctx context.Context, c *Client, kind string, count int, partial bool) (int, error) {
+	if count <= 0 {
+		return 0, nil
+	}
 	budget, err := n.budget(c.Member, kind)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	day := budgetClock().In(shanghai).Format(time.DateOnly)
 	n.budgetMu.Lock()
 	defer n.budgetMu.Unlock()
 	var used int64
+	granted := 0
 	reported := false
-	over := false
 	err = n.db.Update(func(txn *badger.Txn) error {
-		item, err := txn.Get(budgetCountKey(kind, day, c.Member))
-		if err == nil {
-			err = item.Value(func(v []byte) error {
-				if len(v) != 8 {
-					return errors.New("budget store: corrupt counter")
-				}
-				used = int64(binary.BigEndian.Uint64(v))
-				return nil
-			})
-		}
-		if err != nil && !errors.Is(err, badger.ErrKeyNotFound) {
+		var err error
+		if used, err = readCount(txn, budgetCountKey(kind, day, c.Member)); err != nil {
 			return err
 		}
 		if _, err := txn.Get(budgetReportKey(kind, day, c.Member)); err == nil {
@@ -105,22 +144,30 @@ func (n *Node) spend(ctx context.Context, c *Client, kind string, count int) err
 		} else if !errors.Is(err, badger.ErrKeyNotFound) {
 			return err
 		}
-		if used+int64(count) > budget {
-			over = true
+		left := budget - used
+		switch {
+		case int64(count) <= left:
+			granted = count
+		case partial && left > 0:
+			granted = int(left)
+		default:
 			return nil
 		}
-		return txn.Set(budgetCountKey(kind, day, c.Member), binary.BigEndian.AppendUint64(nil, uint64(used+int64(count))))
+		return txn.Set(budgetCountKey(kind, day, c.Member), binary.BigEndian.AppendUint64(nil, uint64(used+int64(granted))))
 	})
 	if err != nil {
-		return err
+		return 0, err
 	}
-	if !over {
-		return nil
+	if granted > 0 {
+		return granted, nil
+	}
+	if partial {
+		count = 1 // a reservation is refused only when not one unit is left
 	}
 	if !reported {
 		n.reportOverBudget(ctx, c.Member, kind, day, used+int64(count), budget)
 	}
-	return &OverBudgetError{Kind: kind, Day: day, Used: used, Asked: count, Budget: budget}
+	return 0, &OverBudgetError{Kind: kind, Day: day, Used: used, Asked: count, Budget: budget}
 }
 
 // reportOverBudget records the member's first excess of the day on the

@@ -3,9 +3,8 @@ package node
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
-
-	"github.com/assoc-ledger/blacklist/node/watchlist"
 )
 
 // DeriveSubjectKey validates an identity number and derives its subject
@@ -36,12 +35,98 @@ func (n *Node) DeriveSubjectKey(ctx context.Context, c *Client, idType, number s
 	return key, nil
 }
 
-// auditedDeriver is the import's deriver for a client: each identity
-// number is a derivation, budgeted and audited like DeriveSubjectKey.
-func (n *Node) auditedDeriver(c *Client) watchlist.Deriver {
-	return func(idType, number string) (string, error) {
+// importDeriver derives the identity numbers of one watchlist import:
+// each number is a derivation, budgeted and audited like DeriveSubjectKey,
+// but the budget is reserved and the audit entries written a block at a
+// time, so that an import of many numbers is not one fsync per line.
+// finish writes what is left and gives back what was reserved and unused;
+// the import answers only after it.
+type importDeriver struct {
+	n *Node
+	c *Client
+
+	mu       sync.Mutex
+	reserved int    // units reserved and not yet used
+	day      string // the day they were reserved on
+	pending  []AuditEntry
+	err      error // the first failure to audit: the import fails
+}
+
+// importAuditBlock is how many derivations an import reserves and audits
+// at a time.
+const importAuditBlock = 1000
+
+func (n *Node) importDeriver(c *Client) *importDeriver { return &importDeriver{n: n, c: c} }
+
+func (d *importDeriver) derive(idType, number string) (string, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.err != nil {
+		return "", d.err
+	}
+	e := AuditEntry{Client: d.c.Name, Member: d.c.Member, Kind: AuditDerive, Outcome: OutcomeOK}
+	key, err := d.n.deriver.Derive(idType, number)
+	if err == nil {
+		e.Subject = key
+		err = d.take()
+	}
+	switch {
+	case errors.Is(err, ErrOverBudget):
+		e.Outcome = OutcomeOverBudget
+	case err != nil:
+		e.Outcome = OutcomeError
+	}
+	d.pending = append(d.pending, e)
+	if len(d.pending) >= importAuditBlock {
+		if ferr := d.flush(); ferr != nil {
+			return "", ferr
+		}
+	}
+	if err != nil {
+		return "", err
+	}
+	return key, nil
+}
+
+// take uses one reserved unit, reserving a block when none is left.
+func (d *importDeriver) take() error {
+	if d.reserved == 0 {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		return n.DeriveSubjectKey(ctx, c, idType, number)
+		day := budgetClock().In(shanghai).Format(time.DateOnly)
+		got, err := d.n.reserve(ctx, d.c, SpendDerivations, importAuditBlock)
+		if err != nil {
+			return err
+		}
+		d.reserved, d.day = got, day
 	}
+	d.reserved--
+	return nil
+}
+
+func (d *importDeriver) flush() error {
+	if len(d.pending) == 0 {
+		return nil
+	}
+	if err := d.n.audit(d.pending); err != nil {
+		d.err = err
+		return err
+	}
+	d.pending = nil
+	return nil
+}
+
+// finish audits the remaining derivations and returns the unused budget.
+func (d *importDeriver) finish() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.err != nil {
+		return d.err
+	}
+	err := d.flush()
+	if rerr := d.n.refund(d.c, SpendDerivations, d.day, d.reserved); rerr != nil && err == nil {
+		err = rerr
+	}
+	d.reserved = 0
+	return err
 }

@@ -77,7 +77,12 @@ func (n *Node) ImportWatchlist(c *Client, r io.Reader, format string, progress f
 	if n.alerts == nil {
 		return alert.ImportResult{}, ErrNoLedger
 	}
-	return n.alerts.Import(c.Member, r, format, n.auditedDeriver(c), progress, n.auditWatch(c))
+	d := n.importDeriver(c) // budgets and audits each identity number
+	res, err := n.alerts.Import(c.Member, r, format, d.derive, progress, n.auditWatch(c))
+	if ferr := d.finish(); err == nil {
+		err = ferr
+	}
+	return res, err
 }
 
 // Alerts pages through the member's alerts after the id after.
