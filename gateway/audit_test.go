@@ -67,6 +67,9 @@ func TestEnumerationIsAuditedBudgetedAndAlerted(t *testing.T) {
 	if ra, err := strconv.Atoi(h.Get("Retry-After")); err != nil || ra < 1 || ra > 86401 {
 		t.Errorf("Retry-After %q is not the time to the next Shanghai midnight", h.Get("Retry-After"))
 	}
+	// A lookup by raw IDs derives them too: refused whole, each audited.
+	e.expect("POST", "/v1/lookups", "bank1-app", map[string]any{"purpose": "loan-approval",
+		"ids": []map[string]string{{"idType": "cn-ric", "idNumber": ric(60)}, {"idType": "cn-ric", "idNumber": ric(61)}}}, 429, CodeBudgetExceeded)
 	// An import past the budget rejects the lines, each audited.
 	lines.Reset()
 	for i := 52; i < 55; i++ {
@@ -97,7 +100,7 @@ func TestEnumerationIsAuditedBudgetedAndAlerted(t *testing.T) {
 			outcomes[en.Outcome]++
 		}
 	}
-	if outcomes[node.OutcomeOK] != 50 || outcomes[node.OutcomeOverBudget] != 5 {
+	if outcomes[node.OutcomeOK] != 50 || outcomes[node.OutcomeOverBudget] != 7 {
 		t.Fatalf("derive entries by outcome: %v", outcomes)
 	}
 	// A refused derivation is findable by its subject, from the index.

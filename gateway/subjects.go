@@ -9,6 +9,7 @@ import (
 	"github.com/assoc-ledger/blacklist/gateway/problem"
 
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
+	"github.com/assoc-ledger/blacklist/node"
 )
 
 type subjectKeyRequest struct {
@@ -91,20 +92,26 @@ func (s *server) lookups(c *gin.Context) {
 	}
 	subjects := req.Subjects
 	if len(req.IDs) > 0 {
-		subjects = make([]string, len(req.IDs))
-		var bad []problem.Item
+		ids := make([]node.IDNumber, len(req.IDs))
 		for i, id := range req.IDs {
-			k, err := s.node.SubjectKey(id.IDType, id.IDNumber)
-			if err != nil {
-				bad = append(bad, problem.Item{Index: i, Code: contract.CodeInvalidArgument, Message: err.Error()})
-				continue
-			}
-			subjects[i] = k
+			ids[i] = node.IDNumber{Type: id.IDType, Number: id.IDNumber}
 		}
-		if len(bad) > 0 {
+		keys, invalid, err := s.node.DeriveSubjectKeys(c.Request.Context(), client(c), ids)
+		if len(invalid) > 0 {
+			var bad []problem.Item
+			for i := range req.IDs {
+				if e, ok := invalid[i]; ok {
+					bad = append(bad, problem.Item{Index: i, Code: contract.CodeInvalidArgument, Message: e.Error()})
+				}
+			}
 			fail(c, contract.CodeInvalidArgument, strconv.Itoa(len(bad))+" identity numbers are not valid; nothing was looked up", bad...)
 			return
 		}
+		if err != nil {
+			failErr(c, err)
+			return
+		}
+		subjects = keys
 	}
 	onPeer, ok := consistency(c)
 	if !ok {

@@ -2,6 +2,7 @@ package node
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 )
@@ -47,6 +48,18 @@ func TestAnchorAuditWhenTheHeadMovedAndOnClose(t *testing.T) {
 	if anchors(n) != 2 {
 		t.Fatal("the known member was not anchored beside the failure")
 	}
+	// A revoked key on the ledger does not stop anchoring: unsigned then.
+	kid, _ := n.SigningKID(DemoBank1)
+	if _, err := l.Submit(ctx, DemoBank1, "RevokeKey", []byte(`{"mspId":"`+DemoBank1+`","kid":"`+kid+`"}`)); err != nil {
+		t.Fatal(err)
+	}
+	n.audit([]AuditEntry{{Client: "app", Member: DemoBank1, Subject: "s2b"}})
+	if err := n.AnchorAudit(ctx); err == nil || strings.Contains(err.Error(), DemoBank1) {
+		t.Fatalf("anchoring after the key's revocation: %v", err)
+	}
+	if list, _, _ := n.AuditAnchors(c, DemoBank1); len(list) != 3 || list[2].KID != "" {
+		t.Fatalf("unsigned anchor after revocation: %+v", list)
+	}
 	// Close anchors what moved since.
 	n.audit([]AuditEntry{{Client: "app", Member: DemoBank1, Subject: "s3"}})
 	n.Close()
@@ -55,7 +68,7 @@ func TestAnchorAuditWhenTheHeadMovedAndOnClose(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer n.Close()
-	if anchors(n) != 3 {
+	if anchors(n) != 4 {
 		t.Fatal("Close did not anchor the moved head")
 	}
 }

@@ -114,7 +114,16 @@ func (n *Node) AnchorAudit(ctx context.Context) error {
 			}
 		}
 		arg, _ := json.Marshal(req)
-		if _, err := n.Ledger.Submit(ctx, h.Member, "AnchorAudit", arg); err != nil {
+		_, err = n.Ledger.Submit(ctx, h.Member, "AnchorAudit", arg)
+		var ce *contract.Error
+		if req.KID != "" && errors.As(err, &ce) && (ce.Code == contract.CodeForbidden || ce.Code == contract.CodeInvalidArgument) {
+			// The key the node holds may have been revoked on the ledger:
+			// the creator's identity still vouches for an unsigned anchor.
+			req.KID, req.Signature = "", ""
+			arg, _ = json.Marshal(req)
+			_, err = n.Ledger.Submit(ctx, h.Member, "AnchorAudit", arg)
+		}
+		if err != nil {
 			errs = append(errs, fmt.Errorf("anchor the audit log of %s at %d: %w", h.Member, h.Size, err))
 			continue
 		}

@@ -35,6 +35,59 @@ func (n *Node) DeriveSubjectKey(ctx context.Context, c *Client, idType, number s
 	return key, nil
 }
 
+// IDNumber is one raw identity number of a request.
+type IDNumber struct{ Type, Number string }
+
+// DeriveSubjectKeys derives the identity numbers of one request (a lookup
+// by ID) for a client, all or nothing: when any number is invalid, invalid
+// says which (by index) and nothing is counted; otherwise all of them count
+// against the member's daily derivation budget at once (ErrOverBudget,
+// nothing counted, when they do not fit). Either way each number leaves one
+// audit entry of kind "derive" with its outcome.
+func (n *Node) DeriveSubjectKeys(ctx context.Context, c *Client, ids []IDNumber) (keys []string, invalid map[int]error, err error) {
+	keys = make([]string, len(ids))
+	entries := make([]AuditEntry, len(ids))
+	for i, id := range ids {
+		entries[i] = AuditEntry{Client: c.Name, Member: c.Member, Kind: AuditDerive, Outcome: OutcomeOK}
+		k, derr := n.deriver.Derive(id.Type, id.Number)
+		if derr != nil {
+			if invalid == nil {
+				invalid = map[int]error{}
+			}
+			invalid[i] = derr
+			continue
+		}
+		keys[i], entries[i].Subject = k, k
+	}
+	outcome := OutcomeOK
+	switch {
+	case invalid != nil:
+		outcome = OutcomeError
+	default:
+		err = n.spend(ctx, c, SpendDerivations, len(ids))
+		if errors.Is(err, ErrOverBudget) {
+			outcome = OutcomeOverBudget
+		} else if err != nil {
+			outcome = OutcomeError
+		}
+	}
+	for i := range entries {
+		if _, bad := invalid[i]; bad || outcome != OutcomeOK {
+			entries[i].Outcome = OutcomeError
+			if outcome == OutcomeOverBudget {
+				entries[i].Outcome = outcome
+			}
+		}
+	}
+	if aerr := n.audit(entries); aerr != nil {
+		return nil, nil, aerr
+	}
+	if invalid != nil || err != nil {
+		return nil, invalid, err
+	}
+	return keys, nil, nil
+}
+
 // importDeriver derives the identity numbers of one watchlist import:
 // each number is a derivation, budgeted and audited like DeriveSubjectKey,
 // but the budget is reserved and the audit entries written a block at a
