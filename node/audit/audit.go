@@ -158,8 +158,7 @@ func Open(db *badger.DB) (*Log, error) {
 	return l, nil
 }
 
-// ErrClosed is returned by Append after Close.
-var ErrClosed = errors.New("the audit log is closed")
+var errStop = errors.New("stop")
 
 // Close waits for queued entries to be written and stops the writer. No
 // Append may be in flight.
@@ -486,6 +485,10 @@ func (l *Log) firstAfter(txn *badger.Txn, member string, after uint64) (uint64, 
 	var ferr error
 	i := sort.Search(int(size), func(i int) bool {
 		item, err := txn.Get(memberKey(member, uint64(i)+1))
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			// Appended after this snapshot began: later than after.
+			return true
+		}
 		if err != nil {
 			ferr = err
 			return true
@@ -528,6 +531,9 @@ func (l *Log) Verify() (uint64, error) {
 	for _, h := range l.Heads() {
 		v := chain.NewVerifier(h.Member, nil)
 		err := l.Export(h.Member, 0, func(e Entry) error {
+			if e.Pos > h.Size {
+				return errStop // appended since the heads were read
+			}
 			if err := v.Add(&e); err != nil {
 				return err
 			}
@@ -536,7 +542,7 @@ func (l *Log) Verify() (uint64, error) {
 			}
 			return nil
 		})
-		if err != nil {
+		if err != nil && err != errStop {
 			return total, fmt.Errorf("audit log of %s: %w", h.Member, err)
 		}
 		size, head, _ := v.Finish()

@@ -225,3 +225,33 @@ func TestAnchoredSize(t *testing.T) {
 		t.Fatalf("anchored = %d", n)
 	}
 }
+
+// TestReadsDuringAppends: verifying and paging while entries are appended
+// sees a consistent prefix, never a false "removed" or a missing key.
+func TestReadsDuringAppends(t *testing.T) {
+	l, _ := openLog(t)
+	fill(t, l)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; i < 300; i++ {
+			if err := l.Append([]Entry{{Client: "c", Member: "M", Subject: "u"}}); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	for running := true; running; {
+		select {
+		case <-done:
+			running = false
+		default:
+		}
+		if _, err := l.Verify(); err != nil {
+			t.Fatalf("verify during appends: %v", err)
+		}
+		if _, err := l.Query(Filter{Member: "M", After: 30, Limit: 1000}); err != nil {
+			t.Fatalf("member page during appends: %v", err)
+		}
+	}
+}
