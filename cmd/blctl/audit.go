@@ -42,6 +42,7 @@ type auditEntry struct {
 	Subject string `json:"subject"`
 	Purpose string `json:"purpose"`
 	Kind    string `json:"kind"`
+	Outcome string `json:"outcome"`
 	Listed  bool   `json:"listed"`
 }
 
@@ -124,13 +125,13 @@ func auditAll(e *env, q url.Values) ([]json.RawMessage, error) {
 
 func printAudit(e *env, raw []json.RawMessage) error {
 	w := e.table()
-	row(w, "SEQ", "TIME", "CLIENT", "MEMBER", "SUBJECT", "PURPOSE", "KIND", "LISTED")
+	row(w, "SEQ", "TIME", "CLIENT", "MEMBER", "SUBJECT", "PURPOSE", "KIND", "OUTCOME", "LISTED")
 	for i, r := range raw {
 		var a auditEntry
 		if err := json.Unmarshal(r, &a); err != nil {
 			return &ServerError{Op: "GET /v1/audit/queries", Err: fmt.Errorf("entry %d does not parse: %v", i, err)}
 		}
-		row(w, strconv.FormatUint(a.Seq, 10), a.Time, a.Client, a.Member, short(a.Subject), a.Purpose, a.Kind, yesNo(a.Listed))
+		row(w, strconv.FormatUint(a.Seq, 10), a.Time, a.Client, a.Member, orDash(short(a.Subject)), orDash(a.Purpose), a.Kind, orDash(a.Outcome), yesNo(a.Listed))
 	}
 	return w.Flush()
 }
