@@ -133,13 +133,17 @@ func New(n *node.Node, opts Options) http.Handler {
 	v1.GET("/disputes", s.can(node.ReadDisputes), s.listDisputes)
 	v1.POST("/disputes/:id/resolve", s.can(node.ResolveDispute), s.resolveDispute)
 	v1.GET("/audit/queries", s.can(node.ReadAudit), s.auditQueries)
+	v1.GET("/audit/log", s.can(node.ReadAudit), s.auditLog)
+	v1.GET("/audit/anchors", s.can(node.ReadAudit), s.auditAnchors)
 	monitor := s.can(node.Monitor)
 	v1.GET("/watchlist", monitor, s.listWatchlist)
 	v1.PUT("/watchlist/:key", s.watch)
 	v1.DELETE("/watchlist/:key", monitor, s.unwatch)
 	v1.POST("/watchlist/import", monitor, s.importWatchlist)
-	v1.GET("/alerts", monitor, s.listAlerts)
-	v1.GET("/alerts/stream", monitor, s.streamAlerts)
+	// The association's admins read alerts too: budget-exceeded alerts
+	// are addressed to the association.
+	v1.GET("/alerts", s.can(node.ReadAlerts), s.listAlerts)
+	v1.GET("/alerts/stream", s.can(node.ReadAlerts), s.streamAlerts)
 	v1.GET("/webhook", monitor, s.getWebhook)
 	v1.PUT("/webhook", monitor, s.setWebhook)
 	v1.DELETE("/webhook", monitor, s.deleteWebhook)
@@ -190,6 +194,10 @@ func (s *server) requestID(c *gin.Context) {
 func (s *server) recover(c *gin.Context) {
 	defer func() {
 		if r := recover(); r != nil {
+			if r == http.ErrAbortHandler {
+				// A stream that cannot finish: reset the connection.
+				panic(r)
+			}
 			s.log.Error("panic", "request", c.GetString(requestIDKey), "panic", r)
 			fail(c, "internal", "internal error")
 		}

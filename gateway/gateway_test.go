@@ -204,7 +204,7 @@ func TestWalkthrough(t *testing.T) {
 	audit.Entries = audit.Entries[1:]
 	want := []string{"loan-approval", "post-loan", "dispute-handling", "loan-approval", "dispute-handling"}
 	if len(audit.Entries) != len(want) {
-		t.Fatalf("audit has %d entries, want %d", len(audit.Entries), len(want))
+		t.Fatalf("audit has %d lookup entries, want %d", len(audit.Entries), len(want))
 	}
 	for i, en := range audit.Entries {
 		if en.Purpose != want[i] || en.Subject != subj {

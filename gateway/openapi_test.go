@@ -194,6 +194,7 @@ type oaEnv struct {
 	urls   map[string]string
 	keys   map[string]string
 	ledger *embedded.Ledger
+	n      *node.Node
 	seen   map[string]map[int]bool // "METHOD /template" -> statuses answered
 }
 
@@ -203,7 +204,7 @@ func oaServer(t *testing.T) *oaEnv {
 	n, l, keys := oaNode(t)
 	tight := DefaultOptions()
 	tight.MaxBodyBytes, tight.RatePerSecond, tight.Burst = 1024, 0.001, 1
-	e := &oaEnv{t: t, doc: doc, urls: map[string]string{}, keys: keys, ledger: l, seen: map[string]map[int]bool{}}
+	e := &oaEnv{t: t, doc: doc, urls: map[string]string{}, keys: keys, ledger: l, n: n, seen: map[string]map[int]bool{}}
 	// The document names the default listen address; route the test
 	// servers' URLs instead.
 	doc.Servers = nil
@@ -670,6 +671,15 @@ func TestOpenAPIResponses(t *testing.T) {
 	e.oaCall("GET", "/v1/audit/queries?limit=0", auditor, nil, 422)
 	e.oaCall("GET", "/v1/audit/queries?from=yesterday", auditor, nil, 422)
 	e.oaCall("GET", "/v1/audit/queries", b1, nil, 403)
+	// The chain export and the anchors on the ledger.
+	e.oaCall("GET", "/v1/audit/log?member=Bank2MSP", auditor, nil, 200)
+	e.oaCall("GET", "/v1/audit/log?after=x", auditor, nil, 422)
+	e.oaCall("GET", "/v1/audit/log", b1, nil, 403)
+	if err := e.n.AnchorAudit(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	e.oaCall("GET", "/v1/audit/anchors?member=Bank2MSP", auditor, nil, 200)
+	e.oaCall("GET", "/v1/audit/anchors?member=a%20b", auditor, nil, 422)
 
 	oaMonitoring(e, b1, b2, auditor, subj)
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -31,6 +33,7 @@ const (
 	// CodeWebhookDestinationRefused: a webhook URL the node will not send
 	// to (internal address, credentials, not http(s); see node/webhook/dest).
 	CodeWebhookDestinationRefused = "webhook-destination-refused"
+	CodeBudgetExceeded   = "budget-exceeded"
 )
 
 var titles = map[string]string{
@@ -45,6 +48,7 @@ var titles = map[string]string{
 	CodeMethodNotAllowed:            "Method not allowed",
 	CodeUnsupportedMedia:            "Unsupported media type",
 	CodeWebhookDestinationRefused:   "Webhook destination refused",
+	CodeBudgetExceeded:              "Daily budget exceeded",
 	contract.CodeInvalidArgument:    "Invalid argument",
 	contract.CodeForbidden:          "Forbidden",
 	contract.CodeNotFound:           "Not found",
@@ -65,6 +69,7 @@ var statuses = map[string]int{
 	CodeMethodNotAllowed:            http.StatusMethodNotAllowed,
 	CodeUnsupportedMedia:            http.StatusUnsupportedMediaType,
 	CodeWebhookDestinationRefused:   http.StatusUnprocessableEntity,
+	CodeBudgetExceeded:              http.StatusTooManyRequests,
 	contract.CodeInvalidArgument:    http.StatusUnprocessableEntity,
 	contract.CodeForbidden:          http.StatusForbidden,
 	contract.CodeNotFound:           http.StatusNotFound,
@@ -110,6 +115,12 @@ func failErr(c *gin.Context, err error) {
 		fail(c, contract.CodeInvalidArgument, err.Error())
 	case errors.Is(err, node.ErrTooMany):
 		fail(c, CodeTooManyItems, err.Error())
+	case errors.Is(err, node.ErrOverBudget):
+		var ob *node.OverBudgetError
+		if errors.As(err, &ob) && !ob.Reset().IsZero() {
+			c.Header("Retry-After", strconv.Itoa(max(0, int(time.Until(ob.Reset()).Seconds())+1)))
+		}
+		fail(c, CodeBudgetExceeded, err.Error()+"; the association has been told")
 	case errors.Is(err, node.ErrBadPurpose):
 		fail(c, CodeBadPurpose, err.Error())
 	case errors.Is(err, node.ErrNoSigningKey):

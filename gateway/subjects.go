@@ -1,7 +1,6 @@
 package gateway
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 
@@ -23,17 +22,12 @@ func (s *server) subjectKey(c *gin.Context) {
 	if !bind(c, &req) {
 		return
 	}
-	keys, err := s.node.SubjectKeys(c.Request.Context(), client(c), []node.IDNumber{{Type: req.IDType, Number: req.IDNumber}})
-	var invalid *node.InvalidIDsError
-	if errors.As(err, &invalid) {
-		failErr(c, invalid.Invalid[0].Err)
-		return
-	}
+	key, err := s.node.DeriveSubjectKey(c.Request.Context(), client(c), req.IDType, req.IDNumber)
 	if err != nil {
 		failErr(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"subjectKey": keys[0]})
+	c.JSON(http.StatusOK, gin.H{"subjectKey": key})
 }
 
 type statusResponse struct {
@@ -110,13 +104,13 @@ func (s *server) lookups(c *gin.Context) {
 		for i, id := range req.IDs {
 			ids[i] = node.IDNumber{Type: id.IDType, Number: id.IDNumber}
 		}
-		var err error
-		subjects, err = s.node.SubjectKeys(c.Request.Context(), client(c), ids)
-		var invalid *node.InvalidIDsError
-		if errors.As(err, &invalid) {
-			bad := make([]problem.Item, len(invalid.Invalid))
-			for i, v := range invalid.Invalid {
-				bad[i] = problem.Item{Index: v.Index, Code: contract.CodeInvalidArgument, Message: v.Err.Error()}
+		keys, invalid, err := s.node.DeriveSubjectKeys(c.Request.Context(), client(c), ids)
+		if len(invalid) > 0 {
+			var bad []problem.Item
+			for i := range req.IDs {
+				if e, ok := invalid[i]; ok {
+					bad = append(bad, problem.Item{Index: i, Code: contract.CodeInvalidArgument, Message: e.Error()})
+				}
 			}
 			fail(c, contract.CodeInvalidArgument, strconv.Itoa(len(bad))+" identity numbers are not valid; nothing was looked up", bad...)
 			return
@@ -125,6 +119,7 @@ func (s *server) lookups(c *gin.Context) {
 			failErr(c, err)
 			return
 		}
+		subjects = keys
 	}
 	out, h, err := s.node.Lookup(c.Request.Context(), client(c), req.Purpose, subjects, onPeer)
 	if err != nil {

@@ -48,8 +48,11 @@ const (
 	ReadDisputes
 	// ReadAudit is reading the query audit log.
 	ReadAudit
-	// Monitor is the member's watchlist, alerts and webhook.
+	// Monitor is the member's watchlist and webhook.
 	Monitor
+	// ReadAlerts is reading the member's alerts (the association's
+	// admins too: budget-exceeded alerts are addressed to it).
+	ReadAlerts
 )
 
 var capabilityRoles = map[Capability][]string{
@@ -66,6 +69,7 @@ var capabilityRoles = map[Capability][]string{
 	ReadDisputes:    {RoleReporter, RoleQuerier, RoleAdmin, RoleAuditor},
 	ReadAudit:       {RoleAuditor, RoleAdmin},
 	Monitor:         {RoleQuerier, RoleReporter},
+	ReadAlerts:      {RoleQuerier, RoleReporter, RoleAdmin},
 }
 
 // Roles lists the roles that may use capability.

@@ -1,193 +1,139 @@
 package node
 
 import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/rand"
 	"crypto/sha256"
-	"encoding/binary"
-	"encoding/hex"
-	"encoding/json"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"time"
 
-	"github.com/dgraph-io/badger/v4"
+	"github.com/assoc-ledger/blacklist/chaincode/attestation"
+	"github.com/assoc-ledger/blacklist/chaincode/contract"
+	"github.com/assoc-ledger/blacklist/node/audit"
 )
 
-// AuditEntry records one subject looked up by one client.
-type AuditEntry struct {
-	Seq     uint64 `json:"seq"`
-	Time    string `json:"time"`
-	Client  string `json:"client"`
-	Member  string `json:"member"`
-	Subject string `json:"subject"`
-	Purpose string `json:"purpose"`
-	// Kind is what was read: "status" or "history".
-	Kind string `json:"kind"`
-	// Outcome is "ok", "denied" (refused before reading: role, member
-	// status, purpose, limits) or "error" (the read failed).
-	Outcome        string `json:"outcome"`
-	Listed         bool   `json:"listed"`
-	ActiveDefaults int    `json:"activeDefaults"`
-	Height         uint64 `json:"height"`
-	PrevHash       string `json:"prevHash"`
-	Hash           string `json:"hash"`
+// AuditEntry records one subject accessed by one client (package audit).
+type AuditEntry = audit.Entry
+
+// AuditFilter selects audit entries; empty fields match everything.
+type AuditFilter = audit.Filter
+
+// AuditHead is a member's audit chain head.
+type AuditHead = audit.Head
+
+// Audit entry kinds and outcomes, re-exported for the node's callers.
+const (
+	AuditStatus      = "status"
+	AuditHistory     = "history"
+	AuditWatch       = "watch"
+	AuditDerive      = "derive"
+	AuditAttestation = "attestation"
+	AuditAlert       = "alert"
+
+	OutcomeOK         = "ok"
+	OutcomeDenied     = "denied"
+	OutcomeError      = "error"
+	OutcomeOverBudget = "over-budget"
+)
+
+// DefaultAuditAnchorInterval is how often the node anchors its audit heads
+// when Options.AuditAnchorInterval is 0.
+const DefaultAuditAnchorInterval = 10 * time.Minute
+
+// audit appends entries durably before it returns; concurrent callers
+// share one write and one fsync (group commit). Entries without an
+// outcome are "ok".
+func (n *Node) audit(entries []AuditEntry) error { return n.auditLog.Append(entries) }
+
+// QueryAudit returns matching entries in log order, at most f.Limit; with
+// a subject it answers from the subject index.
+func (n *Node) QueryAudit(f AuditFilter) ([]AuditEntry, error) { return n.auditLog.Query(f) }
+
+// VerifyAudit checks every member's chain and the node's MACs on it, and
+// returns the number of entries checked.
+func (n *Node) VerifyAudit() (uint64, error) { return n.auditLog.Verify() }
+
+// AuditHeadOf returns member's audit chain head on this node.
+func (n *Node) AuditHeadOf(member string) AuditHead { return n.auditLog.Head(member) }
+
+// exportAudit streams member's audit chain after position after, in
+// order.
+func (n *Node) exportAudit(member string, after uint64, fn func(AuditEntry) error) error {
+	return n.auditLog.Export(member, after, fn)
 }
 
-type auditHead struct {
-	Seq  uint64 `json:"seq"`
-	Hash string `json:"hash"`
+// auditAnchors lists the audit heads member anchored on the ledger, read
+// as the client's member.
+func (n *Node) auditAnchors(c *Client, member string) ([]contract.AuditAnchor, uint64, error) {
+	if n.ledger == nil {
+		return nil, 0, ErrNoLedger
+	}
+	return evaluate(n, c.Member, contract.TxListAuditAnchors, contract.ListAuditAnchorsRequest{Member: member})
 }
 
-var auditHeadKey = []byte("ah")
-
-func auditKey(seq uint64) []byte {
-	k := make([]byte, 10)
-	copy(k, "a/")
-	binary.BigEndian.PutUint64(k[2:], seq)
-	return k
-}
-
-func (e *AuditEntry) computeHash() string {
-	c := *e
-	c.Hash = ""
-	b, _ := json.Marshal(c)
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
-}
-
-func (n *Node) loadAuditHead() error {
-	n.auditHead = auditHead{Hash: hex.EncodeToString(make([]byte, 32))}
-	return n.db.View(func(txn *badger.Txn) error {
-		item, err := txn.Get(auditHeadKey)
-		if errors.Is(err, badger.ErrKeyNotFound) {
-			return nil
-		}
+// AnchorAudit commits, for every member whose audit head moved since its
+// last anchor, the head to the ledger as that member, signed with the
+// member's key when the node holds one. A member the ledger refuses (not
+// admitted, expelled, or in fabric mode another organisation) is skipped
+// and reported in the joined error; the others are still anchored.
+func (n *Node) AnchorAudit(ctx context.Context) error {
+	if n.ledger == nil {
+		return nil
+	}
+	n.anchorMu.Lock()
+	defer n.anchorMu.Unlock()
+	var errs []error
+	for _, h := range n.auditLog.Heads() {
+		done, err := n.auditLog.Anchored(h.Member)
 		if err != nil {
 			return err
 		}
-		return item.Value(func(v []byte) error { return json.Unmarshal(v, &n.auditHead) })
-	})
-}
-
-// auditRequest is one lookup's entries waiting for the audit writer.
-type auditRequest struct {
-	entries []AuditEntry
-	done    chan error
-}
-
-// audit appends entries durably, chaining each to the previous one. A
-// lookup is answered only after its entries are on disk; concurrent
-// lookups share one write and one fsync (group commit).
-func (n *Node) audit(entries []AuditEntry) error {
-	if len(entries) == 0 {
-		return nil
-	}
-	r := auditRequest{entries: entries, done: make(chan error, 1)}
-	n.auditQueue <- r
-	return <-r.done
-}
-
-// auditWriter is the only goroutine that appends to the audit chain.
-func (n *Node) auditWriter() {
-	defer close(n.auditStopped)
-	for first := range n.auditQueue {
-		group := []auditRequest{first}
-	gather:
-		for len(group) < 1024 {
-			select {
-			case r, ok := <-n.auditQueue:
-				if !ok {
-					break gather
+		if h.Size == 0 || h.Size <= done {
+			continue
+		}
+		req := contract.AnchorAuditRequest{Log: h.Log, Size: h.Size, Head: h.Hash}
+		if k, err := n.signingKey(h.Member); err == nil {
+			if priv, err := attestation.ParsePrivateKeyPEM(k.PrivateKey); err == nil {
+				sum := sha256.Sum256(contract.AnchorMessage(h.Member, h.Log, h.Size, h.Hash))
+				if sig, err := ecdsa.SignASN1(rand.Reader, priv, sum[:]); err == nil {
+					req.KID, req.Signature = k.KID, base64.RawURLEncoding.EncodeToString(sig)
 				}
-				group = append(group, r)
-			default:
-				break gather
 			}
 		}
-		err := n.appendAudit(group)
-		for _, r := range group {
-			r.done <- err
+		_, _, err = submit(ctx, n, h.Member, contract.TxAnchorAudit, req)
+		var ce *contract.Error
+		if req.KID != "" && errors.As(err, &ce) && (ce.Code == contract.CodeForbidden || ce.Code == contract.CodeInvalidArgument) {
+			// The key the node holds may have been revoked on the ledger:
+			// the creator's identity still vouches for an unsigned anchor.
+			req.KID, req.Signature = "", ""
+			_, _, err = submit(ctx, n, h.Member, contract.TxAnchorAudit, req)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("anchor the audit log of %s at %d: %w", h.Member, h.Size, err))
+			continue
+		}
+		if err := n.auditLog.SetAnchored(h.Member, h.Size); err != nil {
+			return err
 		}
 	}
+	return errors.Join(errs...)
 }
 
-func (n *Node) appendAudit(group []auditRequest) error {
-	head := n.auditHead
-	now := time.Now().UTC().Format(time.RFC3339Nano)
-	err := n.db.Update(func(txn *badger.Txn) error {
-		for _, r := range group {
-			for i := range r.entries {
-				e := &r.entries[i]
-				e.Seq, e.Time, e.PrevHash = head.Seq+1, now, head.Hash
-				e.Hash = e.computeHash()
-				b, _ := json.Marshal(e)
-				if err := txn.Set(auditKey(e.Seq), b); err != nil {
-					return err
-				}
-				head = auditHead{Seq: e.Seq, Hash: e.Hash}
+// anchorLoop anchors the audit heads every interval until ctx ends.
+func (n *Node) anchorLoop(ctx context.Context, every time.Duration, logf func(string, ...any)) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := n.AnchorAudit(ctx); err != nil && ctx.Err() == nil {
+				logf("audit anchoring: %v", err)
 			}
 		}
-		hb, _ := json.Marshal(head)
-		return txn.Set(auditHeadKey, hb)
-	})
-	if err != nil {
-		return fmt.Errorf("query audit log: %w", err)
 	}
-	n.auditHead = head
-	return nil
-}
-
-// AuditFilter selects audit entries; empty fields match everything.
-type AuditFilter struct {
-	Member  string
-	Subject string
-	From    time.Time
-	To      time.Time
-	After   uint64 // entries with Seq > After
-	Limit   int
-}
-
-// QueryAudit returns matching entries in log order, at most f.Limit.
-func (n *Node) QueryAudit(f AuditFilter) ([]AuditEntry, error) {
-	out := []AuditEntry{}
-	err := n.db.View(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("a/"), PrefetchValues: true})
-		defer it.Close()
-		for it.Seek(auditKey(f.After + 1)); it.Valid() && len(out) < f.Limit; it.Next() {
-			var e AuditEntry
-			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &e) }); err != nil {
-				return err
-			}
-			t, _ := time.Parse(time.RFC3339Nano, e.Time)
-			if (f.Member != "" && e.Member != f.Member) || (f.Subject != "" && e.Subject != f.Subject) ||
-				(!f.From.IsZero() && t.Before(f.From)) || (!f.To.IsZero() && !t.Before(f.To)) {
-				continue
-			}
-			out = append(out, e)
-		}
-		return nil
-	})
-	return out, err
-}
-
-// VerifyAudit walks the audit chain and reports the first broken link.
-func (n *Node) VerifyAudit() (uint64, error) {
-	var seq uint64
-	err := n.db.View(func(txn *badger.Txn) error {
-		prev := hex.EncodeToString(make([]byte, 32))
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("a/"), PrefetchValues: true})
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			seq++
-			var e AuditEntry
-			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &e) }); err != nil {
-				return err
-			}
-			if e.Seq != seq || e.PrevHash != prev || e.computeHash() != e.Hash {
-				return fmt.Errorf("audit entry %d does not match the chain", seq)
-			}
-			prev = e.Hash
-		}
-		return nil
-	})
-	return seq, err
 }

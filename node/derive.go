@@ -2,117 +2,209 @@ package node
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"sync"
+	"time"
 
-	"github.com/assoc-ledger/blacklist/node/watchlist"
+	"github.com/assoc-ledger/blacklist/node/subjectkey"
 )
 
-// IDNumber is a raw identity number as a bank system sends it. It is
-// turned into a subject key and forgotten: never stored, logged or
-// audited.
-type IDNumber struct {
-	Type   string
-	Number string
+// DeriveSubjectKey validates an identity number and derives its subject
+// key for a client. Raw IDs are enumerable, so every derivation counts
+// against the member's daily derivation budget (ErrOverBudget past it) and
+// leaves one audit entry of kind "derive", whatever the outcome: the
+// subject key when the number was valid (even when refused for budget,
+// so that an auditor sees what was tried), none when it was not.
+func (n *Node) DeriveSubjectKey(ctx context.Context, c *Client, idType, number string) (string, error) {
+	e := AuditEntry{Client: c.Name, Member: c.Member, Kind: AuditDerive, Outcome: OutcomeOK}
+	if err := n.Authorize(ctx, c, DeriveKeys); err != nil {
+		e.Outcome = OutcomeDenied
+		if aerr := n.audit([]AuditEntry{e}); aerr != nil {
+			return "", aerr
+		}
+		return "", err
+	}
+	key, err := n.deriver.Derive(idType, number)
+	if err == nil {
+		e.Subject = key
+		err = n.spend(ctx, c, SpendDerivations, 1)
+	}
+	var invalid *subjectkey.ValidationError
+	switch {
+	case errors.Is(err, ErrOverBudget):
+		e.Outcome = OutcomeOverBudget
+	case errors.As(err, &invalid):
+		// A number that is not valid is refused, like a lookup without a
+		// purpose.
+		e.Outcome = OutcomeDenied
+	case err != nil:
+		e.Outcome = OutcomeError
+	}
+	if aerr := n.audit([]AuditEntry{e}); aerr != nil {
+		return "", aerr
+	}
+	if err != nil {
+		return "", err
+	}
+	return key, nil
 }
 
-// InvalidID is one identity number that could not be turned into a key.
-type InvalidID struct {
-	Index int
-	Err   error
-}
+// IDNumber is one raw identity number of a request.
+type IDNumber struct{ Type, Number string }
 
-// InvalidIDsError reports the identity numbers of a request that are not
-// valid; nothing was derived or looked up.
-type InvalidIDsError struct{ Invalid []InvalidID }
-
-func (e *InvalidIDsError) Error() string {
-	return fmt.Sprintf("%d identity numbers are not valid; nothing was derived", len(e.Invalid))
-}
-
-// SubjectKeys turns raw identity numbers into subject keys for a client
-// that may derive them. Identity numbers are enumerable, so turning many
-// candidates into keys is how a key is reversed: every derivation, valid
-// or not, leaves one audit entry (kind "derive", the key but never the
-// number) before any key is answered. If any number is invalid, none is
-// answered.
-func (n *Node) SubjectKeys(ctx context.Context, c *Client, ids []IDNumber) ([]string, error) {
-	err := n.Authorize(ctx, c, DeriveKeys)
+// DeriveSubjectKeys derives the identity numbers of one request (a lookup
+// by ID) for a client, all or nothing: when any number is invalid, invalid
+// says which (by index) and nothing is counted; otherwise all of them count
+// against the member's daily derivation budget at once (ErrOverBudget,
+// nothing counted, when they do not fit). Either way each number leaves one
+// audit entry of kind "derive" with its outcome.
+func (n *Node) DeriveSubjectKeys(ctx context.Context, c *Client, ids []IDNumber) (keys []string, invalid map[int]error, err error) {
+	err = n.Authorize(ctx, c, DeriveKeys)
 	if err == nil && len(ids) > MaxLookup {
 		err = ErrTooMany
 	}
 	if err != nil {
 		entries := make([]AuditEntry, len(ids))
 		for i := range entries {
-			entries[i] = n.deriveEntry(c, "", err)
+			entries[i] = AuditEntry{Client: c.Name, Member: c.Member, Kind: AuditDerive, Outcome: OutcomeDenied}
 		}
 		if aerr := n.audit(entries); aerr != nil {
-			return nil, aerr
+			return nil, nil, aerr
 		}
-		return nil, err
+		return nil, nil, err
 	}
-	keys := make([]string, len(ids))
+	keys = make([]string, len(ids))
 	entries := make([]AuditEntry, len(ids))
-	var invalid []InvalidID
 	for i, id := range ids {
-		k, err := n.deriver.Derive(id.Type, id.Number)
-		entries[i] = n.deriveEntry(c, k, err)
-		if err != nil {
-			invalid = append(invalid, InvalidID{Index: i, Err: err})
+		entries[i] = AuditEntry{Client: c.Name, Member: c.Member, Kind: AuditDerive, Outcome: OutcomeOK}
+		k, derr := n.deriver.Derive(id.Type, id.Number)
+		if derr != nil {
+			if invalid == nil {
+				invalid = map[int]error{}
+			}
+			invalid[i] = derr
+			continue
 		}
-		keys[i] = k
+		keys[i], entries[i].Subject = k, k
 	}
-	if err := n.audit(entries); err != nil {
-		return nil, err
+	outcome := OutcomeOK
+	switch {
+	case invalid != nil:
+		outcome = OutcomeDenied
+	default:
+		err = n.spend(ctx, c, SpendDerivations, len(ids))
+		if errors.Is(err, ErrOverBudget) {
+			outcome = OutcomeOverBudget
+		} else if err != nil {
+			outcome = OutcomeError
+		}
 	}
-	if len(invalid) > 0 {
-		return nil, &InvalidIDsError{Invalid: invalid}
+	for i := range entries {
+		if _, bad := invalid[i]; bad || outcome != OutcomeOK {
+			entries[i].Outcome = outcome
+		}
 	}
-	return keys, nil
+	if aerr := n.audit(entries); aerr != nil {
+		return nil, nil, aerr
+	}
+	if invalid != nil || err != nil {
+		return nil, invalid, err
+	}
+	return keys, nil, nil
 }
 
-func (n *Node) deriveEntry(c *Client, key string, err error) AuditEntry {
-	o := OutcomeOK
-	if err != nil {
-		// A number that is not valid is refused, like a lookup without
-		// a purpose; a client that may not derive is denied.
-		o = OutcomeDenied
-	}
-	return AuditEntry{Client: c.Name, Member: c.Member, Subject: key, Kind: "derive", Outcome: o, Height: n.Height()}
+// importDeriver derives the identity numbers of one watchlist import:
+// each number is a derivation, budgeted and audited like DeriveSubjectKey,
+// but the budget is reserved and the audit entries written a block at a
+// time, so that an import of many numbers is not one fsync per line.
+// finish writes what is left and gives back what was reserved and unused;
+// the import answers only after it.
+type importDeriver struct {
+	n *Node
+	c *Client
+
+	mu       sync.Mutex
+	reserved int    // units reserved and not yet used
+	day      string // the day they were reserved on
+	pending  []AuditEntry
+	err      error // the first failure to audit: the import fails
 }
 
-// derivations collects the audit entries of derivations made while a
-// watchlist import parses, for the import's next audit write. The parser
-// runs a chunk ahead on its own goroutine, hence the lock.
-type derivations struct {
-	mu      sync.Mutex
-	entries []AuditEntry
-}
+// importAuditBlock is how many derivations an import reserves and audits
+// at a time.
+const importAuditBlock = 1000
 
-func (d *derivations) add(e AuditEntry) {
-	d.mu.Lock()
-	d.entries = append(d.entries, e)
-	d.mu.Unlock()
-}
+func (n *Node) importDeriver(c *Client) *importDeriver { return &importDeriver{n: n, c: c} }
 
-// take returns the collected entries and forgets them. A nil d has none.
-func (d *derivations) take() []AuditEntry {
-	if d == nil {
-		return nil
-	}
+func (d *importDeriver) derive(idType, number string) (string, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	out := d.entries
-	d.entries = nil
-	return out
+	if d.err != nil {
+		return "", d.err
+	}
+	e := AuditEntry{Client: d.c.Name, Member: d.c.Member, Kind: AuditDerive, Outcome: OutcomeOK}
+	key, err := d.n.deriver.Derive(idType, number)
+	if err == nil {
+		e.Subject = key
+		err = d.take()
+	}
+	switch {
+	case errors.Is(err, ErrOverBudget):
+		e.Outcome = OutcomeOverBudget
+	case err != nil:
+		e.Outcome = OutcomeError
+	}
+	d.pending = append(d.pending, e)
+	if len(d.pending) >= importAuditBlock {
+		if ferr := d.flush(); ferr != nil {
+			return "", ferr
+		}
+	}
+	if err != nil {
+		return "", err
+	}
+	return key, nil
 }
 
-// derivingFor is the watchlist import's deriver for client c: each
-// derivation is collected for the audit log.
-func (n *Node) derivingFor(c *Client, d *derivations) watchlist.Deriver {
-	return func(idType, number string) (string, error) {
-		k, err := n.deriver.Derive(idType, number)
-		d.add(n.deriveEntry(c, k, err))
-		return k, err
+// take uses one reserved unit, reserving a block when none is left.
+func (d *importDeriver) take() error {
+	if d.reserved == 0 {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		day := budgetClock().In(shanghai).Format(time.DateOnly)
+		got, err := d.n.reserve(ctx, d.c, SpendDerivations, importAuditBlock)
+		if err != nil {
+			return err
+		}
+		d.reserved, d.day = got, day
 	}
+	d.reserved--
+	return nil
+}
+
+func (d *importDeriver) flush() error {
+	if len(d.pending) == 0 {
+		return nil
+	}
+	if err := d.n.audit(d.pending); err != nil {
+		d.err = err
+		return err
+	}
+	d.pending = nil
+	return nil
+}
+
+// finish audits the remaining derivations and returns the unused budget.
+func (d *importDeriver) finish() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.err != nil {
+		return d.err
+	}
+	err := d.flush()
+	if rerr := d.n.refund(d.c, SpendDerivations, d.day, d.reserved); rerr != nil && err == nil {
+		err = rerr
+	}
+	d.reserved = 0
+	return err
 }

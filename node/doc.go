@@ -10,7 +10,11 @@
 //     node signs it with its member's registered ES256 key.
 //   - The consortium secret, which turns raw identity numbers into subject
 //     keys (package subjectkey). Raw numbers are never stored or logged.
-//   - The query audit log: every lookup of a subject, with client, member,
-//     purpose, time and result, hash-chained so that no entry can be edited
-//     or dropped unnoticed.
+//   - The query audit log (package audit): every access to a subject, with
+//     client, member, purpose, outcome, time and result, chained per member,
+//     keyed by the node, and anchored on the shared ledger every few minutes
+//     (AnchorAudit), so that an edited or dropped entry shows to an auditor.
+//   - Daily budgets of raw-ID derivations and lookups per member (spend),
+//     counted in the node store; the first excess of a day goes on the
+//     ledger, where the association's node turns it into an alert.
 package node

@@ -24,19 +24,14 @@ const MaxLookup = contract.MaxSubjects
 // ErrTooMany is returned for a lookup of more than MaxLookup subjects.
 var ErrTooMany = fmt.Errorf("at most %d subjects per lookup", MaxLookup)
 
-// Audit outcomes.
-const (
-	OutcomeOK     = "ok"
-	OutcomeDenied = "denied"
-	OutcomeError  = "error"
-)
-
 // outcome classifies the error a read ended with for the audit log.
 func outcome(err error) string {
 	var ce *contract.Error
 	switch {
 	case err == nil:
 		return OutcomeOK
+	case errors.Is(err, ErrOverBudget):
+		return OutcomeOverBudget
 	case errors.Is(err, ErrBadPurpose), errors.Is(err, ErrTooMany),
 		errors.As(err, &ce) && (ce.Code == contract.CodeForbidden || ce.Code == contract.CodeInvalidArgument):
 		return OutcomeDenied
@@ -87,10 +82,13 @@ func (n *Node) auditRefused(c *Client, kind, purpose string, subjects []string, 
 // the node's replica. A refused or failed lookup is recorded too.
 func (n *Node) Lookup(ctx context.Context, c *Client, purpose string, subjects []string, onPeer bool) ([]contract.Status, uint64, error) {
 	if err := n.checkRead(ctx, c, Lookup, purpose); err != nil {
-		return nil, 0, n.auditRefused(c, "status", purpose, subjects, err)
+		return nil, 0, n.auditRefused(c, AuditStatus, purpose, subjects, err)
 	}
 	if len(subjects) > MaxLookup {
-		return nil, 0, n.auditRefused(c, "status", purpose, subjects, ErrTooMany)
+		return nil, 0, n.auditRefused(c, AuditStatus, purpose, subjects, ErrTooMany)
+	}
+	if err := n.spend(ctx, c, SpendLookups, len(subjects)); err != nil {
+		return nil, 0, n.auditRefused(c, AuditStatus, purpose, subjects, err)
 	}
 	var (
 		out    []contract.Status
@@ -104,11 +102,11 @@ func (n *Node) Lookup(ctx context.Context, c *Client, purpose string, subjects [
 		out, height, err = evaluate(n, c.Member, contract.TxSubjectStatuses, req)
 	}
 	if err != nil {
-		return nil, 0, n.auditRefused(c, "status", purpose, subjects, err)
+		return nil, 0, n.auditRefused(c, AuditStatus, purpose, subjects, err)
 	}
 	entries := make([]AuditEntry, len(out))
 	for i, s := range out {
-		entries[i] = AuditEntry{Client: c.Name, Member: c.Member, Subject: s.SubjectKey, Purpose: purpose, Kind: "status",
+		entries[i] = AuditEntry{Client: c.Name, Member: c.Member, Subject: s.SubjectKey, Purpose: purpose, Kind: AuditStatus,
 			Outcome: OutcomeOK, Listed: s.Listed, ActiveDefaults: s.ActiveDefaults, Height: height}
 	}
 	if err := n.audit(entries); err != nil {
@@ -120,11 +118,14 @@ func (n *Node) Lookup(ctx context.Context, c *Client, purpose string, subjects [
 // History answers a subject's history for a client, audited like a lookup.
 func (n *Node) History(ctx context.Context, c *Client, purpose, subject string) (*contract.History, uint64, error) {
 	if err := n.checkRead(ctx, c, Lookup, purpose); err != nil {
-		return nil, 0, n.auditRefused(c, "history", purpose, []string{subject}, err)
+		return nil, 0, n.auditRefused(c, AuditHistory, purpose, []string{subject}, err)
+	}
+	if err := n.spend(ctx, c, SpendLookups, 1); err != nil {
+		return nil, 0, n.auditRefused(c, AuditHistory, purpose, []string{subject}, err)
 	}
 	h, height, err := evaluate(n, c.Member, contract.TxSubjectHistory, contract.SubjectRequest{Subject: subject})
 	if err != nil {
-		return nil, 0, n.auditRefused(c, "history", purpose, []string{subject}, err)
+		return nil, 0, n.auditRefused(c, AuditHistory, purpose, []string{subject}, err)
 	}
 	active := 0
 	for _, e := range h.Entries {
@@ -132,7 +133,7 @@ func (n *Node) History(ctx context.Context, c *Client, purpose, subject string) 
 			active++
 		}
 	}
-	e := AuditEntry{Client: c.Name, Member: c.Member, Subject: subject, Purpose: purpose, Kind: "history",
+	e := AuditEntry{Client: c.Name, Member: c.Member, Subject: subject, Purpose: purpose, Kind: AuditHistory,
 		Outcome: OutcomeOK, Listed: active > 0, ActiveDefaults: active, Height: height}
 	if err := n.audit([]AuditEntry{e}); err != nil {
 		return nil, 0, err
@@ -147,13 +148,13 @@ func (n *Node) History(ctx context.Context, c *Client, purpose, subject string) 
 func (n *Node) Attestation(ctx context.Context, c *Client, purpose, id string) (contract.AttestationView, uint64, error) {
 	var none contract.AttestationView
 	if err := n.checkRead(ctx, c, ReadAttestation, purpose); err != nil {
-		return none, 0, n.auditRefused(c, "attestation", purpose, []string{""}, err)
+		return none, 0, n.auditRefused(c, AuditAttestation, purpose, []string{""}, err)
 	}
 	v, height, err := evaluate(n, c.Member, contract.TxGetAttestation, contract.IDRequest{ID: id})
 	if err != nil {
-		return none, 0, n.auditRefused(c, "attestation", purpose, []string{""}, err)
+		return none, 0, n.auditRefused(c, AuditAttestation, purpose, []string{""}, err)
 	}
-	e := AuditEntry{Client: c.Name, Member: c.Member, Subject: v.Payload.Subject, Purpose: purpose, Kind: "attestation",
+	e := AuditEntry{Client: c.Name, Member: c.Member, Subject: v.Payload.Subject, Purpose: purpose, Kind: AuditAttestation,
 		Outcome: OutcomeOK, Listed: v.State == contract.StateActive, Height: height}
 	if v.State == contract.StateActive {
 		e.ActiveDefaults = 1

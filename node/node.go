@@ -15,6 +15,7 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"github.com/assoc-ledger/blacklist/node/alert"
+	"github.com/assoc-ledger/blacklist/node/audit"
 	"github.com/assoc-ledger/blacklist/node/ledger"
 	"github.com/assoc-ledger/blacklist/node/subjectkey"
 	"github.com/assoc-ledger/blacklist/node/watchlist"
@@ -45,10 +46,12 @@ type Node struct {
 	bgMu     sync.Mutex
 	bgErrors []string
 
-	// auditHead is owned by the audit writer goroutine.
-	auditHead    auditHead
-	auditQueue   chan auditRequest
-	auditStopped chan struct{}
+	auditLog   *audit.Log
+	anchorMu   sync.Mutex // one anchoring at a time
+	anchorStop context.CancelFunc
+	anchorDone chan struct{}
+	budgetMu   sync.Mutex // serialises budget counters
+	logf       func(format string, args ...any)
 }
 
 // Options tune a node; the zero value is the default.
@@ -61,6 +64,10 @@ type Options struct {
 	// Logf reports background errors (alert derivation, webhook
 	// delivery); silent when nil.
 	Logf func(format string, args ...any)
+	// AuditAnchorInterval is how often the node commits its members'
+	// audit heads to the ledger when they moved (0: every 10 minutes,
+	// negative: only on Close).
+	AuditAnchorInterval time.Duration
 }
 
 // Open opens the node's store in dir (creating it and a consortium secret
@@ -91,29 +98,51 @@ func OpenWith(dir string, l ledger.Ledger, opts Options) (*Node, error) {
 		db.Close()
 		return nil, err
 	}
-	if err := n.loadAuditHead(); err != nil {
+	if n.auditLog, err = audit.Open(db); err != nil {
 		db.Close()
 		return nil, err
 	}
-	n.auditQueue, n.auditStopped = make(chan auditRequest, 4096), make(chan struct{})
-	go n.auditWriter()
+	n.logf = opts.Logf
+	if n.logf == nil {
+		n.logf = func(string, ...any) {}
+	}
 	if err := n.startAlerts(l, opts); err != nil {
 		n.Close()
 		return nil, err
 	}
+	if l != nil && opts.AuditAnchorInterval >= 0 {
+		every := opts.AuditAnchorInterval
+		if every == 0 {
+			every = DefaultAuditAnchorInterval
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		n.anchorStop, n.anchorDone = cancel, make(chan struct{})
+		go func() { defer close(n.anchorDone); n.anchorLoop(ctx, every, n.logf) }()
+	}
 	return n, nil
 }
 
-// Close stops alerting, finishes pending audit writes and closes the
-// node's store; the ledger is closed by its owner. No request may be in
-// flight.
+// Close stops alerting, finishes pending audit writes, anchors the audit
+// heads that moved (the ledger must still be open; a failure is logged)
+// and closes the node's store; the ledger is closed by its owner. No
+// request may be in flight.
 func (n *Node) Close() error {
 	if n.stop != nil {
 		n.stop()
 		n.stopped.Wait()
 	}
-	close(n.auditQueue)
-	<-n.auditStopped
+	if n.anchorStop != nil {
+		n.anchorStop()
+		<-n.anchorDone
+	}
+	n.auditLog.Close()
+	if n.ledger != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		if err := n.AnchorAudit(ctx); err != nil {
+			n.logf("audit anchoring at shutdown: %v", err)
+		}
+		cancel()
+	}
 	return n.db.Close()
 }
 

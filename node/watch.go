@@ -75,7 +75,7 @@ func (n *Node) auditAlerts(alerts []alert.Alert) error {
 	entries := make([]AuditEntry, len(alerts))
 	for i, a := range alerts {
 		entries[i] = AuditEntry{Client: AlertClient, Member: a.Member, Subject: a.SubjectKey, Purpose: "post-loan",
-			Kind: "alert", Outcome: OutcomeOK, Listed: a.Kind == alert.KindDefault || a.Kind == alert.KindAlreadyListed, Height: a.Height}
+			Kind: AuditAlert, Outcome: OutcomeOK, Listed: a.Kind == alert.KindDefault || a.Kind == alert.KindAlreadyListed, Height: a.Height}
 	}
 	return n.audit(entries)
 }
@@ -86,14 +86,12 @@ const AlertClient = "(alert monitor)"
 
 // auditWatch records, for client, every subject a watchlist check read,
 // listed or not: monitoring is a lookup with the purpose "post-loan".
-// Derivations of raw identity numbers waiting in derived are recorded in
-// the same write.
-func (n *Node) auditWatch(c *Client, derived *derivations) alert.AuditFunc {
+func (n *Node) auditWatch(c *Client) alert.AuditFunc {
 	return func(checked []contract.Status, height uint64) error {
-		entries := derived.take()
+		entries := make([]AuditEntry, 0, len(checked))
 		for _, s := range checked {
 			entries = append(entries, AuditEntry{Client: c.Name, Member: c.Member, Subject: s.SubjectKey, Purpose: "post-loan",
-				Kind: "watch", Outcome: OutcomeOK, Listed: s.Listed, ActiveDefaults: s.ActiveDefaults, Height: height})
+				Kind: AuditWatch, Outcome: OutcomeOK, Listed: s.Listed, ActiveDefaults: s.ActiveDefaults, Height: height})
 		}
 		return n.audit(entries)
 	}
@@ -103,12 +101,12 @@ func (n *Node) auditWatch(c *Client, derived *derivations) alert.AuditFunc {
 // returns the already-listed alerts that raised.
 func (n *Node) Watch(ctx context.Context, c *Client, subject, label string) (added bool, raised []alert.Alert, err error) {
 	if err := n.Authorize(ctx, c, Monitor); err != nil {
-		return false, nil, n.auditRefused(c, "watch", "post-loan", []string{subject}, err)
+		return false, nil, n.auditRefused(c, AuditWatch, "post-loan", []string{subject}, err)
 	}
 	if n.alerts == nil {
 		return false, nil, ErrNoLedger
 	}
-	return n.alerts.Watch(c.Member, subject, label, n.auditWatch(c, nil))
+	return n.alerts.Watch(c.Member, subject, label, n.auditWatch(c))
 }
 
 // Unwatch removes subject from the member's watchlist.
@@ -139,19 +137,17 @@ func (n *Node) ImportWatchlist(ctx context.Context, c *Client, r io.Reader, form
 	if n.alerts == nil {
 		return alert.ImportResult{}, ErrNoLedger
 	}
-	derived := &derivations{}
-	res, err := n.alerts.Import(c.Member, r, format, n.derivingFor(c, derived), progress, n.auditWatch(c, derived))
-	// Derivations of lines after the last checked chunk (invalid numbers
-	// at the end, or an import cut short) are recorded all the same.
-	if aerr := n.audit(derived.take()); aerr != nil && err == nil {
-		err = aerr
+	d := n.importDeriver(c) // budgets and audits each identity number
+	res, err := n.alerts.Import(c.Member, r, format, d.derive, progress, n.auditWatch(c))
+	if ferr := d.finish(); err == nil {
+		err = ferr
 	}
 	return res, err
 }
 
 // Alerts pages through the member's alerts after the id after.
 func (n *Node) Alerts(ctx context.Context, c *Client, after uint64, limit int) ([]alert.Alert, string, error) {
-	if err := n.Authorize(ctx, c, Monitor); err != nil {
+	if err := n.Authorize(ctx, c, ReadAlerts); err != nil {
 		return nil, "", err
 	}
 	if n.alerts == nil {

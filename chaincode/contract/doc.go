@@ -26,6 +26,9 @@
 //	dispute/<disputeId>            where a dispute lives, and its state
 //	closed/<time>/<subject>/<id>   when a default stopped counting, for retention
 //	member/<msp>, config/association, config/policy
+//	auditanchor/<member>/<log>/<size>   an audit head the member anchored (anchor.go)
+//	auditanchorhead/<member>/<log>      the log's latest anchor
+//	budgetexceeded/<member>/<kind>/<day> a member's first budget excess of a day (budget.go)
 //
 // # Batches
 //

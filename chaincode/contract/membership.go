@@ -333,6 +333,9 @@ func (p *Policy) validate() error {
 	case p.DisputeAnswerDays < 1 || p.DisputeAnswerDays > 365:
 		return errorf(CodeInvalidArgument, "disputeAnswerDays: must be 1 to 365, got %d", p.DisputeAnswerDays)
 	}
+	if err := p.validateBudgets(); err != nil {
+		return err
+	}
 	if p.MinAmount == nil {
 		p.MinAmount = map[string]int64{}
 	}

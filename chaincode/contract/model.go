@@ -59,13 +59,19 @@ type Policy struct {
 	// stays in query results after it stopped counting.
 	RetentionYears int `json:"retentionYears"`
 	// DisputeAnswerDays is how long a reporter has to answer a dispute.
-	DisputeAnswerDays int    `json:"disputeAnswerDays"`
-	UpdatedAt         string `json:"updatedAt,omitempty"`
+	DisputeAnswerDays int `json:"disputeAnswerDays"`
+	// DailyDerivations and DailyLookups are each member's daily budgets of
+	// raw-ID derivations and of subjects looked up (budget.go); 0 in a
+	// request means the default.
+	DailyDerivations int64  `json:"dailyDerivations,omitempty"`
+	DailyLookups     int64  `json:"dailyLookups,omitempty"`
+	UpdatedAt        string `json:"updatedAt,omitempty"`
 }
 
 // DefaultPolicy is the policy a new ledger starts with.
 func DefaultPolicy() Policy {
-	return Policy{MinDaysPastDue: 90, MinAmount: map[string]int64{}, RetentionYears: 5, DisputeAnswerDays: 20}
+	return Policy{MinDaysPastDue: 90, MinAmount: map[string]int64{}, RetentionYears: 5, DisputeAnswerDays: 20,
+		DailyDerivations: DefaultDailyDerivations, DailyLookups: DefaultDailyLookups}
 }
 
 // Record is an attestation: the signed JWS, its decoded payload and when

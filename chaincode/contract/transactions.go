@@ -22,26 +22,29 @@ type LedgerConfig = config
 // The contract's transactions. Their handlers are registered in
 // contract.go under these names.
 var (
-	TxInit               = Transaction[InitRequest, LedgerConfig]{"Init"}
-	TxAdmitMember        = Transaction[AdmitMemberRequest, Member]{"AdmitMember"}
-	TxSuspendMember      = Transaction[MemberStatusRequest, Member]{"SuspendMember"}
-	TxReinstateMember    = Transaction[MemberStatusRequest, Member]{"ReinstateMember"}
-	TxExpelMember        = Transaction[MemberStatusRequest, Member]{"ExpelMember"}
-	TxRegisterKey        = Transaction[RegisterKeyRequest, Member]{"RegisterKey"}
-	TxRevokeKey          = Transaction[RevokeKeyRequest, Member]{"RevokeKey"}
-	TxSetPolicy          = Transaction[Policy, Policy]{"SetPolicy"}
-	TxSubmitAttestations = Transaction[SubmitRequest, SubmitResult]{"SubmitAttestations"}
-	TxOpenDispute        = Transaction[OpenDisputeRequest, Dispute]{"OpenDispute"}
-	TxResolveDispute     = Transaction[ResolveDisputeRequest, Dispute]{"ResolveDispute"}
-	TxPurgeExpired       = Transaction[PurgeRequest, PurgeResult]{"PurgeExpired"}
+	TxInit                 = Transaction[InitRequest, LedgerConfig]{"Init"}
+	TxAdmitMember          = Transaction[AdmitMemberRequest, Member]{"AdmitMember"}
+	TxSuspendMember        = Transaction[MemberStatusRequest, Member]{"SuspendMember"}
+	TxReinstateMember      = Transaction[MemberStatusRequest, Member]{"ReinstateMember"}
+	TxExpelMember          = Transaction[MemberStatusRequest, Member]{"ExpelMember"}
+	TxRegisterKey          = Transaction[RegisterKeyRequest, Member]{"RegisterKey"}
+	TxRevokeKey            = Transaction[RevokeKeyRequest, Member]{"RevokeKey"}
+	TxSetPolicy            = Transaction[Policy, Policy]{"SetPolicy"}
+	TxSubmitAttestations   = Transaction[SubmitRequest, SubmitResult]{"SubmitAttestations"}
+	TxOpenDispute          = Transaction[OpenDisputeRequest, Dispute]{"OpenDispute"}
+	TxResolveDispute       = Transaction[ResolveDisputeRequest, Dispute]{"ResolveDispute"}
+	TxPurgeExpired         = Transaction[PurgeRequest, PurgeResult]{"PurgeExpired"}
+	TxAnchorAudit          = Transaction[AnchorAuditRequest, AuditAnchor]{"AnchorAudit"}
+	TxReportBudgetExceeded = Transaction[ReportBudgetExceededRequest, BudgetExceeded]{"ReportBudgetExceeded"}
 
-	TxGetMember       = Transaction[MemberRequest, Member]{"GetMember"}
-	TxListMembers     = Transaction[Empty, []Member]{"ListMembers"}
-	TxGetPolicy       = Transaction[Empty, Policy]{"GetPolicy"}
-	TxGetAttestation  = Transaction[IDRequest, AttestationView]{"GetAttestation"}
-	TxSubjectStatus   = Transaction[SubjectRequest, Status]{"SubjectStatus"}
-	TxSubjectStatuses = Transaction[SubjectsRequest, []Status]{"SubjectStatuses"}
-	TxSubjectHistory  = Transaction[SubjectRequest, History]{"SubjectHistory"}
-	TxListDisputes    = Transaction[ListDisputesRequest, []Dispute]{"ListDisputes"}
-	TxStateDigest     = Transaction[Empty, StateDigestResult]{"StateDigest"}
+	TxGetMember        = Transaction[MemberRequest, Member]{"GetMember"}
+	TxListMembers      = Transaction[Empty, []Member]{"ListMembers"}
+	TxGetPolicy        = Transaction[Empty, Policy]{"GetPolicy"}
+	TxGetAttestation   = Transaction[IDRequest, AttestationView]{"GetAttestation"}
+	TxSubjectStatus    = Transaction[SubjectRequest, Status]{"SubjectStatus"}
+	TxSubjectStatuses  = Transaction[SubjectsRequest, []Status]{"SubjectStatuses"}
+	TxSubjectHistory   = Transaction[SubjectRequest, History]{"SubjectHistory"}
+	TxListDisputes     = Transaction[ListDisputesRequest, []Dispute]{"ListDisputes"}
+	TxStateDigest      = Transaction[Empty, StateDigestResult]{"StateDigest"}
+	TxListAuditAnchors = Transaction[ListAuditAnchorsRequest, []AuditAnchor]{"ListAuditAnchors"}
 )

@@ -88,3 +88,15 @@ func (b *Blacklist) ListDisputes(ctx contractapi.TransactionContextInterface, re
 func (b *Blacklist) StateDigest(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return b.run(ctx, "StateDigest", request)
 }
+
+func (b *Blacklist) AnchorAudit(ctx contractapi.TransactionContextInterface, request string) (string, error) {
+	return b.run(ctx, "AnchorAudit", request)
+}
+
+func (b *Blacklist) ReportBudgetExceeded(ctx contractapi.TransactionContextInterface, request string) (string, error) {
+	return b.run(ctx, "ReportBudgetExceeded", request)
+}
+
+func (b *Blacklist) ListAuditAnchors(ctx contractapi.TransactionContextInterface, request string) (string, error) {
+	return b.run(ctx, "ListAuditAnchors", request)
+}

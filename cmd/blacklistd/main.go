@@ -53,6 +53,8 @@ type config struct {
 	TLSKey       string        `json:"tlsKey"`
 	ClientCA     string        `json:"clientCA"`
 	Fabric       fabricConfig  `json:"fabric"`
+	// AuditAnchorInterval is how often the audit heads go to the ledger.
+	AuditAnchorInterval duration `json:"auditAnchorInterval"`
 }
 
 // webhookConfig tunes webhook retries (durations like "1s", "5m") and
@@ -149,8 +151,9 @@ func defaults() config {
 	o := gateway.DefaultOptions()
 	return config{Ledger: "embedded", Data: "data", Listen: "127.0.0.1:8080", RatePerSec: o.RatePerSecond,
 		Burst: o.Burst, MaxBodyBytes: o.MaxBodyBytes, MaxImport: o.MaxImportBytes, LogLevel: "info",
-		Webhooks: webhookConfig{MinBackoff: duration{time.Second}, MaxBackoff: duration{5 * time.Minute}, FailingAfter: duration{5 * time.Minute}},
-		Fabric:   fabricConfig{Channel: "blacklist", Chaincode: "blacklist", EndorseRetry: duration{fabric.DefaultEndorseRetry}}}
+		Webhooks:            webhookConfig{MinBackoff: duration{time.Second}, MaxBackoff: duration{5 * time.Minute}, FailingAfter: duration{5 * time.Minute}},
+		Fabric:              fabricConfig{Channel: "blacklist", Chaincode: "blacklist", EndorseRetry: duration{fabric.DefaultEndorseRetry}},
+		AuditAnchorInterval: duration{node.DefaultAuditAnchorInterval}}
 }
 
 func loadConfig(args []string, stderr io.Writer) (config, error) {
@@ -170,7 +173,7 @@ func loadConfig(args []string, stderr io.Writer) (config, error) {
 	}
 	fs := flag.NewFlagSet("blacklistd", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.String("config", "", "JSON config file with any of the settings below (keys: ledger, data, listen, demo, ratePerSecond, burst, maxBodyBytes, maxImportBytes, webhooks: {minBackoff, maxBackoff, failingAfter, allow}, logLevel, tlsCert, tlsKey, clientCA, and fabric: {peer, tlsCA, serverName, mspId, cert, key, channel, chaincode, endorseRetry})")
+	fs.String("config", "", "JSON config file with any of the settings below (keys: ledger, data, listen, demo, ratePerSecond, burst, maxBodyBytes, maxImportBytes, webhooks: {minBackoff, maxBackoff, failingAfter, allow}, logLevel, tlsCert, tlsKey, clientCA, auditAnchorInterval, and fabric: {peer, tlsCA, serverName, mspId, cert, key, channel, chaincode, endorseRetry})")
 	fs.StringVar(&cfg.Ledger, "ledger", cfg.Ledger, "ledger backend: embedded (badger, no Fabric needed) or fabric")
 	fs.StringVar(&cfg.Data, "data", cfg.Data, "data directory: ledger, node store, consortium secret, demo credentials")
 	fs.StringVar(&cfg.Listen, "listen", cfg.Listen, "HTTP listen address")
@@ -183,6 +186,7 @@ func loadConfig(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&cfg.Webhooks.MaxBackoff.Duration, "webhook-max-backoff", cfg.Webhooks.MaxBackoff.Duration, "longest wait between webhook delivery attempts")
 	fs.DurationVar(&cfg.Webhooks.FailingAfter.Duration, "webhook-failing-after", cfg.Webhooks.FailingAfter.Duration, "how long a receiver may fail before /readyz and the metrics mark it failing")
 	fs.Var(&listFlag{list: &cfg.Webhooks.Allow}, "webhook-allow", "CIDR|HOST[,...]: internal webhook destinations to allow (repeatable); by default members' webhooks may only reach public addresses, never loopback, private, link-local or the like. For receivers on the bank's own network and tests; --demo does not imply it")
+	fs.DurationVar(&cfg.AuditAnchorInterval.Duration, "audit-anchor-interval", cfg.AuditAnchorInterval.Duration, "how often the node commits its members' query audit heads to the ledger when they moved (also at shutdown)")
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error")
 	fs.StringVar(&cfg.TLSCert, "tls-cert", cfg.TLSCert, "PEM certificate: serve HTTPS (with --tls-key)")
 	fs.StringVar(&cfg.TLSKey, "tls-key", cfg.TLSKey, "PEM private key of --tls-cert")
@@ -229,6 +233,9 @@ Flags:
 	}
 	if _, err := dest.Allow(cfg.Webhooks.Allow...); err != nil {
 		return cfg, fmt.Errorf("--webhook-allow: %w", err)
+	}
+	if cfg.AuditAnchorInterval.Duration < time.Second {
+		return cfg, fmt.Errorf("--audit-anchor-interval %s: at least 1s", cfg.AuditAnchorInterval.Duration)
 	}
 	if cfg.Ledger != "embedded" && cfg.Ledger != "fabric" {
 		return cfg, fmt.Errorf("--ledger %q: embedded or fabric", cfg.Ledger)
@@ -327,7 +334,8 @@ func serve(cfg config, log *slog.Logger, stdout io.Writer) error {
 	}
 	n, err := node.OpenWith(cfg.Data, l, node.Options{WebhookMinBackoff: cfg.Webhooks.MinBackoff.Duration, WebhookDestinations: allow,
 		WebhookMaxBackoff: cfg.Webhooks.MaxBackoff.Duration, WebhookFailingAfter: cfg.Webhooks.FailingAfter.Duration,
-		Logf: func(format string, args ...any) { log.Warn(fmt.Sprintf(format, args...)) }})
+		AuditAnchorInterval: cfg.AuditAnchorInterval.Duration,
+		Logf:                func(format string, args ...any) { log.Warn(fmt.Sprintf(format, args...)) }})
 	if err != nil {
 		l.Close()
 		return err

@@ -262,6 +262,15 @@ func TestConfigPrecedence(t *testing.T) {
 	if _, err := loadConfig([]string{"--config", file}, io.Discard); err == nil {
 		t.Fatal("unknown config key accepted")
 	}
+	if cfg, err := loadConfig([]string{"--audit-anchor-interval", "90s"}, io.Discard); err != nil || cfg.AuditAnchorInterval.Duration != 90*time.Second {
+		t.Fatalf("--audit-anchor-interval: %v %v", cfg.AuditAnchorInterval, err)
+	}
+	if cfg, _ := loadConfig(nil, io.Discard); cfg.AuditAnchorInterval.Duration != 10*time.Minute {
+		t.Fatalf("default audit anchor interval %s", cfg.AuditAnchorInterval.Duration)
+	}
+	if _, err := loadConfig([]string{"--audit-anchor-interval", "0s"}, io.Discard); err == nil {
+		t.Fatal("an audit anchor interval of 0 accepted")
+	}
 	if _, err := loadConfig([]string{"--ledger", "oracle"}, io.Discard); err == nil {
 		t.Fatal("unknown ledger accepted")
 	}

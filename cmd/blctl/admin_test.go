@@ -128,14 +128,19 @@ func TestPolicy(t *testing.T) {
 		t.Fatalf("show: exit %d\n%s", code, out)
 	}
 	code, out, stderr := f.cli(t, "", "policy", "set", "--min-days-past-due", "60", "--retention-years", "3", "--dispute-answer-days", "15",
-		"--min-amount", "CNY=100000", "--min-amount", "usd=20000")
+		"--min-amount", "CNY=100000", "--min-amount", "usd=20000", "--daily-derivations", "500")
 	if code != exitOK || !strings.Contains(out, "CNY 100000, USD 20000") {
 		t.Fatalf("set: exit %d\n%s\n%s", code, out, stderr)
 	}
 	var p contract.Policy
 	lastBody(t, f, "PUT", "/v1/policy", &p)
-	if p.MinDaysPastDue != 60 || p.RetentionYears != 3 || p.DisputeAnswerDays != 15 || p.MinAmount["USD"] != 20000 || len(p.MinAmount) != 2 {
+	if p.MinDaysPastDue != 60 || p.RetentionYears != 3 || p.DisputeAnswerDays != 15 || p.MinAmount["USD"] != 20000 || len(p.MinAmount) != 2 ||
+		p.DailyDerivations != 500 || p.DailyLookups != 0 {
 		t.Errorf("policy body %+v", p)
+	}
+	if code, _, _ := f.cli(t, "", "policy", "set", "--min-days-past-due", "60", "--retention-years", "3", "--dispute-answer-days", "15",
+		"--daily-lookups", "-1"); code != exitUsage {
+		t.Errorf("a negative budget: exit %d", code)
 	}
 }
 

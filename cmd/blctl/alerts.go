@@ -120,6 +120,12 @@ type alertView struct {
 	Reporter      string `json:"reporter"`
 	Time          string `json:"time"`
 	Label         string `json:"label"`
+	Budget        *struct {
+		Kind  string `json:"kind"`
+		Day   string `json:"day"`
+		Count int64  `json:"count"`
+		Limit int64  `json:"limit"`
+	} `json:"budget"`
 }
 
 // alertFormat has fixed widths, not a tabwriter's, because --follow prints
@@ -139,6 +145,8 @@ func (a alertView) line() string {
 		detail = "closes " + short(a.RefersTo)
 	case a.DisputeID != "":
 		detail = "dispute " + short(a.DisputeID)
+	case a.Budget != nil:
+		detail = fmt.Sprintf("%s %d>%d on %s", a.Budget.Kind, a.Budget.Count, a.Budget.Limit, a.Budget.Day)
 	}
 	at := a.Time
 	if t, err := time.Parse(time.RFC3339Nano, a.Time); err == nil {

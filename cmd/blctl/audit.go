@@ -9,11 +9,19 @@ import (
 )
 
 const auditUsage = `Usage: blctl audit [--member M] [--subject K] [--from T] [--to T]
+       blctl audit export --out FILE [--member M]
+       blctl audit verify --log FILE [--member M]
 
 Reads the node's query audit log (roles auditor, admin): who looked up
-which subject, for what purpose, and what they saw. Entries are hash-chained
-on the node. Pages are followed until the log is exhausted. T is an RFC 3339
-time. An auditor of a bank sees only its own member's lookups.
+which subject, for what purpose, and what they saw, with the outcome (ok,
+denied, error, over-budget). Pages are followed until the log is exhausted.
+T is an RFC 3339 time. An auditor of a bank sees only its own member's
+lookups. With --subject the node answers from its subject index.
+
+Each member's entries are hash-chained, and the node commits the chain's
+head to the shared ledger every few minutes. "export" downloads a member's
+chain; "verify" checks an exported chain and that it extends every head
+the member anchored (see 'blctl audit verify --help').
 
 Output: a table, or with --output json {"entries":[...]} with every entry
 as the server sent it.
@@ -34,6 +42,7 @@ type auditEntry struct {
 	Subject string `json:"subject"`
 	Purpose string `json:"purpose"`
 	Kind    string `json:"kind"`
+	Outcome string `json:"outcome"`
 	Listed  bool   `json:"listed"`
 }
 
@@ -43,6 +52,14 @@ type auditPage struct {
 }
 
 func cmdAudit(e *env, args []string) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "export":
+			return cmdAuditExport(e, args[1:])
+		case "verify":
+			return cmdAuditVerify(e, args[1:])
+		}
+	}
 	f := e.flags("audit", auditUsage)
 	member := f.String("member", "", "only lookups by this member")
 	subject := f.String("subject", "", "only lookups of this subject key")
@@ -108,13 +125,13 @@ func auditAll(e *env, q url.Values) ([]json.RawMessage, error) {
 
 func printAudit(e *env, raw []json.RawMessage) error {
 	w := e.table()
-	row(w, "SEQ", "TIME", "CLIENT", "MEMBER", "SUBJECT", "PURPOSE", "KIND", "LISTED")
+	row(w, "SEQ", "TIME", "CLIENT", "MEMBER", "SUBJECT", "PURPOSE", "KIND", "OUTCOME", "LISTED")
 	for i, r := range raw {
 		var a auditEntry
 		if err := json.Unmarshal(r, &a); err != nil {
 			return &ServerError{Op: "GET /v1/audit/queries", Err: fmt.Errorf("entry %d does not parse: %v", i, err)}
 		}
-		row(w, strconv.FormatUint(a.Seq, 10), a.Time, a.Client, a.Member, short(a.Subject), a.Purpose, a.Kind, yesNo(a.Listed))
+		row(w, strconv.FormatUint(a.Seq, 10), a.Time, a.Client, a.Member, orDash(short(a.Subject)), orDash(a.Purpose), a.Kind, orDash(a.Outcome), yesNo(a.Listed))
 	}
 	return w.Flush()
 }

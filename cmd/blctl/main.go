@@ -91,7 +91,7 @@ func commands() []command {
 		{"lookup", "look up subjects' blacklist status", cmdLookup},
 		{"members", "list, show, admit, suspend, reinstate, expel members; add and revoke keys", cmdMembers},
 		{"dispute", "open, list and resolve disputes", cmdDispute},
-		{"audit", "read the query audit log", cmdAudit},
+		{"audit", "read, export and verify the query audit log", cmdAudit},
 		{"attestation", "show one attestation", cmdAttestation},
 		{"policy", "show or set the association's listing policy", cmdPolicy},
 		{"watch", "watch subjects for alerts: import a loan book, add, rm, list", cmdWatch},
@@ -121,7 +121,7 @@ Exit codes (stable, for scripts):
      and item errors are printed on stderr), or blctl refused the input for
      the same kind of reason before sending it (invalid payload, invalid id
      number or key, key file already exists); submit, watch import: at
-     least one line was rejected
+     least one line was rejected; audit verify: the log does not verify
   2  usage error: unknown command or flag, missing or invalid argument,
      unreadable input file
   3  transport or server error: connection refused, timeout, 5xx, or an

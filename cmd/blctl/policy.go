@@ -49,17 +49,24 @@ func (e *env) showPolicy(raw json.RawMessage) int {
 		row(w, "min amount (minor units)", amounts(p.MinAmount))
 		row(w, "retention years", strconv.Itoa(p.RetentionYears))
 		row(w, "dispute answer days", strconv.Itoa(p.DisputeAnswerDays))
+		row(w, "daily derivations per member", strconv.FormatInt(p.Budget(contract.BudgetDerivations), 10))
+		row(w, "daily lookups per member", strconv.FormatInt(p.Budget(contract.BudgetLookups), 10))
 		row(w, "updated", orDash(p.UpdatedAt))
 		return w.Flush()
 	})
 }
 
 const policySetUsage = `Usage: blctl policy set --min-days-past-due N --retention-years N --dispute-answer-days N [--min-amount CUR=MINOR ...]
+                        [--daily-derivations N] [--daily-lookups N]
 
 Replaces the whole policy (role admin). Every setting must be given: a
-currency without --min-amount has no minimum afterwards, so run
-'blctl policy show' first. Amounts are in minor units (CNY=100000 is
-1,000.00 yuan); --min-amount may be repeated.
+currency without --min-amount has no minimum afterwards, and a budget not
+given goes back to its default, so run 'blctl policy show' first. Amounts
+are in minor units (CNY=100000 is 1,000.00 yuan); --min-amount may be
+repeated. The budgets are per member and Asia/Shanghai day: raw identity
+numbers turned into subject keys (default 10000) and subjects looked up
+(default 200000); past one a member's requests get 429 and the association
+an alert.
 
 Example:
   blctl policy set --min-days-past-due 90 --retention-years 5 --dispute-answer-days 20 --min-amount CNY=100000
@@ -92,6 +99,8 @@ func policySet(e *env, args []string) int {
 	days := f.Int("min-days-past-due", 0, "days past due from which a default counts")
 	years := f.Int("retention-years", 0, "years a closed default stays visible")
 	answer := f.Int("dispute-answer-days", 0, "days a reporter has to answer a dispute")
+	derivations := f.Int64("daily-derivations", 0, "raw-ID derivations per member and day (0: the default, 10000)")
+	lookups := f.Int64("daily-lookups", 0, "subjects looked up per member and day (0: the default, 200000)")
 	mins := minAmounts{}
 	f.Var(mins, "min-amount", "CUR=MINOR_UNITS: minimum outstanding amount per currency (repeatable)")
 	pos, code, ok := f.parse(args)
@@ -109,7 +118,11 @@ func policySet(e *env, args []string) int {
 			return f.usageErr("--%s is required and must be at least 1", c.name)
 		}
 	}
-	p := contract.Policy{MinDaysPastDue: *days, MinAmount: mins, RetentionYears: *years, DisputeAnswerDays: *answer}
+	if *derivations < 0 || *lookups < 0 {
+		return f.usageErr("--daily-derivations and --daily-lookups must not be negative")
+	}
+	p := contract.Policy{MinDaysPastDue: *days, MinAmount: mins, RetentionYears: *years, DisputeAnswerDays: *answer,
+		DailyDerivations: *derivations, DailyLookups: *lookups}
 	var raw json.RawMessage
 	if err := e.call("PUT", "/v1/policy", nil, p, &raw); err != nil {
 		return e.fail(err)

@@ -46,7 +46,23 @@ const (
 	KindDisputeOpened   = "dispute-opened"
 	KindDisputeResolved = "dispute-resolved"
 	KindAlreadyListed   = "already-listed"
+	// KindBudgetExceeded tells the association that a member went over a
+	// daily budget of raw-ID derivations or lookups (its node recorded it
+	// on the ledger). It is addressed to the association, not to watchers,
+	// and has no subject.
+	KindBudgetExceeded = "budget-exceeded"
 )
+
+// Budget is what a budget-exceeded alert is about.
+type Budget struct {
+	// Member went over its budget of Kind (derivations or lookups) on Day
+	// (Asia/Shanghai), asking for Count against a budget of Limit.
+	Member string `json:"member"`
+	Kind   string `json:"kind"`
+	Day    string `json:"day"`
+	Count  int64  `json:"count"`
+	Limit  int64  `json:"limit"`
+}
 
 // Alert tells a member that something happened to a subject it watches.
 type Alert struct {
@@ -74,8 +90,10 @@ type Alert struct {
 	// default was recorded).
 	Time string `json:"time"`
 	// Label is the member's own label of the subject in its watchlist.
-	Label    string `json:"label,omitempty"`
-	RaisedAt string `json:"raisedAt"`
+	Label string `json:"label,omitempty"`
+	// Budget is set on budget-exceeded alerts.
+	Budget   *Budget `json:"budget,omitempty"`
+	RaisedAt string  `json:"raisedAt"`
 }
 
 // Seq returns the alert's sequence number.

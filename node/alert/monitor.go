@@ -159,6 +159,15 @@ func (m *Monitor) derive(changes []ledger.Change, next uint64) error {
 			return err
 		}
 		for _, it := range items {
+			if it.Member != "" {
+				// Addressed to one member (budget-exceeded), not to
+				// the subject's watchers.
+				seq++
+				a := it
+				a.ID, a.RaisedAt = strconv.FormatUint(seq, 10), now()
+				batch = append(batch, a)
+				continue
+			}
 			watchers, err := m.Watchlist.Watchers(it.SubjectKey)
 			if err != nil {
 				return err
@@ -289,6 +298,18 @@ func items(c ledger.Change) ([]Alert, error) {
 		} else {
 			a.Kind, a.Outcome = KindDisputeResolved, e.State
 		}
+		return []Alert{a}, nil
+	case contract.EventBudgetExceeded:
+		var e contract.BudgetExceeded
+		if err := json.Unmarshal(c.Payload, &e); err != nil {
+			return nil, fmt.Errorf("tx %s: budget-exceeded event: %w", c.TxID, err)
+		}
+		if e.Association == "" {
+			return nil, nil
+		}
+		a := base
+		a.Kind, a.Member, a.Reporter = KindBudgetExceeded, e.Association, e.Member
+		a.Budget = &Budget{Member: e.Member, Kind: e.Kind, Day: e.Day, Count: e.Count, Limit: e.Budget}
 		return []Alert{a}, nil
 	}
 	// Events this version does not know raise nothing.

@@ -1,0 +1,555 @@
+// Package audit is the node's query audit log: one entry per subject a
+// client of a member looked up, watched, derived from a raw ID, read an
+// attestation of, or was alerted about, with the outcome (ok, denied,
+// error, over-budget).
+//
+// The model:
+//
+//   - Each member has its own chain (package chain): the node may serve
+//     several members (the embedded ledger's demo does), and each member
+//     anchors and exports only its own. Entries also carry a node-wide
+//     sequence number, which orders the log and pages queries.
+//   - One goroutine appends. Concurrent callers hand it their entries and
+//     wait; it writes whatever has queued up in one badger transaction
+//     with one fsync (group commit), so an answer is given only after its
+//     entries are durable.
+//   - Every link is also tagged with HMAC-SHA256 under a node audit key
+//     kept in the node store: recomputing the public SHA-256 chain after an
+//     edit is not enough to pass Verify without the key. The key is the
+//     node's, so this guards against whoever can write the store but not
+//     read the key; what binds the node itself is the anchors on the shared
+//     ledger (docs/decisions/0006-audit-anchoring.md).
+//   - Indexes: by member (position -> sequence) for exports and member
+//     queries, and by subject for "who looked up this subject" without a
+//     scan of the log.
+//
+// Keys in the node store ("au/" prefix; L(s) is a 2-byte length then s):
+// "au/key" the MAC key, "au/seq" the last sequence number, "au/h/"L(member)
+// the member's head, "au/e/"seq the entry, "au/m/"L(member)pos the member
+// index (value: seq), "au/x/"L(subject)seq the subject index, "au/a/"
+// L(member) the size last anchored on the ledger.
+package audit
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/assoc-ledger/blacklist/node/audit/chain"
+)
+
+// Entry is one audited access (see chain.Entry).
+type Entry = chain.Entry
+
+// Head is a member's chain head: Size entries, the last with hash Hash;
+// Log, the hash of the first entry, names the chain on the ledger.
+type Head struct {
+	Member string `json:"member"`
+	Log    string `json:"log,omitempty"`
+	Size   uint64 `json:"size"`
+	Hash   string `json:"hash"`
+}
+
+var (
+	keyKey = []byte("au/key")
+	seqKey = []byte("au/seq")
+)
+
+func lp(prefix, s string) []byte {
+	b := append([]byte(prefix), byte(len(s)>>8), byte(len(s)))
+	return append(b, s...)
+}
+
+func headKey(member string) []byte     { return lp("au/h/", member) }
+func anchoredKey(member string) []byte { return lp("au/a/", member) }
+func entryKey(seq uint64) []byte       { return binary.BigEndian.AppendUint64([]byte("au/e/"), seq) }
+func memberPrefix(member string) []byte {
+	return lp("au/m/", member)
+}
+func memberKey(member string, pos uint64) []byte {
+	return binary.BigEndian.AppendUint64(memberPrefix(member), pos)
+}
+func subjectPrefix(subject string) []byte { return lp("au/x/", subject) }
+func subjectKey(subject string, seq uint64) []byte {
+	return binary.BigEndian.AppendUint64(subjectPrefix(subject), seq)
+}
+
+// maxLength bounds a member or subject in an index key.
+const maxLength = 1024
+
+// Log is the audit log in the node's store.
+type Log struct {
+	db  *badger.DB
+	key []byte
+
+	queue   chan request
+	stopped chan struct{}
+	closed  sync.Once
+
+	// mu guards seq and heads, which only the writer changes.
+	mu    sync.RWMutex
+	seq   uint64
+	heads map[string]Head
+}
+
+type request struct {
+	entries []Entry
+	done    chan error
+}
+
+// Open loads the log's key (creating it on first use), sequence number and
+// heads from db, and starts the writer.
+func Open(db *badger.DB) (*Log, error) {
+	l := &Log{db: db, heads: map[string]Head{}}
+	err := db.Update(func(txn *badger.Txn) error {
+		item, err := txn.Get(keyKey)
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			l.key = make([]byte, 32)
+			if _, err := rand.Read(l.key); err != nil {
+				return err
+			}
+			return txn.Set(keyKey, l.key)
+		}
+		if err != nil {
+			return err
+		}
+		l.key, err = item.ValueCopy(nil)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("audit key: %w", err)
+	}
+	err = db.View(func(txn *badger.Txn) error {
+		if item, err := txn.Get(seqKey); err == nil {
+			v, err := item.ValueCopy(nil)
+			if err != nil || len(v) != 8 {
+				return fmt.Errorf("corrupt sequence number: %v", err)
+			}
+			l.seq = binary.BigEndian.Uint64(v)
+		} else if !errors.Is(err, badger.ErrKeyNotFound) {
+			return err
+		}
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("au/h/"), PrefetchValues: true})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			var h Head
+			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &h) }); err != nil {
+				return err
+			}
+			l.heads[h.Member] = h
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open audit log: %w", err)
+	}
+	l.queue, l.stopped = make(chan request, 4096), make(chan struct{})
+	go l.writer()
+	return l, nil
+}
+
+var errStop = errors.New("stop")
+
+// Close waits for queued entries to be written and stops the writer. No
+// Append may be in flight.
+func (l *Log) Close() {
+	l.closed.Do(func() { close(l.queue) })
+	<-l.stopped
+}
+
+// Append records entries durably, in order, before it returns; it fills in
+// their Seq, Pos, Time, links and MACs (in the caller's slice). An entry
+// without an outcome is "ok".
+func (l *Log) Append(entries []Entry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	for i := range entries {
+		if len(entries[i].Member) > maxLength || len(entries[i].Subject) > maxLength {
+			return fmt.Errorf("audit entry %d: member or subject longer than %d bytes", i, maxLength)
+		}
+		if entries[i].Member == "" {
+			return fmt.Errorf("audit entry %d has no member", i)
+		}
+	}
+	r := request{entries: entries, done: make(chan error, 1)}
+	l.queue <- r
+	return <-r.done
+}
+
+// writer is the only goroutine that appends.
+func (l *Log) writer() {
+	defer close(l.stopped)
+	for first := range l.queue {
+		group := []request{first}
+	gather:
+		for len(group) < 1024 {
+			select {
+			case r, ok := <-l.queue:
+				if !ok {
+					break gather
+				}
+				group = append(group, r)
+			default:
+				break gather
+			}
+		}
+		err := l.write(group)
+		for _, r := range group {
+			r.done <- err
+		}
+	}
+}
+
+// chunk bounds one badger transaction; a group larger than this commits
+// in several, each with the heads it reached, so a crash leaves a
+// consistent prefix (none of whose callers had been answered).
+const chunk = 2000
+
+func (l *Log) write(group []request) error {
+	var all []*Entry
+	for _, r := range group {
+		for i := range r.entries {
+			all = append(all, &r.entries[i])
+		}
+	}
+	l.mu.RLock()
+	seq := l.seq
+	heads := make(map[string]Head, len(l.heads))
+	for m, h := range l.heads {
+		heads[m] = h
+	}
+	l.mu.RUnlock()
+	now := time.Now().UTC().Format(time.RFC3339Nano)
+	for start := 0; start < len(all); start += chunk {
+		part := all[start:min(start+chunk, len(all))]
+		touched := map[string]bool{}
+		err := l.db.Update(func(txn *badger.Txn) error {
+			for _, e := range part {
+				h, ok := heads[e.Member]
+				if !ok {
+					h = Head{Member: e.Member, Hash: chain.Zero}
+				}
+				seq++
+				if e.Outcome == "" {
+					e.Outcome = chain.OutcomeOK
+				}
+				e.Seq, e.Pos, e.Time, e.PrevHash = seq, h.Size+1, now, h.Hash
+				e.Hash = e.Link()
+				e.MAC = l.mac(e.Hash)
+				b, err := json.Marshal(e)
+				if err != nil {
+					return err
+				}
+				sb := binary.BigEndian.AppendUint64(nil, seq)
+				if err := txn.Set(entryKey(seq), b); err != nil {
+					return err
+				}
+				if err := txn.Set(memberKey(e.Member, e.Pos), sb); err != nil {
+					return err
+				}
+				if e.Subject != "" {
+					if err := txn.Set(subjectKey(e.Subject, seq), nil); err != nil {
+						return err
+					}
+				}
+				if e.Pos == 1 {
+					h.Log = e.Hash
+				}
+				heads[e.Member] = Head{Member: e.Member, Log: h.Log, Size: e.Pos, Hash: e.Hash}
+				touched[e.Member] = true
+			}
+			for m := range touched {
+				hb, _ := json.Marshal(heads[m])
+				if err := txn.Set(headKey(m), hb); err != nil {
+					return err
+				}
+			}
+			return txn.Set(seqKey, binary.BigEndian.AppendUint64(nil, seq))
+		})
+		if err != nil {
+			// What did commit stays; the in-memory heads reload from the
+			// store so the next group continues the chain that is on disk.
+			l.reload()
+			return fmt.Errorf("query audit log: %w", err)
+		}
+		l.mu.Lock()
+		l.seq = seq
+		for m := range touched {
+			l.heads[m] = heads[m]
+		}
+		l.mu.Unlock()
+	}
+	return nil
+}
+
+// reload rereads the sequence number and heads after a failed write.
+func (l *Log) reload() {
+	_ = l.db.View(func(txn *badger.Txn) error {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		if item, err := txn.Get(seqKey); err == nil {
+			_ = item.Value(func(v []byte) error {
+				if len(v) == 8 {
+					l.seq = binary.BigEndian.Uint64(v)
+				}
+				return nil
+			})
+		}
+		for m := range l.heads {
+			if item, err := txn.Get(headKey(m)); err == nil {
+				var h Head
+				if item.Value(func(v []byte) error { return json.Unmarshal(v, &h) }) == nil {
+					l.heads[m] = h
+				}
+			}
+		}
+		return nil
+	})
+}
+
+func (l *Log) mac(hash string) string {
+	m := hmac.New(sha256.New, l.key)
+	m.Write([]byte(hash))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// Head returns member's chain head (size 0 and the zero hash before its
+// first entry).
+func (l *Log) Head(member string) Head {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	if h, ok := l.heads[member]; ok {
+		return h
+	}
+	return Head{Member: member, Hash: chain.Zero}
+}
+
+// Heads returns every member's head, by member.
+func (l *Log) Heads() []Head {
+	l.mu.RLock()
+	out := make([]Head, 0, len(l.heads))
+	for _, h := range l.heads {
+		out = append(out, h)
+	}
+	l.mu.RUnlock()
+	sort.Slice(out, func(i, j int) bool { return out[i].Member < out[j].Member })
+	return out
+}
+
+// Anchored returns the size of member's chain last anchored on the ledger.
+func (l *Log) Anchored(member string) (uint64, error) {
+	var n uint64
+	err := l.db.View(func(txn *badger.Txn) error {
+		item, err := txn.Get(anchoredKey(member))
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return item.Value(func(v []byte) error {
+			if len(v) == 8 {
+				n = binary.BigEndian.Uint64(v)
+			}
+			return nil
+		})
+	})
+	return n, err
+}
+
+// SetAnchored records that member's chain was anchored at size.
+func (l *Log) SetAnchored(member string, size uint64) error {
+	return l.db.Update(func(txn *badger.Txn) error {
+		return txn.Set(anchoredKey(member), binary.BigEndian.AppendUint64(nil, size))
+	})
+}
+
+// Filter selects entries; empty fields match everything.
+type Filter struct {
+	Member  string
+	Subject string
+	From    time.Time
+	To      time.Time
+	After   uint64 // entries with Seq > After
+	Limit   int
+}
+
+func (f *Filter) match(e *Entry) bool {
+	if (f.Member != "" && e.Member != f.Member) || (f.Subject != "" && e.Subject != f.Subject) {
+		return false
+	}
+	if f.From.IsZero() && f.To.IsZero() {
+		return true
+	}
+	t, _ := time.Parse(time.RFC3339Nano, e.Time)
+	return (f.From.IsZero() || !t.Before(f.From)) && (f.To.IsZero() || t.Before(f.To))
+}
+
+func getEntry(txn *badger.Txn, seq uint64) (Entry, error) {
+	var e Entry
+	item, err := txn.Get(entryKey(seq))
+	if err != nil {
+		return e, fmt.Errorf("audit entry %d: %w", seq, err)
+	}
+	err = item.Value(func(v []byte) error { return json.Unmarshal(v, &e) })
+	return e, err
+}
+
+// Query returns matching entries in log order, at most f.Limit. With a
+// subject it reads the subject index; with only a member, the member
+// index; otherwise the log.
+func (l *Log) Query(f Filter) ([]Entry, error) {
+	out := []Entry{}
+	if f.Limit <= 0 {
+		return out, nil
+	}
+	err := l.db.View(func(txn *badger.Txn) error {
+		add := func(e Entry) bool {
+			if f.match(&e) {
+				out = append(out, e)
+			}
+			return len(out) < f.Limit
+		}
+		switch {
+		case f.Subject != "":
+			prefix := subjectPrefix(f.Subject)
+			it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+			defer it.Close()
+			for it.Seek(subjectKey(f.Subject, f.After+1)); it.ValidForPrefix(prefix); it.Next() {
+				e, err := getEntry(txn, binary.BigEndian.Uint64(it.Item().Key()[len(prefix):]))
+				if err != nil {
+					return err
+				}
+				if !add(e) {
+					return nil
+				}
+			}
+		case f.Member != "":
+			pos, err := l.firstAfter(txn, f.Member, f.After)
+			if err != nil {
+				return err
+			}
+			prefix := memberPrefix(f.Member)
+			it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true})
+			defer it.Close()
+			for it.Seek(memberKey(f.Member, pos)); it.ValidForPrefix(prefix); it.Next() {
+				var seq uint64
+				if err := it.Item().Value(func(v []byte) error { seq = binary.BigEndian.Uint64(v); return nil }); err != nil {
+					return err
+				}
+				e, err := getEntry(txn, seq)
+				if err != nil {
+					return err
+				}
+				if !add(e) {
+					return nil
+				}
+			}
+		default:
+			prefix := []byte("au/e/")
+			it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true})
+			defer it.Close()
+			for it.Seek(entryKey(f.After + 1)); it.ValidForPrefix(prefix); it.Next() {
+				var e Entry
+				if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &e) }); err != nil {
+					return err
+				}
+				if !add(e) {
+					return nil
+				}
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// firstAfter finds member's first position whose entry has Seq > after,
+// by binary search: positions and sequence numbers grow together.
+func (l *Log) firstAfter(txn *badger.Txn, member string, after uint64) (uint64, error) {
+	if after == 0 {
+		return 1, nil
+	}
+	size := l.Head(member).Size
+	var ferr error
+	i := sort.Search(int(size), func(i int) bool {
+		item, err := txn.Get(memberKey(member, uint64(i)+1))
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			// Appended after this snapshot began: later than after.
+			return true
+		}
+		if err != nil {
+			ferr = err
+			return true
+		}
+		var seq uint64
+		_ = item.Value(func(v []byte) error { seq = binary.BigEndian.Uint64(v); return nil })
+		return seq > after
+	})
+	return uint64(i) + 1, ferr
+}
+
+// Export calls fn with member's entries after position after, in chain
+// order, from one consistent snapshot of the store.
+func (l *Log) Export(member string, after uint64, fn func(Entry) error) error {
+	return l.db.View(func(txn *badger.Txn) error {
+		prefix := memberPrefix(member)
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true})
+		defer it.Close()
+		for it.Seek(memberKey(member, after+1)); it.ValidForPrefix(prefix); it.Next() {
+			var seq uint64
+			if err := it.Item().Value(func(v []byte) error { seq = binary.BigEndian.Uint64(v); return nil }); err != nil {
+				return err
+			}
+			e, err := getEntry(txn, seq)
+			if err != nil {
+				return err
+			}
+			if err := fn(e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Verify walks every member's chain, checking links, MACs and heads, and
+// returns the number of entries checked or the first failure.
+func (l *Log) Verify() (uint64, error) {
+	var total uint64
+	for _, h := range l.Heads() {
+		v := chain.NewVerifier(h.Member, nil)
+		err := l.Export(h.Member, 0, func(e Entry) error {
+			if e.Pos > h.Size {
+				return errStop // appended since the heads were read
+			}
+			if err := v.Add(&e); err != nil {
+				return err
+			}
+			if !hmac.Equal([]byte(e.MAC), []byte(l.mac(e.Hash))) {
+				return &chain.Failure{Kind: chain.BrokenLink, Pos: e.Pos, Msg: "the entry's MAC does not match: the chain was rebuilt without the node's audit key"}
+			}
+			return nil
+		})
+		if err != nil && err != errStop {
+			return total, fmt.Errorf("audit log of %s: %w", h.Member, err)
+		}
+		size, head, _ := v.Finish()
+		if size != h.Size || head != h.Hash {
+			return total, fmt.Errorf("audit log of %s: the chain has %d entries ending %s, the head says %d ending %s: entries were removed", h.Member, size, head, h.Size, h.Hash)
+		}
+		total += size
+	}
+	return total, nil
+}

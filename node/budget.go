@@ -1,0 +1,201 @@
+package node
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/assoc-ledger/blacklist/chaincode/contract"
+)
+
+// Budget kinds spend counts against (the policy's daily budgets).
+const (
+	SpendDerivations = contract.BudgetDerivations
+	SpendLookups     = contract.BudgetLookups
+)
+
+// ErrOverBudget is returned when a request would take the member past its
+// daily budget of raw-ID derivations or of subjects looked up. Nothing of
+// the request is counted, so a smaller request may still fit.
+var ErrOverBudget = errors.New("the member's daily budget is spent")
+
+// OverBudgetError says which budget; it matches ErrOverBudget.
+type OverBudgetError struct {
+	Kind   string
+	Day    string
+	Used   int64
+	Asked  int
+	Budget int64
+}
+
+func (e *OverBudgetError) Error() string {
+	return fmt.Sprintf("%s: %d %s used of %d on %s (Asia/Shanghai), %d more asked", ErrOverBudget.Error(), e.Used, e.Kind, e.Budget, e.Day, e.Asked)
+}
+
+func (e *OverBudgetError) Is(target error) bool { return target == ErrOverBudget }
+
+// Reset is when the budget starts afresh: the next midnight in Shanghai.
+func (e *OverBudgetError) Reset() time.Time {
+	d, err := time.ParseInLocation(time.DateOnly, e.Day, shanghai)
+	if err != nil {
+		return time.Time{}
+	}
+	return d.AddDate(0, 0, 1)
+}
+
+// shanghai is the consortium's calendar: budgets are per day in China
+// Standard Time, which has had no daylight saving since 1991, so a fixed
+// offset needs no time zone database on the host.
+var shanghai = time.FixedZone("CST", 8*3600)
+
+// now is the clock of budget days; tests replace it.
+var budgetClock = time.Now
+
+// Budget counters in the node store: "bu/c/<kind>/<day>/<member>" the
+// count spent, "bu/r/<kind>/<day>/<member>" set once the first excess of
+// that day is on the ledger.
+func budgetCountKey(kind, day, member string) []byte {
+	return []byte("bu/c/" + kind + "/" + day + "/" + member)
+}
+func budgetReportKey(kind, day, member string) []byte {
+	return []byte("bu/r/" + kind + "/" + day + "/" + member)
+}
+
+// spend counts count units of kind (SpendDerivations, SpendLookups) for the
+// client's member today and returns ErrOverBudget, counting nothing, when
+// that would exceed the policy's daily budget. The first time a member
+// goes over in a day, the node records it on the ledger
+// (ReportBudgetExceeded), from which the association's node alerts the
+// association. Counters persist in the node store.
+func (n *Node) spend(ctx context.Context, c *Client, kind string, count int) error {
+	_, err := n.take(ctx, c, kind, count, false)
+	return err
+}
+
+// reserve takes up to max units of kind, as many as today's budget has
+// left, for work that spends them one at a time (an import); what is not
+// used goes back with refund. It returns ErrOverBudget only when nothing
+// is left.
+func (n *Node) reserve(ctx context.Context, c *Client, kind string, max int) (int, error) {
+	return n.take(ctx, c, kind, max, true)
+}
+
+// refund gives back count unused units reserved on day.
+func (n *Node) refund(c *Client, kind, day string, count int) error {
+	if count <= 0 {
+		return nil
+	}
+	n.budgetMu.Lock()
+	defer n.budgetMu.Unlock()
+	return n.db.Update(func(txn *badger.Txn) error {
+		used, err := readCount(txn, budgetCountKey(kind, day, c.Member))
+		if err != nil {
+			return err
+		}
+		return txn.Set(budgetCountKey(kind, day, c.Member), binary.BigEndian.AppendUint64(nil, uint64(max(0, used-int64(count)))))
+	})
+}
+
+func readCount(txn *badger.Txn, key []byte) (int64, error) {
+	var used int64
+	item, err := txn.Get(key)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return 0, nil
+	}
+	if err == nil {
+		err = item.Value(func(v []byte) error {
+			if len(v) != 8 {
+				return errors.New("budget store: corrupt counter")
+			}
+			used = int64(binary.BigEndian.Uint64(v))
+			return nil
+		})
+	}
+	return used, err
+}
+
+// take counts count units, or with partial as many of them as are left.
+func (n *Node) take(ctx context.Context, c *Client, kind string, count int, partial bool) (int, error) {
+	if count <= 0 {
+		return 0, nil
+	}
+	budget, err := n.budget(c.Member, kind)
+	if err != nil {
+		return 0, err
+	}
+	day := budgetClock().In(shanghai).Format(time.DateOnly)
+	n.budgetMu.Lock()
+	defer n.budgetMu.Unlock()
+	var used int64
+	granted := 0
+	reported := false
+	err = n.db.Update(func(txn *badger.Txn) error {
+		var err error
+		if used, err = readCount(txn, budgetCountKey(kind, day, c.Member)); err != nil {
+			return err
+		}
+		if _, err := txn.Get(budgetReportKey(kind, day, c.Member)); err == nil {
+			reported = true
+		} else if !errors.Is(err, badger.ErrKeyNotFound) {
+			return err
+		}
+		left := budget - used
+		switch {
+		case int64(count) <= left:
+			granted = count
+		case partial && left > 0:
+			granted = int(left)
+		default:
+			return nil
+		}
+		return txn.Set(budgetCountKey(kind, day, c.Member), binary.BigEndian.AppendUint64(nil, uint64(used+int64(granted))))
+	})
+	if err != nil {
+		return 0, err
+	}
+	if granted > 0 {
+		return granted, nil
+	}
+	if partial {
+		count = 1 // a reservation is refused only when not one unit is left
+	}
+	if !reported {
+		n.reportOverBudget(ctx, c.Member, kind, day, used+int64(count), budget)
+	}
+	return 0, &OverBudgetError{Kind: kind, Day: day, Used: used, Asked: count, Budget: budget}
+}
+
+// reportOverBudget records the member's first excess of the day on the
+// ledger. A failure is logged, and the next refused request tries again.
+func (n *Node) reportOverBudget(ctx context.Context, member, kind, day string, count, budget int64) {
+	if n.ledger == nil {
+		return
+	}
+	req := contract.ReportBudgetExceededRequest{Kind: kind, Day: day, Count: count, Budget: budget}
+	if _, _, err := submit(ctx, n, member, contract.TxReportBudgetExceeded, req); err != nil {
+		n.logf("report the %s budget of %s exceeded on %s: %v", kind, member, day, err)
+		return
+	}
+	if err := n.db.Update(func(txn *badger.Txn) error { return txn.Set(budgetReportKey(kind, day, member), []byte{1}) }); err != nil {
+		n.logf("budget store: %v", err)
+	}
+}
+
+// budget reads the member's daily budget of kind from the ledger policy.
+func (n *Node) budget(member, kind string) (int64, error) {
+	if kind != SpendDerivations && kind != SpendLookups {
+		return 0, fmt.Errorf("unknown budget kind %q", kind)
+	}
+	if n.ledger == nil {
+		return 0, ErrNoLedger
+	}
+	p, _, err := evaluate(n, member, contract.TxGetPolicy, contract.Empty{})
+	if err != nil {
+		return 0, err
+	}
+	return p.Budget(kind), nil
+}
