@@ -33,7 +33,7 @@ const (
 	// CodeWebhookDestinationRefused: a webhook URL the node will not send
 	// to (internal address, credentials, not http(s); see node/webhook/dest).
 	CodeWebhookDestinationRefused = "webhook-destination-refused"
-	CodeBudgetExceeded   = "budget-exceeded"
+	CodeBudgetExceeded            = "budget-exceeded"
 )
 
 var titles = map[string]string{
