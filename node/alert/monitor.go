@@ -11,6 +11,7 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
+	"github.com/assoc-ledger/blacklist/internal/backoff"
 	"github.com/assoc-ledger/blacklist/node/ledger"
 	"github.com/assoc-ledger/blacklist/node/watchlist"
 )
@@ -98,19 +99,16 @@ func (m *Monitor) Run(ctx context.Context) {
 	if m.Feed == nil {
 		return
 	}
-	backoff := 100 * time.Millisecond
+	bo := backoff.New(100*time.Millisecond, 30*time.Second)
 	for ctx.Err() == nil {
 		next, err := m.catchUp()
 		if err != nil {
-			m.Logf("alerts: %v; retrying in %s", err, backoff)
-			select {
-			case <-time.After(backoff):
-			case <-ctx.Done():
-			}
-			backoff = min(2*backoff, 30*time.Second)
+			wait := bo.Next()
+			m.Logf("alerts: %v; retrying in %s", err, wait)
+			_ = backoff.Sleep(ctx, wait)
 			continue
 		}
-		backoff = 100 * time.Millisecond
+		bo.Reset()
 		if err := m.Feed.WaitForChanges(ctx, next); err != nil {
 			return
 		}

@@ -39,7 +39,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"sort"
@@ -49,6 +48,7 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 
+	"github.com/assoc-ledger/blacklist/internal/backoff"
 	"github.com/assoc-ledger/blacklist/node/alert"
 	"github.com/assoc-ledger/blacklist/node/webhook/dest"
 )
@@ -71,7 +71,8 @@ type Options struct {
 	// Timeout bounds one delivery, connection included (default 10 s).
 	Timeout time.Duration
 	// MinBackoff and MaxBackoff bound the wait between attempts
-	// (defaults 1 s and 5 min); each failure doubles it, with jitter.
+	// (defaults 1 s and 5 min); each failure doubles it, and each wait is
+	// drawn from the upper half of that (package backoff).
 	MinBackoff, MaxBackoff time.Duration
 	// FailingAfter is how long a receiver may fail before it is marked
 	// failing (default 5 min).
@@ -386,19 +387,23 @@ func (d *Dispatcher) cursor(member string) (uint64, error) {
 
 // deliver sends member's alerts in order until ctx ends.
 func (d *Dispatcher) deliver(ctx context.Context, w *worker) {
-	backoff := d.opts.MinBackoff
+	// One backoff for the worker: store errors and failed deliveries both
+	// slow it down, and an acknowledged alert resets it.
+	bo := backoff.New(d.opts.MinBackoff, d.opts.MaxBackoff)
 	for ctx.Err() == nil {
 		cursor, err := d.cursor(w.member)
 		if err != nil {
-			d.opts.Logf("webhook %s: %v", w.member, err)
-			sleep(ctx, backoff)
+			wait := bo.Next()
+			d.opts.Logf("webhook %s: %v; retrying in %s", w.member, err, wait)
+			_ = backoff.Sleep(ctx, wait)
 			continue
 		}
 		last := d.opts.Alerts.Last()
 		page, _, err := d.opts.Alerts.List(w.member, cursor, 100)
 		if err != nil {
-			d.opts.Logf("webhook %s: %v", w.member, err)
-			sleep(ctx, backoff)
+			wait := bo.Next()
+			d.opts.Logf("webhook %s: %v; retrying in %s", w.member, err, wait)
+			_ = backoff.Sleep(ctx, wait)
 			continue
 		}
 		if len(page) == 0 {
@@ -419,14 +424,14 @@ func (d *Dispatcher) deliver(ctx context.Context, w *worker) {
 				}
 				class := classify(err)
 				w.failed(class, d.opts.FailingAfter)
-				d.opts.Logf("webhook %s: alert %s: %s: %v; next attempt in about %s", w.member, a.ID, class, err, backoff)
-				sleep(ctx, jitter(backoff))
-				backoff = min(2*backoff, d.opts.MaxBackoff)
+				wait := bo.Next()
+				d.opts.Logf("webhook %s: alert %s: %s: %v; next attempt in %s", w.member, a.ID, class, err, wait)
+				_ = backoff.Sleep(ctx, wait)
 			}
 			if ctx.Err() != nil {
 				return
 			}
-			backoff = d.opts.MinBackoff
+			bo.Reset()
 			w.succeeded()
 			if err := d.opts.DB.Update(func(txn *badger.Txn) error {
 				return txn.Set(cursorKey(w.member), binary.BigEndian.AppendUint64(nil, a.Seq()))
@@ -555,19 +560,4 @@ func (w *worker) succeeded() {
 	w.st.Deliveries++
 	w.st.ConsecutiveFailures, w.st.Failing, w.st.FailingSince, w.st.LastError = 0, false, "", ""
 	w.st.LastSuccess = time.Now().UTC().Format(time.RFC3339)
-}
-
-// jitter spreads retries over [d/2, d] so that receivers coming back are
-// not hit by every node at once.
-func jitter(d time.Duration) time.Duration {
-	return d/2 + rand.N(d/2+1)
-}
-
-func sleep(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-ctx.Done():
-	}
 }
