@@ -13,6 +13,7 @@ import (
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
 	"github.com/assoc-ledger/blacklist/internal/backoff"
 	"github.com/assoc-ledger/blacklist/node/ledger"
+	"github.com/assoc-ledger/blacklist/node/store"
 	"github.com/assoc-ledger/blacklist/node/watchlist"
 )
 
@@ -202,10 +203,10 @@ func (m *Monitor) commit(batch []Alert, seq, pos uint64) error {
 		if err := writeAlerts(txn, batch); err != nil {
 			return err
 		}
-		if err := txn.Set(seqKey, uintBytes(seq)); err != nil {
+		if err := txn.Set(seqKey, store.Uint64Bytes(seq)); err != nil {
 			return err
 		}
-		return txn.Set(posKey, uintBytes(pos))
+		return txn.Set(posKey, store.Uint64Bytes(pos))
 	})
 	if err != nil {
 		return err
@@ -239,19 +240,7 @@ func (m *Monitor) published(batch []Alert) {
 }
 
 func (m *Monitor) marked(member, attestation string) (bool, error) {
-	found := false
-	err := m.db.View(func(txn *badger.Txn) error {
-		_, err := txn.Get(markerKey(member, attestation))
-		if err == nil {
-			found = true
-			return nil
-		}
-		if err == badger.ErrKeyNotFound {
-			return nil
-		}
-		return err
-	})
-	return found, err
+	return store.View(m.db, markerKey(member, attestation), nil)
 }
 
 // items turns one committed change into alerts without a member.
