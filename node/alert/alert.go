@@ -126,19 +126,11 @@ func readUint(txn *badger.Txn, key []byte) (uint64, error) {
 // List returns up to limit of member's alerts with ids after after, in
 // order, and the id to continue from ("" when there are no more now).
 func (m *Monitor) List(member string, after uint64, limit int) ([]Alert, string, error) {
-	out := []Alert{}
+	out, more, err := store.Page[Alert](m.db, alertPrefix(member), alertKey(member, after+1), limit)
 	next := ""
-	prefix := alertPrefix(member)
-	err := m.db.View(func(txn *badger.Txn) error {
-		return store.ScanJSON(txn, prefix, alertKey(member, after+1), func(_ []byte, a Alert) error {
-			if len(out) == limit {
-				next = out[len(out)-1].ID
-				return store.ErrStop
-			}
-			out = append(out, a)
-			return nil
-		})
-	})
+	if more && len(out) > 0 {
+		next = out[len(out)-1].ID
+	}
 	return out, next, err
 }
 

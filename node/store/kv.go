@@ -99,6 +99,26 @@ func ScanJSON[T any](txn *badger.Txn, prefix, start []byte, fn func(rest []byte,
 	})
 }
 
+// Page reads up to limit values (JSON, as T) under prefix in key order
+// from the first key at or after start (nil: the first), in a read
+// transaction of its own; more reports whether values follow, so that a
+// list answers with the key to continue from. The slice is never nil: an
+// empty page is an empty list.
+func Page[T any](db *badger.DB, prefix, start []byte, limit int) (page []T, more bool, err error) {
+	page = []T{}
+	err = db.View(func(txn *badger.Txn) error {
+		return ScanJSON(txn, prefix, start, func(_ []byte, v T) error {
+			if len(page) >= limit {
+				more = true
+				return ErrStop
+			}
+			page = append(page, v)
+			return nil
+		})
+	})
+	return page, more, err
+}
+
 func scan(txn *badger.Txn, prefix, start []byte, values bool, fn func(rest []byte, item *badger.Item) error) error {
 	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: values})
 	defer it.Close()

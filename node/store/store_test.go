@@ -188,3 +188,29 @@ func TestScanStaysUnderItsPrefix(t *testing.T) {
 		t.Fatalf("undecodable value in a scan: %v (want an error naming the key)", err)
 	}
 }
+
+func TestPageSaysWhetherMoreFollow(t *testing.T) {
+	db := memDB(t)
+	set(t, db, "al/a/m/1", "1", "al/a/m/2", "2", "al/a/m/3", "3", "al/a/n/1", "9")
+	prefix := Alerts.Key("m", "")
+	for _, c := range []struct {
+		start string
+		limit int
+		want  []int
+		more  bool
+	}{
+		{"", 2, []int{1, 2}, true},
+		{"", 3, []int{1, 2, 3}, false},
+		{"al/a/m/3", 2, []int{3}, false},
+		{"al/a/m/4", 2, []int{}, false},
+	} {
+		var start []byte
+		if c.start != "" {
+			start = []byte(c.start)
+		}
+		got, more, err := Page[int](db, prefix, start, c.limit)
+		if err != nil || got == nil || !slices.Equal(got, c.want) || more != c.more {
+			t.Errorf("Page from %q limit %d = %v (nil %v), more %v, err %v; want %v, more %v", c.start, c.limit, got, got == nil, more, err, c.want, c.more)
+		}
+	}
+}

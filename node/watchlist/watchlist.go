@@ -110,23 +110,15 @@ func (w *Watchlist) Delete(member, subject string) (removed bool, err error) {
 // List returns up to limit entries of member's watchlist after the subject
 // key after, in key order, and the key to continue from ("" at the end).
 func (w *Watchlist) List(member, after string, limit int) ([]Entry, string, error) {
-	out := []Entry{}
-	prefix := entryKey(member, "")
+	var start []byte
+	if after != "" {
+		start = append(entryKey(member, after), 0)
+	}
+	out, more, err := store.Page[Entry](w.db, entryKey(member, ""), start, limit)
 	next := ""
-	err := w.db.View(func(txn *badger.Txn) error {
-		var start []byte
-		if after != "" {
-			start = append(entryKey(member, after), 0)
-		}
-		return store.ScanJSON(txn, prefix, start, func(_ []byte, e Entry) error {
-			if len(out) == limit {
-				next = out[len(out)-1].SubjectKey
-				return store.ErrStop
-			}
-			out = append(out, e)
-			return nil
-		})
-	})
+	if more && len(out) > 0 {
+		next = out[len(out)-1].SubjectKey
+	}
 	return out, next, err
 }
 
