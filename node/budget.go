@@ -1,6 +1,8 @@
 package node
 
 import (
+	"github.com/assoc-ledger/blacklist/node/store"
+
 	"context"
 	"encoding/binary"
 	"errors"
@@ -59,10 +61,10 @@ var budgetClock = time.Now
 // count spent, "bu/r/<kind>/<day>/<member>" set once the first excess of
 // that day is on the ledger.
 func budgetCountKey(kind, day, member string) []byte {
-	return []byte("bu/c/" + kind + "/" + day + "/" + member)
+	return store.BudgetCounts.Key(kind, day, member)
 }
 func budgetReportKey(kind, day, member string) []byte {
-	return []byte("bu/r/" + kind + "/" + day + "/" + member)
+	return store.BudgetReports.Key(kind, day, member)
 }
 
 // spend counts count units of kind (SpendDerivations, SpendLookups) for the

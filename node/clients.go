@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/assoc-ledger/blacklist/node/store"
 )
 
 // Client roles.
@@ -78,15 +80,15 @@ func (n *Node) CreateClient(name, member string, roles []string) (string, error)
 	b, _ := json.Marshal(c)
 	h := keyHash(apiKey)
 	err := n.db.Update(func(txn *badger.Txn) error {
-		if _, err := txn.Get([]byte("cn/" + name)); err == nil {
+		if exists, err := store.Has(txn, store.ClientNames.Key(name)); err != nil {
+			return err
+		} else if exists {
 			return ErrClientExists
-		} else if !errors.Is(err, badger.ErrKeyNotFound) {
+		}
+		if err := txn.Set(store.ClientNames.Key(name), []byte(h)); err != nil {
 			return err
 		}
-		if err := txn.Set([]byte("cn/"+name), []byte(h)); err != nil {
-			return err
-		}
-		return txn.Set([]byte("c/"+h), b)
+		return txn.Set(store.Clients.Key(h), b)
 	})
 	if err != nil {
 		return "", err
@@ -102,22 +104,15 @@ func (n *Node) CreateClient(name, member string, roles []string) (string, error)
 func (n *Node) DeleteClient(name string) error {
 	var h string
 	err := n.db.Update(func(txn *badger.Txn) error {
-		item, err := txn.Get([]byte("cn/" + name))
-		if errors.Is(err, badger.ErrKeyNotFound) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		v, err := item.ValueCopy(nil)
-		if err != nil {
+		var v []byte
+		if found, err := store.Get(txn, store.ClientNames.Key(name), store.Copy(&v)); err != nil || !found {
 			return err
 		}
 		h = string(v)
-		if err := txn.Delete([]byte("cn/" + name)); err != nil {
+		if err := txn.Delete(store.ClientNames.Key(name)); err != nil {
 			return err
 		}
-		return txn.Delete([]byte("c/" + h))
+		return txn.Delete(store.Clients.Key(h))
 	})
 	if err == nil && h != "" {
 		n.mu.Lock()
@@ -135,19 +130,14 @@ func (n *Node) BindCertificate(name string, certDER []byte) error {
 	fp := keyHash(string(certDER))
 	var h string
 	err := n.db.Update(func(txn *badger.Txn) error {
-		item, err := txn.Get([]byte("cn/" + name))
-		if errors.Is(err, badger.ErrKeyNotFound) {
+		var v []byte
+		if found, err := store.Get(txn, store.ClientNames.Key(name), store.Copy(&v)); err != nil {
+			return err
+		} else if !found {
 			return fmt.Errorf("no client %q", name)
 		}
-		if err != nil {
-			return err
-		}
-		v, err := item.ValueCopy(nil)
-		if err != nil {
-			return err
-		}
 		h = string(v)
-		return txn.Set([]byte("cf/"+fp), v)
+		return txn.Set(store.ClientCerts.Key(fp), v)
 	})
 	if err != nil {
 		return err
@@ -188,31 +178,17 @@ func (n *Node) Clients() []Client {
 }
 
 func (n *Node) loadClients() error {
-	err := n.db.View(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("cf/")})
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			v, err := it.Item().ValueCopy(nil)
-			if err != nil {
-				return err
-			}
-			n.certs[string(it.Item().Key()[3:])] = string(v)
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
 	return n.db.View(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("c/")})
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			var c Client
-			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &c) }); err != nil {
-				return err
-			}
-			n.clients[string(it.Item().Key()[2:])] = &c
+		err := store.Scan(txn, store.ClientCerts.Bytes(), nil, func(fp, h []byte) error {
+			n.certs[string(fp)] = string(h)
+			return nil
+		})
+		if err != nil {
+			return err
 		}
-		return nil
+		return store.ScanJSON(txn, store.Clients.Bytes(), nil, func(h []byte, c Client) error {
+			n.clients[string(h)] = &c
+			return nil
+		})
 	})
 }

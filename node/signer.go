@@ -8,6 +8,7 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"github.com/assoc-ledger/blacklist/chaincode/attestation"
+	"github.com/assoc-ledger/blacklist/node/store"
 )
 
 type signingKey struct {
@@ -25,7 +26,7 @@ func (n *Node) SetSigningKey(member, kid, privatePEM string) error {
 		return err
 	}
 	b, _ := json.Marshal(signingKey{KID: kid, PrivateKey: privatePEM})
-	return n.db.Update(func(txn *badger.Txn) error { return txn.Set([]byte("k/"+member), b) })
+	return n.db.Update(func(txn *badger.Txn) error { return txn.Set(store.SigningKeys.Key(member), b) })
 }
 
 // SigningKID returns the kid the node signs with for member, if any.
@@ -36,16 +37,10 @@ func (n *Node) SigningKID(member string) (string, bool) {
 
 func (n *Node) signingKey(member string) (signingKey, error) {
 	var k signingKey
-	err := n.db.View(func(txn *badger.Txn) error {
-		item, err := txn.Get([]byte("k/" + member))
-		if errors.Is(err, badger.ErrKeyNotFound) {
-			return ErrNoSigningKey
-		}
-		if err != nil {
-			return err
-		}
-		return item.Value(func(v []byte) error { return json.Unmarshal(v, &k) })
-	})
+	found, err := store.View(n.db, store.SigningKeys.Key(member), store.JSON(&k))
+	if err == nil && !found {
+		err = ErrNoSigningKey
+	}
 	return k, err
 }
 

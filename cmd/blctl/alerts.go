@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/assoc-ledger/blacklist/internal/backoff"
 )
 
 const (
@@ -24,7 +26,9 @@ const (
 	streamIdle = 45 * time.Second
 	// reconnectWait is the first wait before reconnecting, until the node
 	// says otherwise with the stream's "retry:" field; failures double it
-	// up to maxReconnectWait.
+	// up to maxReconnectWait, and each wait is drawn from the upper half
+	// of that (package backoff), so that clients cut off together by a
+	// node restart do not all come back in the same instant.
 	reconnectWait    = time.Second
 	maxReconnectWait = time.Minute
 	// maxEventBytes bounds one line of the stream: an alert is under 1 KiB.
@@ -209,7 +213,7 @@ func followAlerts(e *env, after string) int {
 		}
 	}
 	f := &follower{e: e, last: after, wait: reconnectWait}
-	failures := 0
+	bo := backoff.New(f.wait, maxReconnectWait)
 	for {
 		opened, err := f.once()
 		if e.ctx.Err() != nil {
@@ -223,12 +227,13 @@ func followAlerts(e *env, after string) int {
 			return e.fail(err)
 		}
 		if opened {
-			failures = 0
+			// Start over from the first wait, which the node may have
+			// changed with "retry:".
+			bo = backoff.New(f.wait, maxReconnectWait)
 		}
-		wait := min(f.wait<<min(failures, 10), maxReconnectWait)
-		failures++
+		wait := bo.Next()
 		fmt.Fprintf(e.stderr, "blctl alerts: %v; reconnecting in %s, after alert %s\n", err, wait, orDash(f.last))
-		if sleepCtx(e.ctx, wait) != nil {
+		if backoff.Sleep(e.ctx, wait) != nil {
 			return exitOK
 		}
 	}

@@ -6,13 +6,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/assoc-ledger/blacklist/gateway/problem"
 	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/assoc-ledger/blacklist/gateway/problem"
+	"github.com/assoc-ledger/blacklist/internal/backoff"
 )
 
 const (
@@ -41,18 +43,7 @@ func newClient(server, apiKey string, timeout time.Duration, notice io.Writer) *
 		apiKey: apiKey,
 		http:   &http.Client{Timeout: timeout},
 		notice: notice,
-		sleep:  sleepCtx,
-	}
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
+		sleep:  backoff.Sleep,
 	}
 }
 

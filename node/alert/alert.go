@@ -23,7 +23,7 @@
 // its id: members page through their alerts after an id, streams resume
 // after the last id they saw, and webhook receivers drop duplicates by it.
 //
-// Keys in the node store: "al/a/<member>/<seq>" the alerts, "al/x/<member>/
+// Keys in the node store (package store): "al/a/<member>/<seq>" the alerts, "al/x/<member>/
 // <attestation>" the markers, "al/seq" the last sequence number, "al/pos"
 // the feed position to continue from.
 package alert
@@ -36,6 +36,8 @@ import (
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/assoc-ledger/blacklist/node/store"
 )
 
 // Alert kinds.
@@ -118,63 +120,35 @@ func ParseID(id string) (uint64, error) {
 }
 
 var (
-	seqKey = []byte("al/seq")
-	posKey = []byte("al/pos")
+	seqKey = store.AlertSeq.Bytes()
+	posKey = store.AlertPos.Bytes()
 )
 
-func alertPrefix(member string) []byte { return []byte("al/a/" + member + "/") }
+func alertPrefix(member string) []byte { return store.Alerts.Key(member, "") }
 
 func alertKey(member string, seq uint64) []byte {
 	return binary.BigEndian.AppendUint64(alertPrefix(member), seq)
 }
 
 func markerKey(member, attestation string) []byte {
-	return []byte("al/x/" + member + "/" + attestation)
+	return store.AlertMarkers.Key(member, attestation)
 }
 
+// readUint reads a counter; an absent one is 0.
 func readUint(txn *badger.Txn, key []byte) (uint64, error) {
-	item, err := txn.Get(key)
-	if errors.Is(err, badger.ErrKeyNotFound) {
-		return 0, nil
-	}
-	if err != nil {
-		return 0, err
-	}
 	var n uint64
-	err = item.Value(func(v []byte) error {
-		if len(v) != 8 {
-			return errors.New("alert store: corrupt counter " + string(key))
-		}
-		n = binary.BigEndian.Uint64(v)
-		return nil
-	})
+	_, err := store.Get(txn, key, store.Uint64(&n))
 	return n, err
 }
-
-func uintBytes(n uint64) []byte { return binary.BigEndian.AppendUint64(nil, n) }
 
 // List returns up to limit of member's alerts with ids after after, in
 // order, and the id to continue from ("" when there are no more now).
 func (m *Monitor) List(member string, after uint64, limit int) ([]Alert, string, error) {
-	out := []Alert{}
+	out, more, err := store.Page[Alert](m.db, alertPrefix(member), alertKey(member, after+1), limit)
 	next := ""
-	prefix := alertPrefix(member)
-	err := m.db.View(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true})
-		defer it.Close()
-		for it.Seek(alertKey(member, after+1)); it.ValidForPrefix(prefix); it.Next() {
-			if len(out) == limit {
-				next = out[len(out)-1].ID
-				break
-			}
-			var a Alert
-			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &a) }); err != nil {
-				return err
-			}
-			out = append(out, a)
-		}
-		return nil
-	})
+	if more && len(out) > 0 {
+		next = out[len(out)-1].ID
+	}
 	return out, next, err
 }
 
@@ -184,12 +158,13 @@ func (m *Monitor) Count(member string, after uint64, bound int) (int, error) {
 	n := 0
 	prefix := alertPrefix(member)
 	err := m.db.View(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
-		defer it.Close()
-		for it.Seek(alertKey(member, after+1)); it.ValidForPrefix(prefix) && n < bound; it.Next() {
+		return store.ScanKeys(txn, prefix, alertKey(member, after+1), func([]byte) error {
+			if n == bound {
+				return store.ErrStop
+			}
 			n++
-		}
-		return nil
+			return nil
+		})
 	})
 	return n, err
 }

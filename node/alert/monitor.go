@@ -11,7 +11,9 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
+	"github.com/assoc-ledger/blacklist/internal/backoff"
 	"github.com/assoc-ledger/blacklist/node/ledger"
+	"github.com/assoc-ledger/blacklist/node/store"
 	"github.com/assoc-ledger/blacklist/node/watchlist"
 )
 
@@ -98,19 +100,16 @@ func (m *Monitor) Run(ctx context.Context) {
 	if m.Feed == nil {
 		return
 	}
-	backoff := 100 * time.Millisecond
+	bo := backoff.New(100*time.Millisecond, 30*time.Second)
 	for ctx.Err() == nil {
 		next, err := m.catchUp()
 		if err != nil {
-			m.Logf("alerts: %v; retrying in %s", err, backoff)
-			select {
-			case <-time.After(backoff):
-			case <-ctx.Done():
-			}
-			backoff = min(2*backoff, 30*time.Second)
+			wait := bo.Next()
+			m.Logf("alerts: %v; retrying in %s", err, wait)
+			_ = backoff.Sleep(ctx, wait)
 			continue
 		}
-		backoff = 100 * time.Millisecond
+		bo.Reset()
 		if err := m.Feed.WaitForChanges(ctx, next); err != nil {
 			return
 		}
@@ -213,10 +212,10 @@ func (m *Monitor) commit(batch []Alert, seq, pos uint64) error {
 		if err := writeAlerts(txn, batch); err != nil {
 			return err
 		}
-		if err := txn.Set(seqKey, uintBytes(seq)); err != nil {
+		if err := txn.Set(seqKey, store.Uint64Bytes(seq)); err != nil {
 			return err
 		}
-		return txn.Set(posKey, uintBytes(pos))
+		return txn.Set(posKey, store.Uint64Bytes(pos))
 	})
 	if err != nil {
 		return err
@@ -250,19 +249,7 @@ func (m *Monitor) published(batch []Alert) {
 }
 
 func (m *Monitor) marked(member, attestation string) (bool, error) {
-	found := false
-	err := m.db.View(func(txn *badger.Txn) error {
-		_, err := txn.Get(markerKey(member, attestation))
-		if err == nil {
-			found = true
-			return nil
-		}
-		if err == badger.ErrKeyNotFound {
-			return nil
-		}
-		return err
-	})
-	return found, err
+	return store.View(m.db, markerKey(member, attestation), nil)
 }
 
 // items turns one committed change into alerts without a member.

@@ -10,6 +10,7 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
+	"github.com/assoc-ledger/blacklist/node/store"
 	"github.com/assoc-ledger/blacklist/node/watchlist"
 )
 
@@ -137,7 +138,7 @@ func (m *Monitor) alreadyListed(member string, entries []watchlist.Entry, audit 
 		if err := writeAlerts(txn, batch); err != nil {
 			return err
 		}
-		return txn.Set(seqKey, uintBytes(seq))
+		return txn.Set(seqKey, store.Uint64Bytes(seq))
 	})
 	if err != nil {
 		return nil, err

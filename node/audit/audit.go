@@ -31,6 +31,8 @@
 package audit
 
 import (
+	"github.com/assoc-ledger/blacklist/node/store"
+
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -61,25 +63,27 @@ type Head struct {
 }
 
 var (
-	keyKey = []byte("au/key")
-	seqKey = []byte("au/seq")
+	keyKey = store.AuditKey.Bytes()
+	seqKey = store.AuditSeq.Bytes()
 )
 
-func lp(prefix, s string) []byte {
-	b := append([]byte(prefix), byte(len(s)>>8), byte(len(s)))
+func lp(prefix store.Prefix, s string) []byte {
+	b := append(prefix.Bytes(), byte(len(s)>>8), byte(len(s)))
 	return append(b, s...)
 }
 
-func headKey(member string) []byte     { return lp("au/h/", member) }
-func anchoredKey(member string) []byte { return lp("au/a/", member) }
-func entryKey(seq uint64) []byte       { return binary.BigEndian.AppendUint64([]byte("au/e/"), seq) }
+func headKey(member string) []byte     { return lp(store.AuditHeads, member) }
+func anchoredKey(member string) []byte { return lp(store.AuditAnchored, member) }
+func entryKey(seq uint64) []byte {
+	return binary.BigEndian.AppendUint64(store.AuditEntries.Bytes(), seq)
+}
 func memberPrefix(member string) []byte {
-	return lp("au/m/", member)
+	return lp(store.AuditByMember, member)
 }
 func memberKey(member string, pos uint64) []byte {
 	return binary.BigEndian.AppendUint64(memberPrefix(member), pos)
 }
-func subjectPrefix(subject string) []byte { return lp("au/x/", subject) }
+func subjectPrefix(subject string) []byte { return lp(store.AuditBySubject, subject) }
 func subjectKey(subject string, seq uint64) []byte {
 	return binary.BigEndian.AppendUint64(subjectPrefix(subject), seq)
 }
@@ -139,7 +143,7 @@ func Open(db *badger.DB) (*Log, error) {
 		} else if !errors.Is(err, badger.ErrKeyNotFound) {
 			return err
 		}
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("au/h/"), PrefetchValues: true})
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: store.AuditHeads.Bytes(), PrefetchValues: true})
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
 			var h Head
@@ -457,7 +461,7 @@ func (l *Log) Query(f Filter) ([]Entry, error) {
 				}
 			}
 		default:
-			prefix := []byte("au/e/")
+			prefix := store.AuditEntries.Bytes()
 			it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true})
 			defer it.Close()
 			for it.Seek(entryKey(f.After + 1)); it.ValidForPrefix(prefix); it.Next() {

@@ -14,6 +14,7 @@ import (
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
 	"github.com/assoc-ledger/blacklist/chaincode/state"
 	"github.com/assoc-ledger/blacklist/node/ledger"
+	"github.com/assoc-ledger/blacklist/node/store"
 )
 
 // Key is where state key k is stored.
@@ -51,14 +52,9 @@ func (r *Reader) close() {
 var ErrReadOnly = errors.New("read-only transaction")
 
 func (r *Reader) Get(key string) ([]byte, error) {
-	item, err := r.Txn.Get(Key(key))
-	if errors.Is(err, badger.ErrKeyNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return item.ValueCopy(nil)
+	var v []byte
+	_, err := store.Get(r.Txn, Key(key), store.Copy(&v))
+	return v, err
 }
 
 // Put and Delete hand writes to Changes: a Reader never writes to badger

@@ -16,6 +16,7 @@ import (
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
 	"github.com/assoc-ledger/blacklist/node/badgerstate"
 	"github.com/assoc-ledger/blacklist/node/ledger"
+	"github.com/assoc-ledger/blacklist/node/store"
 )
 
 // Options configures Open.
@@ -117,15 +118,8 @@ func Open(opts Options) (*Ledger, error) {
 }
 
 func readHead(txn *badger.Txn) (Head, error) {
-	var h Head
-	item, err := txn.Get(headKey)
-	if errors.Is(err, badger.ErrKeyNotFound) {
-		return Head{Hash: genesisHash}, nil
-	}
-	if err != nil {
-		return h, err
-	}
-	err = item.Value(func(v []byte) error { return json.Unmarshal(v, &h) })
+	h := Head{Hash: genesisHash}
+	_, err := store.Get(txn, headKey, store.JSON(&h))
 	return h, err
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/assoc-ledger/blacklist/node/badgerstate"
 	"github.com/assoc-ledger/blacklist/node/ledger"
+	"github.com/assoc-ledger/blacklist/node/store"
 )
 
 // VerifyReport summarises a successful Verify.
@@ -109,19 +110,14 @@ func (l *Ledger) Entries(from uint64, fn func(Entry) error) error {
 // the last entry it read.
 func entries(txn *badger.Txn, from uint64, fn func(Entry) error) (uint64, error) {
 	next := from
-	it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{'l'}, PrefetchValues: true})
-	defer it.Close()
-	for it.Seek(logKey(from)); it.ValidForPrefix([]byte{'l'}); it.Next() {
-		var e Entry
-		if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &e) }); err != nil {
-			return next, err
-		}
+	err := store.ScanJSON(txn, []byte{'l'}, logKey(from), func(_ []byte, e Entry) error {
 		if err := fn(e); err != nil {
-			return next, err
+			return err
 		}
 		next = e.Height + 1
-	}
-	return next, nil
+		return nil
+	})
+	return next, err
 }
 
 // changesEntries bounds one Changes call, so that a long catch-up holds one

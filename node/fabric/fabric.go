@@ -43,6 +43,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
+	"github.com/assoc-ledger/blacklist/internal/backoff"
 	"github.com/assoc-ledger/blacklist/node/ledger"
 	"github.com/assoc-ledger/blacklist/node/replica"
 )
@@ -196,7 +197,7 @@ func (l *Ledger) Height() uint64 { return l.replica.Height() }
 // network down): the replica's own checkpoint says where to resume.
 func (l *Ledger) follow(ctx context.Context) {
 	defer close(l.done)
-	backoff := 100 * time.Millisecond
+	bo := backoff.New(100*time.Millisecond, 5*time.Second)
 	for ctx.Err() == nil {
 		start := l.replica.Height()
 		streamCtx, cancel := context.WithCancel(ctx)
@@ -206,20 +207,20 @@ func (l *Ledger) follow(ctx context.Context) {
 				if _, err = l.replica.Apply(b); err != nil {
 					break
 				}
-				backoff = 100 * time.Millisecond
+				bo.Reset()
 			}
 		}
 		cancel()
 		if ctx.Err() != nil {
 			return
 		}
-		l.opts.Logf("block stream from %d ended (%v); reconnecting in %s", start, err, backoff)
+		wait := bo.Next()
+		l.opts.Logf("block stream from %d ended (%v); reconnecting in %s", start, err, wait)
 		select {
-		case <-time.After(backoff):
+		case <-time.After(wait):
 		case <-ctx.Done():
 			return
 		}
-		backoff = min(2*backoff, 5*time.Second)
 	}
 }
 
@@ -360,20 +361,20 @@ const orderTimeout = 30 * time.Second
 // transaction id commits at most once.
 func (l *Ledger) order(ctx context.Context, tx *client.Transaction) (*client.Commit, error) {
 	deadline := time.Now().Add(orderTimeout)
-	backoff := 200 * time.Millisecond
+	bo := backoff.New(200*time.Millisecond, 2*time.Second)
 	for {
 		commit, err := tx.SubmitWithContext(ctx)
 		var se *client.SubmitError
 		if err == nil || !errors.As(err, &se) || time.Now().After(deadline) {
 			return commit, err
 		}
-		l.opts.Logf("ordering %s failed (%v); retrying in %s", tx.TransactionID(), err, backoff)
+		wait := bo.Next()
+		l.opts.Logf("ordering %s failed (%v); retrying in %s", tx.TransactionID(), err, wait)
 		select {
-		case <-time.After(backoff):
+		case <-time.After(wait):
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
-		backoff = min(2*backoff, 2*time.Second)
 	}
 }
 

@@ -17,7 +17,6 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -29,6 +28,7 @@ import (
 	"github.com/assoc-ledger/blacklist/chaincode/state"
 	"github.com/assoc-ledger/blacklist/node/badgerstate"
 	"github.com/assoc-ledger/blacklist/node/ledger"
+	"github.com/assoc-ledger/blacklist/node/store"
 )
 
 // Head is how far the replica has followed the channel.
@@ -78,17 +78,7 @@ func Open(dir, namespace string) (*Replica, error) {
 		return nil, fmt.Errorf("open replica %s: %w", dir, err)
 	}
 	r := &Replica{db: db, namespace: namespace, contract: &contract.Contract{}}
-	err = db.View(func(txn *badger.Txn) error {
-		item, err := txn.Get(headKey)
-		if errors.Is(err, badger.ErrKeyNotFound) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		return item.Value(func(v []byte) error { return json.Unmarshal(v, &r.head) })
-	})
-	if err != nil {
+	if _, err := store.View(db, headKey, store.JSON(&r.head)); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -176,13 +166,7 @@ func (r *Replica) Evaluate(creator, fn string, arg []byte) (ledger.Result, error
 	}
 	return badgerstate.Evaluate(r.db, r.contract, time.Now, creator, fn, arg, func(txn *badger.Txn) (badgerstate.Position, error) {
 		var h Head
-		item, err := txn.Get(headKey)
-		if errors.Is(err, badger.ErrKeyNotFound) {
-			return badgerstate.Position{}, nil
-		}
-		if err == nil {
-			err = item.Value(func(v []byte) error { return json.Unmarshal(v, &h) })
-		}
+		_, err := store.Get(txn, headKey, store.JSON(&h))
 		return badgerstate.Position{Height: h.Height, Time: h.Time}, err
 	})
 }
@@ -194,13 +178,11 @@ func (r *Replica) Digest() (uint64, string, error) {
 	var height uint64
 	h := sha256.New()
 	err := r.db.View(func(txn *badger.Txn) error {
-		if item, err := txn.Get(headKey); err == nil {
-			var hd Head
-			if err := item.Value(func(v []byte) error { return json.Unmarshal(v, &hd) }); err != nil {
-				return err
-			}
-			height = hd.Height
+		var hd Head
+		if _, err := store.Get(txn, headKey, store.JSON(&hd)); err != nil {
+			return err
 		}
+		height = hd.Height
 		return badgerstate.Scan(txn, badgerstate.Prefix, func(k, v []byte) error {
 			state.DigestKV(h, string(k[1:]), v)
 			return nil
@@ -213,19 +195,17 @@ func (r *Replica) Digest() (uint64, string, error) {
 func (r *Replica) Events(from, to uint64) ([]Event, error) {
 	var out []Event
 	err := r.db.View(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{'e'}})
-		defer it.Close()
-		for it.Seek(eventKey(from, 0)); it.Valid(); it.Next() {
-			if binary.BigEndian.Uint64(it.Item().Key()[1:9]) >= to {
-				break
+		return store.Scan(txn, []byte{'e'}, eventKey(from, 0), func(k, v []byte) error {
+			if binary.BigEndian.Uint64(k[:8]) >= to {
+				return store.ErrStop
 			}
 			var e Event
-			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &e) }); err != nil {
+			if err := json.Unmarshal(v, &e); err != nil {
 				return err
 			}
 			out = append(out, e)
-		}
-		return nil
+			return nil
+		})
 	})
 	return out, err
 }

@@ -4,14 +4,13 @@
 // lives only in the member's node store; it never goes on the ledger or to
 // another member.
 //
-// Keys: "w/<member>/<subject>" holds the entry, and "ws/<subject>/<member>"
-// lets alerting find every member watching a subject with one prefix scan.
-// Both are written in the same badger transaction or write batch.
+// Keys (store.WatchEntries, store.WatchIndex): "w/<member>/<subject>" holds
+// the entry, and "ws/<subject>/<member>" lets alerting find every member
+// watching a subject with one prefix scan. Both are written in the same
+// badger transaction or write batch.
 package watchlist
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -20,6 +19,7 @@ import (
 	fastjson "github.com/goccy/go-json"
 
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
+	"github.com/assoc-ledger/blacklist/node/store"
 )
 
 // Entry is one watched subject.
@@ -37,11 +37,11 @@ type Watchlist struct {
 	db *badger.DB
 }
 
-// New keeps watchlists in db under the "w/" and "ws/" prefixes.
+// New keeps watchlists in db under store.WatchEntries and store.WatchIndex.
 func New(db *badger.DB) *Watchlist { return &Watchlist{db: db} }
 
-func entryKey(member, subject string) []byte { return []byte("w/" + member + "/" + subject) }
-func indexKey(subject, member string) []byte { return []byte("ws/" + subject + "/" + member) }
+func entryKey(member, subject string) []byte { return store.WatchEntries.Key(member, subject) }
+func indexKey(subject, member string) []byte { return store.WatchIndex.Key(subject, member) }
 
 // InvalidError is a watchlist entry refused for its content.
 type InvalidError struct{ Msg string }
@@ -67,11 +67,11 @@ func (w *Watchlist) Put(member, subject, label string) (added bool, err error) {
 		return false, err
 	}
 	err = w.db.Update(func(txn *badger.Txn) error {
-		_, err := txn.Get(entryKey(member, subject))
-		added = errors.Is(err, badger.ErrKeyNotFound)
-		if err != nil && !added {
+		watched, err := store.Has(txn, entryKey(member, subject))
+		if err != nil {
 			return err
 		}
+		added = !watched
 		return put(txn.Set, member, Entry{SubjectKey: subject, Label: label, AddedAt: time.Now().UTC().Format(time.RFC3339)})
 	})
 	return added, err
@@ -94,9 +94,8 @@ func (w *Watchlist) Delete(member, subject string) (removed bool, err error) {
 		return false, err
 	}
 	err = w.db.Update(func(txn *badger.Txn) error {
-		if _, err := txn.Get(entryKey(member, subject)); errors.Is(err, badger.ErrKeyNotFound) {
-			return nil
-		} else if err != nil {
+		watched, err := store.Has(txn, entryKey(member, subject))
+		if err != nil || !watched {
 			return err
 		}
 		removed = true
@@ -111,52 +110,33 @@ func (w *Watchlist) Delete(member, subject string) (removed bool, err error) {
 // List returns up to limit entries of member's watchlist after the subject
 // key after, in key order, and the key to continue from ("" at the end).
 func (w *Watchlist) List(member, after string, limit int) ([]Entry, string, error) {
-	out := []Entry{}
-	prefix := []byte("w/" + member + "/")
+	var start []byte
+	if after != "" {
+		start = append(entryKey(member, after), 0)
+	}
+	out, more, err := store.Page[Entry](w.db, entryKey(member, ""), start, limit)
 	next := ""
-	err := w.db.View(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true})
-		defer it.Close()
-		start := prefix
-		if after != "" {
-			start = append(entryKey(member, after), 0)
-		}
-		for it.Seek(start); it.ValidForPrefix(prefix); it.Next() {
-			if len(out) == limit {
-				next = out[len(out)-1].SubjectKey
-				break
-			}
-			var e Entry
-			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &e) }); err != nil {
-				return err
-			}
-			out = append(out, e)
-		}
-		return nil
-	})
+	if more && len(out) > 0 {
+		next = out[len(out)-1].SubjectKey
+	}
 	return out, next, err
 }
 
 // Watchers returns the members watching subject, with their entries.
 func (w *Watchlist) Watchers(subject string) (map[string]Entry, error) {
 	out := map[string]Entry{}
-	prefix := []byte("ws/" + subject + "/")
 	err := w.db.View(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
-		defer it.Close()
-		for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
-			member := string(it.Item().Key()[len(prefix):])
-			item, err := txn.Get(entryKey(member, subject))
-			if err != nil {
-				return err
-			}
+		return store.ScanKeys(txn, indexKey(subject, ""), nil, func(m []byte) error {
+			member := string(m)
 			var e Entry
-			if err := item.Value(func(v []byte) error { return json.Unmarshal(v, &e) }); err != nil {
+			if found, err := store.Get(txn, entryKey(member, subject), store.JSON(&e)); err != nil {
 				return err
+			} else if !found {
+				return fmt.Errorf("watchlist: %s is indexed as watched by %s, which has no entry for it", subject, member)
 			}
 			out[member] = e
-		}
-		return nil
+			return nil
+		})
 	})
 	return out, err
 }

@@ -161,3 +161,34 @@ func TestImportStopsOnUnreadableInput(t *testing.T) {
 		t.Fatalf("broken CSV stream: %+v", res)
 	}
 }
+
+// TestReadsEntriesWrittenWithLiteralKeys: a store written before the keys
+// were listed in package store ("w/<member>/<subject>", "ws/<subject>/
+// <member>" spelled out) reads the same.
+func TestReadsEntriesWrittenWithLiteralKeys(t *testing.T) {
+	w := open(t)
+	a := hexOf("a")
+	err := w.db.Update(func(txn *badger.Txn) error {
+		if err := txn.Set([]byte("w/Bank1MSP/"+a), []byte(`{"subjectKey":"`+a+`","label":"old","addedAt":"2026-01-01T00:00:00Z"}`)); err != nil {
+			return err
+		}
+		return txn.Set([]byte("ws/"+a+"/Bank1MSP"), []byte{1})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, next, err := w.List("Bank1MSP", "", 10)
+	if err != nil || next != "" || len(page) != 1 || page[0].Label != "old" {
+		t.Fatalf("list: %+v %q %v", page, next, err)
+	}
+	ws, err := w.Watchers(a)
+	if err != nil || len(ws) != 1 || ws["Bank1MSP"].Label != "old" {
+		t.Fatalf("watchers: %+v %v", ws, err)
+	}
+	if removed, err := w.Delete("Bank1MSP", a); err != nil || !removed {
+		t.Fatalf("delete: %v %v", removed, err)
+	}
+	if ws, _ := w.Watchers(a); len(ws) != 0 {
+		t.Fatalf("index left behind: %+v", ws)
+	}
+}

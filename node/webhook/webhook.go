@@ -25,8 +25,8 @@
 // says a member is not active (suspended, expelled), its alerts wait:
 // nothing is sent and nothing is dropped.
 //
-// Keys in the node store: "wh/<member>" the configuration (URL, secret),
-// "whc/<member>" the cursor.
+// Keys in the node store (package store): "wh/<member>" the configuration
+// (URL, secret), "whc/<member>" the cursor.
 package webhook
 
 import (
@@ -34,12 +34,10 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"sort"
@@ -49,7 +47,9 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 
+	"github.com/assoc-ledger/blacklist/internal/backoff"
 	"github.com/assoc-ledger/blacklist/node/alert"
+	"github.com/assoc-ledger/blacklist/node/store"
 	"github.com/assoc-ledger/blacklist/node/webhook/dest"
 )
 
@@ -71,7 +71,8 @@ type Options struct {
 	// Timeout bounds one delivery, connection included (default 10 s).
 	Timeout time.Duration
 	// MinBackoff and MaxBackoff bound the wait between attempts
-	// (defaults 1 s and 5 min); each failure doubles it, with jitter.
+	// (defaults 1 s and 5 min); each failure doubles it, and each wait is
+	// drawn from the upper half of that (package backoff).
 	MinBackoff, MaxBackoff time.Duration
 	// FailingAfter is how long a receiver may fail before it is marked
 	// failing (default 5 min).
@@ -183,8 +184,8 @@ func New(opts Options) *Dispatcher {
 	return &Dispatcher{opts: opts, client: opts.Destinations.Client(opts.Timeout), workers: map[string]*worker{}}
 }
 
-func configKey(member string) []byte { return []byte("wh/" + member) }
-func cursorKey(member string) []byte { return []byte("whc/" + member) }
+func configKey(member string) []byte { return store.Webhooks.Key(member) }
+func cursorKey(member string) []byte { return store.WebhookCursors.Key(member) }
 
 // Run starts a worker for every stored configuration and keeps the
 // dispatcher serving until ctx ends; it returns when every worker stopped.
@@ -194,17 +195,10 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 	d.mu.Lock()
 	configs := map[string]Config{}
 	err := d.opts.DB.View(func(txn *badger.Txn) error {
-		prefix := []byte("wh/")
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true})
-		defer it.Close()
-		for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
-			var c Config
-			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &c) }); err != nil {
-				return err
-			}
-			configs[string(it.Item().Key()[len(prefix):])] = c
-		}
-		return nil
+		return store.ScanJSON(txn, store.Webhooks.Bytes(), nil, func(member []byte, c Config) error {
+			configs[string(member)] = c
+			return nil
+		})
 	})
 	if err != nil {
 		d.mu.Unlock()
@@ -259,12 +253,12 @@ func (d *Dispatcher) Set(member, rawURL, secret string) (Status, error) {
 	}
 	last := d.opts.Alerts.Last()
 	err = d.opts.DB.Update(func(txn *badger.Txn) error {
-		if _, err := txn.Get(cursorKey(member)); errors.Is(err, badger.ErrKeyNotFound) {
-			if err := txn.Set(cursorKey(member), binary.BigEndian.AppendUint64(nil, last)); err != nil {
+		if has, err := store.Has(txn, cursorKey(member)); err != nil {
+			return err
+		} else if !has {
+			if err := txn.Set(cursorKey(member), store.Uint64Bytes(last)); err != nil {
 				return err
 			}
-		} else if err != nil {
-			return err
 		}
 		return txn.Set(configKey(member), b)
 	})
@@ -297,9 +291,8 @@ func (d *Dispatcher) Recheck(member string) {
 // there was one.
 func (d *Dispatcher) Delete(member string) (removed bool, err error) {
 	err = d.opts.DB.Update(func(txn *badger.Txn) error {
-		if _, err := txn.Get(configKey(member)); errors.Is(err, badger.ErrKeyNotFound) {
-			return nil
-		} else if err != nil {
+		has, err := store.Has(txn, configKey(member))
+		if err != nil || !has {
 			return err
 		}
 		removed = true
@@ -366,39 +359,29 @@ func (d *Dispatcher) Statuses() ([]Status, error) {
 
 func (d *Dispatcher) cursor(member string) (uint64, error) {
 	var n uint64
-	err := d.opts.DB.View(func(txn *badger.Txn) error {
-		item, err := txn.Get(cursorKey(member))
-		if errors.Is(err, badger.ErrKeyNotFound) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		return item.Value(func(v []byte) error {
-			if len(v) == 8 {
-				n = binary.BigEndian.Uint64(v)
-			}
-			return nil
-		})
-	})
+	_, err := store.View(d.opts.DB, cursorKey(member), store.Uint64(&n))
 	return n, err
 }
 
 // deliver sends member's alerts in order until ctx ends.
 func (d *Dispatcher) deliver(ctx context.Context, w *worker) {
-	backoff := d.opts.MinBackoff
+	// One backoff for the worker: store errors and failed deliveries both
+	// slow it down, and an acknowledged alert resets it.
+	bo := backoff.New(d.opts.MinBackoff, d.opts.MaxBackoff)
 	for ctx.Err() == nil {
 		cursor, err := d.cursor(w.member)
 		if err != nil {
-			d.opts.Logf("webhook %s: %v", w.member, err)
-			sleep(ctx, backoff)
+			wait := bo.Next()
+			d.opts.Logf("webhook %s: %v; retrying in %s", w.member, err, wait)
+			_ = backoff.Sleep(ctx, wait)
 			continue
 		}
 		last := d.opts.Alerts.Last()
 		page, _, err := d.opts.Alerts.List(w.member, cursor, 100)
 		if err != nil {
-			d.opts.Logf("webhook %s: %v", w.member, err)
-			sleep(ctx, backoff)
+			wait := bo.Next()
+			d.opts.Logf("webhook %s: %v; retrying in %s", w.member, err, wait)
+			_ = backoff.Sleep(ctx, wait)
 			continue
 		}
 		if len(page) == 0 {
@@ -419,17 +402,17 @@ func (d *Dispatcher) deliver(ctx context.Context, w *worker) {
 				}
 				class := classify(err)
 				w.failed(class, d.opts.FailingAfter)
-				d.opts.Logf("webhook %s: alert %s: %s: %v; next attempt in about %s", w.member, a.ID, class, err, backoff)
-				sleep(ctx, jitter(backoff))
-				backoff = min(2*backoff, d.opts.MaxBackoff)
+				wait := bo.Next()
+				d.opts.Logf("webhook %s: alert %s: %s: %v; next attempt in %s", w.member, a.ID, class, err, wait)
+				_ = backoff.Sleep(ctx, wait)
 			}
 			if ctx.Err() != nil {
 				return
 			}
-			backoff = d.opts.MinBackoff
+			bo.Reset()
 			w.succeeded()
 			if err := d.opts.DB.Update(func(txn *badger.Txn) error {
-				return txn.Set(cursorKey(w.member), binary.BigEndian.AppendUint64(nil, a.Seq()))
+				return txn.Set(cursorKey(w.member), store.Uint64Bytes(a.Seq()))
 			}); err != nil {
 				// The alert will be sent again: at least once.
 				d.opts.Logf("webhook %s: saving the cursor: %v", w.member, err)
@@ -555,19 +538,4 @@ func (w *worker) succeeded() {
 	w.st.Deliveries++
 	w.st.ConsecutiveFailures, w.st.Failing, w.st.FailingSince, w.st.LastError = 0, false, "", ""
 	w.st.LastSuccess = time.Now().UTC().Format(time.RFC3339)
-}
-
-// jitter spreads retries over [d/2, d] so that receivers coming back are
-// not hit by every node at once.
-func jitter(d time.Duration) time.Duration {
-	return d/2 + rand.N(d/2+1)
-}
-
-func sleep(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-ctx.Done():
-	}
 }
