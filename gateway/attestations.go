@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/assoc-ledger/blacklist/chaincode/attestation"
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
+	"github.com/assoc-ledger/blacklist/node"
 )
 
 // attestationItem is one attestation in a request: signed by the bank, or
@@ -61,6 +63,9 @@ func (s *server) jws(c *gin.Context, it attestationItem) (string, *problem.Item)
 			return "", &problem.Item{Code: attestation.CodeInvalidPayload, Message: err.Error()}
 		}
 		jws, _, err := s.node.Sign(client(c).Member, &p)
+		if errors.Is(err, node.ErrForeignReporter) {
+			return "", &problem.Item{Code: contract.CodeForbidden, Message: err.Error()}
+		}
 		if err != nil {
 			return "", &problem.Item{Code: contract.CodeFailedPrecondition, Message: err.Error()}
 		}
