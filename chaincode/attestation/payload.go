@@ -1,15 +1,15 @@
 package attestation
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"io"
 	"strconv"
 	"time"
 	"unicode/utf8"
+
+	"github.com/assoc-ledger/blacklist/chaincode/strictjson"
 )
 
 // Attestation types.
@@ -382,47 +382,36 @@ func DecodePayload(b []byte) (*Payload, error) {
 }
 
 func (p *Payload) decode(b []byte) (fieldSet, error) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	tok, err := dec.Token()
-	if err != nil {
-		return 0, invalidf("payload is not valid JSON: %v", err)
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return 0, invalidf("payload must be a JSON object")
-	}
 	var present fieldSet
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return 0, invalidf("payload is not valid JSON: %v", err)
-		}
-		key, ok := tok.(string)
-		if !ok {
-			return 0, invalidf("payload is not valid JSON: expected an object key")
-		}
+	err := strictjson.Members(b, func(key string, raw json.RawMessage) error {
 		f, known := fieldByName(key)
 		if !known {
-			return 0, invalidf("unknown field %s", quote(key))
-		}
-		if present.has(f) {
-			return 0, invalidf("duplicate field %s", f)
+			return invalidf("unknown field %s", quote(key))
 		}
 		present |= 1 << f
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return 0, invalidf("payload is not valid JSON: field %s: %v", f, err)
-		}
-		if err := p.set(f, bytes.TrimSpace(raw)); err != nil {
-			return 0, err
-		}
-	}
-	if _, err := dec.Token(); err != nil { // the closing '}'
-		return 0, invalidf("payload is not valid JSON: %v", err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
+		return p.set(f, raw)
+	})
+	var dup *strictjson.DuplicateKeyError
+	var syn *strictjson.SyntaxError
+	switch {
+	case err == nil:
+		return present, nil
+	case errors.As(err, &dup):
+		return 0, invalidf("duplicate field %s", dup.Key) // a known field: unknown ones are refused at their first occurrence
+	case errors.Is(err, strictjson.ErrNotObject):
+		return 0, invalidf("payload must be a JSON object")
+	case errors.Is(err, strictjson.ErrTrailingData):
 		return 0, invalidf("trailing data after the payload object")
+	case errors.As(err, &syn) && syn.Key != "":
+		name := quote(syn.Key)
+		if f, known := fieldByName(syn.Key); known {
+			name = f.String()
+		}
+		return 0, invalidf("payload is not valid JSON: field %s: %v", name, syn.Err)
+	case errors.As(err, &syn):
+		return 0, invalidf("payload is not valid JSON: %v", syn.Err)
 	}
-	return present, nil
+	return 0, err
 }
 
 func jsonKind(raw []byte) string {
