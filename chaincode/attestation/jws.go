@@ -11,6 +11,7 @@ import (
 
 	jose "github.com/go-jose/go-jose/v4"
 
+	"github.com/assoc-ledger/blacklist/chaincode/freetext"
 	"github.com/assoc-ledger/blacklist/chaincode/strictjson"
 )
 
@@ -238,6 +239,9 @@ func checkKeyID(kid string) error {
 	}
 	if !utf8.ValidString(kid) {
 		return errorf(CodeMalformed, "kid is not valid UTF-8")
+	}
+	if err := freetext.Check(kid); err != nil {
+		return errorf(CodeMalformed, "kid %v", err)
 	}
 	if n := utf8.RuneCountInString(kid); n > maxKeyIDRunes {
 		return errorf(CodeMalformed, "kid is %d characters, limit is %d", n, maxKeyIDRunes)

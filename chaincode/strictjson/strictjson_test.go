@@ -1,10 +1,13 @@
 package strictjson
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 type item struct {
@@ -26,7 +29,8 @@ func TestDecodeRefusesRepeatedKeysAnywhere(t *testing.T) {
 		{`{"meta":{"x":{"y":1,"y":2}}}`, "y", "meta.x"},
 		{`{"raw":{"a":1,"a":1}}`, "a", "raw"},
 		{`{"items":[{"name":"a","NAME":"b"}]}`, "NAME", "items[0]"},
-		{`{"items":[{"name":"a","nameſ":"b","NAMES":"c"}]}`, "NAMES", "items[0]"},
+		{`{"meta":{"nameſ":"b","NAMES":"c"}}`, "NAMES", "meta"},
+		{`{"meta":{"a":[1,{"b":2}],"c":[[],{"d":{"e":1,"\u0065":2}}]}}`, "e", "meta.c[1].d"},
 		{`{"meta":{"k":1,"K":2}}`, "K", "meta"}, // U+212A KELVIN SIGN folds to k
 	} {
 		var v body
@@ -111,18 +115,94 @@ func TestMembers(t *testing.T) {
 	}
 }
 
-func FuzzCheckKeysAgreesWithDecoder(f *testing.F) {
-	for _, s := range []string{`{"a":1}`, `{"a":[{"b":1},{"b":2}]}`, `[{"a":1,"a":2}]`, `"x"`, `{"a":{"a":{}}}`} {
+// refCheckKeys is CheckKeys written the obvious way, with json.Decoder's
+// tokens: the fuzz test holds the byte scanner to it.
+func refCheckKeys(b []byte) (key, at string, ok bool) {
+	d := json.NewDecoder(bytes.NewReader(b))
+	var stack []*frame
+	wantKey := []bool{}
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return "", "", false
+		}
+		n := len(stack)
+		if n > 0 && stack[n-1].object && wantKey[n-1] {
+			if tok == json.Delim('}') {
+				stack, wantKey = stack[:n-1], wantKey[:n-1]
+			} else {
+				k := tok.(string)
+				for _, seen := range stack[n-1].keys {
+					if strings.EqualFold(seen, k) {
+						return k, path(stack[:n-1]), true
+					}
+				}
+				stack[n-1].keys = append(stack[n-1].keys, k)
+				stack[n-1].key, wantKey[n-1] = k, false
+				continue
+			}
+		} else {
+			switch tok {
+			case json.Delim('{'):
+				stack, wantKey = append(stack, &frame{object: true}), append(wantKey, true)
+				continue
+			case json.Delim('['):
+				stack, wantKey = append(stack, &frame{}), append(wantKey, false)
+				continue
+			case json.Delim(']'):
+				stack, wantKey = stack[:n-1], wantKey[:n-1]
+			}
+		}
+		if len(stack) == 0 {
+			return "", "", false
+		}
+		if top := len(stack) - 1; stack[top].object {
+			wantKey[top] = true
+		} else {
+			stack[top].index++
+		}
+	}
+}
+
+func FuzzCheckKeysAgreesWithTokens(f *testing.F) {
+	for _, s := range []string{`{"a":1}`, `{"a":[{"b":1},{"b":2}]}`, `[{"a":1,"a":2}]`, `"x"`, `{"a":{"a":{}}}`,
+		`{"a\"b":1,"A\"B":2}`, `[[1,2],[3,{"x":1,"X":2}]]`, `{"k":1,"\u212a":2}`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		var v any
-		jsonErr := json.Unmarshal([]byte(s), &v)
-		err := CheckKeys([]byte(s))
-		var se *SyntaxError
-		if jsonErr == nil && errors.As(err, &se) {
-			// CheckKeys reads only the first value; a valid document has one.
-			t.Fatalf("%q: encoding/json accepts it, CheckKeys says %v", s, err)
+		b := []byte(s)
+		if !utf8.Valid(b) {
+			return // Decode refuses it before CheckKeys
+		}
+		err := CheckKeys(b)
+		if !json.Valid(b) {
+			var se *SyntaxError
+			if !errors.As(err, &se) {
+				t.Fatalf("%q is not JSON, CheckKeys says %v", s, err)
+			}
+			return
+		}
+		key, at, dup := refCheckKeys(b)
+		var de *DuplicateKeyError
+		switch {
+		case dup && (!errors.As(err, &de) || de.Key != key || de.Path != at):
+			t.Fatalf("%q: reference finds %q at %q, CheckKeys says %v", s, key, at, err)
+		case !dup && err != nil:
+			t.Fatalf("%q: reference finds no repeat, CheckKeys says %v", s, err)
 		}
 	})
+}
+
+// Large objects switch to folded keys; the verdict is the same.
+func TestLargeObjects(t *testing.T) {
+	var sb strings.Builder
+	sb.WriteString("{")
+	for i := 0; i < 40; i++ {
+		fmt.Fprintf(&sb, `"key%d":%d,`, i, i)
+	}
+	sb.WriteString(`"ſ":1,"KEY7":2}`)
+	var de *DuplicateKeyError
+	if err := CheckKeys([]byte(sb.String())); !errors.As(err, &de) || de.Key != "KEY7" {
+		t.Fatalf("got %v", err)
+	}
 }
