@@ -87,3 +87,19 @@ func TestFreeTextControlsRefused(t *testing.T) {
 	rev := map[string]any{"type": "revocation", "refersTo": first.ID, "reason": "filed in error\u200f"}
 	e.expect("POST", "/v1/attestations", "bank1-app", map[string]any{"attestation": rev}, 422, "rejected")
 }
+
+// The date rules hold for node-signed attestations too: an offset no real
+// zone has, and a date before 1990, are refused before anything is signed.
+func TestNodeSignedDateRules(t *testing.T) {
+	e := newEnv(t, DefaultOptions())
+	p := defaultPayload(sha("subject"), "D")
+	p["issuedAt"] = "2026-03-02T00:59:00+23:59"
+	if pr := e.expect("POST", "/v1/attestations", "bank1-app", map[string]any{"attestation": p}, 422, "rejected"); !strings.Contains(pr.Detail, "offset +23:59") {
+		t.Errorf("offset: %s", pr.Detail)
+	}
+	p = defaultPayload(sha("subject"), "D")
+	p["overdueSince"] = "1900-01-01"
+	if pr := e.expect("POST", "/v1/attestations", "bank1-app", map[string]any{"attestation": p}, 422, "rejected"); !strings.Contains(pr.Detail, "before 1990-01-01") {
+		t.Errorf("1900: %s", pr.Detail)
+	}
+}
