@@ -59,7 +59,7 @@
 // Parse, DecodePayload, Validate and Verify read no clock, use no randomness
 // and never iterate a map, so every endorsing peer reaches the same verdict
 // and the same error message. Date-only fields are dates of the
-// association's calendar (Calendar, UTC+08:00) and are compared with the date
+// association's calendar (CalendarZone, UTC+08:00) and are compared with the date
 // issuedAt falls on there, whatever offset the bank wrote; issuedAt's offset
 // must be a real zone's (-12:00 to +14:00) and no date may precede MinDate.
 // Free text (reason, kid) follows package freetext. Sign and GenerateKey use

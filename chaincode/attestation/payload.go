@@ -45,14 +45,21 @@ const (
 // fixed offset needs no time zone database on the peers, which keeps
 // endorsement deterministic. The contract compares issuedAt with the
 // transaction time as instants, so the two rules agree.
-var (
-	// Calendar is the zone of date-only fields.
-	Calendar = time.FixedZone("UTC+08:00", 8*60*60)
+const (
+	// CalendarZone names the zone of date-only fields, a fixed offset.
+	CalendarZone = "UTC+08:00"
 	// MinDate is the earliest date any field may name, issuedAt included
-	// (its date in Calendar): the shared ledger has no business with debts
-	// older than China's consumer-credit market, and 1900-01-01 is a default
-	// value or a typo, never a record.
-	MinDate = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)
+	// (its date in CalendarZone): the shared ledger has no business with
+	// debts older than China's consumer-credit market, and 1900-01-01 is a
+	// default value or a typo, never a record.
+	MinDate = "1990-01-01"
+)
+
+// calendar and minDate are CalendarZone and MinDate as times; unexported so
+// that nothing can change a rule every peer must apply alike.
+var (
+	calendar = time.FixedZone(CalendarZone, 8*60*60)
+	minDate  = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)
 )
 
 // issuedAt offsets must be those of real time zones (UTC-12:00 to
@@ -260,10 +267,10 @@ func (p *Payload) validate(present fieldSet) error {
 	if _, off := issued.Zone(); off < minOffset || off > maxOffset {
 		return invalidf("issuedAt offset %s is outside -12:00 to +14:00, the offsets of real time zones", issued.Format("-07:00"))
 	}
-	c := issued.In(Calendar)
+	c := issued.In(calendar)
 	issuedDate := time.Date(c.Year(), c.Month(), c.Day(), 0, 0, 0, 0, time.UTC)
-	if issuedDate.Before(MinDate) {
-		return invalidf("issuedAt %s is before %s (%s)", p.IssuedAt, MinDate.Format(dateLayout), Calendar)
+	if issuedDate.Before(minDate) {
+		return invalidf("issuedAt %s is before %s (%s)", p.IssuedAt, MinDate, CalendarZone)
 	}
 
 	switch p.Type {
@@ -303,15 +310,15 @@ func (p *Payload) validateDefault(issuedDate time.Time) error {
 		return err
 	}
 	if overdue.After(issuedDate) {
-		return invalidf("overdueSince %s is after issuedAt date %s (%s)", p.OverdueSince, issuedDate.Format(dateLayout), Calendar)
+		return invalidf("overdueSince %s is after issuedAt date %s (%s)", p.OverdueSince, issuedDate.Format(dateLayout), CalendarZone)
 	}
 	// A reporter cannot claim more overdue days than have elapsed.
 	if end := overdue.AddDate(0, 0, *p.DaysPastDue); end.After(issuedDate) {
 		return invalidf("overdueSince %s plus daysPastDue %d is %s, after issuedAt date %s (%s)",
-			p.OverdueSince, *p.DaysPastDue, end.Format(dateLayout), issuedDate.Format(dateLayout), Calendar)
+			p.OverdueSince, *p.DaysPastDue, end.Format(dateLayout), issuedDate.Format(dateLayout), CalendarZone)
 	}
 	if notice.After(issuedDate) {
-		return invalidf("noticeDate %s is after issuedAt date %s (%s)", p.NoticeDate, issuedDate.Format(dateLayout), Calendar)
+		return invalidf("noticeDate %s is after issuedAt date %s (%s)", p.NoticeDate, issuedDate.Format(dateLayout), CalendarZone)
 	}
 	return nil
 }
@@ -325,7 +332,7 @@ func (p *Payload) validateSettlement(issuedDate time.Time) error {
 		return err
 	}
 	if settled.After(issuedDate) {
-		return invalidf("settledOn %s is after issuedAt date %s (%s)", p.SettledOn, issuedDate.Format(dateLayout), Calendar)
+		return invalidf("settledOn %s is after issuedAt date %s (%s)", p.SettledOn, issuedDate.Format(dateLayout), CalendarZone)
 	}
 	switch p.Kind {
 	case "full", "negotiated", "written-off":
@@ -390,8 +397,8 @@ func parseDate(f field, s string) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, invalidf("%s must be a date YYYY-MM-DD, got %s", f, quote(s))
 	}
-	if t.Before(MinDate) {
-		return time.Time{}, invalidf("%s %s is before %s", f, s, MinDate.Format(dateLayout))
+	if t.Before(minDate) {
+		return time.Time{}, invalidf("%s %s is before %s", f, s, MinDate)
 	}
 	return t, nil
 }
