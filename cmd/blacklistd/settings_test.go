@@ -31,7 +31,11 @@ var every = []struct {
 	{"webhook-max-backoff", "BLACKLISTD_WEBHOOK_MAX_BACKOFF", "webhooks.maxBackoff", "4m", func(c config) any { return c.Webhooks.MaxBackoff }, 4 * time.Minute},
 	{"webhook-failing-after", "BLACKLISTD_WEBHOOK_FAILING_AFTER", "webhooks.failingAfter", "1h", func(c config) any { return c.Webhooks.FailingAfter }, time.Hour},
 	{"log-level", "BLACKLISTD_LOG_LEVEL", "logLevel", "warn", func(c config) any { return c.LogLevel }, slog.LevelWarn},
+	// TLS files must come together, so these three are tested empty (their
+	// names still appear in --help).
 	{"tls-cert", "BLACKLISTD_TLS_CERT", "tlsCert", "", func(c config) any { return c.TLSCert }, ""},
+	{"tls-key", "BLACKLISTD_TLS_KEY", "tlsKey", "", func(c config) any { return c.TLSKey }, ""},
+	{"client-ca", "BLACKLISTD_CLIENT_CA", "clientCA", "", func(c config) any { return c.ClientCA }, ""},
 	{"fabric-peer", "BLACKLISTD_FABRIC_PEER", "fabric.peer", "p:1", func(c config) any { return c.Fabric.Peer }, "p:1"},
 	{"fabric-tls-ca", "BLACKLISTD_FABRIC_TLS_CA", "fabric.tlsCA", "ca.pem", func(c config) any { return c.Fabric.TLSCA }, "ca.pem"},
 	{"fabric-server-name", "BLACKLISTD_FABRIC_SERVER_NAME", "fabric.serverName", "peer0", func(c config) any { return c.Fabric.ServerName }, "peer0"},
