@@ -1,11 +1,9 @@
 package gateway
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -16,6 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
+	"github.com/assoc-ledger/blacklist/chaincode/strictjson"
 	"github.com/assoc-ledger/blacklist/docs"
 	"github.com/assoc-ledger/blacklist/node"
 )
@@ -219,7 +218,8 @@ func (s *server) limitBody(c *gin.Context) {
 	c.Next()
 }
 
-// bind decodes the JSON body into v strictly; on failure it has already
+// bind decodes the JSON body into v strictly (strictjson: no repeated or
+// unknown keys, no trailing data, UTF-8 only); on failure it has already
 // answered with a problem.
 func bind(c *gin.Context, v any) bool {
 	body, err := io.ReadAll(c.Request.Body)
@@ -232,14 +232,8 @@ func bind(c *gin.Context, v any) bool {
 		fail(c, CodeMalformedRequest, "reading the body: "+err.Error())
 		return false
 	}
-	d := json.NewDecoder(bytes.NewReader(body))
-	d.DisallowUnknownFields()
-	if err := d.Decode(v); err != nil {
+	if err := strictjson.Decode(body, v); err != nil {
 		fail(c, CodeMalformedRequest, "body: "+err.Error())
-		return false
-	}
-	if d.More() {
-		fail(c, CodeMalformedRequest, "body: unexpected data after the JSON value")
 		return false
 	}
 	return true

@@ -19,6 +19,10 @@ type signingKey struct {
 // ErrNoSigningKey means the node holds no key to sign for a member.
 var ErrNoSigningKey = errors.New("this node holds no signing key for the member")
 
+// ErrForeignReporter means a client asked the node to sign as a member that
+// is not its own: a question of who may (403), not of the ledger's state.
+var ErrForeignReporter = errors.New("the reporter is not the client's member")
+
 // SetSigningKey stores the ES256 key the node signs with for member. The
 // public half must be registered on the ledger under kid.
 func (n *Node) SetSigningKey(member, kid, privatePEM string) error {
@@ -48,7 +52,7 @@ func (n *Node) signingKey(member string) (signingKey, error) {
 // payload's reporter must be member.
 func (n *Node) Sign(member string, p *attestation.Payload) (jws, id string, err error) {
 	if p.Reporter != member {
-		return "", "", fmt.Errorf("reporter %q is not the client's member %s", p.Reporter, member)
+		return "", "", fmt.Errorf("%w: reporter %q, client's member %s", ErrForeignReporter, p.Reporter, member)
 	}
 	k, err := n.signingKey(member)
 	if err != nil {

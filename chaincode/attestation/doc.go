@@ -28,9 +28,9 @@
 //
 // A compact JWS (RFC 7515) in canonical unpadded base64url, whose protected
 // header carries alg ES256 and kid (typ and cty are tolerated, nothing else),
-// and whose payload is a flat JSON object (see Payload). Decoding is strict:
-// unknown, duplicate, null, nested and foreign-type fields are refused, as is
-// anything after the object. Two parsers that disagree on what a signed byte
+// and whose payload is a flat JSON object (see Payload). Decoding is strict
+// (package strictjson walks the object): unknown, duplicate, null, nested and
+// foreign-type fields are refused, as is anything after the object. Two parsers that disagree on what a signed byte
 // string says is how a forged or ambiguous record gets onto a ledger, so the
 // format leaves nothing to interpretation.
 //
@@ -58,7 +58,10 @@
 //
 // Parse, DecodePayload, Validate and Verify read no clock, use no randomness
 // and never iterate a map, so every endorsing peer reaches the same verdict
-// and the same error message. Dates are compared in the reporter's own
-// calendar: the date of issuedAt in the offset the bank wrote. Sign and
-// GenerateKey use crypto/rand and are for the bank side only.
+// and the same error message. Date-only fields are dates of the
+// association's calendar (CalendarZone, UTC+08:00) and are compared with the date
+// issuedAt falls on there, whatever offset the bank wrote; issuedAt's offset
+// must be a real zone's (-12:00 to +14:00) and no date may precede MinDate.
+// Free text (reason, kid) follows package freetext. Sign and GenerateKey use
+// crypto/rand and are for the bank side only.
 package attestation

@@ -6,11 +6,13 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"io"
 	"strings"
 	"unicode/utf8"
 
 	jose "github.com/go-jose/go-jose/v4"
+
+	"github.com/assoc-ledger/blacklist/chaincode/freetext"
+	"github.com/assoc-ledger/blacklist/chaincode/strictjson"
 )
 
 const (
@@ -198,42 +200,26 @@ func checkHeader(b []byte) (kid string, err error) {
 // duplicates: go-jose keeps the last duplicate, another library may keep the
 // first, and the two would disagree on alg or kid.
 func readHeaderObject(b []byte) ([]headerEntry, error) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, errorf(CodeMalformed, "protected header is not valid JSON: %v", err)
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return nil, errorf(CodeMalformed, "protected header must be a JSON object")
-	}
 	var entries []headerEntry
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, errorf(CodeMalformed, "protected header is not valid JSON: %v", err)
-		}
-		key, ok := tok.(string)
-		if !ok {
-			return nil, errorf(CodeMalformed, "protected header is not valid JSON: expected an object key")
-		}
-		for _, e := range entries {
-			if e.key == key {
-				return nil, errorf(CodeMalformed, "duplicate header %s", quote(key))
-			}
-		}
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return nil, errorf(CodeMalformed, "protected header is not valid JSON: %v", err)
-		}
-		entries = append(entries, headerEntry{key: key, raw: bytes.TrimSpace(raw)})
-	}
-	if _, err := dec.Token(); err != nil {
-		return nil, errorf(CodeMalformed, "protected header is not valid JSON: %v", err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
+	err := strictjson.Members(b, func(key string, raw json.RawMessage) error {
+		entries = append(entries, headerEntry{key: key, raw: raw})
+		return nil
+	})
+	var dup *strictjson.DuplicateKeyError
+	var syn *strictjson.SyntaxError
+	switch {
+	case err == nil:
+		return entries, nil
+	case errors.As(err, &dup):
+		return nil, errorf(CodeMalformed, "duplicate header %s", quote(dup.Key))
+	case errors.Is(err, strictjson.ErrNotObject):
+		return nil, errorf(CodeMalformed, "protected header must be a JSON object")
+	case errors.Is(err, strictjson.ErrTrailingData):
 		return nil, errorf(CodeMalformed, "trailing data after the protected header object")
+	case errors.As(err, &syn):
+		return nil, errorf(CodeMalformed, "protected header is not valid JSON: %v", syn.Err)
 	}
-	return entries, nil
+	return nil, err
 }
 
 func headerString(raw json.RawMessage) (string, bool) {
@@ -253,6 +239,9 @@ func checkKeyID(kid string) error {
 	}
 	if !utf8.ValidString(kid) {
 		return errorf(CodeMalformed, "kid is not valid UTF-8")
+	}
+	if err := freetext.Check(kid); err != nil {
+		return errorf(CodeMalformed, "kid %v", err)
 	}
 	if n := utf8.RuneCountInString(kid); n > maxKeyIDRunes {
 		return errorf(CodeMalformed, "kid is %d characters, limit is %d", n, maxKeyIDRunes)

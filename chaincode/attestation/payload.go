@@ -1,15 +1,16 @@
 package attestation
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"io"
 	"strconv"
 	"time"
 	"unicode/utf8"
+
+	"github.com/assoc-ledger/blacklist/chaincode/freetext"
+	"github.com/assoc-ledger/blacklist/chaincode/strictjson"
 )
 
 // Attestation types.
@@ -32,6 +33,40 @@ const (
 	maxReporterLen = 64
 	maxReasonRunes = 500
 	dateLayout     = "2006-01-02"
+)
+
+// Dates. Every date-only field (overdueSince, noticeDate, settledOn) is a
+// calendar date in the association's calendar, China Standard Time, and so
+// is "the issuedAt date" they are compared with: the instant issuedAt names,
+// seen in UTC+08:00, whatever offset the reporter wrote. A reporter's offset
+// then cannot move the calendar (at +23:59 a bank could date a notice
+// tomorrow), and every member's books and the association's rules read one
+// calendar. China has kept UTC+08:00 without daylight saving since 1991, so a
+// fixed offset needs no time zone database on the peers, which keeps
+// endorsement deterministic. The contract compares issuedAt with the
+// transaction time as instants, so the two rules agree.
+const (
+	// CalendarZone names the zone of date-only fields, a fixed offset.
+	CalendarZone = "UTC+08:00"
+	// MinDate is the earliest date any field may name, issuedAt included
+	// (its date in CalendarZone): the shared ledger has no business with
+	// debts older than China's consumer-credit market, and 1900-01-01 is a
+	// default value or a typo, never a record.
+	MinDate = "1990-01-01"
+)
+
+// calendar and minDate are CalendarZone and MinDate as times; unexported so
+// that nothing can change a rule every peer must apply alike.
+var (
+	calendar = time.FixedZone(CalendarZone, 8*60*60)
+	minDate  = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// issuedAt offsets must be those of real time zones (UTC-12:00 to
+// UTC+14:00); RFC 3339's syntax alone allows up to ±23:59.
+const (
+	minOffset = -12 * 60 * 60
+	maxOffset = 14 * 60 * 60
 )
 
 // Payload is the signed statement. Optional fields are pointers or omitempty
@@ -229,9 +264,14 @@ func (p *Payload) validate(present fieldSet) error {
 	if err != nil {
 		return invalidf("issuedAt must be an RFC 3339 timestamp with zone, got %s", quote(p.IssuedAt))
 	}
-	// The reporter's own calendar date: the offset in issuedAt is the one the
-	// bank wrote, and the date rules are about the bank's books, not UTC.
-	issuedDate := time.Date(issued.Year(), issued.Month(), issued.Day(), 0, 0, 0, 0, time.UTC)
+	if _, off := issued.Zone(); off < minOffset || off > maxOffset {
+		return invalidf("issuedAt offset %s is outside -12:00 to +14:00, the offsets of real time zones", issued.Format("-07:00"))
+	}
+	c := issued.In(calendar)
+	issuedDate := time.Date(c.Year(), c.Month(), c.Day(), 0, 0, 0, 0, time.UTC)
+	if issuedDate.Before(minDate) {
+		return invalidf("issuedAt %s is before %s (%s)", p.IssuedAt, MinDate, CalendarZone)
+	}
 
 	switch p.Type {
 	case TypeDefault:
@@ -270,15 +310,15 @@ func (p *Payload) validateDefault(issuedDate time.Time) error {
 		return err
 	}
 	if overdue.After(issuedDate) {
-		return invalidf("overdueSince %s is after issuedAt date %s", p.OverdueSince, issuedDate.Format(dateLayout))
+		return invalidf("overdueSince %s is after issuedAt date %s (%s)", p.OverdueSince, issuedDate.Format(dateLayout), CalendarZone)
 	}
 	// A reporter cannot claim more overdue days than have elapsed.
 	if end := overdue.AddDate(0, 0, *p.DaysPastDue); end.After(issuedDate) {
-		return invalidf("overdueSince %s plus daysPastDue %d is %s, after issuedAt date %s",
-			p.OverdueSince, *p.DaysPastDue, end.Format(dateLayout), issuedDate.Format(dateLayout))
+		return invalidf("overdueSince %s plus daysPastDue %d is %s, after issuedAt date %s (%s)",
+			p.OverdueSince, *p.DaysPastDue, end.Format(dateLayout), issuedDate.Format(dateLayout), CalendarZone)
 	}
 	if notice.After(issuedDate) {
-		return invalidf("noticeDate %s is after issuedAt date %s", p.NoticeDate, issuedDate.Format(dateLayout))
+		return invalidf("noticeDate %s is after issuedAt date %s (%s)", p.NoticeDate, issuedDate.Format(dateLayout), CalendarZone)
 	}
 	return nil
 }
@@ -292,7 +332,7 @@ func (p *Payload) validateSettlement(issuedDate time.Time) error {
 		return err
 	}
 	if settled.After(issuedDate) {
-		return invalidf("settledOn %s is after issuedAt date %s", p.SettledOn, issuedDate.Format(dateLayout))
+		return invalidf("settledOn %s is after issuedAt date %s (%s)", p.SettledOn, issuedDate.Format(dateLayout), CalendarZone)
 	}
 	switch p.Kind {
 	case "full", "negotiated", "written-off":
@@ -313,6 +353,9 @@ func (p *Payload) validateRevocation() error {
 	}
 	if !utf8.ValidString(p.Reason) {
 		return invalidf("reason is not valid UTF-8")
+	}
+	if err := freetext.Check(p.Reason); err != nil {
+		return invalidf("reason %v", err)
 	}
 	if n := utf8.RuneCountInString(p.Reason); n < 1 || n > maxReasonRunes {
 		return invalidf("reason must be 1 to %d characters, got %d", maxReasonRunes, n)
@@ -354,6 +397,9 @@ func parseDate(f field, s string) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, invalidf("%s must be a date YYYY-MM-DD, got %s", f, quote(s))
 	}
+	if t.Before(minDate) {
+		return time.Time{}, invalidf("%s %s is before %s", f, s, MinDate)
+	}
 	return t, nil
 }
 
@@ -382,47 +428,36 @@ func DecodePayload(b []byte) (*Payload, error) {
 }
 
 func (p *Payload) decode(b []byte) (fieldSet, error) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	tok, err := dec.Token()
-	if err != nil {
-		return 0, invalidf("payload is not valid JSON: %v", err)
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return 0, invalidf("payload must be a JSON object")
-	}
 	var present fieldSet
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return 0, invalidf("payload is not valid JSON: %v", err)
-		}
-		key, ok := tok.(string)
-		if !ok {
-			return 0, invalidf("payload is not valid JSON: expected an object key")
-		}
+	err := strictjson.Members(b, func(key string, raw json.RawMessage) error {
 		f, known := fieldByName(key)
 		if !known {
-			return 0, invalidf("unknown field %s", quote(key))
-		}
-		if present.has(f) {
-			return 0, invalidf("duplicate field %s", f)
+			return invalidf("unknown field %s", quote(key))
 		}
 		present |= 1 << f
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return 0, invalidf("payload is not valid JSON: field %s: %v", f, err)
-		}
-		if err := p.set(f, bytes.TrimSpace(raw)); err != nil {
-			return 0, err
-		}
-	}
-	if _, err := dec.Token(); err != nil { // the closing '}'
-		return 0, invalidf("payload is not valid JSON: %v", err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
+		return p.set(f, raw)
+	})
+	var dup *strictjson.DuplicateKeyError
+	var syn *strictjson.SyntaxError
+	switch {
+	case err == nil:
+		return present, nil
+	case errors.As(err, &dup):
+		return 0, invalidf("duplicate field %s", dup.Key) // a known field: unknown ones are refused at their first occurrence
+	case errors.Is(err, strictjson.ErrNotObject):
+		return 0, invalidf("payload must be a JSON object")
+	case errors.Is(err, strictjson.ErrTrailingData):
 		return 0, invalidf("trailing data after the payload object")
+	case errors.As(err, &syn) && syn.Key != "":
+		name := quote(syn.Key)
+		if f, known := fieldByName(syn.Key); known {
+			name = f.String()
+		}
+		return 0, invalidf("payload is not valid JSON: field %s: %v", name, syn.Err)
+	case errors.As(err, &syn):
+		return 0, invalidf("payload is not valid JSON: %v", syn.Err)
 	}
-	return present, nil
+	return 0, err
 }
 
 func jsonKind(raw []byte) string {

@@ -110,15 +110,20 @@ func TestValidateDefault(t *testing.T) {
 		{"daysPastDue missing", func(p *Payload) { p.DaysPastDue = nil }, inv, "missing field daysPastDue"},
 		{"daysPastDue negative", func(p *Payload) { p.DaysPastDue = iptr(-1) }, inv, "daysPastDue must be between 0 and 36500, got -1"},
 		{"daysPastDue too big", func(p *Payload) { p.DaysPastDue = iptr(36501) }, inv, "daysPastDue must be between 0 and 36500, got 36501"},
-		{"daysPastDue max", func(p *Payload) { p.OverdueSince = "1926-01-01"; p.DaysPastDue = iptr(36500) }, "", ""},
+		{"daysPastDue max", func(p *Payload) {
+			p.IssuedAt = "2090-01-01T10:00:00Z"
+			p.OverdueSince = "1990-01-01"
+			p.DaysPastDue = iptr(36500)
+		}, "", ""},
 		{"daysPastDue reaches issuedAt", func(p *Payload) { p.DaysPastDue = iptr(101) }, "", ""},
 		{"daysPastDue beyond issuedAt", func(p *Payload) { p.DaysPastDue = iptr(102) }, inv, "overdueSince 2025-11-20 plus daysPastDue 102 is 2026-03-02, after issuedAt date 2026-03-01"},
 		{"noticeDate missing", func(p *Payload) { p.NoticeDate = "" }, inv, "missing field noticeDate"},
 		{"noticeDate bad", func(p *Payload) { p.NoticeDate = "15/02/2026" }, inv, "noticeDate must be a date YYYY-MM-DD"},
 		{"noticeDate on issuedAt", func(p *Payload) { p.NoticeDate = "2026-03-01" }, "", ""},
 		{"noticeDate after issuedAt", func(p *Payload) { p.NoticeDate = "2026-03-02" }, inv, "noticeDate 2026-03-02 is after issuedAt date 2026-03-01"},
-		// 23:30 at -05:00 is already 2 March in UTC; the reporter's date is 1 March.
-		{"issuedAt date is the reporter's", func(p *Payload) { p.IssuedAt = "2026-03-01T23:30:00-05:00"; p.NoticeDate = "2026-03-02" }, inv, "noticeDate 2026-03-02 is after issuedAt date 2026-03-01"},
+		// 23:30 at -05:00 is 12:30 on 2 March in UTC+08:00, the calendar of
+		// date-only fields (TestDatesAreInTheAssociationCalendar).
+		{"issuedAt date is the association's", func(p *Payload) { p.IssuedAt = "2026-03-01T23:30:00-05:00"; p.NoticeDate = "2026-03-02" }, "", ""},
 		{"issuedAt date east of UTC", func(p *Payload) { p.IssuedAt = "2026-03-02T00:30:00+02:00"; p.NoticeDate = "2026-03-02" }, "", ""},
 		{"foreign refersTo", func(p *Payload) { p.RefersTo = testDefault }, inv, "field refersTo is not allowed in a default attestation"},
 		{"foreign settledOn", func(p *Payload) { p.SettledOn = "2026-01-01" }, inv, "field settledOn is not allowed in a default attestation"},

@@ -4,15 +4,15 @@ import (
 	"bytes"
 	"crypto/ecdsa"
 	"encoding/json"
-	"errors"
-	fastjson "github.com/goccy/go-json"
-	"io"
 	"sort"
 	"sync"
 	"time"
 
+	fastjson "github.com/goccy/go-json"
+
 	"github.com/assoc-ledger/blacklist/chaincode/attestation"
 	"github.com/assoc-ledger/blacklist/chaincode/state"
+	"github.com/assoc-ledger/blacklist/chaincode/strictjson"
 )
 
 // MaxBatch is the most attestations one SubmitAttestations may carry.
@@ -137,19 +137,16 @@ type txn struct {
 	policy  *Policy
 }
 
-// decode parses a request strictly: unknown fields and trailing data are
-// refused so that a typo never silently drops a field.
+// decode parses a request strictly (strictjson): unknown fields, repeated
+// keys, invalid UTF-8 and trailing data are refused, so that a typo never
+// silently drops a field and no two readers of an argument see different
+// requests.
 func decode(arg []byte, v any) error {
 	if len(bytes.TrimSpace(arg)) == 0 {
 		arg = []byte("{}")
 	}
-	d := json.NewDecoder(bytes.NewReader(arg))
-	d.DisallowUnknownFields()
-	if err := d.Decode(v); err != nil {
+	if err := strictjson.Decode(arg, v); err != nil {
 		return errorf(CodeInvalidArgument, "request: %v", err)
-	}
-	if _, err := d.Token(); !errors.Is(err, io.EOF) {
-		return errorf(CodeInvalidArgument, "request: unexpected data after the JSON object")
 	}
 	return nil
 }

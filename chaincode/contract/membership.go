@@ -2,11 +2,12 @@ package contract
 
 import (
 	"regexp"
-
-	"github.com/assoc-ledger/blacklist/chaincode/attestation"
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/assoc-ledger/blacklist/chaincode/attestation"
+	"github.com/assoc-ledger/blacklist/chaincode/freetext"
 )
 
 var (
@@ -122,10 +123,16 @@ func (tx *txn) activeCreator() (*Member, error) {
 
 func (m *Member) hasRole(r string) bool { return slices.Contains(m.Roles, r) }
 
+// checkText applies the free-text rule (package freetext: one line, no
+// control, bidi or other invisible characters) and a length to a field
+// people type.
 func checkText(field, s string, minLen, maxLen int) error {
+	if err := freetext.Check(s); err != nil {
+		return errorf(CodeInvalidArgument, "%s: %v", field, err)
+	}
 	n := utf8.RuneCountInString(s)
-	if !utf8.ValidString(s) || n < minLen || n > maxLen || strings.TrimSpace(s) != s && n > 0 {
-		return errorf(CodeInvalidArgument, "%s: must be %d to %d characters of valid UTF-8 without surrounding spaces", field, minLen, maxLen)
+	if n < minLen || n > maxLen || strings.TrimSpace(s) != s && n > 0 {
+		return errorf(CodeInvalidArgument, "%s: must be %d to %d characters without surrounding spaces", field, minLen, maxLen)
 	}
 	return nil
 }

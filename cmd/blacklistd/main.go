@@ -6,15 +6,14 @@
 //	blacklistd client add --name risk-app --member Bank1MSP --roles querier,reporter
 //
 // Settings come from flags, then BLACKLISTD_* environment variables, then a
-// JSON config file (--config), then defaults.
+// JSON config file (--config), then defaults; each is defined once, in
+// defineSettings, and --help lists all three names of each.
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -25,7 +24,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"time"
 
@@ -37,88 +35,82 @@ import (
 	"github.com/assoc-ledger/blacklist/node/webhook/dest"
 )
 
-// config is every setting; the JSON names are the config file's keys.
+// config is every setting; defineSettings gives each its flag, environment
+// variable and config-file key.
 type config struct {
-	Ledger       string        `json:"ledger"`
-	Data         string        `json:"data"`
-	Listen       string        `json:"listen"`
-	Demo         bool          `json:"demo"`
-	RatePerSec   float64       `json:"ratePerSecond"`
-	Burst        int           `json:"burst"`
-	MaxBodyBytes int64         `json:"maxBodyBytes"`
-	MaxImport    int64         `json:"maxImportBytes"`
-	Webhooks     webhookConfig `json:"webhooks"`
-	LogLevel     string        `json:"logLevel"`
-	TLSCert      string        `json:"tlsCert"`
-	TLSKey       string        `json:"tlsKey"`
-	ClientCA     string        `json:"clientCA"`
-	Fabric       fabricConfig  `json:"fabric"`
-	// AuditAnchorInterval is how often the audit heads go to the ledger.
-	AuditAnchorInterval duration `json:"auditAnchorInterval"`
+	Ledger       string
+	Data         string
+	Listen       string
+	Demo         bool
+	RatePerSec   float64
+	Burst        int
+	MaxBodyBytes int64
+	MaxImport    int64
+	Webhooks     webhookConfig
+	LogLevel     slog.Level
+	TLSCert      string
+	TLSKey       string
+	ClientCA     string
+	Fabric       fabricConfig
+	// AuditAnchorInterval is how often the node anchors its members'
+	// audit heads on the ledger.
+	AuditAnchorInterval time.Duration
 }
 
-// webhookConfig tunes webhook retries (durations like "1s", "5m") and
-// lists the internal destinations the operator allows.
+// webhookConfig tunes webhook retries and lists the internal destinations
+// the operator allows.
 type webhookConfig struct {
-	MinBackoff   duration `json:"minBackoff"`
-	MaxBackoff   duration `json:"maxBackoff"`
-	FailingAfter duration `json:"failingAfter"`
-	Allow        []string `json:"allow"`
-}
-
-// listFlag is a repeatable, comma-separated flag. Its first Set replaces
-// the list the config file gave; later ones add to it.
-type listFlag struct {
-	list *[]string
-	set  bool
-}
-
-func (f *listFlag) String() string {
-	if f.list == nil {
-		return ""
-	}
-	return strings.Join(*f.list, ",")
-}
-
-func (f *listFlag) Set(v string) error {
-	if !f.set {
-		*f.list, f.set = nil, true
-	}
-	for _, s := range strings.Split(v, ",") {
-		if s = strings.TrimSpace(s); s != "" {
-			*f.list = append(*f.list, s)
-		}
-	}
-	return nil
-}
-
-// duration is a time.Duration written as in Go ("90s") in the config file.
-type duration struct{ time.Duration }
-
-func (d *duration) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("a duration is a string like \"30s\": %w", err)
-	}
-	v, err := time.ParseDuration(s)
-	d.Duration = v
-	return err
+	MinBackoff   time.Duration
+	MaxBackoff   time.Duration
+	FailingAfter time.Duration
+	Allow        []string
 }
 
 // fabricConfig says how a node in fabric mode reaches its organisation's
 // peer and who it is (paths into the organisation's crypto material).
 type fabricConfig struct {
-	Peer       string `json:"peer"`
-	TLSCA      string `json:"tlsCA"`
-	ServerName string `json:"serverName"`
-	MSPID      string `json:"mspId"`
-	Cert       string `json:"cert"`
-	Key        string `json:"key"`
-	Channel    string `json:"channel"`
-	Chaincode  string `json:"chaincode"`
-	// EndorseRetry: how long a write keeps asking for endorsements while
-	// too few organisations' peers can endorse (fabric.Options.EndorseRetry).
-	EndorseRetry duration `json:"endorseRetry"`
+	Peer       string
+	TLSCA      string
+	ServerName string
+	MSPID      string
+	Cert       string
+	Key        string
+	Channel    string
+	Chaincode  string
+	// EndorseRetry bounds how long a write keeps asking for endorsements.
+	EndorseRetry time.Duration
+}
+
+// defineSettings is the one list of blacklistd's settings: flag name,
+// config-file key, help. The environment variable is derived from the flag
+// name (--max-body: BLACKLISTD_MAX_BODY). A new setting is one line here.
+func defineSettings(s *settings, cfg *config) {
+	s.String(&cfg.Ledger, "ledger", "ledger", "ledger backend: embedded (badger, no Fabric needed) or fabric")
+	s.String(&cfg.Data, "data", "data", "data directory: ledger, node store, consortium secret, demo credentials")
+	s.String(&cfg.Listen, "listen", "listen", "HTTP listen address")
+	s.Bool(&cfg.Demo, "demo", "demo", "on first start create a demo consortium and write DATA/demo-credentials.json")
+	s.Float64(&cfg.RatePerSec, "rate", "ratePerSecond", "requests per second allowed per API client (0: unlimited)")
+	s.Int(&cfg.Burst, "burst", "burst", "burst of requests allowed per API client")
+	s.Int64(&cfg.MaxBodyBytes, "max-body", "maxBodyBytes", "largest request body in bytes (larger: 413)")
+	s.Int64(&cfg.MaxImport, "max-import", "maxImportBytes", "largest watchlist import in bytes (it streams; larger: 413)")
+	s.Duration(&cfg.Webhooks.MinBackoff, "webhook-min-backoff", "webhooks.minBackoff", "first wait before a failed webhook delivery is retried; it doubles per failure, with jitter")
+	s.Duration(&cfg.Webhooks.MaxBackoff, "webhook-max-backoff", "webhooks.maxBackoff", "longest wait between webhook delivery attempts")
+	s.Duration(&cfg.Webhooks.FailingAfter, "webhook-failing-after", "webhooks.failingAfter", "how long a receiver may fail before /readyz and the metrics mark it failing")
+	s.List(&cfg.Webhooks.Allow, "webhook-allow", "webhooks.allow", "CIDR|HOST[,...]: internal webhook destinations to allow (repeatable; a list in the config file); by default members' webhooks may only reach public addresses, never loopback, private, link-local or the like. For receivers on the bank's own network and tests; --demo does not imply it")
+	s.Duration(&cfg.AuditAnchorInterval, "audit-anchor-interval", "auditAnchorInterval", "how often the node commits its members' query audit heads to the ledger when they moved (also at shutdown); at least 1s")
+	s.Text(&cfg.LogLevel, "log-level", "logLevel", "debug, info, warn or error")
+	s.String(&cfg.TLSCert, "tls-cert", "tlsCert", "PEM certificate: serve HTTPS (with --tls-key)")
+	s.String(&cfg.TLSKey, "tls-key", "tlsKey", "PEM private key of --tls-cert")
+	s.String(&cfg.ClientCA, "client-ca", "clientCA", "PEM CA bundle: accept client certificates it signed, bound with 'client add --cert' (mutual TLS)")
+	s.String(&cfg.Fabric.Peer, "fabric-peer", "fabric.peer", "fabric mode: host:port of the organisation's peer (Gateway service)")
+	s.String(&cfg.Fabric.TLSCA, "fabric-tls-ca", "fabric.tlsCA", "fabric mode: PEM file of the peer's TLS CA")
+	s.String(&cfg.Fabric.ServerName, "fabric-server-name", "fabric.serverName", "fabric mode: TLS server name of the peer, if not its host")
+	s.String(&cfg.Fabric.MSPID, "fabric-msp", "fabric.mspId", "fabric mode: the organisation's MSP ID; the node acts only for it")
+	s.String(&cfg.Fabric.Cert, "fabric-cert", "fabric.cert", "fabric mode: PEM certificate of the organisation's client identity")
+	s.String(&cfg.Fabric.Key, "fabric-key", "fabric.key", "fabric mode: PEM private key of that identity")
+	s.String(&cfg.Fabric.Channel, "fabric-channel", "fabric.channel", "fabric mode: channel name")
+	s.String(&cfg.Fabric.Chaincode, "fabric-chaincode", "fabric.chaincode", "fabric mode: chaincode name")
+	s.Duration(&cfg.Fabric.EndorseRetry, "fabric-endorse-retry", "fabric.endorseRetry", "fabric mode: how long a write keeps asking for endorsements while too few organisations' peers can endorse (after a peer restart, gossip needs some seconds to find the others) before it answers 503; 0 or less: no retry")
 }
 
 func main() {
@@ -137,9 +129,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "blacklistd:", err)
 		return 2
 	}
-	level := slog.LevelInfo
-	_ = level.UnmarshalText([]byte(cfg.LogLevel))
-	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	if err := serve(cfg, log, stdout); err != nil {
 		log.Error("blacklistd stopped", "err", err)
 		return 1
@@ -150,95 +140,45 @@ func run(args []string, stdout, stderr io.Writer) int {
 func defaults() config {
 	o := gateway.DefaultOptions()
 	return config{Ledger: "embedded", Data: "data", Listen: "127.0.0.1:8080", RatePerSec: o.RatePerSecond,
-		Burst: o.Burst, MaxBodyBytes: o.MaxBodyBytes, MaxImport: o.MaxImportBytes, LogLevel: "info",
-		Webhooks:            webhookConfig{MinBackoff: duration{time.Second}, MaxBackoff: duration{5 * time.Minute}, FailingAfter: duration{5 * time.Minute}},
-		Fabric:              fabricConfig{Channel: "blacklist", Chaincode: "blacklist", EndorseRetry: duration{fabric.DefaultEndorseRetry}},
-		AuditAnchorInterval: duration{node.DefaultAuditAnchorInterval}}
+		Burst: o.Burst, MaxBodyBytes: o.MaxBodyBytes, MaxImport: o.MaxImportBytes, LogLevel: slog.LevelInfo,
+		Webhooks:            webhookConfig{MinBackoff: time.Second, MaxBackoff: 5 * time.Minute, FailingAfter: 5 * time.Minute},
+		Fabric:              fabricConfig{Channel: "blacklist", Chaincode: "blacklist", EndorseRetry: fabric.DefaultEndorseRetry},
+		AuditAnchorInterval: node.DefaultAuditAnchorInterval}
 }
 
-func loadConfig(args []string, stderr io.Writer) (config, error) {
-	cfg := defaults()
-	// The file supplies the flags' defaults, so it is read before they
-	// are defined; flags and the environment then override it.
-	if file := configFlag(args); file != "" {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			return cfg, err
-		}
-		d := json.NewDecoder(bytes.NewReader(b))
-		d.DisallowUnknownFields()
-		if err := d.Decode(&cfg); err != nil {
-			return cfg, fmt.Errorf("%s: %w", file, err)
-		}
-	}
-	fs := flag.NewFlagSet("blacklistd", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.String("config", "", "JSON config file with any of the settings below (keys: ledger, data, listen, demo, ratePerSecond, burst, maxBodyBytes, maxImportBytes, webhooks: {minBackoff, maxBackoff, failingAfter, allow}, logLevel, tlsCert, tlsKey, clientCA, auditAnchorInterval, and fabric: {peer, tlsCA, serverName, mspId, cert, key, channel, chaincode, endorseRetry})")
-	fs.StringVar(&cfg.Ledger, "ledger", cfg.Ledger, "ledger backend: embedded (badger, no Fabric needed) or fabric")
-	fs.StringVar(&cfg.Data, "data", cfg.Data, "data directory: ledger, node store, consortium secret, demo credentials")
-	fs.StringVar(&cfg.Listen, "listen", cfg.Listen, "HTTP listen address")
-	fs.BoolVar(&cfg.Demo, "demo", cfg.Demo, "on first start create a demo consortium and write DATA/demo-credentials.json")
-	fs.Float64Var(&cfg.RatePerSec, "rate", cfg.RatePerSec, "requests per second allowed per API client (0: unlimited)")
-	fs.IntVar(&cfg.Burst, "burst", cfg.Burst, "burst of requests allowed per API client")
-	fs.Int64Var(&cfg.MaxBodyBytes, "max-body", cfg.MaxBodyBytes, "largest request body in bytes (larger: 413)")
-	fs.Int64Var(&cfg.MaxImport, "max-import", cfg.MaxImport, "largest watchlist import in bytes (it streams; larger: 413)")
-	fs.DurationVar(&cfg.Webhooks.MinBackoff.Duration, "webhook-min-backoff", cfg.Webhooks.MinBackoff.Duration, "first wait before a failed webhook delivery is retried; it doubles per failure, with jitter")
-	fs.DurationVar(&cfg.Webhooks.MaxBackoff.Duration, "webhook-max-backoff", cfg.Webhooks.MaxBackoff.Duration, "longest wait between webhook delivery attempts")
-	fs.DurationVar(&cfg.Webhooks.FailingAfter.Duration, "webhook-failing-after", cfg.Webhooks.FailingAfter.Duration, "how long a receiver may fail before /readyz and the metrics mark it failing")
-	fs.Var(&listFlag{list: &cfg.Webhooks.Allow}, "webhook-allow", "CIDR|HOST[,...]: internal webhook destinations to allow (repeatable); by default members' webhooks may only reach public addresses, never loopback, private, link-local or the like. For receivers on the bank's own network and tests; --demo does not imply it")
-	fs.DurationVar(&cfg.AuditAnchorInterval.Duration, "audit-anchor-interval", cfg.AuditAnchorInterval.Duration, "how often the node commits its members' query audit heads to the ledger when they moved (also at shutdown)")
-	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error")
-	fs.StringVar(&cfg.TLSCert, "tls-cert", cfg.TLSCert, "PEM certificate: serve HTTPS (with --tls-key)")
-	fs.StringVar(&cfg.TLSKey, "tls-key", cfg.TLSKey, "PEM private key of --tls-cert")
-	fs.StringVar(&cfg.ClientCA, "client-ca", cfg.ClientCA, "PEM CA bundle: accept client certificates it signed, bound with 'client add --cert' (mutual TLS)")
-	fs.StringVar(&cfg.Fabric.Peer, "fabric-peer", cfg.Fabric.Peer, "fabric mode: host:port of the organisation's peer (Gateway service)")
-	fs.StringVar(&cfg.Fabric.TLSCA, "fabric-tls-ca", cfg.Fabric.TLSCA, "fabric mode: PEM file of the peer's TLS CA")
-	fs.StringVar(&cfg.Fabric.ServerName, "fabric-server-name", cfg.Fabric.ServerName, "fabric mode: TLS server name of the peer, if not its host")
-	fs.StringVar(&cfg.Fabric.MSPID, "fabric-msp", cfg.Fabric.MSPID, "fabric mode: the organisation's MSP ID; the node acts only for it")
-	fs.StringVar(&cfg.Fabric.Cert, "fabric-cert", cfg.Fabric.Cert, "fabric mode: PEM certificate of the organisation's client identity")
-	fs.StringVar(&cfg.Fabric.Key, "fabric-key", cfg.Fabric.Key, "fabric mode: PEM private key of that identity")
-	fs.StringVar(&cfg.Fabric.Channel, "fabric-channel", cfg.Fabric.Channel, "fabric mode: channel name")
-	fs.StringVar(&cfg.Fabric.Chaincode, "fabric-chaincode", cfg.Fabric.Chaincode, "fabric mode: chaincode name")
-	fs.DurationVar(&cfg.Fabric.EndorseRetry.Duration, "fabric-endorse-retry", cfg.Fabric.EndorseRetry.Duration, "fabric mode: how long a write keeps asking for endorsements while too few organisations' peers can endorse (after a peer restart, gossip needs some seconds to find the others) before it answers 503; 0 or less: no retry")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, `Usage: blacklistd [flags]
+const usageHead = `Usage: blacklistd [flags]
        blacklistd client add --name NAME --member MSP --roles r1,r2 [--cert FILE] [--data DIR]
 
 Runs a member's node of the shared credit blacklist and its HTTP API.
-Every flag can also be set as BLACKLISTD_<NAME> (e.g. BLACKLISTD_LISTEN) or
-in the --config file; flags win over the environment, which wins over the file.
+Every setting is a flag, an environment variable and a key of the JSON
+--config file (a key a.b nests: {"a": {"b": ...}}); flags win over the
+environment, which wins over the file, which wins over the default.
 
-Flags:
-`)
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
+Settings:
+`
+
+func loadConfig(args []string, stderr io.Writer) (config, error) {
+	cfg := defaults()
+	fs := flag.NewFlagSet("blacklistd", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.String("config", "", "JSON config file with any of the settings (keys below)")
+	s := newSettings(fs)
+	defineSettings(s, &cfg)
+	fs.Usage = func() { s.usage(stderr, usageHead) }
+	if err := s.parse(args, "config"); err != nil {
 		return cfg, err
 	}
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected argument %q (see --help)", fs.Arg(0))
 	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	var err error
-	fs.VisitAll(func(f *flag.Flag) {
-		if v := os.Getenv(envName(f.Name)); v != "" && !set[f.Name] && f.Name != "config" && err == nil {
-			if e := f.Value.Set(v); e != nil {
-				err = fmt.Errorf("%s: %w", envName(f.Name), e)
-			}
-		}
-	})
-	if err != nil {
-		return cfg, err
+	if cfg.Ledger != "embedded" && cfg.Ledger != "fabric" {
+		return cfg, fmt.Errorf("--ledger %q: embedded or fabric", cfg.Ledger)
 	}
 	if _, err := dest.Allow(cfg.Webhooks.Allow...); err != nil {
 		return cfg, fmt.Errorf("--webhook-allow: %w", err)
 	}
-	if cfg.AuditAnchorInterval.Duration < time.Second {
-		return cfg, fmt.Errorf("--audit-anchor-interval %s: at least 1s", cfg.AuditAnchorInterval.Duration)
-	}
-	if cfg.Ledger != "embedded" && cfg.Ledger != "fabric" {
-		return cfg, fmt.Errorf("--ledger %q: embedded or fabric", cfg.Ledger)
+	if cfg.AuditAnchorInterval < time.Second {
+		return cfg, fmt.Errorf("--audit-anchor-interval %s: at least 1s", cfg.AuditAnchorInterval)
 	}
 	if (cfg.TLSCert == "") != (cfg.TLSKey == "") || (cfg.ClientCA != "" && cfg.TLSCert == "") {
 		return cfg, errors.New("--tls-cert and --tls-key go together, and --client-ca needs them")
@@ -253,29 +193,6 @@ Flags:
 		}
 	}
 	return cfg, nil
-}
-
-// configFlag finds the value of --config among args.
-func configFlag(args []string) string {
-	for i, a := range args {
-		if a == "--" {
-			break
-		}
-		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		if name == "config" && strings.HasPrefix(a, "-") {
-			if hasValue {
-				return value
-			}
-			if i+1 < len(args) {
-				return args[i+1]
-			}
-		}
-	}
-	return ""
-}
-
-func envName(flagName string) string {
-	return "BLACKLISTD_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
 }
 
 // tlsConfig serves HTTPS and, with a client CA, verifies client
@@ -307,14 +224,14 @@ func openLedger(cfg config, log *slog.Logger) (ledger.Ledger, error) {
 		f := cfg.Fabric
 		return fabric.Open(fabric.Options{PeerEndpoint: f.Peer, TLSCACert: f.TLSCA, ServerName: f.ServerName, MSPID: f.MSPID,
 			CertFile: f.Cert, KeyFile: f.Key, Channel: f.Channel, Chaincode: f.Chaincode, ReplicaDir: filepath.Join(cfg.Data, "replica"),
-			EndorseRetry: endorseRetry(f.EndorseRetry.Duration),
+			EndorseRetry: endorseRetry(f.EndorseRetry),
 			Logf:         func(format string, args ...any) { log.Warn(fmt.Sprintf(format, args...)) }})
 	}
 	return embedded.Open(embedded.Options{Dir: filepath.Join(cfg.Data, "ledger")})
 }
 
-// endorseRetry turns the flag's "0 or less: no retry" into
-// fabric.Options', where zero means the default.
+// endorseRetry maps the setting (0 or less: no retry) to the backend's
+// option (0: the default, negative: none).
 func endorseRetry(d time.Duration) time.Duration {
 	if d <= 0 {
 		return -1
@@ -332,9 +249,9 @@ func serve(cfg config, log *slog.Logger, stdout io.Writer) error {
 		l.Close()
 		return err
 	}
-	n, err := node.OpenWith(cfg.Data, l, node.Options{WebhookMinBackoff: cfg.Webhooks.MinBackoff.Duration, WebhookDestinations: allow,
-		WebhookMaxBackoff: cfg.Webhooks.MaxBackoff.Duration, WebhookFailingAfter: cfg.Webhooks.FailingAfter.Duration,
-		AuditAnchorInterval: cfg.AuditAnchorInterval.Duration,
+	n, err := node.OpenWith(cfg.Data, l, node.Options{WebhookMinBackoff: cfg.Webhooks.MinBackoff, WebhookDestinations: allow,
+		WebhookMaxBackoff: cfg.Webhooks.MaxBackoff, WebhookFailingAfter: cfg.Webhooks.FailingAfter,
+		AuditAnchorInterval: cfg.AuditAnchorInterval,
 		Logf:                func(format string, args ...any) { log.Warn(fmt.Sprintf(format, args...)) }})
 	if err != nil {
 		l.Close()

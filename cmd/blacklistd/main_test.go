@@ -262,11 +262,11 @@ func TestConfigPrecedence(t *testing.T) {
 	if _, err := loadConfig([]string{"--config", file}, io.Discard); err == nil {
 		t.Fatal("unknown config key accepted")
 	}
-	if cfg, err := loadConfig([]string{"--audit-anchor-interval", "90s"}, io.Discard); err != nil || cfg.AuditAnchorInterval.Duration != 90*time.Second {
+	if cfg, err := loadConfig([]string{"--audit-anchor-interval", "90s"}, io.Discard); err != nil || cfg.AuditAnchorInterval != 90*time.Second {
 		t.Fatalf("--audit-anchor-interval: %v %v", cfg.AuditAnchorInterval, err)
 	}
-	if cfg, _ := loadConfig(nil, io.Discard); cfg.AuditAnchorInterval.Duration != 10*time.Minute {
-		t.Fatalf("default audit anchor interval %s", cfg.AuditAnchorInterval.Duration)
+	if cfg, _ := loadConfig(nil, io.Discard); cfg.AuditAnchorInterval != 10*time.Minute {
+		t.Fatalf("default audit anchor interval %s", cfg.AuditAnchorInterval)
 	}
 	if _, err := loadConfig([]string{"--audit-anchor-interval", "0s"}, io.Discard); err == nil {
 		t.Fatal("an audit anchor interval of 0 accepted")
@@ -284,10 +284,10 @@ func TestConfigPrecedence(t *testing.T) {
 		t.Fatal("fabric mode without identity accepted")
 	}
 	fab := []string{"--ledger", "fabric", "--fabric-peer", "p:1", "--fabric-tls-ca", "ca", "--fabric-msp", "Bank1MSP", "--fabric-cert", "c", "--fabric-key", "k"}
-	if cfg, err := loadConfig(fab, io.Discard); err != nil || cfg.Fabric.Channel != "blacklist" || cfg.Fabric.EndorseRetry.Duration != fabric.DefaultEndorseRetry {
+	if cfg, err := loadConfig(fab, io.Discard); err != nil || cfg.Fabric.Channel != "blacklist" || cfg.Fabric.EndorseRetry != fabric.DefaultEndorseRetry {
 		t.Fatalf("fabric config: %+v %v", cfg.Fabric, err)
 	}
-	if cfg, err := loadConfig(append(fab, "--fabric-endorse-retry", "5s"), io.Discard); err != nil || cfg.Fabric.EndorseRetry.Duration != 5*time.Second {
+	if cfg, err := loadConfig(append(fab, "--fabric-endorse-retry", "5s"), io.Discard); err != nil || cfg.Fabric.EndorseRetry != 5*time.Second {
 		t.Fatalf("--fabric-endorse-retry: %+v %v", cfg.Fabric, err)
 	}
 	if _, err := loadConfig(append(fab, "--fabric-endorse-retry", "soon"), io.Discard); err == nil {

@@ -242,6 +242,11 @@ type executed struct {
 	entry   Entry
 	encoded []byte
 	size    int
+	// unchanged marks a transaction with no writes and no event: it gets
+	// no log entry and no height, but its answer still waits for the
+	// group's commit, because it may have read the earlier members'
+	// writes (a repeat of an attestation filed just before it).
+	unchanged bool
 }
 
 func (l *Ledger) commitGroup(group []*request) {
@@ -295,6 +300,10 @@ func (l *Ledger) commitGroup(group []*request) {
 				continue
 			}
 		}
+		if e.unchanged {
+			pending = append(pending, e)
+			continue
+		}
 		if err := apply(txn, e); err != nil {
 			r.resp <- response{err: fmt.Errorf("apply: %w", err)}
 			// The badger transaction may hold part of e: drop the group
@@ -332,6 +341,9 @@ func (l *Ledger) execute(txn *badger.Txn, head *Head, r *request) (executed, err
 		return executed{}, err
 	}
 	ws := st.writeSet()
+	if len(ws) == 0 && st.event == nil {
+		return executed{req: r, res: Result{Height: head.Height, Payload: out, Unchanged: true}, unchanged: true}, nil
+	}
 	argSum := sha256.Sum256(r.arg)
 	e := Entry{Height: head.Height + 1, TxID: st.ID, Creator: r.creator, Time: now.Format(time.RFC3339Nano),
 		Function: r.fn, ArgDigest: hex.EncodeToString(argSum[:]), Writes: ws, WriteDigest: digestWrites(ws),

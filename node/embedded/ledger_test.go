@@ -317,3 +317,56 @@ func editEntry(txn *badger.Txn, h uint64, edit func(*Entry)) error {
 	edit(&e)
 	return txn.Set(logKey(h), mustJSON(e))
 }
+
+// A transaction that writes nothing and emits no event (a batch of garbage
+// or of repeats) is answered but not committed: no log entry, no new
+// height, the chain verifies.
+func TestUnchangedTransactionsAreNotCommitted(t *testing.T) {
+	dir := t.TempDir()
+	l := openTemp(t, dir)
+	ctx := context.Background()
+	k := consortium(t, l)
+	jws, _ := signedDefault(t, k, 1)
+	r, first, err := submitBatch(ctx, l, jws)
+	if err != nil || r.Accepted != 1 || first.Unchanged {
+		t.Fatalf("first: %+v %+v %v", r, first, err)
+	}
+	h := l.Height()
+	other, _ := signedDefault(t, k, 2)
+	r, res, err := submitBatch(ctx, l, "garbage", jws, other[:len(other)-8]+"AAAAAAAA")
+	if err != nil || r.Accepted != 0 || r.Duplicates != 1 || r.Rejected != 2 {
+		t.Fatalf("garbage batch: %+v %v", r, err)
+	}
+	if !res.Unchanged || res.TxID != "" || res.Height != h || l.Height() != h {
+		t.Fatalf("garbage batch committed: result %+v, height %d, was %d", res, l.Height(), h)
+	}
+	// Nothing to purge writes nothing either.
+	if res, err := l.Submit(ctx, assoc, "PurgeExpired", mustJSON(contract.PurgeRequest{Limit: 10})); err != nil || !res.Unchanged || l.Height() != h {
+		t.Fatalf("empty purge: %+v %v, height %d", res, err, l.Height())
+	}
+	// A group mixing the two commits only the change, in order.
+	var wg sync.WaitGroup
+	results := make([]Result, 2)
+	for i, batch := range [][]string{{"garbage"}, {other}} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, results[i], _ = submitBatch(ctx, l, batch...)
+		}()
+	}
+	wg.Wait()
+	if !results[0].Unchanged || results[1].Unchanged || results[1].Height != h+1 || l.Height() != h+1 {
+		t.Fatalf("mixed group: %+v, height %d", results, l.Height())
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	l = openTemp(t, dir)
+	defer l.Close()
+	if l.Height() != h+1 {
+		t.Fatalf("height %d after reopening, want %d", l.Height(), h+1)
+	}
+	if _, err := l.Verify(); err != nil {
+		t.Fatalf("verify: %v", err)
+	}
+}

@@ -244,6 +244,9 @@ func (l *Ledger) Submit(ctx context.Context, creator, fn string, arg []byte) (le
 		if err != nil {
 			return ledger.Result{}, mapError(err)
 		}
+		if changesNothing(tx, l.opts.Chaincode) {
+			return ledger.Result{Height: l.replica.Height(), Payload: tx.Result(), Unchanged: true}, nil
+		}
 		st, err := l.commit(ctx, tx)
 		if err != nil {
 			return ledger.Result{}, mapError(err)

@@ -17,6 +17,12 @@ type Result struct {
 	TxID    string
 	Height  uint64
 	Payload []byte
+	// Unchanged is set when a submitted transaction wrote nothing and
+	// emitted no event (a batch whose items were all rejected or
+	// duplicates): the backend did not commit it, so TxID is empty and
+	// Height is the height the transaction was run at. Garbage then costs
+	// no ledger entry, no block and no growth of anyone's height.
+	Unchanged bool
 }
 
 // Ledger runs the contract's transactions. creator is the MSP ID the

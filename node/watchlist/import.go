@@ -14,6 +14,8 @@ import (
 	// The import decodes millions of lines; goccy's decoder is about
 	// twice as fast as encoding/json's here, with the same strictness.
 	fastjson "github.com/goccy/go-json"
+
+	"github.com/assoc-ledger/blacklist/chaincode/strictjson"
 )
 
 // Import formats.
@@ -229,6 +231,10 @@ func lineReader(r io.Reader, format string) (func() (importLine, error), error) 
 				d.DisallowUnknownFields()
 				if err := d.Decode(&l); err != nil {
 					return importLine{at: at}, badLine("not a JSON object with subjectKey or idType/idNumber and label")
+				}
+				// A repeated key would let the last value win unseen.
+				if err := strictjson.CheckKeys(b); err != nil {
+					return importLine{at: at}, badLine(err.Error())
 				}
 				l.at = at
 				return l, nil

@@ -12,13 +12,13 @@ package watchlist
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
 	fastjson "github.com/goccy/go-json"
 
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
+	"github.com/assoc-ledger/blacklist/chaincode/freetext"
 	"github.com/assoc-ledger/blacklist/node/store"
 )
 
@@ -54,8 +54,13 @@ func Check(subject, label string) error {
 	if !contract.IsHexDigest(subject) {
 		return &InvalidError{"subjectKey: must be 64 lower-case hex characters"}
 	}
-	if len(label) > MaxLabel || strings.ContainsAny(label, "\n\r") {
+	if len(label) > MaxLabel {
 		return &InvalidError{fmt.Sprintf("label: at most %d bytes on one line", MaxLabel)}
+	}
+	// The free-text rule of every text field (one line, no bidi or other
+	// invisible characters); its message names a code point, never the label.
+	if err := freetext.Check(label); err != nil {
+		return &InvalidError{"label: " + err.Error()}
 	}
 	return nil
 }
