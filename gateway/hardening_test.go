@@ -244,7 +244,7 @@ func TestReporterOfAnotherMemberIsForbidden(t *testing.T) {
 	}
 	var batch batchResponse
 	e.call("POST", "/v1/attestations/batch", "bank1-app", map[string]any{"items": []any{map[string]any{"attestation": p}}}, &batch)
-	if batch.Rejected != 1 || batch.Results[0].Code != "forbidden" || batch.Height != 0 {
+	if batch.Rejected != 1 || batch.Results[0].Code != "forbidden" || batch.TxID != "" || batch.Height == 0 {
 		t.Fatalf("batch: %+v", batch)
 	}
 }
