@@ -65,6 +65,8 @@ func init() {
 		"OpenDispute":        {false, (*Contract).openDispute},
 		"ResolveDispute":     {false, (*Contract).resolveDispute},
 		"PurgeExpired":       {false, (*Contract).purgeExpired},
+		"RegisterNodeKey":    {false, (*Contract).registerNodeKey},
+		"SealSecret":         {false, (*Contract).sealSecret},
 		"GetMember":          {true, (*Contract).getMember},
 		"ListMembers":        {true, (*Contract).listMembers},
 		"GetPolicy":          {true, (*Contract).getPolicy},
@@ -74,6 +76,7 @@ func init() {
 		"SubjectHistory":     {true, (*Contract).subjectHistory},
 		"ListDisputes":       {true, (*Contract).listDisputes},
 		"StateDigest":        {true, (*Contract).stateDigest},
+		"SecretStatus":       {true, (*Contract).secretStatus},
 	}
 }
 
