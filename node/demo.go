@@ -82,7 +82,8 @@ func (n *Node) SetupDemo(ctx context.Context, dataDir, baseURL string) (*DemoCre
 		}
 		return err
 	}
-	if err := submit(DemoAssociation, "Init", contract.InitRequest{Association: DemoAssociation, LegalName: "Demo Credit Association"}); err != nil {
+	if err := submit(DemoAssociation, "Init", contract.InitRequest{Association: DemoAssociation, LegalName: "Demo Credit Association",
+		SubjectKeyCheck: n.SubjectKeyCheck()}); err != nil {
 		return nil, err
 	}
 	if err := n.demoKey(DemoAssociation, func(kid, pub string) error {

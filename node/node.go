@@ -2,13 +2,9 @@ package node
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
@@ -16,7 +12,6 @@ import (
 
 	"github.com/assoc-ledger/blacklist/node/alert"
 	"github.com/assoc-ledger/blacklist/node/ledger"
-	"github.com/assoc-ledger/blacklist/node/subjectkey"
 	"github.com/assoc-ledger/blacklist/node/watchlist"
 	"github.com/assoc-ledger/blacklist/node/webhook"
 )
@@ -25,7 +20,7 @@ import (
 type Node struct {
 	Ledger  ledger.Ledger
 	db      *badger.DB
-	deriver *subjectkey.Deriver
+	secret  *secretState
 
 	watchlist *watchlist.Watchlist
 	alerts    *alert.Monitor
@@ -50,10 +45,13 @@ type Options struct {
 	// Logf reports background errors (alert derivation, webhook
 	// delivery); silent when nil.
 	Logf func(format string, args ...any)
+	// Secret says where the consortium secret comes from (secret.go);
+	// the zero value is a single operator's local secret.
+	Secret SecretOptions
 }
 
-// Open opens the node's store in dir (creating it and a consortium secret
-// on first use) over the given ledger, with default options.
+// Open opens the node's store in dir (creating it and a local consortium
+// secret on first use) over the given ledger, with default options.
 func Open(dir string, l ledger.Ledger) (*Node, error) { return OpenWith(dir, l, Options{}) }
 
 // OpenWith opens the node's store in dir over l. With a ledger, it starts
@@ -63,11 +61,11 @@ func OpenWith(dir string, l ledger.Ledger, opts Options) (*Node, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
-	secret, err := loadOrCreateSecret(filepath.Join(dir, "consortium.secret"))
-	if err != nil {
-		return nil, err
+	logf := opts.Logf
+	if logf == nil {
+		logf = func(string, ...any) {}
 	}
-	d, err := subjectkey.NewDeriver(secret)
+	secret, err := openSecret(dir, l, opts.Secret, logf)
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +73,7 @@ func OpenWith(dir string, l ledger.Ledger, opts Options) (*Node, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open node store: %w", err)
 	}
-	n := &Node{Ledger: l, db: db, deriver: d, clients: map[string]*Client{}, certs: map[string]string{}}
+	n := &Node{Ledger: l, db: db, secret: secret, clients: map[string]*Client{}, certs: map[string]string{}}
 	if err := n.loadClients(); err != nil {
 		db.Close()
 		return nil, err
@@ -90,6 +88,7 @@ func OpenWith(dir string, l ledger.Ledger, opts Options) (*Node, error) {
 		n.Close()
 		return nil, err
 	}
+	n.secret.start()
 	return n, nil
 }
 
@@ -97,6 +96,7 @@ func OpenWith(dir string, l ledger.Ledger, opts Options) (*Node, error) {
 // node's store; the ledger is closed by its owner. No request may be in
 // flight.
 func (n *Node) Close() error {
+	n.secret.close()
 	if n.stop != nil {
 		n.stop()
 		n.stopped.Wait()
@@ -104,34 +104,4 @@ func (n *Node) Close() error {
 	close(n.auditQueue)
 	<-n.auditStopped
 	return n.db.Close()
-}
-
-// loadOrCreateSecret reads the hex consortium secret, creating a random one
-// on first start. In a real consortium every member's node is given the same
-// secret by the association; a node with another secret derives other keys.
-func loadOrCreateSecret(path string) ([]byte, error) {
-	b, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		s := make([]byte, 32)
-		if _, err := rand.Read(s); err != nil {
-			return nil, err
-		}
-		if err := os.WriteFile(path, []byte(hex.EncodeToString(s)+"\n"), 0o600); err != nil {
-			return nil, err
-		}
-		return s, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	s, err := hex.DecodeString(strings.TrimSpace(string(b)))
-	if err != nil {
-		return nil, fmt.Errorf("%s: not hex: %w", path, err)
-	}
-	return s, nil
-}
-
-// SubjectKey validates an identity number and derives its subject key.
-func (n *Node) SubjectKey(idType, number string) (string, error) {
-	return n.deriver.Derive(idType, number)
 }

@@ -77,7 +77,12 @@ func (n *Node) ImportWatchlist(c *Client, r io.Reader, format string, progress f
 	if n.alerts == nil {
 		return alert.ImportResult{}, ErrNoLedger
 	}
-	return n.alerts.Import(c.Member, r, format, n.deriver.Derive, progress, n.auditWatch(c))
+	// An import may hold identity numbers, which only the secret turns
+	// into keys: refuse it whole rather than reject those lines.
+	if n.secret.deriver.Load() == nil {
+		return alert.ImportResult{}, n.secret.unavailable()
+	}
+	return n.alerts.Import(c.Member, r, format, n.SubjectKey, progress, n.auditWatch(c))
 }
 
 // Alerts pages through the member's alerts after the id after.
