@@ -18,9 +18,9 @@ import (
 
 // Node is a member's node over a ledger backend.
 type Node struct {
-	Ledger  ledger.Ledger
-	db      *badger.DB
-	secret  *secretState
+	Ledger ledger.Ledger
+	db     *badger.DB
+	secret *secretState
 
 	watchlist *watchlist.Watchlist
 	alerts    *alert.Monitor

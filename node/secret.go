@@ -91,7 +91,7 @@ type secretState struct {
 	keyCheck string // of secret, once verified
 	reason   string // why derivation is unavailable
 	fatal    bool   // the secret contradicts the ledger: never usable
-	idle     bool // a member's node that holds the verified secret: nothing left to do
+	idle     bool   // a member's node that holds the verified secret: nothing left to do
 	ready    chan struct{}
 
 	stop context.CancelFunc
