@@ -221,6 +221,9 @@ func (s *server) ready(c *gin.Context) {
 		}
 		body["replicaLag"] = lag
 	}
+	if !s.secretReady(c) {
+		return
+	}
 	// A member's failing receiver is reported, but does not make the node
 	// unready: it serves every other member and keeps the alerts.
 	hooks, err := s.node.WebhookStatuses()

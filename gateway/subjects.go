@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/assoc-ledger/blacklist/gateway/problem"
 
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
+	"github.com/assoc-ledger/blacklist/node"
 )
 
 type subjectKeyRequest struct {
@@ -95,6 +97,10 @@ func (s *server) lookups(c *gin.Context) {
 		var bad []problem.Item
 		for i, id := range req.IDs {
 			k, err := s.node.SubjectKey(id.IDType, id.IDNumber)
+			if errors.Is(err, node.ErrSecretUnavailable) {
+				failErr(c, err)
+				return
+			}
 			if err != nil {
 				bad = append(bad, problem.Item{Index: i, Code: contract.CodeInvalidArgument, Message: err.Error()})
 				continue
