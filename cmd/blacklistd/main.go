@@ -52,6 +52,8 @@ type config struct {
 	TLSKey       string        `json:"tlsKey"`
 	ClientCA     string        `json:"clientCA"`
 	Fabric       fabricConfig  `json:"fabric"`
+	// ConsortiumSecret is the association's secret file (fabric mode).
+	ConsortiumSecret string `json:"consortiumSecret"`
 }
 
 // webhookConfig tunes webhook retries (durations like "1s", "5m").
@@ -94,6 +96,9 @@ func main() {
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "client" {
 		return clientCmd(args[1:], stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "secret" {
+		return secretCmd(args[1:], stdout, stderr)
 	}
 	cfg, err := loadConfig(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
@@ -138,7 +143,7 @@ func loadConfig(args []string, stderr io.Writer) (config, error) {
 	}
 	fs := flag.NewFlagSet("blacklistd", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.String("config", "", "JSON config file with any of the settings below (keys: ledger, data, listen, demo, ratePerSecond, burst, maxBodyBytes, maxImportBytes, webhooks: {minBackoff, maxBackoff, failingAfter}, logLevel, tlsCert, tlsKey, clientCA, and fabric: {peer, tlsCA, serverName, mspId, cert, key, channel, chaincode})")
+	fs.String("config", "", "JSON config file with any of the settings below (keys: ledger, data, listen, demo, ratePerSecond, burst, maxBodyBytes, maxImportBytes, webhooks: {minBackoff, maxBackoff, failingAfter}, logLevel, tlsCert, tlsKey, clientCA, consortiumSecret, and fabric: {peer, tlsCA, serverName, mspId, cert, key, channel, chaincode})")
 	fs.StringVar(&cfg.Ledger, "ledger", cfg.Ledger, "ledger backend: embedded (badger, no Fabric needed) or fabric")
 	fs.StringVar(&cfg.Data, "data", cfg.Data, "data directory: ledger, node store, consortium secret, demo credentials")
 	fs.StringVar(&cfg.Listen, "listen", cfg.Listen, "HTTP listen address")
@@ -154,6 +159,7 @@ func loadConfig(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.TLSCert, "tls-cert", cfg.TLSCert, "PEM certificate: serve HTTPS (with --tls-key)")
 	fs.StringVar(&cfg.TLSKey, "tls-key", cfg.TLSKey, "PEM private key of --tls-cert")
 	fs.StringVar(&cfg.ClientCA, "client-ca", cfg.ClientCA, "PEM CA bundle: accept client certificates it signed, bound with 'client add --cert' (mutual TLS)")
+	fs.StringVar(&cfg.ConsortiumSecret, "consortium-secret", cfg.ConsortiumSecret, "fabric mode, the association's node: the consortium secret file made by 'blacklistd secret new' (members' nodes leave it empty: they fetch the secret sealed to their node key from the ledger)")
 	fs.StringVar(&cfg.Fabric.Peer, "fabric-peer", cfg.Fabric.Peer, "fabric mode: host:port of the organisation's peer (Gateway service)")
 	fs.StringVar(&cfg.Fabric.TLSCA, "fabric-tls-ca", cfg.Fabric.TLSCA, "fabric mode: PEM file of the peer's TLS CA")
 	fs.StringVar(&cfg.Fabric.ServerName, "fabric-server-name", cfg.Fabric.ServerName, "fabric mode: TLS server name of the peer, if not its host")
@@ -165,6 +171,7 @@ func loadConfig(args []string, stderr io.Writer) (config, error) {
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `Usage: blacklistd [flags]
        blacklistd client add --name NAME --member MSP --roles r1,r2 [--cert FILE] [--data DIR]
+       blacklistd secret new --out FILE | secret check --in FILE
 
 Runs a member's node of the shared credit blacklist and its HTTP API.
 Every flag can also be set as BLACKLISTD_<NAME> (e.g. BLACKLISTD_LISTEN) or
@@ -275,7 +282,8 @@ func serve(cfg config, log *slog.Logger, stdout io.Writer) error {
 	}
 	n, err := node.OpenWith(cfg.Data, l, node.Options{WebhookMinBackoff: cfg.Webhooks.MinBackoff.Duration,
 		WebhookMaxBackoff: cfg.Webhooks.MaxBackoff.Duration, WebhookFailingAfter: cfg.Webhooks.FailingAfter.Duration,
-		Logf: func(format string, args ...any) { log.Warn(fmt.Sprintf(format, args...)) }})
+		Logf:   func(format string, args ...any) { log.Warn(fmt.Sprintf(format, args...)) },
+		Secret: secretOptions(cfg)})
 	if err != nil {
 		l.Close()
 		return err
