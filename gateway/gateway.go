@@ -221,7 +221,7 @@ func (s *server) ready(c *gin.Context) {
 		}
 		body["replicaLag"] = lag
 	}
-	if !s.secretReady(c) {
+	if !s.secretReady(c, body) {
 		return
 	}
 	// A member's failing receiver is reported, but does not make the node

@@ -21,11 +21,14 @@ func init() {
 // secretReady fails the readiness probe while the node cannot derive
 // subject keys: a bank's systems send identity numbers, and a load
 // balancer should send them to a node that can use them.
-func (s *server) secretReady(c *gin.Context) bool {
+// A ready node shows its secret's key-check value, which operators compare
+// with the ledger's.
+func (s *server) secretReady(c *gin.Context, body gin.H) bool {
 	st := s.node.SecretState()
 	if !st.Available {
 		fail(c, CodeSecretUnavailable, st.Reason)
 		return false
 	}
+	body["subjectKeyCheck"] = st.KeyCheck
 	return true
 }

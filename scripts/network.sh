@@ -588,9 +588,18 @@ init_ledger() {
     log "chaincode: ledger already initialised"
     return
   fi
-  log "chaincode: Init as $ASSOCIATION (endorsed by AssocMSP and Bank1MSP peers: a majority)"
+  # The association's consortium secret (docs/decisions/0007): made once,
+  # kept in $RUN/consortium.secret for the association's node
+  # (--consortium-secret); only its key-check value goes on the ledger.
+  local secret="$RUN/consortium.secret" kcv
+  if [ -f "$secret" ]; then
+    kcv=$(cd "$ROOT" && go run ./cmd/blacklistd secret check --in "$secret")
+  else
+    kcv=$(cd "$ROOT" && go run ./cmd/blacklistd secret new --out "$secret")
+  fi
+  log "chaincode: Init as $ASSOCIATION, subject-key check value $kcv (endorsed by AssocMSP and Bank1MSP peers: a majority)"
   retry "$READY_TIMEOUT" "Init" cc_invoke assoc Init \
-    "{\"association\":\"$ASSOCIATION\",\"legalName\":\"Credit Association\"}" assoc bank1
+    "{\"association\":\"$ASSOCIATION\",\"legalName\":\"Credit Association\",\"subjectKeyCheck\":\"$kcv\"}" assoc bank1
   log "chaincode: ledger initialised"
 }
 
