@@ -194,16 +194,23 @@ func openSecret(dir string, l ledger.Ledger, opts SecretOptions, logf func(strin
 			return nil, err
 		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), opts.CheckTimeout)
-	defer cancel()
-	st, known, err := ledgerSecretStatus(ctx, l, opts.Consortium)
-	if err != nil && logf != nil {
-		logf("consortium secret: cannot read the ledger's key-check value yet (%v); checking in the background", err)
+	var st contract.SecretStatus
+	known := false
+	if local != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), opts.CheckTimeout)
+		st, known, err = ledgerSecretStatus(ctx, l, opts.Consortium)
+		cancel()
+		if err != nil {
+			logf("consortium secret: cannot read the ledger's key-check value yet (%v); checking in the background", err)
+		}
 	}
 	if local != nil && known && st.KeyCheck != "" && st.KeyCheck != sealedsecret.KeyCheck(local) {
-		return nil, fmt.Errorf("%w: this node's secret has key-check value %s, the ledger's Init recorded %s; "+
-			"give the node the association's secret, or remove %s so that a member's node fetches its sealed copy",
-			ErrSecretMismatch, sealedsecret.KeyCheck(local), st.KeyCheck, cmp.Or(file, filepath.Join(dir, SecretFile)))
+		hint := "give the node the secret the ledger was initialised with"
+		if opts.Consortium && file == "" {
+			hint = "a member's node: remove " + filepath.Join(dir, SecretFile) + " and it fetches the consortium's secret sealed to its node key"
+		}
+		return nil, fmt.Errorf("%w: this node's secret %s has key-check value %s, the ledger's Init recorded %s; %s",
+			ErrSecretMismatch, cmp.Or(file, filepath.Join(dir, SecretFile)), sealedsecret.KeyCheck(local), st.KeyCheck, hint)
 	}
 	switch {
 	case !opts.Consortium:
