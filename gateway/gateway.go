@@ -256,6 +256,9 @@ func (s *server) ready(c *gin.Context) {
 	if follows {
 		body["replicaLag"] = lag
 	}
+	if !s.secretReady(c, body) {
+		return
+	}
 	// A member's failing receiver is counted, but does not make the node
 	// unready: it serves every other member and keeps the alerts.
 	hooks, err := s.node.WebhookStatuses()

@@ -111,6 +111,8 @@ func failErr(c *gin.Context, err error) {
 		fail(c, contract.CodeInvalidArgument, err.Error())
 	case errors.As(err, &tooBig):
 		fail(c, CodePayloadTooLarge, "the body is larger than the limit of "+itoa(tooBig.Limit)+" bytes")
+	case errors.Is(err, node.ErrSecretUnavailable):
+		fail(c, CodeSecretUnavailable, err.Error())
 	case errors.Is(err, node.ErrNoPeer):
 		fail(c, contract.CodeInvalidArgument, err.Error())
 	case errors.Is(err, node.ErrTooMany):

@@ -11,16 +11,37 @@ import (
 	"github.com/assoc-ledger/blacklist/node/ledger"
 )
 
-// submit runs a contract transaction as member on the node's ledger and
-// decodes its result. It is the only way the node writes to the ledger, so
-// every write names a contract.Transaction and its typed request.
+// The node's typed calls of the contract: every write and read names a
+// contract.Transaction with its typed request, and gets its typed result.
+// Nothing in the node calls a transaction by a string.
+
+// submit runs a contract transaction as member on the node's ledger.
 func submit[Req, Res any](ctx context.Context, n *Node, member string, tx contract.Transaction[Req, Res], req Req) (Res, ledger.Result, error) {
+	return submitOn(ctx, n.ledger, member, tx, req)
+}
+
+// evaluate runs a read-only contract transaction as member on the node's
+// view of the ledger (the embedded store or the Fabric replica) and
+// returns its result with the height it reflects.
+func evaluate[Req, Res any](n *Node, member string, tx contract.Transaction[Req, Res], req Req) (Res, uint64, error) {
+	return evaluateOn(n.ledger, member, tx, req)
+}
+
+// evaluateOnPeer is evaluate asked of the organisation's peer instead of
+// the replica (fabric mode only).
+func evaluateOnPeer[Req, Res any](ctx context.Context, n *Node, tx contract.Transaction[Req, Res], req Req) (Res, uint64, error) {
+	return evaluatePeer(ctx, n.ledger, tx, req)
+}
+
+// submitOn is submit on a given ledger (for the node's parts that hold
+// one, such as the consortium secret's follower).
+func submitOn[Req, Res any](ctx context.Context, l ledger.Ledger, member string, tx contract.Transaction[Req, Res], req Req) (Res, ledger.Result, error) {
 	var out Res
 	arg, err := json.Marshal(req)
 	if err != nil {
 		return out, ledger.Result{}, fmt.Errorf("%s: encoding the request: %w", tx.Name, err)
 	}
-	res, err := n.ledger.Submit(ctx, member, tx.Name, arg)
+	res, err := l.Submit(ctx, member, tx.Name, arg)
 	if err != nil {
 		return out, res, err
 	}
@@ -30,16 +51,14 @@ func submit[Req, Res any](ctx context.Context, n *Node, member string, tx contra
 	return out, res, nil
 }
 
-// evaluate runs a read-only contract transaction as member on the node's
-// view of the ledger (the embedded store or the Fabric replica) and
-// returns its result with the height it reflects.
-func evaluate[Req, Res any](n *Node, member string, tx contract.Transaction[Req, Res], req Req) (Res, uint64, error) {
+// evaluateOn is evaluate on a given ledger.
+func evaluateOn[Req, Res any](l ledger.Ledger, member string, tx contract.Transaction[Req, Res], req Req) (Res, uint64, error) {
 	var out Res
 	arg, err := json.Marshal(req)
 	if err != nil {
 		return out, 0, fmt.Errorf("%s: encoding the request: %w", tx.Name, err)
 	}
-	res, err := n.ledger.Evaluate(member, tx.Name, arg)
+	res, err := l.Evaluate(member, tx.Name, arg)
 	if err != nil {
 		return out, 0, err
 	}
@@ -50,11 +69,10 @@ func evaluate[Req, Res any](n *Node, member string, tx contract.Transaction[Req,
 	return out, res.Height, nil
 }
 
-// evaluateOnPeer is evaluate asked of the organisation's peer instead of
-// the replica (fabric mode only).
-func evaluateOnPeer[Req, Res any](ctx context.Context, n *Node, tx contract.Transaction[Req, Res], req Req) (Res, uint64, error) {
+// evaluatePeer is evaluateOn asked of the organisation's peer.
+func evaluatePeer[Req, Res any](ctx context.Context, l ledger.Ledger, tx contract.Transaction[Req, Res], req Req) (Res, uint64, error) {
 	var out Res
-	pe, ok := n.ledger.(ledger.PeerEvaluator)
+	pe, ok := l.(ledger.PeerEvaluator)
 	if !ok {
 		return out, 0, ErrNoPeer
 	}

@@ -82,7 +82,8 @@ func (n *Node) SetupDemo(ctx context.Context, dataDir, baseURL string) (*DemoCre
 		}
 		return err
 	}
-	_, _, err := submit(ctx, n, DemoAssociation, contract.TxInit, contract.InitRequest{Association: DemoAssociation, LegalName: "Demo Credit Association"})
+	_, _, err := submit(ctx, n, DemoAssociation, contract.TxInit, contract.InitRequest{Association: DemoAssociation,
+		LegalName: "Demo Credit Association", SubjectKeyCheck: n.SubjectKeyCheck()})
 	if err := done(err); err != nil {
 		return nil, err
 	}

@@ -24,7 +24,7 @@ func (n *Node) DeriveSubjectKey(ctx context.Context, c *Client, idType, number s
 		}
 		return "", err
 	}
-	key, err := n.deriver.Derive(idType, number)
+	key, err := n.SubjectKey(idType, number)
 	if err == nil {
 		e.Subject = key
 		err = n.spend(ctx, c, SpendDerivations, 1)
@@ -77,7 +77,18 @@ func (n *Node) DeriveSubjectKeys(ctx context.Context, c *Client, ids []IDNumber)
 	entries := make([]AuditEntry, len(ids))
 	for i, id := range ids {
 		entries[i] = AuditEntry{Client: c.Name, Member: c.Member, Kind: AuditDerive, Outcome: OutcomeOK}
-		k, derr := n.deriver.Derive(id.Type, id.Number)
+		k, derr := n.SubjectKey(id.Type, id.Number)
+		if errors.Is(derr, ErrSecretUnavailable) {
+			// No number can be derived on this node now: the request
+			// fails whole, as unavailable, not as invalid numbers.
+			for j := range entries {
+				entries[j] = AuditEntry{Client: c.Name, Member: c.Member, Kind: AuditDerive, Outcome: OutcomeError}
+			}
+			if aerr := n.audit(entries); aerr != nil {
+				return nil, nil, aerr
+			}
+			return nil, nil, derr
+		}
 		if derr != nil {
 			if invalid == nil {
 				invalid = map[int]error{}
@@ -143,7 +154,7 @@ func (d *importDeriver) derive(idType, number string) (string, error) {
 		return "", d.err
 	}
 	e := AuditEntry{Client: d.c.Name, Member: d.c.Member, Kind: AuditDerive, Outcome: OutcomeOK}
-	key, err := d.n.deriver.Derive(idType, number)
+	key, err := d.n.SubjectKey(idType, number)
 	if err == nil {
 		e.Subject = key
 		err = d.take()

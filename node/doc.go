@@ -9,7 +9,10 @@
 //   - Signing keys: when a bank system sends an unsigned attestation, the
 //     node signs it with its member's registered ES256 key.
 //   - The consortium secret, which turns raw identity numbers into subject
-//     keys (package subjectkey). Raw numbers are never stored or logged.
+//     keys (package subjectkey). Raw numbers are never stored or logged. In
+//     fabric mode it is the association's, checked against the key-check
+//     value recorded at Init and received sealed to the node's encryption
+//     key through the ledger (secret.go, decision 0007).
 //   - The query audit log (package audit): every access to a subject, with
 //     client, member, purpose, outcome, time and result, chained per member,
 //     keyed by the node, and anchored on the shared ledger every few minutes

@@ -2,13 +2,9 @@ package node
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
@@ -17,7 +13,6 @@ import (
 	"github.com/assoc-ledger/blacklist/node/alert"
 	"github.com/assoc-ledger/blacklist/node/audit"
 	"github.com/assoc-ledger/blacklist/node/ledger"
-	"github.com/assoc-ledger/blacklist/node/subjectkey"
 	"github.com/assoc-ledger/blacklist/node/watchlist"
 	"github.com/assoc-ledger/blacklist/node/webhook"
 	"github.com/assoc-ledger/blacklist/node/webhook/dest"
@@ -31,7 +26,7 @@ type Node struct {
 	ledger   ledger.Ledger
 	statuses statusCache
 	db       *badger.DB
-	deriver  *subjectkey.Deriver
+	secret   *secretState
 
 	watchlist *watchlist.Watchlist
 	alerts    *alert.Monitor
@@ -68,10 +63,13 @@ type Options struct {
 	// audit heads to the ledger when they moved (0: every 10 minutes,
 	// negative: only on Close).
 	AuditAnchorInterval time.Duration
+	// Secret says where the consortium secret comes from (secret.go);
+	// the zero value is a single operator's local secret.
+	Secret SecretOptions
 }
 
-// Open opens the node's store in dir (creating it and a consortium secret
-// on first use) over the given ledger, with default options.
+// Open opens the node's store in dir (creating it and a local consortium
+// secret on first use) over the given ledger, with default options.
 func Open(dir string, l ledger.Ledger) (*Node, error) { return OpenWith(dir, l, Options{}) }
 
 // OpenWith opens the node's store in dir over l. With a ledger, it starts
@@ -81,11 +79,11 @@ func OpenWith(dir string, l ledger.Ledger, opts Options) (*Node, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
-	secret, err := loadOrCreateSecret(filepath.Join(dir, "consortium.secret"))
-	if err != nil {
-		return nil, err
+	logf := opts.Logf
+	if logf == nil {
+		logf = func(string, ...any) {}
 	}
-	d, err := subjectkey.NewDeriver(secret)
+	secret, err := openSecret(dir, l, opts.Secret, logf)
 	if err != nil {
 		return nil, err
 	}
@@ -93,7 +91,7 @@ func OpenWith(dir string, l ledger.Ledger, opts Options) (*Node, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open node store: %w", err)
 	}
-	n := &Node{ledger: l, db: db, deriver: d, clients: map[string]*Client{}, certs: map[string]string{}}
+	n := &Node{ledger: l, db: db, secret: secret, clients: map[string]*Client{}, certs: map[string]string{}}
 	if err := n.loadClients(); err != nil {
 		db.Close()
 		return nil, err
@@ -119,6 +117,7 @@ func OpenWith(dir string, l ledger.Ledger, opts Options) (*Node, error) {
 		n.anchorStop, n.anchorDone = cancel, make(chan struct{})
 		go func() { defer close(n.anchorDone); n.anchorLoop(ctx, every, n.logf) }()
 	}
+	n.secret.start()
 	return n, nil
 }
 
@@ -127,6 +126,7 @@ func OpenWith(dir string, l ledger.Ledger, opts Options) (*Node, error) {
 // and closes the node's store; the ledger is closed by its owner. No
 // request may be in flight.
 func (n *Node) Close() error {
+	n.secret.close()
 	if n.stop != nil {
 		n.stop()
 		n.stopped.Wait()
@@ -144,31 +144,6 @@ func (n *Node) Close() error {
 		cancel()
 	}
 	return n.db.Close()
-}
-
-// loadOrCreateSecret reads the hex consortium secret, creating a random one
-// on first start. In a real consortium every member's node is given the same
-// secret by the association; a node with another secret derives other keys.
-func loadOrCreateSecret(path string) ([]byte, error) {
-	b, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		s := make([]byte, 32)
-		if _, err := rand.Read(s); err != nil {
-			return nil, err
-		}
-		if err := os.WriteFile(path, []byte(hex.EncodeToString(s)+"\n"), 0o600); err != nil {
-			return nil, err
-		}
-		return s, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	s, err := hex.DecodeString(strings.TrimSpace(string(b)))
-	if err != nil {
-		return nil, fmt.Errorf("%s: not hex: %w", path, err)
-	}
-	return s, nil
 }
 
 // Height is the last committed ledger height this node knows.

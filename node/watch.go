@@ -137,6 +137,11 @@ func (n *Node) ImportWatchlist(ctx context.Context, c *Client, r io.Reader, form
 	if n.alerts == nil {
 		return alert.ImportResult{}, ErrNoLedger
 	}
+	// An import may hold identity numbers, which only the secret turns
+	// into keys: refuse it whole rather than reject those lines.
+	if n.secret.deriver.Load() == nil {
+		return alert.ImportResult{}, n.secret.unavailable()
+	}
 	d := n.importDeriver(c) // budgets and audits each identity number
 	res, err := n.alerts.Import(c.Member, r, format, d.derive, progress, n.auditWatch(c))
 	if ferr := d.finish(); err == nil {

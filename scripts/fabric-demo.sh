@@ -3,10 +3,13 @@
 # the local network up (scripts/network.sh), starts one blacklistd per
 # organisation in fabric mode on its own peer (scripts/network.sh node, which
 # prints each node's command line), then: the association admits
-# Bank2 through its node, each bank registers its signing key through its
-# own node, Bank1 reports a default, Bank2 finds the applicant listed through
-# its node, Bank2 cannot settle Bank1's default (refused by the chaincode),
-# Bank1 settles, Bank2 sees the change. Every step is checked. The nodes stop
+# Bank2 through its node, both banks' nodes receive the consortium secret
+# sealed to their node keys on the ledger, each bank registers its signing
+# key through its own node, Bank1 reports a default for an applicant's
+# identity number (turned into the subject key by its node), Bank2 finds
+# the applicant listed by the same identity number through its own node,
+# Bank2 cannot settle Bank1's default (refused by the chaincode), Bank1
+# settles, Bank2 sees the change. Every step is checked. The nodes stop
 # at the end (or on Ctrl-C) unless KEEP=1; the network stays up
 # (scripts/network.sh down).
 set -euo pipefail
@@ -21,25 +24,34 @@ cleanup() {
 }
 trap cleanup EXIT
 step() { printf '\n== %s\n' "$*"; }
+expect() { grep -q "$1" || { echo "expected $1" >&2; exit 1; }; }
 
 scripts/network.sh up
 go build -o "$work/" ./cmd/blctl
 PATH="$work:$PATH"
 
 # One node per organisation, its data and API key (roles admin for the
-# association, reporter,querier for a bank) in $work/data-ORG.
+# association, reporter,querier for a bank) in $work/data-ORG. The
+# association's node holds the secret network.sh made for Init; a bank's
+# node is up at once and ready once it holds the secret, sealed to it on
+# the ledger by the association's node.
 scripts/network.sh node assoc 127.0.0.1:8181 "$work/data-assoc"
 scripts/network.sh node bank1 127.0.0.1:8182 "$work/data-bank1"
 scripts/network.sh node bank2 127.0.0.1:8183 "$work/data-bank2"
 as() { BLACKLIST_SERVER=http://127.0.0.1:$2 BLACKLIST_API_KEY=$(cat "$work/data-$1/api-key") blctl "${@:3}"; }
-# bank2_sees LISTED PURPOSE: Bank2's node answers "listed": LISTED for $S.
-# The writing bank's node answers at once (read-your-writes); Bank2's node
-# follows its own peer, which commits the same block on its own schedule:
-# allow it a few seconds.
+# ready ORG PORT: wait (up to 60 s) until the node holds the consortium secret.
+ready() {
+  for _ in $(seq 600); do curl -fs "http://127.0.0.1:$2/readyz" >"$work/$1.ready" 2>/dev/null && return; sleep 0.1; done
+  curl -s "http://127.0.0.1:$2/readyz" >&2; echo "node $1 did not become ready (scripts/network.sh logs node-$1)" >&2; exit 1
+}
+# bank2_sees LISTED PURPOSE: Bank2's node answers "listed": LISTED for the
+# applicant's identity number. The writing bank's node answers at once
+# (read-your-writes); Bank2's node follows its own peer, which commits the
+# same block on its own schedule: allow it a few seconds.
 bank2_sees() {
   local i out
   for i in $(seq 20); do
-    out=$(as bank2 8183 --output json lookup --purpose "$2" "$S")
+    out=$(as bank2 8183 --output json lookup --purpose "$2" --file "$work/applicant.ndjson")
     grep -q "\"listed\": *$1" <<<"$out" && return
     sleep 0.5
   done
@@ -51,6 +63,16 @@ step "1. The association admits Bank2 through its node (already a member after a
 as assoc 8181 members admit --msp Bank2MSP --legal-name "Bank Two" --credit-code 91110000600037341L --roles reporter,querier || true
 as assoc 8181 members list
 
+step "1b. Each bank's node registers its encryption key; the association's node seals the consortium secret to it"
+ready assoc 8181
+for b in bank1:8182 bank2:8183; do
+  ready "${b%%:*}" "${b##*:}"
+done
+for org in assoc bank1 bank2; do
+  printf '%s node: subject-key check value %s\n' "$org" "$(grep -o '"subjectKeyCheck":"[0-9a-f]*"' "$work/$org.ready" | cut -d'"' -f4)"
+done
+[ "$(grep -ho '"subjectKeyCheck":"[0-9a-f]*"' "$work"/*.ready | sort -u | wc -l)" = 1 ] || { echo "the nodes hold different secrets" >&2; exit 1; }
+
 step "2. Each bank registers its own ES256 key through its own node"
 for b in bank1:Bank1MSP:8182 bank2:Bank2MSP:8183; do
   IFS=: read -r org msp port <<<"$b"
@@ -60,8 +82,19 @@ for b in bank1:Bank1MSP:8182 bank2:Bank2MSP:8183; do
   echo "$msp registered $kid"
 done
 
-step "3. Bank1 reports a default, signed with its key, through its node"
-S=$(printf 'fabric-demo-%s' "$(date +%s%N)" | sha256sum | cut -d' ' -f1)
+# ric: a valid PRC resident identity number (region 110105, a random birth
+# date and sequence) with its ISO 7064 MOD 11-2 check character.
+ric() {
+  local body w=(7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2) sum=0 i
+  body=$(printf '110105%04d%02d%02d%03d' $((1950 + RANDOM % 50)) $((1 + RANDOM % 12)) $((1 + RANDOM % 28)) $((RANDOM % 1000)))
+  for i in $(seq 0 16); do sum=$((sum + ${body:i:1} * w[i])); done
+  echo "$body$(echo 10X98765432 | cut -c$((sum % 11 + 1)))"
+}
+ID=$(ric)
+
+step "3. Bank1 reports a default for applicant $ID: its node turns the number into the subject key"
+S=$(printf '%s\n' "$ID" | as bank1 8182 subject-key --id-type cn-ric --id-number -)
+echo "subject key at Bank1: $S"
 LOAN=$(printf 'LN-%s' "$S" | sha256sum | cut -d' ' -f1)
 printf '{"v":1,"type":"default","reporter":"Bank1MSP","subject":"%s","issuedAt":"%s","loanRef":"%s","product":"consumer","amount":1250000,"currency":"CNY","overdueSince":"%s","daysPastDue":120,"noticeDate":"%s"}\n' \
   "$S" "$(date -u +%FT%TZ)" "$LOAN" "$(date -u -d '-130 days' +%F)" "$(date -u -d '-100 days' +%F)" >"$work/default.json"
@@ -69,9 +102,11 @@ D=$(blctl sign --key "$work/bank1.key" --kid "$(cat "$work/bank1.kid")" --in "$w
 printf '{"jws":"%s"}\n' "$(cat "$work/default.jws")" >"$work/default.ndjson"
 as bank1 8182 submit --state "$work/s1" "$work/default.ndjson"
 
-step "4. Bank2 looks the applicant up through its own node"
+step "4. Bank2 looks the applicant up by the same identity number through its own node"
+printf '%s\n' "$ID" | as bank2 8183 subject-key --id-type cn-ric --id-number - | expect "^$S\$"
+printf '{"idType":"cn-ric","idNumber":"%s"}\n' "$ID" >"$work/applicant.ndjson"
 bank2_sees true loan-approval
-as bank2 8183 lookup --purpose loan-approval "$S"
+as bank2 8183 lookup --purpose loan-approval --file "$work/applicant.ndjson"
 
 step "5. Bank2 cannot settle Bank1's default: the chaincode refuses"
 settle() { printf '{"v":1,"type":"settlement","reporter":"%s","subject":"%s","issuedAt":"%s","refersTo":"%s","settledOn":"%s","kind":"full","amount":1250000}\n' "$1" "$S" "$(date -u +%FT%TZ)" "$D" "$(date -u +%F)"; }
@@ -85,5 +120,5 @@ step "6. Bank1 settles; Bank2 sees the change"
 settle Bank1MSP >"$work/s1.ndjson"
 as bank1 8182 submit --state "$work/st1" --key "$work/bank1.key" --kid "$(cat "$work/bank1.kid")" "$work/s1.ndjson"
 bank2_sees false post-loan
-as bank2 8183 lookup --purpose post-loan "$S"
+as bank2 8183 lookup --purpose post-loan --file "$work/applicant.ndjson"
 printf '\nfabric demo: all steps answered as expected (nodes on 127.0.0.1:8181 association, :8182 Bank1, :8183 Bank2; KEEP=1 leaves them running: scripts/network.sh node-stop ORG)\n'

@@ -588,9 +588,18 @@ init_ledger() {
     log "chaincode: ledger already initialised"
     return
   fi
-  log "chaincode: Init as $ASSOCIATION (endorsed by AssocMSP and Bank1MSP peers: a majority)"
+  # The association's consortium secret (docs/decisions/0007): made once,
+  # kept in $RUN/consortium.secret for the association's node
+  # (--consortium-secret); only its key-check value goes on the ledger.
+  local secret="$RUN/consortium.secret" kcv
+  if [ -f "$secret" ]; then
+    kcv=$(cd "$ROOT" && go run ./cmd/blacklistd secret check --in "$secret")
+  else
+    kcv=$(cd "$ROOT" && go run ./cmd/blacklistd secret new --out "$secret")
+  fi
+  log "chaincode: Init as $ASSOCIATION, subject-key check value $kcv (endorsed by AssocMSP and Bank1MSP peers: a majority)"
   retry "$READY_TIMEOUT" "Init" cc_invoke assoc Init \
-    "{\"association\":\"$ASSOCIATION\",\"legalName\":\"Credit Association\"}" assoc bank1
+    "{\"association\":\"$ASSOCIATION\",\"legalName\":\"Credit Association\",\"subjectKeyCheck\":\"$kcv\"}" assoc bank1
   log "chaincode: ledger initialised"
 }
 
@@ -687,6 +696,11 @@ node_cmdline() {
     --fabric-tls-ca "$(peer_tlsca "$org")"
     --fabric-cert "$user/signcerts/User1@$domain-cert.pem"
     --fabric-key "$user/keystore/priv_sk")
+  # The association's node holds the consortium secret made for Init; a
+  # bank's node receives it sealed to its node key through the ledger.
+  if [ "$org" = assoc ]; then
+    NODE_CMD+=(--consortium-secret "$RUN/consortium.secret")
+  fi
 }
 
 # node_ready NAME ADDR: the node answers /readyz; prints "NAME has exited"
@@ -699,7 +713,11 @@ node_ready() {
     tail -n 20 "$(log_file "$1")" 2>/dev/null || true
     return 1
   fi
-  curl -fsS -o /dev/null -w 'readyz %{http_code}\n' "http://$2/readyz"
+  # Up is enough: a bank's node is ready (/readyz 200) only once the
+  # association's node has sealed the consortium secret to it, which
+  # needs the bank to be admitted first.
+  curl -fsS -o /dev/null "http://$2/healthz" || return 1
+  curl -sS -o /dev/null -w 'readyz %{http_code}\n' "http://$2/readyz"
 }
 
 # node_client ORG DATADIR: an API client "api" for ORG's node, its key in
@@ -817,8 +835,13 @@ its data (replica, node store, API clients) in DATADIR:
      key to DATADIR/api-key (mode 600)
   3. starts the node (pid and log like the network's processes:
      network/.run/pids/node-ORG.pid, network/.run/logs/node-ORG.log), as
-     ORG's User1 client identity through ORG's own peer
-  4. waits until its /readyz answers 200 (READY_TIMEOUT seconds)
+     ORG's User1 client identity through ORG's own peer; the association's
+     node with --consortium-secret network/.run/consortium.secret (made for
+     Init by up)
+  4. waits until it answers (READY_TIMEOUT seconds) and prints its /readyz
+     status: a bank's node answers 503 secret-unavailable until the
+     association's node has sealed the consortium secret to it, which needs
+     the bank admitted (decision 0007)
   5. prints the blacklistd command line, which is what ORG's operator runs
      on ORG's own host with that host's paths
 
@@ -1040,7 +1063,7 @@ cmd_node() {
     node_cmdline "$org" "$addr" "$data"
     start_proc "$name" -- "${NODE_CMD[@]}"
   fi
-  FATAL_RE='has exited' RETRY_MAX_MS=1000 retry "$READY_TIMEOUT" "$name: /readyz on $addr" node_ready "$name" "$addr"
+  FATAL_RE='has exited' RETRY_MAX_MS=1000 retry "$READY_TIMEOUT" "$name: up on $addr" node_ready "$name" "$addr"
   log "$name: ready on http://$addr ($(org_msp "$org"), API key in $data/api-key)"
   node_cmdline "$org" "$addr" "$data"
   echo "On $(org_msp "$org")'s own host, its operator runs this node as (paths are that host's):"

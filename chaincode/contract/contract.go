@@ -67,6 +67,8 @@ func init() {
 		TxPurgeExpired.Name:         {false, (*Contract).purgeExpired},
 		TxAnchorAudit.Name:          {false, (*Contract).anchorAudit},
 		TxReportBudgetExceeded.Name: {false, (*Contract).reportBudgetExceeded},
+		TxRegisterNodeKey.Name:      {false, (*Contract).registerNodeKey},
+		TxSealSecret.Name:           {false, (*Contract).sealSecret},
 		TxGetMember.Name:            {true, (*Contract).getMember},
 		TxListMembers.Name:          {true, (*Contract).listMembers},
 		TxGetPolicy.Name:            {true, (*Contract).getPolicy},
@@ -77,6 +79,7 @@ func init() {
 		TxListDisputes.Name:         {true, (*Contract).listDisputes},
 		TxStateDigest.Name:          {true, (*Contract).stateDigest},
 		TxListAuditAnchors.Name:     {true, (*Contract).listAuditAnchors},
+		TxSecretStatus.Name:         {true, (*Contract).secretStatus},
 	}
 }
 

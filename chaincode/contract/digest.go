@@ -9,7 +9,7 @@ import (
 
 // objectTypes are the composite-key object types the contract writes, in
 // key order; every key of its world state starts with one of them.
-var objectTypes = []string{"att", "closed", "config", "dispute", "loan", "member", "subj"}
+var objectTypes = []string{"att", "closed", "config", "dispute", "loan", "member", "nodekey", "sealed", "subj"}
 
 // StateDigestResult is a digest of the whole world state.
 type StateDigestResult struct {

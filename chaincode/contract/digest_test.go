@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/assoc-ledger/blacklist/chaincode/attestation"
+	"github.com/assoc-ledger/blacklist/chaincode/sealedsecret"
 	"github.com/assoc-ledger/blacklist/chaincode/state"
 )
 
@@ -15,7 +16,12 @@ import (
 // and checks that the digest covers all keys, in key order, and that every
 // key belongs to a known object type.
 func TestStateDigestCoversEveryKey(t *testing.T) {
-	w := newWorld(t)
+	w, secret := secretWorld(t)
+	k, pemKey := nodeKey(t)
+	w.must(bank1, "RegisterNodeKey", RegisterNodeKeyRequest{MSPID: bank1, PublicKey: pemKey})
+	kcv := sealedsecret.KeyCheck(secret)
+	env, _ := sealedsecret.Seal(secret, k.PublicKey(), bank1, kcv)
+	w.must(assoc, "SealSecret", SealSecretRequest{MSPID: bank1, Thumbprint: sealedsecret.Thumbprint(k.PublicKey()), KeyCheck: kcv, Envelope: env})
 	subj := hexOf("digest")
 	def := w.defaultFor(bank1, subj, "loan", 100, 100)
 	_, id := w.sign(bank1, def)

@@ -51,6 +51,9 @@ func (c *Contract) initLedger(tx *txn, arg []byte) (any, error) {
 	cfg = config{Association: req.Association, InitializedAt: now}
 	m := Member{MSPID: req.Association, LegalName: req.LegalName, Association: true, Roles: []string{},
 		Status: StatusActive, StatusChangedAt: now, AdmittedAt: now, Keys: []Key{}}
+	if err := recordKeyCheck(tx, req.SubjectKeyCheck); err != nil {
+		return nil, err
+	}
 	p := DefaultPolicy()
 	p.UpdatedAt = now
 	for k, v := range map[string]any{configKey(): cfg, memberKey(m.MSPID): m, policyKey(): p} {
@@ -178,6 +181,11 @@ func (c *Contract) admitMember(tx *txn, arg []byte) (any, error) {
 		Status: StatusActive, StatusChangedAt: now, AdmittedAt: now, Keys: []Key{}}
 	for _, k := range req.Keys {
 		if err := c.addKey(&m, k, now); err != nil {
+			return nil, err
+		}
+	}
+	if req.NodeKey != "" {
+		if _, err := putNodeKey(tx, m.MSPID, req.NodeKey); err != nil {
 			return nil, err
 		}
 	}

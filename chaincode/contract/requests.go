@@ -6,6 +6,9 @@ package contract
 type InitRequest struct {
 	Association string `json:"association"`
 	LegalName   string `json:"legalName"`
+	// SubjectKeyCheck is the consortium secret's key-check value
+	// (sealedsecret.KeyCheck); nodes refuse a secret that does not match.
+	SubjectKeyCheck string `json:"subjectKeyCheck,omitempty"`
 }
 
 type KeyRequest struct {
@@ -19,6 +22,9 @@ type AdmitMemberRequest struct {
 	CreditCode string       `json:"creditCode"`
 	Roles      []string     `json:"roles"`
 	Keys       []KeyRequest `json:"keys"`
+	// NodeKey, when given, registers the member node's encryption key
+	// (see RegisterNodeKeyRequest) with the admission.
+	NodeKey string `json:"nodeKey,omitempty"`
 }
 
 // MemberStatusRequest is the argument of SuspendMember, ReinstateMember and

@@ -35,6 +35,8 @@ var (
 	TxResolveDispute       = Transaction[ResolveDisputeRequest, Dispute]{"ResolveDispute"}
 	TxPurgeExpired         = Transaction[PurgeRequest, PurgeResult]{"PurgeExpired"}
 	TxAnchorAudit          = Transaction[AnchorAuditRequest, AuditAnchor]{"AnchorAudit"}
+	TxRegisterNodeKey      = Transaction[RegisterNodeKeyRequest, NodeKey]{"RegisterNodeKey"}
+	TxSealSecret           = Transaction[SealSecretRequest, SealedSecret]{"SealSecret"}
 	TxReportBudgetExceeded = Transaction[ReportBudgetExceededRequest, BudgetExceeded]{"ReportBudgetExceeded"}
 
 	TxGetMember        = Transaction[MemberRequest, Member]{"GetMember"}
@@ -47,4 +49,5 @@ var (
 	TxListDisputes     = Transaction[ListDisputesRequest, []Dispute]{"ListDisputes"}
 	TxStateDigest      = Transaction[Empty, StateDigestResult]{"StateDigest"}
 	TxListAuditAnchors = Transaction[ListAuditAnchorsRequest, []AuditAnchor]{"ListAuditAnchors"}
+	TxSecretStatus     = Transaction[SecretStatusRequest, SecretStatus]{"SecretStatus"}
 )

@@ -55,6 +55,8 @@ type config struct {
 	// AuditAnchorInterval is how often the node anchors its members'
 	// audit heads on the ledger.
 	AuditAnchorInterval time.Duration
+	// ConsortiumSecret is the association's secret file (fabric mode).
+	ConsortiumSecret string
 }
 
 // webhookConfig tunes webhook retries and lists the internal destinations
@@ -102,6 +104,7 @@ func defineSettings(s *settings, cfg *config) {
 	s.String(&cfg.TLSCert, "tls-cert", "tlsCert", "PEM certificate: serve HTTPS (with --tls-key)")
 	s.String(&cfg.TLSKey, "tls-key", "tlsKey", "PEM private key of --tls-cert")
 	s.String(&cfg.ClientCA, "client-ca", "clientCA", "PEM CA bundle: accept client certificates it signed, bound with 'client add --cert' (mutual TLS)")
+	s.String(&cfg.ConsortiumSecret, "consortium-secret", "consortiumSecret", "fabric mode, the association's node: the consortium secret file made by 'blacklistd secret new' (members' nodes leave it empty: they fetch the secret sealed to their node key from the ledger)")
 	s.String(&cfg.Fabric.Peer, "fabric-peer", "fabric.peer", "fabric mode: host:port of the organisation's peer (Gateway service)")
 	s.String(&cfg.Fabric.TLSCA, "fabric-tls-ca", "fabric.tlsCA", "fabric mode: PEM file of the peer's TLS CA")
 	s.String(&cfg.Fabric.ServerName, "fabric-server-name", "fabric.serverName", "fabric mode: TLS server name of the peer, if not its host")
@@ -120,6 +123,9 @@ func main() {
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "client" {
 		return clientCmd(args[1:], stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "secret" {
+		return secretCmd(args[1:], stdout, stderr)
 	}
 	cfg, err := loadConfig(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
@@ -148,6 +154,7 @@ func defaults() config {
 
 const usageHead = `Usage: blacklistd [flags]
        blacklistd client add --name NAME --member MSP --roles r1,r2 [--cert FILE] [--data DIR]
+       blacklistd secret new --out FILE | secret check --in FILE
 
 Runs a member's node of the shared credit blacklist and its HTTP API.
 Every setting is a flag, an environment variable and a key of the JSON
@@ -252,7 +259,8 @@ func serve(cfg config, log *slog.Logger, stdout io.Writer) error {
 	n, err := node.OpenWith(cfg.Data, l, node.Options{WebhookMinBackoff: cfg.Webhooks.MinBackoff, WebhookDestinations: allow,
 		WebhookMaxBackoff: cfg.Webhooks.MaxBackoff, WebhookFailingAfter: cfg.Webhooks.FailingAfter,
 		AuditAnchorInterval: cfg.AuditAnchorInterval,
-		Logf:                func(format string, args ...any) { log.Warn(fmt.Sprintf(format, args...)) }})
+		Logf:                func(format string, args ...any) { log.Warn(fmt.Sprintf(format, args...)) },
+		Secret:              secretOptions(cfg)})
 	if err != nil {
 		l.Close()
 		return err

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -30,8 +31,12 @@ type member struct {
 
 func stack(t testing.TB, run, org, msp string, roles ...string) *member {
 	l := open(t, run, org, msp)
-	// Webhook receivers in these tests listen on loopback.
-	n, err := node.OpenWith(t.TempDir(), l, node.Options{WebhookDestinations: webhooktest.Loopback()})
+	// Every organisation's node holds the association's secret, handed
+	// over as a file: the distribution through the ledger has its own
+	// test (secret_test.go). Webhook receivers in these tests listen on
+	// loopback.
+	n, err := node.OpenWith(t.TempDir(), l, node.Options{WebhookDestinations: webhooktest.Loopback(),
+		Secret: node.SecretOptions{File: filepath.Join(run, "consortium.secret")}})
 	if err != nil {
 		t.Fatal(err)
 	}
