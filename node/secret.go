@@ -16,6 +16,7 @@ import (
 
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
 	"github.com/assoc-ledger/blacklist/chaincode/sealedsecret"
+	"github.com/assoc-ledger/blacklist/internal/backoff"
 	"github.com/assoc-ledger/blacklist/node/ledger"
 	"github.com/assoc-ledger/blacklist/node/subjectkey"
 )
@@ -419,7 +420,8 @@ func ledgerSecretStatus(ctx context.Context, l ledger.Ledger, askPeer bool) (con
 	if !askPeer || !ok {
 		return st, false, nil
 	}
-	for backoff := 200 * time.Millisecond; ; backoff = min(2*backoff, 3*time.Second) {
+	bo := backoff.New(200*time.Millisecond, 3*time.Second)
+	for {
 		st, _, err = evaluatePeer(ctx, l, contract.TxSecretStatus, contract.SecretStatusRequest{})
 		var ce *contract.Error
 		switch {
@@ -428,10 +430,8 @@ func ledgerSecretStatus(ctx context.Context, l ledger.Ledger, askPeer bool) (con
 		case errors.As(err, &ce) && ce.Code == contract.CodeFailedPrecondition:
 			return st, false, nil // not initialised
 		}
-		select {
-		case <-ctx.Done():
+		if backoff.Sleep(ctx, bo.Next()) != nil {
 			return st, false, err
-		case <-time.After(backoff):
 		}
 	}
 }

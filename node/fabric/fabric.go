@@ -277,21 +277,19 @@ func (l *Ledger) Submit(ctx context.Context, creator, fn string, arg []byte) (le
 // the proposal keeps its transaction id.
 func (l *Ledger) endorse(ctx context.Context, proposal *client.Proposal) (*client.Transaction, error) {
 	deadline := time.Now().Add(l.opts.EndorseRetry)
-	backoff := 250 * time.Millisecond
+	bo := backoff.New(250*time.Millisecond, 2*time.Second)
 	for {
 		tx, err := proposal.EndorseWithContext(ctx)
-		if err == nil || !retryableEndorsement(err) || time.Now().Add(backoff).After(deadline) {
+		wait := bo.Next()
+		if err == nil || !retryableEndorsement(err) || time.Now().Add(wait).After(deadline) {
 			return tx, err
 		}
-		l.opts.Logf("endorsing %s failed (%v); retrying in %s", proposal.TransactionID(), err, backoff)
-		select {
-		case <-time.After(backoff):
-		case <-ctx.Done():
+		l.opts.Logf("endorsing %s failed (%v); retrying in %s", proposal.TransactionID(), err, wait)
+		if backoff.Sleep(ctx, wait) != nil {
 			// The caller gave up: the endorsement error says more than
 			// the context's.
 			return nil, err
 		}
-		backoff = min(2*backoff, 2*time.Second)
 	}
 }
 
