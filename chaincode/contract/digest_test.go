@@ -28,6 +28,8 @@ func TestStateDigestCoversEveryKey(t *testing.T) {
 	w.file(bank1, def)
 	w.file(bank1, w.closureFor(bank1, attestation.TypeSettlement, id, subj))
 	w.must(bank2, "OpenDispute", OpenDisputeRequest{AttestationID: id, ReasonCode: "other", StatementDigest: hexOf("s")})
+	w.must(bank1, TxAnchorAudit.Name, AnchorAuditRequest{Log: hexOf("first"), Size: 1, Head: hexOf("first")})
+	w.must(bank1, TxReportBudgetExceeded.Name, ReportBudgetExceededRequest{Kind: BudgetDerivations, Day: "2026-11-30", Count: 11, Budget: 10})
 
 	keys := make([]string, 0, len(w.st.Data))
 	for k := range w.st.Data {

@@ -44,6 +44,22 @@ func stack(t testing.TB, run, org, msp string, roles ...string) *member {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A fresh node's replica starts at block 0: until it has caught up
+	// with the peer, the node does not know its own member is admitted,
+	// and refuses the member's clients. Wait as an operator watching
+	// /readyz's replicaLag would.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	for {
+		lag, err := l.Lag(ctx)
+		if err == nil && lag == 0 {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("%s's replica did not catch up with its peer: lag %d, %v", org, lag, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	srv := httptest.NewServer(gateway.New(n, gateway.Options{MaxBodyBytes: 8 << 20}))
 	t.Cleanup(func() {
 		srv.Close()
