@@ -38,7 +38,7 @@ const (
 	webhookSecretEnv = "BLACKLIST_WEBHOOK_SECRET"
 )
 
-const alertsUsage = `Usage: blctl alerts [--after ID] [--follow]
+const alertsUsage = `Usage: blctl alerts [--after ID] [--follow | --wait D]
 
 Lists your member's alerts on watched subjects (roles querier, reporter),
 oldest first: a default, settlement, revocation, dispute-opened or
@@ -46,6 +46,10 @@ dispute-resolved that the ledger gained on a subject in the watchlist,
 whoever filed it, and already-listed for a subject that was listed when it
 was added (see 'blctl watch'). Ids are increasing numbers: pass the last id
 you processed as --after to see only what is new.
+
+With --wait D, when there is no alert (after --after) yet, blctl asks again
+until one is raised or D has passed, then lists: for a script that has just
+filed what should raise one.
 
 With --follow blctl then stays connected (GET /v1/alerts/stream, Server-Sent
 Events) and prints each alert as the node raises it, until interrupted
@@ -69,6 +73,7 @@ func cmdAlerts(e *env, args []string) int {
 	f := e.flags("alerts", alertsUsage)
 	after := f.String("after", "", "only alerts with a greater id")
 	follow := f.Bool("follow", false, "keep printing alerts as they are raised, until interrupted")
+	wait := f.Duration("wait", 0, "when there is no alert yet, wait up to this long for one (e.g. 10s)")
 	pos, code, ok := f.parse(args)
 	if !ok {
 		return code
@@ -87,6 +92,11 @@ func cmdAlerts(e *env, args []string) int {
 	q := url.Values{}
 	if *after != "" {
 		q.Set("after", *after)
+	}
+	if *wait > 0 {
+		if err := e.waitAlert(q, *wait); err != nil {
+			return e.fail(err)
+		}
 	}
 	last := *after
 	out := &listOut{e: e, field: "alerts", table: func(items []json.RawMessage, first bool) error {
@@ -109,6 +119,30 @@ func cmdAlerts(e *env, args []string) int {
 		return e.fail(err)
 	}
 	return exitOK
+}
+
+// waitAlert polls the first page of alerts until it is not empty or d has
+// passed: alerts are raised from committed ledger changes a moment after the
+// request that caused them answered, and a script that files a default and
+// then asks for the alert must not race the node.
+func (e *env) waitAlert(q url.Values, d time.Duration) error {
+	deadline := e.now().Add(d)
+	for {
+		var page struct {
+			Alerts []json.RawMessage `json:"alerts"`
+		}
+		if err := e.call("GET", "/v1/alerts", q, nil, &page); err != nil {
+			return err
+		}
+		if len(page.Alerts) > 0 || !e.now().Before(deadline) {
+			return nil
+		}
+		select {
+		case <-e.ctx.Done():
+			return e.ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
 
 // alertView is the part of an alert blctl shows. It is not the node's

@@ -11,6 +11,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -56,6 +57,7 @@ type env struct {
 	server  string
 	apiKey  string
 	output  string
+	field   string // --field: print only this member of the json answer
 	timeout time.Duration
 	now     func() time.Time
 	client  *Client
@@ -114,6 +116,9 @@ Global flags (before COMMAND):
                     prefer the variable: flags show up in ps and shell history)
   --output FORMAT   table (default) or json; json prints the server's answer
   --timeout D       limit for each HTTP request, e.g. 10s or 2m (default 30s)
+  --field PATH      print only this member of the json answer, for scripts
+                    without jq: a string unquoted, a list one per line; dots
+                    go deeper (results.0.id). Implies --output json.
 
 Exit codes (stable, for scripts):
   0  success
@@ -155,6 +160,7 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	fs.StringVar(&e.apiKey, "api-key", os.Getenv("BLACKLIST_API_KEY"), "API key")
 	fs.StringVar(&e.output, "output", "table", "table or json")
 	fs.DurationVar(&e.timeout, "timeout", 30*time.Second, "limit for each HTTP request")
+	fs.StringVar(&e.field, "field", "", "print only this member of the json answer")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printMainUsage(stdout)
@@ -178,11 +184,34 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	}
 	for _, c := range commands() {
 		if c.name == name {
+			if e.field != "" {
+				return e.runField(c, rest)
+			}
 			return c.run(e, rest)
 		}
 	}
 	fmt.Fprintf(stderr, "blctl: unknown command %q\nRun 'blctl --help' for the list of commands.\n", name)
 	return exitUsage
+}
+
+// runField runs c with its json answer captured and prints the --field
+// member of it.
+func (e *env) runField(c command, args []string) int {
+	out := e.stdout
+	var buf bytes.Buffer
+	e.stdout = &buf
+	code := c.run(e, args)
+	e.stdout = out
+	if code != exitOK {
+		// stdout stays empty so that X=$(blctl --field ...) is not
+		// mistaken for an answer; what was printed is kept for the reader
+		e.stderr.Write(buf.Bytes())
+		return code
+	}
+	if err := pickField(out, buf.Bytes(), e.field); err != nil {
+		return e.fail(err)
+	}
+	return exitOK
 }
 
 // helpCommand makes "blctl help submit" the same as "blctl submit --help".
@@ -203,6 +232,9 @@ func helpCommand(e *env, args []string) int {
 func (e *env) checkGlobals() error {
 	if e.output != "table" && e.output != "json" {
 		return fmt.Errorf("--output must be table or json, got %q", e.output)
+	}
+	if e.field != "" {
+		e.output = "json" // the member is picked from the json answer
 	}
 	if e.timeout <= 0 {
 		return fmt.Errorf("--timeout must be positive, got %s", e.timeout)

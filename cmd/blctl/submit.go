@@ -49,6 +49,11 @@ one, so a rerun resends identical statements and the ledger answers
 "duplicate" rather than recording one default twice. Keep the state file
 until the whole input has been submitted.
 
+With --output json the summary is {"accepted","duplicate","rejected",
+"skipped","stateFile","ids"[,"rejectedFile"]}, ids being the attestation
+ids of the lines accepted or found on the ledger in this run, in input
+order: D=$(blctl --field ids submit default.ndjson) keeps the one id.
+
 Progress goes to stderr: a bar on a terminal, otherwise a line every 5s.
 
 Examples:
@@ -139,6 +144,7 @@ type submitter struct {
 	batch   int
 	pending []item
 	counts  submitCounts
+	ids     []string // accepted and duplicate attestation ids, in input order (json output only)
 }
 
 func submit(e *env, o submitFlags) int {
@@ -280,6 +286,7 @@ func (s *submitter) flush() error {
 	}
 	var done []stateEntry
 	var rejected []*rejectedLine
+	ids := make([]string, len(batch))
 	for _, r := range ans.Results {
 		if r.Index < 0 || r.Index >= len(batch) {
 			return &ServerError{Op: op, Err: fmt.Errorf("answer has a result for item %d of %d", r.Index, len(batch))}
@@ -288,6 +295,7 @@ func (s *submitter) flush() error {
 		switch r.Status {
 		case contract.ItemAccepted, contract.ItemDuplicate:
 			done = append(done, stateEntry{Key: it.key, Status: r.Status, ID: r.ID, Line: it.line})
+			ids[r.Index] = r.ID
 			if r.Status == contract.ItemAccepted {
 				s.counts.accepted++
 			} else {
@@ -304,6 +312,13 @@ func (s *submitter) flush() error {
 	if err := s.state.record(done); err != nil {
 		return err
 	}
+	if s.e.jsonOut() {
+		for _, id := range ids {
+			if id != "" {
+				s.ids = append(s.ids, id)
+			}
+		}
+	}
 	for _, rj := range rejected {
 		if err := s.reject(rj); err != nil {
 			return err
@@ -315,8 +330,12 @@ func (s *submitter) flush() error {
 func (s *submitter) printSummary(o submitFlags) {
 	c := s.counts
 	if s.e.jsonOut() {
+		ids := s.ids
+		if ids == nil {
+			ids = []string{}
+		}
 		out := map[string]any{"accepted": c.accepted, "duplicate": c.duplicate, "rejected": c.rejected,
-			"skipped": c.skipped, "stateFile": o.state}
+			"skipped": c.skipped, "stateFile": o.state, "ids": ids}
 		if c.rejected > 0 {
 			out["rejectedFile"] = o.rejected
 		}
