@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -233,7 +234,13 @@ func bind(c *gin.Context, v any) bool {
 		return false
 	}
 	if err := strictjson.Decode(body, v); err != nil {
-		fail(c, CodeMalformedRequest, "body: "+err.Error())
+		detail := "body: " + err.Error()
+		var unknown *strictjson.UnknownFieldError
+		if errors.As(err, &unknown) && slices.Contains(unknown.Allowed, "attestation") && slices.Contains(unknown.Allowed, "jws") {
+			// the commonest mistake: a payload posted without its wrapper
+			detail += `; a payload goes inside {"attestation": {...}}, a signed one in {"jws": "..."}`
+		}
+		fail(c, CodeMalformedRequest, detail)
 		return false
 	}
 	return true

@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/assoc-ledger/blacklist/chaincode/attestation"
+	"github.com/assoc-ledger/blacklist/chaincode/strictjson"
 )
 
 // record is one input line (NDJSON) or row (CSV), not yet interpreted.
@@ -147,7 +148,11 @@ func (s *csvSource) object(row []string) ([]byte, error) {
 		}
 		n, err := strconv.ParseInt(cell, 10, 64)
 		if err != nil {
-			return nil, &attestation.Error{Code: attestation.CodeInvalidPayload, Msg: fmt.Sprintf("%s must be an integer, got %q", name, cell)}
+			msg := fmt.Sprintf("%s must be an integer, got %q", name, cell)
+			if name == "amount" {
+				msg += " (amounts are whole numbers of the currency's minor unit: 12,500.00 CNY is 1250000)"
+			}
+			return nil, &attestation.Error{Code: attestation.CodeInvalidPayload, Msg: msg}
 		}
 		m[name] = n
 	}
@@ -233,7 +238,7 @@ func (p *preparer) prepare(rec record) (item, *rejectedLine) {
 		return it, p.reject(it, rec.err)
 	}
 	var probe map[string]json.RawMessage
-	if err := json.Unmarshal(rec.obj, &probe); err != nil {
+	if err := strictjson.Decode(rec.obj, &probe); err != nil {
 		return it, p.reject(it, &attestation.Error{Code: attestation.CodeMalformed, Msg: "line is not a JSON object: " + err.Error()})
 	}
 	if raw, ok := probe["jws"]; ok {
@@ -275,9 +280,9 @@ func (p *preparer) signLocally(it item, obj []byte) (item, *rejectedLine) {
 
 func (p *preparer) forNode(it item, rec record) (item, *rejectedLine) {
 	var payload attestation.Payload
-	dec := json.NewDecoder(bytes.NewReader(rec.obj))
-	dec.DisallowUnknownFields() // the API refuses unknown fields too; say so per line
-	if err := dec.Decode(&payload); err != nil {
+	// strictly, as the API will: unknown fields and repeated keys are
+	// refused per line, in the same plain words
+	if err := strictjson.Decode(rec.obj, &payload); err != nil {
 		return it, p.reject(it, &attestation.Error{Code: attestation.CodeInvalidPayload, Msg: err.Error()})
 	}
 	if payload.IssuedAt == "" {

@@ -400,3 +400,38 @@ func mustRead(t *testing.T, path string) string {
 }
 
 func fixedNow() time.Time { return time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC) }
+
+// TestSubmitRejectsInPlainWords: what a line got wrong is said in the
+// terms of the line (the field, what was expected, what was given), never
+// with Go's type names.
+func TestSubmitRejectsInPlainWords(t *testing.T) {
+	f := newFake(t)
+	in := filepath.Join(t.TempDir(), "in.ndjson")
+	lines := []string{
+		strings.Replace(payloadLine(1, false), `"amount":100001`, `"amount":12500.00`, 1),
+		strings.Replace(payloadLine(2, false), `"daysPastDue":120`, `"daysPastDue":"120"`, 1),
+		strings.Replace(payloadLine(3, false), `"product"`, `"prodcut"`, 1),
+		`[1, 2]`,
+	}
+	os.WriteFile(in, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
+	code, out, stderr := f.cli(t, "", "submit", in)
+	if code != exitRefused {
+		t.Fatalf("exit %d\n%s\n%s", code, out, stderr)
+	}
+	rej := mustRead(t, in+".rejected.ndjson")
+	for _, want := range []string{
+		`field \"amount\": expected a whole number, got 12500.00 (amounts are whole numbers of the currency's minor unit: 12,500.00 CNY is 1250000)`,
+		`field \"daysPastDue\": expected a whole number, got a string`,
+		`unknown field \"prodcut\" (did you mean \"product\"?)`,
+		`line is not a JSON object: expected an object, got a list`,
+	} {
+		if !strings.Contains(rej, want) {
+			t.Errorf("rejected file lacks %s:\n%s", want, rej)
+		}
+	}
+	for _, leak := range []string{"Go struct", "int64", "json:", "attestation.Payload"} {
+		if strings.Contains(rej, leak) {
+			t.Errorf("rejected file shows %q:\n%s", leak, rej)
+		}
+	}
+}
