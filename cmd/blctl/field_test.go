@@ -78,3 +78,35 @@ func TestFieldAndWaitAgainstTheRealGateway(t *testing.T) {
 		t.Fatalf("refused under --field: exit %d %q", code, out)
 	}
 }
+
+// TestSubmitSaysWhenNotListed: a default below the policy's threshold is
+// accepted, and blctl says it lists nobody and which minimum it missed.
+func TestSubmitSaysWhenNotListed(t *testing.T) {
+	url, keys := realNode(t)
+	now := time.Now().UTC()
+	line := func(loan string, dpd int) string {
+		b, _ := json.Marshal(map[string]any{"type": "default", "subject": hexSum("low " + loan), "loanRef": hexSum(loan),
+			"product": "consumer", "amount": 1550000, "currency": "CNY", "overdueSince": now.AddDate(0, 0, -130).Format("2006-01-02"),
+			"daysPastDue": dpd, "noticeDate": now.AddDate(0, 0, -100).Format("2006-01-02")})
+		return string(b)
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "defaults.ndjson")
+	os.WriteFile(file, []byte(line("L1", 120)+"\n"+line("L2", 20)+"\n"), 0o600)
+	code, out, errOut := blctl(t, url, keys["bank1-app"], "submit", file)
+	if code != exitOK || !strings.Contains(out, "accepted    2") || !strings.Contains(out, "not listed  1") ||
+		!strings.Contains(errOut, "line 2: default ") || !strings.Contains(errOut, "recorded but not listed: daysPastDue below the policy's minimum 90") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	file2 := filepath.Join(dir, "more.ndjson")
+	os.WriteFile(file2, []byte(line("L3", 20)+"\n"), 0o600)
+	code, out, _ = blctl(t, url, keys["bank1-app"], "--output", "json", "submit", file2)
+	var sum struct {
+		IDs       []string
+		NotListed []notListed
+	}
+	if code != exitOK || json.Unmarshal([]byte(out), &sum) != nil || len(sum.NotListed) != 1 || sum.NotListed[0].Line != 1 ||
+		sum.NotListed[0].ID != sum.IDs[0] || sum.NotListed[0].BelowThreshold.MinDaysPastDue != 90 {
+		t.Fatalf("json: exit %d\n%s", code, out)
+	}
+}

@@ -145,6 +145,37 @@ type submitter struct {
 	pending []item
 	counts  submitCounts
 	ids     []string // accepted and duplicate attestation ids, in input order (json output only)
+	// notListed are the defaults recorded below the policy's threshold:
+	// accepted, but listing nobody, which the reporter must be told.
+	notListed []notListed
+}
+
+// notListed is a default the ledger recorded below the listing threshold.
+type notListed struct {
+	Line           int                 `json:"line"`
+	ID             string              `json:"id"`
+	BelowThreshold *contract.Threshold `json:"belowThreshold,omitempty"`
+}
+
+// maxNotListedShown bounds the per-line notes on stderr; json output and
+// the count carry them all.
+const maxNotListedShown = 20
+
+// thresholdText says which minimum a default missed, for people.
+func thresholdText(t *contract.Threshold) string {
+	if t == nil {
+		return "below the listing threshold"
+	}
+	var parts []string
+	for _, m := range t.Missed {
+		switch m {
+		case "daysPastDue":
+			parts = append(parts, fmt.Sprintf("daysPastDue below the policy's minimum %d", t.MinDaysPastDue))
+		case "amount":
+			parts = append(parts, fmt.Sprintf("amount below the policy's minimum %s", money(t.Currency, t.MinAmount)))
+		}
+	}
+	return strings.Join(parts, " and ")
 }
 
 func submit(e *env, o submitFlags) int {
@@ -296,6 +327,9 @@ func (s *submitter) flush() error {
 		case contract.ItemAccepted, contract.ItemDuplicate:
 			done = append(done, stateEntry{Key: it.key, Status: r.Status, ID: r.ID, Line: it.line})
 			ids[r.Index] = r.ID
+			if r.Listed != nil && !*r.Listed {
+				s.notListed = append(s.notListed, notListed{Line: it.line, ID: r.ID, BelowThreshold: r.BelowThreshold})
+			}
 			if r.Status == contract.ItemAccepted {
 				s.counts.accepted++
 			} else {
@@ -334,8 +368,12 @@ func (s *submitter) printSummary(o submitFlags) {
 		if ids == nil {
 			ids = []string{}
 		}
+		nl := s.notListed
+		if nl == nil {
+			nl = []notListed{}
+		}
 		out := map[string]any{"accepted": c.accepted, "duplicate": c.duplicate, "rejected": c.rejected,
-			"skipped": c.skipped, "stateFile": o.state, "ids": ids}
+			"skipped": c.skipped, "stateFile": o.state, "ids": ids, "notListed": nl}
 		if c.rejected > 0 {
 			out["rejectedFile"] = o.rejected
 		}
@@ -353,5 +391,15 @@ func (s *submitter) printSummary(o submitFlags) {
 	if c.skipped > 0 {
 		row(w, "skipped", fmt.Sprint(c.skipped), "done in an earlier run (per "+o.state+")")
 	}
+	if n := len(s.notListed); n > 0 {
+		row(w, "not listed", fmt.Sprint(n), "defaults recorded below the policy's listing threshold: they list nobody")
+	}
 	w.Flush()
+	for i, nl := range s.notListed {
+		if i == maxNotListedShown {
+			fmt.Fprintf(s.e.stderr, "blctl submit: ... and %d more defaults not listed (--output json lists them all)\n", len(s.notListed)-i)
+			break
+		}
+		fmt.Fprintf(s.e.stderr, "blctl submit: line %d: default %s recorded but not listed: %s\n", nl.Line, short(nl.ID), thresholdText(nl.BelowThreshold))
+	}
 }
