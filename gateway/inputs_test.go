@@ -130,3 +130,17 @@ func TestBodyErrorsInPlainWords(t *testing.T) {
 		}
 	}
 }
+
+// TestFirstGenerationResidentIDs: a 15-digit number from an older loan file
+// and its 18-character successor are one subject; a bad one is refused
+// without its digits in the answer.
+func TestFirstGenerationResidentIDs(t *testing.T) {
+	e := newEnv(t, DefaultOptions())
+	if k15, k18 := e.subjectKey("110105491231002"), e.subjectKey("11010519491231002X"); k15 != k18 {
+		t.Fatalf("15-digit form %s, 18-character form %s", k15, k18)
+	}
+	p := e.expect("POST", "/v1/subject-keys", "bank1-app", map[string]string{"idType": "cn-ric", "idNumber": "110105491331002"}, 422, "invalid-argument")
+	if !strings.Contains(p.Detail, "first-generation") || strings.Contains(p.Detail, "491331") || strings.Contains(p.Detail, "110105") {
+		t.Fatalf("detail %q", p.Detail)
+	}
+}
