@@ -174,15 +174,15 @@ func alertHeader() string {
 	return strings.TrimRight(fmt.Sprintf(alertFormat, "ID", "TIME", "KIND", "SUBJECT", "REPORTER", "ATTESTATION", "DETAIL", "LABEL"), " ") + "\n"
 }
 
-func (a alertView) line() string {
+func (a alertView) line(e *env) string {
 	detail := "-"
 	switch {
 	case a.Outcome != "":
 		detail = a.Outcome
 	case a.RefersTo != "":
-		detail = "closes " + short(a.RefersTo)
+		detail = "closes " + e.short(a.RefersTo)
 	case a.DisputeID != "":
-		detail = "dispute " + short(a.DisputeID)
+		detail = "dispute " + e.short(a.DisputeID)
 	case a.Budget != nil:
 		detail = fmt.Sprintf("%s %d>%d on %s", a.Budget.Kind, a.Budget.Count, a.Budget.Limit, a.Budget.Day)
 	}
@@ -190,7 +190,7 @@ func (a alertView) line() string {
 	if t, err := time.Parse(time.RFC3339Nano, a.Time); err == nil {
 		at = t.UTC().Format(time.RFC3339) // the seconds are enough to read, and fit the column
 	}
-	return fmt.Sprintf(alertFormat, a.ID, at, a.Kind, short(a.SubjectKey), a.Reporter, short(a.AttestationID), detail, orDash(a.Label)) + "\n"
+	return fmt.Sprintf(alertFormat, a.ID, at, a.Kind, e.short(a.SubjectKey), a.Reporter, e.short(a.AttestationID), detail, orDash(a.Label)) + "\n"
 }
 
 // alertOutput renders one alert as the current output format prints it
@@ -208,7 +208,7 @@ func (e *env) alertOutput(raw json.RawMessage) (string, error) {
 	if err := json.Unmarshal(raw, &a); err != nil {
 		return "", err
 	}
-	return a.line(), nil
+	return a.line(e), nil
 }
 
 // printAlerts prints alerts as table rows, after the header if asked.
@@ -222,7 +222,7 @@ func printAlerts(e *env, items []json.RawMessage, header bool) error {
 		if err := json.Unmarshal(raw, &a); err != nil {
 			return &ServerError{Op: "decoding the answer", Err: fmt.Errorf("alert %d does not parse: %v", i, err)}
 		}
-		b.WriteString(a.line())
+		b.WriteString(a.line(e))
 	}
 	_, err := io.WriteString(e.stdout, b.String())
 	return err

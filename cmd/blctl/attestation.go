@@ -53,8 +53,12 @@ func attestationShow(e *env, args []string) int {
 	if len(pos) != 1 {
 		return f.usageErr("expected one attestation ID")
 	}
+	id, err := e.resolve(kindAttestation, pos[0])
+	if err != nil {
+		return e.fail(err)
+	}
 	var raw json.RawMessage
-	path := apiPath("/v1/attestations/%s", pos[0]) + "?purpose=" + url.QueryEscape(*purpose)
+	path := apiPath("/v1/attestations/%s", id) + "?purpose=" + url.QueryEscape(*purpose)
 	if err := e.call("GET", path, nil, nil, &raw); err != nil {
 		return e.fail(err)
 	}

@@ -76,7 +76,11 @@ func disputeOpen(e *env, args []string) int {
 	} else if b, err := hex.DecodeString(sum); err != nil || len(b) != sha256.Size {
 		return f.usageErr("--statement-digest must be 64 hex characters (a SHA-256)")
 	}
-	req := contract.OpenDisputeRequest{AttestationID: *att, ReasonCode: *reason, StatementDigest: sum}
+	attID, err := e.resolve(kindAttestation, *att)
+	if err != nil {
+		return e.fail(err)
+	}
+	req := contract.OpenDisputeRequest{AttestationID: attID, ReasonCode: *reason, StatementDigest: sum}
 	var raw json.RawMessage
 	if err := e.call("POST", "/v1/disputes", nil, req, &raw); err != nil {
 		return e.fail(err)
@@ -140,7 +144,7 @@ func disputeList(e *env, args []string) int {
 		w := e.table()
 		row(w, "ID", "ATTESTATION", "REPORTER", "REASON", "STATE", "OPENED", "DUE BY")
 		for _, d := range ans.Disputes {
-			row(w, short(d.ID), short(d.AttestationID), d.Reporter, d.ReasonCode, disputeState(d), d.OpenedAt, d.DueBy)
+			row(w, e.short(d.ID), e.short(d.AttestationID), d.Reporter, d.ReasonCode, disputeState(d), d.OpenedAt, d.DueBy)
 		}
 		return w.Flush()
 	})
@@ -172,9 +176,13 @@ func disputeResolve(e *env, args []string) int {
 	if *outcome != contract.DisputeUpheld && *outcome != contract.DisputeRejected {
 		return f.usageErr("--outcome must be upheld or rejected, got %q", *outcome)
 	}
+	id, err := e.resolve(kindDispute, pos[0])
+	if err != nil {
+		return e.fail(err)
+	}
 	var raw json.RawMessage
 	body := map[string]string{"outcome": *outcome, "note": *note}
-	if err := e.call("POST", apiPath("/v1/disputes/%s/resolve", pos[0]), nil, body, &raw); err != nil {
+	if err := e.call("POST", apiPath("/v1/disputes/%s/resolve", id), nil, body, &raw); err != nil {
 		return e.fail(err)
 	}
 	return e.showDispute(raw)

@@ -22,6 +22,8 @@ import (
 	"os/signal"
 	"strings"
 	"time"
+
+	"github.com/assoc-ledger/blacklist/internal/suggest"
 )
 
 // Exit codes are part of blctl's interface: scripts branch on them.
@@ -58,6 +60,7 @@ type env struct {
 	apiKey  string
 	output  string
 	field   string // --field: print only this member of the json answer
+	fullIDs bool   // --full-ids: tables show whole ids and keys
 	timeout time.Duration
 	now     func() time.Time
 	client  *Client
@@ -110,12 +113,14 @@ Usage:
 
 Commands:
 %s
-Global flags (before COMMAND):
+Global flags (before or after COMMAND):
   --server URL      node API base URL (env BLACKLIST_SERVER, default ` + defaultServer + `)
   --api-key KEY     API key, sent as a bearer token (env BLACKLIST_API_KEY;
                     prefer the variable: flags show up in ps and shell history)
   --output FORMAT   table (default) or json; json prints the server's answer
   --timeout D       limit for each HTTP request, e.g. 10s or 2m (default 30s)
+  --full-ids        tables show whole ids and subject keys, not their first
+                    12 characters (any unique prefix is accepted as an id)
   --field PATH      print only this member of the json answer, for scripts
                     without jq: a string unquoted, a list one per line; dots
                     go deeper (results.0.id). Implies --output json.
@@ -154,23 +159,20 @@ func printMainUsage(w io.Writer) {
 func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, now: time.Now}
 	fs := flag.NewFlagSet("blctl", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {} // help is printed below, on stdout, only when asked for
+	fs.SetOutput(io.Discard) // errors are reported below, in blctl's words
+	fs.Usage = func() {}     // help is printed below, on stdout, only when asked for
 	fs.StringVar(&e.server, "server", envOr("BLACKLIST_SERVER", defaultServer), "node API base URL")
 	fs.StringVar(&e.apiKey, "api-key", os.Getenv("BLACKLIST_API_KEY"), "API key")
 	fs.StringVar(&e.output, "output", "table", "table or json")
 	fs.DurationVar(&e.timeout, "timeout", 30*time.Second, "limit for each HTTP request")
 	fs.StringVar(&e.field, "field", "", "print only this member of the json answer")
+	fs.BoolVar(&e.fullIDs, "full-ids", false, "show whole ids and keys in tables")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printMainUsage(stdout)
 			return exitOK
 		}
-		fmt.Fprintln(stderr, "Run 'blctl --help' for usage.")
-		return exitUsage
-	}
-	if err := e.checkGlobals(); err != nil {
-		fmt.Fprintln(stderr, "blctl:", err)
+		fmt.Fprintf(stderr, "blctl: %s\nRun 'blctl --help' for usage.\n", flagErrorText(fs, err, ""))
 		return exitUsage
 	}
 	rest := fs.Args()
@@ -179,6 +181,17 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		return exitUsage
 	}
 	name, rest := rest[0], rest[1:]
+	// Global flags are accepted after the command too ("blctl lookup
+	// --output json ..."): people add them at the end of a command line.
+	globals, rest := splitGlobals(fs, rest)
+	if err := fs.Parse(globals); err != nil {
+		fmt.Fprintf(stderr, "blctl: %s\nRun 'blctl --help' for usage.\n", flagErrorText(fs, err, ""))
+		return exitUsage
+	}
+	if err := e.checkGlobals(); err != nil {
+		fmt.Fprintln(stderr, "blctl:", err)
+		return exitUsage
+	}
 	if name == "help" {
 		return helpCommand(e, rest)
 	}
@@ -190,8 +203,95 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 			return c.run(e, rest)
 		}
 	}
-	fmt.Fprintf(stderr, "blctl: unknown command %q\nRun 'blctl --help' for the list of commands.\n", name)
+	fmt.Fprintf(stderr, "blctl: unknown command %q%s\nRun 'blctl --help' for the list of commands.\n", name, didYouMean(name, commandNames()))
 	return exitUsage
+}
+
+func commandNames() []string {
+	var names []string
+	for _, c := range commands() {
+		names = append(names, c.name)
+	}
+	return append(names, "help")
+}
+
+// didYouMean is " (did you mean X?)" when name is a likely typo of one of
+// names, else empty.
+func didYouMean(name string, names []string) string {
+	if s, ok := suggest.Closest(name, names); ok {
+		return fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return ""
+}
+
+// splitGlobals takes the global flags (those defined on fs) out of a
+// command's arguments, up to a "--" terminator, with their values.
+func splitGlobals(fs *flag.FlagSet, args []string) (globals, rest []string) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return globals, append(rest, args[i:]...)
+		}
+		name, hasValue := strings.CutPrefix(a, "--")
+		if !hasValue {
+			name, hasValue = strings.CutPrefix(a, "-")
+		}
+		name, _, inline := strings.Cut(name, "=")
+		f := fs.Lookup(name)
+		if !hasValue || name == "" || f == nil {
+			rest = append(rest, a)
+			continue
+		}
+		globals = append(globals, a)
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+			continue
+		}
+		if !inline && i+1 < len(args) {
+			i++
+			globals = append(globals, args[i])
+		}
+	}
+	return globals, rest
+}
+
+// flagErrorText rewrites the flag package's errors ("flag provided but not
+// defined: -purpse") in blctl's terms, with a suggestion for a typo.
+// command is the subcommand, for the hint that a global flag was meant.
+func flagErrorText(fs *flag.FlagSet, err error, command string) string {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		name = strings.TrimLeft(name, "-")
+		var names []string
+		fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+		text := fmt.Sprintf("unknown flag --%s", name)
+		if s, ok := suggest.Closest(name, names); ok {
+			return text + fmt.Sprintf(" (did you mean --%s?)", s)
+		}
+		if command != "" {
+			return text + fmt.Sprintf(" (the flags of %s are listed by 'blctl %s --help')", command, command)
+		}
+		return text
+	}
+	if rest, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
+		return "--" + strings.TrimLeft(rest, "-") + " needs a value"
+	}
+	if strings.HasPrefix(msg, "invalid value ") || strings.HasPrefix(msg, "invalid boolean value ") {
+		// invalid value "x" for flag -batch: parse error
+		if i := strings.Index(msg, " for flag -"); i > 0 {
+			val := strings.TrimPrefix(strings.TrimPrefix(msg[:i], "invalid value "), "invalid boolean value ")
+			rest := msg[i+len(" for flag -"):]
+			name, why, _ := strings.Cut(rest, ": ")
+			text := fmt.Sprintf("--%s: %s is not a valid value", name, val)
+			if f := fs.Lookup(name); f != nil {
+				text += " (" + f.Usage + ")"
+			}
+			if why != "" && why != "parse error" && !strings.Contains(why, "strconv.") {
+				text += ": " + why
+			}
+			return text
+		}
+	}
+	return msg
 }
 
 // runField runs c with its json answer captured and prints the --field
@@ -265,7 +365,7 @@ type cmdFlags struct {
 // before the flag list: synopsis, what the command does, examples.
 func (e *env) flags(name, usage string) *cmdFlags {
 	fs := flag.NewFlagSet("blctl "+name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	fs.SetOutput(io.Discard) // parse reports errors in blctl's words
 	fs.Usage = func() {}
 	return &cmdFlags{FlagSet: fs, e: e, name: name, usage: usage}
 }
@@ -281,7 +381,7 @@ func (c *cmdFlags) parse(args []string) (pos []string, code int, ok bool) {
 			return nil, exitOK, false
 		}
 		if err != nil {
-			fmt.Fprintf(c.e.stderr, "Run 'blctl %s --help' for usage.\n", c.name)
+			fmt.Fprintf(c.e.stderr, "blctl %s: %s\nRun 'blctl %s --help' for usage.\n", c.name, flagErrorText(c.FlagSet, err, c.name), c.name)
 			return nil, exitUsage, false
 		}
 		rest := c.Args()
@@ -318,7 +418,7 @@ func (c *cmdFlags) usageErr(format string, args ...any) int {
 func (c *cmdFlags) required(names ...string) (int, bool) {
 	for _, n := range names {
 		if f := c.Lookup(n); f != nil && f.Value.String() == "" {
-			return c.usageErr("--%s is required", n), false
+			return c.usageErr("--%s is required (%s)", n, f.Usage), false
 		}
 	}
 	return 0, true
@@ -344,7 +444,11 @@ func (e *env) group(name, usage string, args []string, subs []command) int {
 			return s.run(e, args[1:])
 		}
 	}
-	fmt.Fprintf(e.stderr, "blctl %s: unknown subcommand %q\nRun 'blctl %s --help' for usage.\n", name, args[0], name)
+	var names []string
+	for _, s := range subs {
+		names = append(names, s.name)
+	}
+	fmt.Fprintf(e.stderr, "blctl %s: unknown subcommand %q%s\nRun 'blctl %s --help' for usage.\n", name, args[0], didYouMean(args[0], names), name)
 	return exitUsage
 }
 

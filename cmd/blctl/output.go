@@ -49,7 +49,17 @@ func row(w io.Writer, cols ...string) {
 	fmt.Fprintln(w, strings.Join(cols, "\t"))
 }
 
-// short abbreviates a 64-hex key or id for tables; json output has it whole.
+// short abbreviates a 64-hex key or id for tables, unless --full-ids; json
+// output has it whole. Every command that takes an id or key accepts such a
+// prefix back (resolve.go).
+func (e *env) short(s string) string {
+	if e.fullIDs {
+		return s
+	}
+	return short(s)
+}
+
+// short is the abbreviation itself, for tests and fixed-width columns.
 func short(s string) string {
 	if len(s) > 12 {
 		return s[:12]

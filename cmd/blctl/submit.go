@@ -400,6 +400,6 @@ func (s *submitter) printSummary(o submitFlags) {
 			fmt.Fprintf(s.e.stderr, "blctl submit: ... and %d more defaults not listed (--output json lists them all)\n", len(s.notListed)-i)
 			break
 		}
-		fmt.Fprintf(s.e.stderr, "blctl submit: line %d: default %s recorded but not listed: %s\n", nl.Line, short(nl.ID), thresholdText(nl.BelowThreshold))
+		fmt.Fprintf(s.e.stderr, "blctl submit: line %d: default %s recorded but not listed: %s\n", nl.Line, s.e.short(nl.ID), thresholdText(nl.BelowThreshold))
 	}
 }

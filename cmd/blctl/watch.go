@@ -349,8 +349,12 @@ func watchAdd(e *env, args []string) int {
 	if len(pos) != 1 {
 		return f.usageErr("expected one subject KEY, got %d arguments", len(pos))
 	}
+	key, err := e.resolve(kindSubject, pos[0])
+	if err != nil {
+		return e.fail(err)
+	}
 	var raw json.RawMessage
-	if err := e.call("PUT", apiPath("/v1/watchlist/%s", pos[0]), nil, map[string]string{"label": *label}, &raw); err != nil {
+	if err := e.call("PUT", apiPath("/v1/watchlist/%s", key), nil, map[string]string{"label": *label}, &raw); err != nil {
 		return e.fail(err)
 	}
 	var ans struct {
@@ -388,14 +392,17 @@ func watchRemove(e *env, args []string) int {
 	if len(pos) != 1 {
 		return f.usageErr("expected one subject KEY, got %d arguments", len(pos))
 	}
-	if err := e.call("DELETE", apiPath("/v1/watchlist/%s", pos[0]), nil, nil, nil); err != nil {
+	key, err := e.resolve(kindSubject, pos[0])
+	if err != nil {
 		return e.fail(err)
 	}
-	var err error
+	if err := e.call("DELETE", apiPath("/v1/watchlist/%s", key), nil, nil, nil); err != nil {
+		return e.fail(err)
+	}
 	if e.jsonOut() {
-		err = e.printJSON(map[string]any{"subjectKey": pos[0], "removed": true})
+		err = e.printJSON(map[string]any{"subjectKey": key, "removed": true})
 	} else {
-		_, err = fmt.Fprintf(e.stdout, "removed %s from the watchlist\n", pos[0])
+		_, err = fmt.Fprintf(e.stdout, "removed %s from the watchlist\n", key)
 	}
 	if err != nil {
 		return e.fail(err)
@@ -454,7 +461,7 @@ func watchList(e *env, args []string) int {
 			if err := json.Unmarshal(raw, &we); err != nil {
 				return &ServerError{Op: "decoding the answer", Err: fmt.Errorf("entry %d does not parse: %v", i, err)}
 			}
-			row(w, short(we.SubjectKey), orDash(we.Label), we.AddedAt)
+			row(w, e.short(we.SubjectKey), orDash(we.Label), we.AddedAt)
 		}
 		return w.Flush()
 	}}
