@@ -23,8 +23,10 @@ const submitUsage = `Usage: blctl submit [--key FILE --kid KID] [flags] FILE|-
 
 Submits attestations to POST /v1/attestations/batch (role reporter), in
 batches of --batch lines, and prints how many were accepted, were already
-on the ledger (duplicate) and were rejected. Rejected lines are written with
-their reasons to FILE.rejected.ndjson ({"line","code","message","input"});
+on the ledger (duplicate) and were rejected. Rejected lines are printed
+with their reasons (the first 20 on stderr) and all written to
+FILE.rejected.ndjson ({"line","code","message","input"}, input being the
+line or CSV row as it was read, a string);
 the command exits 1 if any line was rejected.
 
 Input: NDJSON, one attestation per line, either a payload object (see
@@ -59,7 +61,7 @@ Progress goes to stderr: a bar on a terminal, otherwise a line every 5s.
 Examples:
   blctl submit --key bank1-2026.key --kid bank1-2026 defaults.ndjson
   blctl submit --batch 200 settlements.csv
-  blctl submit defaults.ndjson || jq -c .input defaults.ndjson.rejected.ndjson > retry.ndjson
+  blctl submit defaults.ndjson || jq -r .input defaults.ndjson.rejected.ndjson > retry.ndjson
   producer | blctl submit --state today.state -
 `
 
@@ -148,6 +150,7 @@ type submitter struct {
 	// notListed are the defaults recorded below the policy's threshold:
 	// accepted, but listing nobody, which the reporter must be told.
 	notListed []notListed
+	shown     []*rejectedLine // the first rejected lines, printed with their reasons
 }
 
 // notListed is a default the ledger recorded below the listing threshold.
@@ -283,8 +286,15 @@ func (s *submitter) run(src source) error {
 
 func (s *submitter) reject(rj *rejectedLine) error {
 	s.counts.rejected++
+	if len(s.shown) < maxRejectedShown {
+		s.shown = append(s.shown, rj)
+	}
 	return s.rej.add(rj)
 }
+
+// maxRejectedShown bounds the rejected lines printed with their reasons;
+// the rejected file has them all.
+const maxRejectedShown = 20
 
 type batchAnswer struct {
 	Results []contract.ItemResult `json:"results"`
@@ -378,8 +388,14 @@ func (s *submitter) printSummary(o submitFlags) {
 			out["rejectedFile"] = o.rejected
 		}
 		_ = s.e.printJSON(out)
-		return
+	} else {
+		s.printTable(o)
 	}
+	s.printNotes(o)
+}
+
+func (s *submitter) printTable(o submitFlags) {
+	c := s.counts
 	w := s.e.table()
 	row(w, "accepted", fmt.Sprint(c.accepted))
 	row(w, "duplicate", fmt.Sprint(c.duplicate))
@@ -395,6 +411,18 @@ func (s *submitter) printSummary(o submitFlags) {
 		row(w, "not listed", fmt.Sprint(n), "defaults recorded below the policy's listing threshold: they list nobody")
 	}
 	w.Flush()
+}
+
+// printNotes tells, on stderr, why lines were rejected and which defaults
+// list nobody: the summary's counts alone leave the reader guessing.
+func (s *submitter) printNotes(o submitFlags) {
+	c := s.counts
+	for _, rj := range s.shown {
+		fmt.Fprintf(s.e.stderr, "blctl submit: line %d rejected: %s: %s\n", rj.Line, rj.Code, rj.Message)
+	}
+	if more := c.rejected - len(s.shown); more > 0 {
+		fmt.Fprintf(s.e.stderr, "blctl submit: ... and %d more rejected lines, all in %s\n", more, o.rejected)
+	}
 	for i, nl := range s.notListed {
 		if i == maxNotListedShown {
 			fmt.Fprintf(s.e.stderr, "blctl submit: ... and %d more defaults not listed (--output json lists them all)\n", len(s.notListed)-i)

@@ -149,7 +149,7 @@ func (s *csvSource) object(row []string) ([]byte, error) {
 		n, err := strconv.ParseInt(cell, 10, 64)
 		if err != nil {
 			msg := fmt.Sprintf("%s must be an integer, got %q", name, cell)
-			if name == "amount" {
+			if _, ferr := strconv.ParseFloat(cell, 64); name == "amount" && ferr == nil {
 				msg += " (amounts are whole numbers of the currency's minor unit: 12,500.00 CNY is 1250000)"
 			}
 			return nil, &attestation.Error{Code: attestation.CodeInvalidPayload, Msg: msg}
@@ -205,7 +205,7 @@ type item struct {
 	key   string          // state key: the attestation id, or line:N:sha256 for node-signed payloads
 	id    string          // attestation id, when known before sending
 	send  json.RawMessage // {"jws": ...} or {"attestation": {...}}
-	input json.RawMessage // what the rejected file shows as the line's input
+	input string // the line's text, which the rejected file shows as its input
 }
 
 // rejectedLine is one line of the rejected file: a line refused locally
@@ -215,7 +215,10 @@ type rejectedLine struct {
 	ID      string          `json:"id,omitempty"`
 	Code    string          `json:"code"`
 	Message string          `json:"message"`
-	Input   json.RawMessage `json:"input"`
+	// Input is the line or row exactly as it was read (one shape for NDJSON
+	// and CSV, whether it parsed or not): jq -r .input gives the lines
+	// back to fix and resubmit.
+	Input string `json:"input"`
 }
 
 // preparer turns records into items. With a key it signs locally, so the
@@ -233,7 +236,7 @@ type preparer struct {
 }
 
 func (p *preparer) prepare(rec record) (item, *rejectedLine) {
-	it := item{line: rec.line, input: inputJSON(rec)}
+	it := item{line: rec.line, input: string(rec.text)}
 	if rec.err != nil {
 		return it, p.reject(it, rec.err)
 	}
@@ -305,19 +308,6 @@ func (p *preparer) reject(it item, err error) *rejectedLine {
 		msg = ae.Msg
 	}
 	return &rejectedLine{Line: it.line, Code: code, Message: msg, Input: it.input}
-}
-
-// inputJSON is the line as JSON for the rejected file: the object itself
-// when it parses (so it can be fixed and resubmitted with jq), else the
-// text as a string.
-func inputJSON(rec record) json.RawMessage {
-	if rec.obj != nil && json.Valid(rec.obj) {
-		var b bytes.Buffer
-		if json.Compact(&b, rec.obj) == nil {
-			return b.Bytes()
-		}
-	}
-	return mustJSON(string(rec.text))
 }
 
 func mustJSON(v any) json.RawMessage {

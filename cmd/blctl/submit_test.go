@@ -435,3 +435,38 @@ func TestSubmitRejectsInPlainWords(t *testing.T) {
 		}
 	}
 }
+
+// TestSubmitPrintsRejections: each rejected line is printed with its
+// reason as well as written to the rejected file, whose input is always
+// the line's text, for NDJSON and CSV alike.
+func TestSubmitPrintsRejections(t *testing.T) {
+	f := newFake(t)
+	dir := t.TempDir()
+	nd := filepath.Join(dir, "in.ndjson")
+	os.WriteFile(nd, []byte(payloadLine(1, false)+"\n"+`{"type": "default", "colour": "red"}`+"\n"+"not json\n"), 0o644)
+	code, _, stderr := f.cli(t, "", "submit", nd)
+	if code != exitRefused || !strings.Contains(stderr, `blctl submit: line 2 rejected: invalid-payload: unknown field "colour"`) ||
+		!strings.Contains(stderr, "blctl submit: line 3 rejected: malformed: line is not a JSON object") {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if rej := mustRead(t, nd+".rejected.ndjson"); !strings.Contains(rej, `"input":"{\"type\": \"default\", \"colour\": \"red\"}"`) || !strings.Contains(rej, `"input":"not json"`) {
+		t.Errorf("rejected file:\n%s", rej)
+	}
+	csvIn := filepath.Join(dir, "in.csv")
+	os.WriteFile(csvIn, []byte("type,subject,amount\ndefault,"+hex64("s")+",lots\ndefault,"+hex64("s")+",12.50\n"), 0o644)
+	code, _, stderr = f.cli(t, "", "submit", csvIn)
+	rej := mustRead(t, csvIn+".rejected.ndjson")
+	var lines []rejectedLine
+	for _, l := range strings.Split(strings.TrimSpace(rej), "\n") {
+		var r rejectedLine
+		if err := json.Unmarshal([]byte(l), &r); err != nil {
+			t.Fatalf("%q: %v", l, err)
+		}
+		lines = append(lines, r)
+	}
+	if code != exitRefused || len(lines) != 2 || lines[0].Input != "default,"+hex64("s")+",lots" || lines[1].Input != "default,"+hex64("s")+",12.50" ||
+		!strings.Contains(stderr, `line 2 rejected: invalid-payload: amount must be an integer, got "lots"`+"\n") ||
+		!strings.Contains(stderr, `line 3 rejected: invalid-payload: amount must be an integer, got "12.50" (amounts are whole numbers`) {
+		t.Fatalf("csv: exit %d\n%s\n%s", code, rej, stderr)
+	}
+}
