@@ -205,16 +205,16 @@ type item struct {
 	key   string          // state key: the attestation id, or line:N:sha256 for node-signed payloads
 	id    string          // attestation id, when known before sending
 	send  json.RawMessage // {"jws": ...} or {"attestation": {...}}
-	input string // the line's text, which the rejected file shows as its input
+	input string          // the line's text, which the rejected file shows as its input
 }
 
 // rejectedLine is one line of the rejected file: a line refused locally
 // or by the ledger, with the reason.
 type rejectedLine struct {
-	Line    int             `json:"line"`
-	ID      string          `json:"id,omitempty"`
-	Code    string          `json:"code"`
-	Message string          `json:"message"`
+	Line    int    `json:"line"`
+	ID      string `json:"id,omitempty"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
 	// Input is the line or row exactly as it was read (one shape for NDJSON
 	// and CSV, whether it parsed or not): jq -r .input gives the lines
 	// back to fix and resubmit.
