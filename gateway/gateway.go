@@ -94,7 +94,7 @@ func New(n *node.Node, opts Options) http.Handler {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.NoRoute(func(c *gin.Context) {
-		fail(c, contract.CodeNotFound, "no such route: "+c.Request.Method+" "+c.Request.URL.Path)
+		failMsg(c, contract.CodeNotFound, "route.none", c.Request.Method, c.Request.URL.Path)
 	})
 	r.NoMethod(s.methodNotAllowed(r))
 	r.Use(s.requestID, s.observe, s.recover, s.limitBody)
@@ -160,7 +160,7 @@ func (s *server) methodNotAllowed(r *gin.Engine) gin.HandlerFunc {
 			}
 		}
 		c.Header("Allow", strings.Join(allow, ", "))
-		fail(c, CodeMethodNotAllowed, c.Request.Method+" is not served on "+c.Request.URL.Path+"; allowed: "+strings.Join(allow, ", "))
+		failMsg(c, CodeMethodNotAllowed, "route.method", c.Request.Method, c.Request.URL.Path, strings.Join(allow, ", "))
 	}
 }
 
@@ -226,7 +226,7 @@ func bind(c *gin.Context, v any) bool {
 	body, err := io.ReadAll(c.Request.Body)
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		fail(c, CodePayloadTooLarge, "the body is larger than the limit of "+itoa(tooBig.Limit)+" bytes")
+		failMsg(c, CodePayloadTooLarge, "body.toolarge", tooBig.Limit)
 		return false
 	}
 	if err != nil {
@@ -236,10 +236,12 @@ func bind(c *gin.Context, v any) bool {
 	if err := strictjson.Decode(body, v); err != nil {
 		detail := "body: " + err.Error()
 		var unknown *strictjson.UnknownFieldError
-		if errors.As(err, &unknown) && slices.Contains(unknown.Allowed, "attestation") && slices.Contains(unknown.Allowed, "jws") {
+		hint := errors.As(err, &unknown) && slices.Contains(unknown.Allowed, "attestation") && slices.Contains(unknown.Allowed, "jws")
+		if hint {
 			// the commonest mistake: a payload posted without its wrapper
 			detail += `; a payload goes inside {"attestation": {...}}, a signed one in {"jws": "..."}`
 		}
+		c.Set(localizerKey, bodyLocalizer(err, hint))
 		fail(c, CodeMalformedRequest, detail)
 		return false
 	}
