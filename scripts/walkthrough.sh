@@ -58,7 +58,7 @@ expect_not() { ! grep -q -- "$2" "$work/out.$1" || failed "$1" "no line matching
 for n in $steps; do expect_not "$n" '^blctl'; done # blctl's own errors start so
 expect 1 "^subject key: $hex\$"
 expect 2 "^default: $hex\$"
-expect 3 ' yes  *1  *Bank1MSP '
+expect 3 ' yes  *1  *Bank1MSP  *12,500.00 CNY$' '^110105\*\*\*\*\*\*\*\*002X  .* 是  *1  *Bank1MSP  *¥12,500.00$'
 expect 4 '"status":403' '"type":"settlement","status":"accepted"' ' no  *0  *- '
 expect 5 '^state  *upheld$' ' no  *0  *- '
 expect 6 ' loan-approval  *status ' ' post-loan  *status ' ' dispute-handling  *status '

@@ -168,10 +168,20 @@ type alertView struct {
 
 // alertFormat has fixed widths, not a tabwriter's, because --follow prints
 // one alert at a time and the columns must line up across them.
-const alertFormat = "%-8s  %-20s  %-16s  %-12s  %-10s  %-12s  %-20s  %s"
+const alertFormat = "%-8s  %-25s  %-16s  %-12s  %-10s  %-12s  %-20s  %s"
 
-func alertHeader() string {
-	return strings.TrimRight(fmt.Sprintf(alertFormat, "ID", "TIME", "KIND", "SUBJECT", "REPORTER", "ATTESTATION", "DETAIL", "LABEL"), " ") + "\n"
+func alertHeader(e *env) string {
+	cols := []string{"ID", "TIME", "KIND", "SUBJECT", "REPORTER", "ATTESTATION", "DETAIL", "LABEL"}
+	widths := []int{8, 25, 16, 12, 10, 12, 20}
+	var b strings.Builder
+	for i, c := range cols {
+		l := e.label("label", c)
+		b.WriteString(l)
+		if i < len(widths) {
+			b.WriteString(strings.Repeat(" ", max(0, widths[i]-displayWidth(l))+2)) // by display width: Chinese labels are wide
+		}
+	}
+	return b.String() + "\n"
 }
 
 func (a alertView) line(e *env) string {
@@ -186,10 +196,7 @@ func (a alertView) line(e *env) string {
 	case a.Budget != nil:
 		detail = fmt.Sprintf("%s %d>%d on %s", a.Budget.Kind, a.Budget.Count, a.Budget.Limit, a.Budget.Day)
 	}
-	at := a.Time
-	if t, err := time.Parse(time.RFC3339Nano, a.Time); err == nil {
-		at = t.UTC().Format(time.RFC3339) // the seconds are enough to read, and fit the column
-	}
+	at := e.when(a.Time) // whole seconds in the user's zone: enough to read, and fit the column
 	return fmt.Sprintf(alertFormat, a.ID, at, a.Kind, e.short(a.SubjectKey), a.Reporter, e.short(a.AttestationID), detail, orDash(a.Label)) + "\n"
 }
 
@@ -215,7 +222,7 @@ func (e *env) alertOutput(raw json.RawMessage) (string, error) {
 func printAlerts(e *env, items []json.RawMessage, header bool) error {
 	var b strings.Builder
 	if header {
-		b.WriteString(alertHeader())
+		b.WriteString(alertHeader(e))
 	}
 	for i, raw := range items {
 		var a alertView
@@ -242,7 +249,7 @@ type follower struct {
 // end it early.
 func followAlerts(e *env, after string) int {
 	if !e.jsonOut() {
-		if _, err := io.WriteString(e.stdout, alertHeader()); err != nil {
+		if _, err := io.WriteString(e.stdout, alertHeader(e)); err != nil {
 			return e.fail(err)
 		}
 	}
@@ -527,19 +534,19 @@ func (e *env) showWebhook(raw json.RawMessage) int {
 			failing = "yes, since " + orDash(st.FailingSince)
 		}
 		w := e.table()
-		row(w, "member", st.Member)
-		row(w, "url", st.URL)
-		row(w, "delivered up to", orDash(st.Delivered), "alert id")
-		row(w, "pending", strconv.Itoa(st.Pending))
-		row(w, "failing", failing)
-		row(w, "consecutive failures", strconv.Itoa(st.ConsecutiveFailures))
-		row(w, "last error", orDash(st.LastError), "failure class")
+		e.row(w, "member", st.Member)
+		e.row(w, "url", st.URL)
+		e.row(w, "delivered up to", orDash(st.Delivered), "alert id")
+		e.row(w, "pending", strconv.Itoa(st.Pending))
+		e.row(w, "failing", failing)
+		e.row(w, "consecutive failures", strconv.Itoa(st.ConsecutiveFailures))
+		e.row(w, "last error", orDash(st.LastError), "failure class")
 		if st.Held {
-			row(w, "held", "yes", "the member is not active; alerts wait")
+			e.row(w, "held", "yes", "the member is not active; alerts wait")
 		}
-		row(w, "last success", orDash(st.LastSuccess))
-		row(w, "deliveries", strconv.FormatInt(st.Deliveries, 10), "since the node started")
-		row(w, "failures", strconv.FormatInt(st.Failures, 10), "since the node started")
+		e.row(w, "last success", e.when(st.LastSuccess))
+		e.row(w, "deliveries", strconv.FormatInt(st.Deliveries, 10), "since the node started")
+		e.row(w, "failures", strconv.FormatInt(st.Failures, 10), "since the node started")
 		return w.Flush()
 	})
 }

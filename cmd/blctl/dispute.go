@@ -92,20 +92,20 @@ func (e *env) showDispute(raw json.RawMessage) int {
 	var d contract.Dispute
 	return e.show(raw, &d, func() error {
 		w := e.table()
-		row(w, "id", d.ID)
-		row(w, "attestation", d.AttestationID)
-		row(w, "subject", d.Subject)
-		row(w, "reporter", d.Reporter)
-		row(w, "opened by", d.OpenedBy)
-		row(w, "reason", d.ReasonCode)
-		row(w, "statement digest", d.StatementDigest)
-		row(w, "opened", d.OpenedAt)
-		row(w, "due by", d.DueBy)
-		row(w, "state", disputeState(d))
-		row(w, "resolved by", orDash(d.ResolvedBy))
-		row(w, "resolved", orDash(d.ResolvedAt))
-		row(w, "answered late", yesNo(d.AnsweredLate))
-		row(w, "note", orDash(d.Note))
+		e.row(w, "id", d.ID)
+		e.row(w, "attestation", d.AttestationID)
+		e.row(w, "subject", d.Subject)
+		e.row(w, "reporter", d.Reporter)
+		e.row(w, "opened by", d.OpenedBy)
+		e.row(w, "reason", d.ReasonCode)
+		e.row(w, "statement digest", d.StatementDigest)
+		e.row(w, "opened", e.when(d.OpenedAt))
+		e.row(w, "due by", e.when(d.DueBy))
+		e.row(w, "state", disputeState(d))
+		e.row(w, "resolved by", orDash(d.ResolvedBy))
+		e.row(w, "resolved", e.when(d.ResolvedAt))
+		e.row(w, "answered late", yesNo(d.AnsweredLate))
+		e.row(w, "note", orDash(d.Note))
 		return w.Flush()
 	})
 }
@@ -142,9 +142,9 @@ func disputeList(e *env, args []string) int {
 	}
 	return e.show(raw, &ans, func() error {
 		w := e.table()
-		row(w, "ID", "ATTESTATION", "REPORTER", "REASON", "STATE", "OPENED", "DUE BY")
+		e.header(w, "ID", "ATTESTATION", "REPORTER", "REASON", "STATE", "OPENED", "DUE BY")
 		for _, d := range ans.Disputes {
-			row(w, e.short(d.ID), e.short(d.AttestationID), d.Reporter, d.ReasonCode, disputeState(d), d.OpenedAt, d.DueBy)
+			row(w, e.short(d.ID), e.short(d.AttestationID), d.Reporter, d.ReasonCode, disputeState(d), e.when(d.OpenedAt), e.when(d.DueBy))
 		}
 		return w.Flush()
 	})

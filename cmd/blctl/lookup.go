@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -130,7 +131,7 @@ func cmdLookup(e *env, args []string) int {
 		qs = make([]query, len(args2))
 		for i, a := range args2 {
 			if qs[i], err = classify(a, *idType); err != nil {
-				err = usagef("argument %d: %v", i+1, err)
+				err = usagef("argument %d: %v", i+1, e.t(err.Error()))
 				break
 			}
 		}
@@ -176,6 +177,9 @@ func cmdLookup(e *env, args []string) int {
 
 var idTypes = subjectkey.Types()
 
+// errNeither: a lookup input that is neither a key nor an identity number.
+var errNeither = errors.New("cli.lookup.neither")
+
 // ricShape matches what can only be a PRC resident identity number: 18
 // characters (17 digits and a digit or X) or the first-generation 15
 // digits. Nothing shorter than 64 characters is a subject key, and table
@@ -196,7 +200,7 @@ func classify(s, idType string) (query, error) {
 	case isHex(strings.ToLower(s)):
 		return query{label: s, key: strings.ToLower(s)}, nil // a prefix, resolved below
 	}
-	return query{}, fmt.Errorf("neither a subject key nor a resident identity number (for a passport number give --id-type passport)")
+	return query{}, errNeither
 }
 
 // maskID shows enough of an identity number for its owner to recognise it
@@ -323,7 +327,7 @@ func decodeStatuses(results []json.RawMessage) ([]contract.Status, error) {
 
 func printStatuses(e *env, qs []query, statuses []contract.Status) error {
 	w := e.table()
-	row(w, "INPUT", "SUBJECT", "LISTED", "ACTIVE DEFAULTS", "REPORTERS", "OUTSTANDING")
+	e.header(w, "INPUT", "SUBJECT", "LISTED", "ACTIVE DEFAULTS", "REPORTERS", "OUTSTANDING")
 	for i, s := range statuses {
 		reporters := "-"
 		if len(s.Reporters) > 0 {
@@ -336,7 +340,7 @@ func printStatuses(e *env, qs []query, statuses []contract.Status) error {
 				label = e.short(label)
 			}
 		}
-		row(w, label, e.short(s.SubjectKey), yesNo(s.Listed), strconv.Itoa(s.ActiveDefaults), reporters, amounts(s.Outstanding))
+		row(w, label, e.short(s.SubjectKey), e.yesNo(s.Listed), strconv.Itoa(s.ActiveDefaults), reporters, e.amounts(s.Outstanding))
 	}
 	return w.Flush()
 }
@@ -395,7 +399,7 @@ func readLookupFile(e *env, name, idType string) ([]query, error) {
 			}
 			var err error
 			if q, err = classify(text, idType); err != nil {
-				return nil, usagef("%s, line %d: %v", name, n, err)
+				return nil, usagef("%s, line %d: %v", name, n, e.t(err.Error()))
 			}
 			if label = strings.TrimSpace(label); hasLabel && label != "" {
 				q.label = label

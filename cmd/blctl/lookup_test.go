@@ -40,7 +40,7 @@ func TestLookupKeepsInputOrderAcrossChunks(t *testing.T) {
 			t.Errorf("row %d is %s, want %s", i, got[i], k[:12])
 		}
 	}
-	if !strings.Contains(out, "yes") || !strings.Contains(out, "CNY 150000") || !strings.Contains(out, testMember) {
+	if !strings.Contains(out, "yes") || !strings.Contains(out, "1,500.00 CNY") || !strings.Contains(out, testMember) {
 		t.Errorf("listed row not shown:\n%s", out)
 	}
 	reqs := f.sent("POST", "/v1/lookups")

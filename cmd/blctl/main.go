@@ -23,6 +23,9 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+
 	"github.com/assoc-ledger/blacklist/internal/suggest"
 )
 
@@ -61,6 +64,10 @@ type env struct {
 	output  string
 	field   string // --field: print only this member of the json answer
 	fullIDs bool   // --full-ids: tables show whole ids and keys
+	langArg string // --lang, "" for the locale's
+	lang    language.Tag
+	p       *message.Printer
+	loc     *time.Location // where times are shown
 	timeout time.Duration
 	now     func() time.Time
 	client  *Client
@@ -74,6 +81,7 @@ func (e *env) jsonOut() bool { return e.output == "json" }
 func (e *env) api() *Client {
 	if e.client == nil {
 		e.client = newClient(e.server, e.apiKey, e.timeout, e.stderr)
+		e.client.lang = e.acceptLanguage()
 	}
 	return e.client
 }
@@ -121,6 +129,9 @@ Global flags (before or after COMMAND):
   --timeout D       limit for each HTTP request, e.g. 10s or 2m (default 30s)
   --full-ids        tables show whole ids and subject keys, not their first
                     12 characters (any unique prefix is accepted as an id)
+  --lang en|zh      messages, tables, amounts and times in English or Chinese
+                    (default: from LANG, e.g. zh_CN.UTF-8; Chinese shows
+                    times in Asia/Shanghai, English in the local zone)
   --field PATH      print only this member of the json answer, for scripts
                     without jq: a string unquoted, a list one per line; dots
                     go deeper (results.0.id). Implies --output json.
@@ -167,12 +178,13 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	fs.DurationVar(&e.timeout, "timeout", 30*time.Second, "limit for each HTTP request")
 	fs.StringVar(&e.field, "field", "", "print only this member of the json answer")
 	fs.BoolVar(&e.fullIDs, "full-ids", false, "show whole ids and keys in tables")
+	fs.StringVar(&e.langArg, "lang", "", "en or zh (default: from LANG)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printMainUsage(stdout)
 			return exitOK
 		}
-		fmt.Fprintf(stderr, "blctl: %s\nRun 'blctl --help' for usage.\n", flagErrorText(fs, err, ""))
+		fmt.Fprintf(stderr, "blctl: %s\nRun 'blctl --help' for usage.\n", e.flagErrorText(fs, err, ""))
 		return exitUsage
 	}
 	rest := fs.Args()
@@ -184,8 +196,13 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	// Global flags are accepted after the command too ("blctl lookup
 	// --output json ..."): people add them at the end of a command line.
 	globals, rest := splitGlobals(fs, rest)
-	if err := fs.Parse(globals); err != nil {
-		fmt.Fprintf(stderr, "blctl: %s\nRun 'blctl --help' for usage.\n", flagErrorText(fs, err, ""))
+	globalsErr := fs.Parse(globals)
+	if err := e.setLang(e.langArg); err != nil {
+		fmt.Fprintln(stderr, "blctl:", err)
+		return exitUsage
+	}
+	if globalsErr != nil {
+		fmt.Fprintf(stderr, "blctl: %s\n%s\n", e.flagErrorText(fs, globalsErr, ""), e.t("cli.run.help"))
 		return exitUsage
 	}
 	if err := e.checkGlobals(); err != nil {
@@ -203,7 +220,7 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 			return c.run(e, rest)
 		}
 	}
-	fmt.Fprintf(stderr, "blctl: unknown command %q%s\nRun 'blctl --help' for the list of commands.\n", name, didYouMean(name, commandNames()))
+	fmt.Fprintf(stderr, "blctl: %s\n%s\n", e.t("cli.unknown.command", name, e.didYouMean(name, commandNames())), e.t("cli.run.help"))
 	return exitUsage
 }
 
@@ -217,9 +234,9 @@ func commandNames() []string {
 
 // didYouMean is " (did you mean X?)" when name is a likely typo of one of
 // names, else empty.
-func didYouMean(name string, names []string) string {
+func (e *env) didYouMean(name string, names []string) string {
 	if s, ok := suggest.Closest(name, names); ok {
-		return fmt.Sprintf(" (did you mean %q?)", s)
+		return e.t("cli.didyoumean", s)
 	}
 	return ""
 }
@@ -257,23 +274,23 @@ func splitGlobals(fs *flag.FlagSet, args []string) (globals, rest []string) {
 // flagErrorText rewrites the flag package's errors ("flag provided but not
 // defined: -purpse") in blctl's terms, with a suggestion for a typo.
 // command is the subcommand, for the hint that a global flag was meant.
-func flagErrorText(fs *flag.FlagSet, err error, command string) string {
+func (e *env) flagErrorText(fs *flag.FlagSet, err error, command string) string {
 	msg := err.Error()
 	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
 		name = strings.TrimLeft(name, "-")
 		var names []string
 		fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
-		text := fmt.Sprintf("unknown flag --%s", name)
+		text := e.t("cli.flag.unknown", name)
 		if s, ok := suggest.Closest(name, names); ok {
-			return text + fmt.Sprintf(" (did you mean --%s?)", s)
+			return text + e.t("cli.flag.didyoumean", s)
 		}
 		if command != "" {
-			return text + fmt.Sprintf(" (the flags of %s are listed by 'blctl %s --help')", command, command)
+			return text + e.t("cli.flag.seehelp", command, command)
 		}
 		return text
 	}
 	if rest, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
-		return "--" + strings.TrimLeft(rest, "-") + " needs a value"
+		return e.t("cli.flag.needsvalue", strings.TrimLeft(rest, "-"))
 	}
 	if strings.HasPrefix(msg, "invalid value ") || strings.HasPrefix(msg, "invalid boolean value ") {
 		// invalid value "x" for flag -batch: parse error
@@ -281,7 +298,7 @@ func flagErrorText(fs *flag.FlagSet, err error, command string) string {
 			val := strings.TrimPrefix(strings.TrimPrefix(msg[:i], "invalid value "), "invalid boolean value ")
 			rest := msg[i+len(" for flag -"):]
 			name, why, _ := strings.Cut(rest, ": ")
-			text := fmt.Sprintf("--%s: %s is not a valid value", name, val)
+			text := e.t("cli.flag.badvalue", name, val)
 			if f := fs.Lookup(name); f != nil {
 				text += " (" + f.Usage + ")"
 			}
@@ -381,7 +398,7 @@ func (c *cmdFlags) parse(args []string) (pos []string, code int, ok bool) {
 			return nil, exitOK, false
 		}
 		if err != nil {
-			fmt.Fprintf(c.e.stderr, "blctl %s: %s\nRun 'blctl %s --help' for usage.\n", c.name, flagErrorText(c.FlagSet, err, c.name), c.name)
+			fmt.Fprintf(c.e.stderr, "blctl %s: %s\n%s\n", c.name, c.e.flagErrorText(c.FlagSet, err, c.name), c.e.t("cli.run.cmdhelp", c.name))
 			return nil, exitUsage, false
 		}
 		rest := c.Args()
@@ -410,7 +427,7 @@ func (c *cmdFlags) printHelp(w io.Writer) {
 
 // usageErr reports a command-line mistake and returns exitUsage.
 func (c *cmdFlags) usageErr(format string, args ...any) int {
-	fmt.Fprintf(c.e.stderr, "blctl %s: %s\nRun 'blctl %s --help' for usage.\n", c.name, fmt.Sprintf(format, args...), c.name)
+	fmt.Fprintf(c.e.stderr, "blctl %s: %s\n%s\n", c.name, fmt.Sprintf(format, args...), c.e.t("cli.run.cmdhelp", c.name))
 	return exitUsage
 }
 
@@ -418,7 +435,7 @@ func (c *cmdFlags) usageErr(format string, args ...any) int {
 func (c *cmdFlags) required(names ...string) (int, bool) {
 	for _, n := range names {
 		if f := c.Lookup(n); f != nil && f.Value.String() == "" {
-			return c.usageErr("--%s is required (%s)", n, f.Usage), false
+			return c.usageErr("%s", c.e.t("cli.flag.required", n, f.Usage)), false
 		}
 	}
 	return 0, true
@@ -448,7 +465,7 @@ func (e *env) group(name, usage string, args []string, subs []command) int {
 	for _, s := range subs {
 		names = append(names, s.name)
 	}
-	fmt.Fprintf(e.stderr, "blctl %s: unknown subcommand %q%s\nRun 'blctl %s --help' for usage.\n", name, args[0], didYouMean(args[0], names), name)
+	fmt.Fprintf(e.stderr, "blctl %s: unknown subcommand %q%s\n%s\n", name, args[0], e.didYouMean(args[0], names), e.t("cli.run.cmdhelp", name))
 	return exitUsage
 }
 
@@ -478,9 +495,9 @@ func (e *env) fail(err error) int {
 	var ue *usageError
 	switch {
 	case errors.As(err, &p):
-		printProblem(e.stderr, p)
+		e.printProblem(p)
 		if p.Status == 401 && e.apiKey == "" {
-			fmt.Fprintln(e.stderr, "  hint: no API key given; set BLACKLIST_API_KEY or --api-key")
+			fmt.Fprintln(e.stderr, e.t("cli.hint.apikey"))
 		}
 		if p.Status >= 500 {
 			return exitTransport

@@ -165,20 +165,20 @@ type notListed struct {
 const maxNotListedShown = 20
 
 // thresholdText says which minimum a default missed, for people.
-func thresholdText(t *contract.Threshold) string {
+func (e *env) thresholdText(t *contract.Threshold) string {
 	if t == nil {
-		return "below the listing threshold"
+		return e.t("cli.threshold.below")
 	}
 	var parts []string
 	for _, m := range t.Missed {
 		switch m {
 		case "daysPastDue":
-			parts = append(parts, fmt.Sprintf("daysPastDue below the policy's minimum %d", t.MinDaysPastDue))
+			parts = append(parts, e.t("cli.threshold.days", t.MinDaysPastDue))
 		case "amount":
-			parts = append(parts, fmt.Sprintf("amount below the policy's minimum %s", money(t.Currency, t.MinAmount)))
+			parts = append(parts, e.t("cli.threshold.amount", e.money(t.Currency, t.MinAmount)))
 		}
 	}
-	return strings.Join(parts, " and ")
+	return strings.Join(parts, e.t("cli.threshold.and"))
 }
 
 func submit(e *env, o submitFlags) int {
@@ -214,7 +214,7 @@ func submit(e *env, o submitFlags) int {
 	s.printSummary(o)
 	if runErr != nil {
 		code := e.fail(runErr)
-		fmt.Fprintf(e.stderr, "blctl submit: stopped; the state is saved in %s: rerun the same command to resume\n", o.state)
+		fmt.Fprintln(e.stderr, e.t("cli.submit.stopped", o.state))
 		return code
 	}
 	if s.counts.rejected > 0 {
@@ -397,18 +397,18 @@ func (s *submitter) printSummary(o submitFlags) {
 func (s *submitter) printTable(o submitFlags) {
 	c := s.counts
 	w := s.e.table()
-	row(w, "accepted", fmt.Sprint(c.accepted))
-	row(w, "duplicate", fmt.Sprint(c.duplicate))
+	s.e.row(w, "accepted", fmt.Sprint(c.accepted))
+	s.e.row(w, "duplicate", fmt.Sprint(c.duplicate))
 	if c.rejected > 0 {
-		row(w, "rejected", fmt.Sprint(c.rejected), "see "+o.rejected)
+		s.e.row(w, "rejected", fmt.Sprint(c.rejected), s.e.t("cli.submit.see", o.rejected))
 	} else {
-		row(w, "rejected", "0")
+		s.e.row(w, "rejected", fmt.Sprint(c.rejected))
 	}
 	if c.skipped > 0 {
-		row(w, "skipped", fmt.Sprint(c.skipped), "done in an earlier run (per "+o.state+")")
+		s.e.row(w, "skipped", fmt.Sprint(c.skipped), s.e.t("cli.submit.earlier", o.state))
 	}
 	if n := len(s.notListed); n > 0 {
-		row(w, "not listed", fmt.Sprint(n), "defaults recorded below the policy's listing threshold: they list nobody")
+		s.e.row(w, "not listed", fmt.Sprint(n), "defaults recorded below the policy's listing threshold: they list nobody")
 	}
 	w.Flush()
 }
@@ -418,16 +418,16 @@ func (s *submitter) printTable(o submitFlags) {
 func (s *submitter) printNotes(o submitFlags) {
 	c := s.counts
 	for _, rj := range s.shown {
-		fmt.Fprintf(s.e.stderr, "blctl submit: line %d rejected: %s: %s\n", rj.Line, rj.Code, rj.Message)
+		fmt.Fprintln(s.e.stderr, s.e.t("cli.submit.rejected", rj.Line, rj.Code, rj.Message))
 	}
 	if more := c.rejected - len(s.shown); more > 0 {
-		fmt.Fprintf(s.e.stderr, "blctl submit: ... and %d more rejected lines, all in %s\n", more, o.rejected)
+		fmt.Fprintln(s.e.stderr, s.e.t("cli.submit.morerejected", more, o.rejected))
 	}
 	for i, nl := range s.notListed {
 		if i == maxNotListedShown {
-			fmt.Fprintf(s.e.stderr, "blctl submit: ... and %d more defaults not listed (--output json lists them all)\n", len(s.notListed)-i)
+			fmt.Fprintln(s.e.stderr, s.e.t("cli.submit.morenotlisted", len(s.notListed)-i))
 			break
 		}
-		fmt.Fprintf(s.e.stderr, "blctl submit: line %d: default %s recorded but not listed: %s\n", nl.Line, s.e.short(nl.ID), thresholdText(nl.BelowThreshold))
+		fmt.Fprintln(s.e.stderr, s.e.t("cli.submit.notlisted", nl.Line, s.e.short(nl.ID), s.e.thresholdText(nl.BelowThreshold)))
 	}
 }
