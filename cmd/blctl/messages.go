@@ -35,12 +35,12 @@ var labels = map[string]string{
 // notes are fixed texts in a table's value or note columns.
 var notes = map[string]string{
 	"yes": "是", "no": "否",
-	"the member is not active; alerts wait":    "该成员未处于正常状态；预警暂缓发送",
-	"watched already; label replaced":          "已在监控中；标签已更新",
-	"see 'blctl alerts'":                       "见 'blctl alerts'",
-	"alert id":                                 "预警编号",
-	"since the node started":                   "自节点启动以来",
-	"failure class":                            "失败类别",
+	"the member is not active; alerts wait": "该成员未处于正常状态；预警暂缓发送",
+	"watched already; label replaced":       "已在监控中；标签已更新",
+	"see 'blctl alerts'":                    "见 'blctl alerts'",
+	"alert id":                              "预警编号",
+	"since the node started":                "自节点启动以来",
+	"failure class":                         "失败类别",
 	"defaults recorded below the policy's listing threshold: they list nobody": "低于政策列入门槛的违约已记录，但不会使任何人被列入",
 }
 
