@@ -97,7 +97,7 @@ func New(n *node.Node, opts Options) http.Handler {
 		failMsg(c, contract.CodeNotFound, "route.none", c.Request.Method, c.Request.URL.Path)
 	})
 	r.NoMethod(s.methodNotAllowed(r))
-	r.Use(s.requestID, s.observe, s.recover, s.limitBody)
+	r.Use(s.requestID, s.observe, s.recover, s.limitBody, wholeSeconds)
 
 	healthz := func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) }
 	r.GET("/healthz", healthz)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode"
@@ -125,5 +126,32 @@ func TestChineseDetailsOverHTTP(t *testing.T) {
 		if p := zh(c.method, c.path, c.client, c.body); p.Title != c.title || p.Detail != c.detail {
 			t.Errorf("%s %s:\n got %q / %q\nwant %q / %q", c.method, c.path, p.Title, p.Detail, c.title, c.detail)
 		}
+	}
+}
+
+// TestTimesInWholeSeconds: the ledger's record times come out as RFC 3339
+// with whole seconds and the offset; the signed payload is untouched.
+func TestTimesInWholeSeconds(t *testing.T) {
+	e := newEnv(t, DefaultOptions())
+	subj := sha("times")
+	var d struct{ ID string }
+	if st, _ := e.call("POST", "/v1/attestations", "bank1-app", map[string]any{"attestation": defaultPayload(subj, "L-T")}, &d); st != 201 {
+		t.Fatalf("submit: %d", st)
+	}
+	var disp map[string]any
+	if st, _ := e.call("POST", "/v1/disputes", "bank2-app", map[string]any{"attestationId": d.ID, "reasonCode": "not-mine", "statementDigest": sha("st")}, &disp); st != 201 {
+		t.Fatalf("dispute: %d %v", st, disp)
+	}
+	var view map[string]any
+	e.call("GET", "/v1/attestations/"+d.ID+"?purpose=dispute-handling", "bank2-app", nil, &view)
+	whole := regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)$`)
+	for name, v := range map[string]any{"openedAt": disp["openedAt"], "dueBy": disp["dueBy"], "recordedAt": view["recordedAt"]} {
+		if s, _ := v.(string); !whole.MatchString(s) {
+			t.Errorf("%s = %v, want RFC 3339 in whole seconds", name, v)
+		}
+	}
+	payload, _ := view["payload"].(map[string]any)
+	if s, _ := payload["issuedAt"].(string); s == "" {
+		t.Errorf("payload.issuedAt missing: %v", view)
 	}
 }
