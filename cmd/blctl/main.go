@@ -435,6 +435,9 @@ func (c *cmdFlags) usageErr(format string, args ...any) int {
 func (c *cmdFlags) required(names ...string) (int, bool) {
 	for _, n := range names {
 		if f := c.Lookup(n); f != nil && f.Value.String() == "" {
+			if f.Usage == "" {
+				return c.usageErr("%s", c.e.t("cli.flag.requiredbare", n)), false
+			}
 			return c.usageErr("%s", c.e.t("cli.flag.required", n, f.Usage)), false
 		}
 	}

@@ -55,6 +55,7 @@ var cliMessages = []l10n.Entry{
 	{Key: "cli.flag.needsvalue", EN: "--%s needs a value", ZH: "--%s 需要一个值"},
 	{Key: "cli.flag.badvalue", EN: "--%s: %s is not a valid value", ZH: "--%s：%s 不是有效的值"},
 	{Key: "cli.flag.required", EN: "--%s is required (%s)", ZH: "缺少必需参数 --%s（%s）"},
+	{Key: "cli.flag.requiredbare", EN: "--%s is required", ZH: "缺少必需参数 --%s"},
 	{Key: "cli.problem.type", EN: "  type:   %s", ZH: "  类型：%s"},
 	{Key: "cli.problem.detail", EN: "  detail: %s", ZH: "  详情：%s"},
 	{Key: "cli.problem.instance", EN: "  instance: %s", ZH: "  请求编号：%s"},
