@@ -105,7 +105,7 @@ func cmdLookup(e *env, args []string) int {
 		return code
 	}
 	if *idType != "" && !slices.Contains(idTypes, *idType) {
-		return f.usageErr("--id-type must be one of %s, got %q", strings.Join(idTypes, ", "), *idType)
+		return f.usageErr("%s", e.t("cli.lookup.idtype", strings.Join(idTypes, ", "), *idType))
 	}
 	given := 0
 	for _, b := range []bool{len(args2) > 0, *file != "", *idNum != ""} {
@@ -114,7 +114,7 @@ func cmdLookup(e *env, args []string) int {
 		}
 	}
 	if given != 1 {
-		return f.usageErr("give subject keys or identity numbers as arguments, or --file, or --id-number: one of the three")
+		return f.usageErr("%s", e.t("cli.lookup.oneof"))
 	}
 	var qs []query
 	var err error
@@ -122,7 +122,7 @@ func cmdLookup(e *env, args []string) int {
 	case *idNum != "":
 		t := *idType
 		if t == "" {
-			return f.usageErr("--id-number needs --id-type (%s)", strings.Join(idTypes, " or "))
+			return f.usageErr("%s", e.t("cli.lookup.needstype", strings.Join(idTypes, " or ")))
 		}
 		qs = []query{{label: maskID(*idNum), id: &idNumber{IDType: t, IDNumber: *idNum}}}
 	case *file != "":
@@ -131,7 +131,7 @@ func cmdLookup(e *env, args []string) int {
 		qs = make([]query, len(args2))
 		for i, a := range args2 {
 			if qs[i], err = classify(a, *idType); err != nil {
-				err = usagef("argument %d: %v", i+1, e.t(err.Error()))
+				err = usagef("%s", e.t("cli.lookup.argument", i+1, e.t(err.Error())))
 				break
 			}
 		}
@@ -399,7 +399,7 @@ func readLookupFile(e *env, name, idType string) ([]query, error) {
 			}
 			var err error
 			if q, err = classify(text, idType); err != nil {
-				return nil, usagef("%s, line %d: %v", name, n, e.t(err.Error()))
+				return nil, usagef("%s", e.t("cli.lookup.line", name, n, e.t(err.Error())))
 			}
 			if label = strings.TrimSpace(label); hasLabel && label != "" {
 				q.label = label

@@ -72,6 +72,18 @@ var cliMessages = []l10n.Entry{
 	{Key: "cli.threshold.amount", EN: "amount below the policy's minimum %s", ZH: "金额低于政策最低值 %s"},
 	{Key: "cli.threshold.and", EN: " and ", ZH: "，且"},
 	{Key: "cli.threshold.below", EN: "below the listing threshold", ZH: "低于列入门槛"},
+	{Key: "cli.kind.attestation", EN: "attestation id", ZH: "证明编号"},
+	{Key: "cli.kind.dispute", EN: "dispute id", ZH: "异议编号"},
+	{Key: "cli.kind.subject", EN: "subject key", ZH: "主体密钥"},
+	{Key: "cli.prefix.none", EN: "no %s known to this client starts with %s (prefixes are matched against your disputes, alerts and watchlist): give the whole id",
+		ZH: "在您可见的异议、预警和监控名单中，没有以 %[2]s 开头的%[1]s；请给出完整编号"},
+	{Key: "cli.prefix.ambiguous", EN: "%s prefix %s is ambiguous; it matches:\n  %s", ZH: "%s前缀 %s 不唯一，匹配到：\n  %s"},
+	{Key: "cli.lookup.idtype", EN: "--id-type must be one of %s, got %q", ZH: "--id-type 必须是 %s 之一，实际为 %q"},
+	{Key: "cli.lookup.oneof", EN: "give subject keys or identity numbers as arguments, or --file, or --id-number: one of the three",
+		ZH: "请以参数给出主体密钥或证件号码，或使用 --file，或使用 --id-number：三者选其一"},
+	{Key: "cli.lookup.needstype", EN: "--id-number needs --id-type (%s)", ZH: "--id-number 需要同时给出 --id-type（%s）"},
+	{Key: "cli.lookup.argument", EN: "argument %d: %s", ZH: "第 %d 个参数：%s"},
+	{Key: "cli.lookup.line", EN: "%s, line %d: %s", ZH: "%s 第 %d 行：%s"},
 	{Key: "cli.lookup.neither", EN: "neither a subject key nor a resident identity number (for a passport number give --id-type passport)", ZH: "既不是主体密钥，也不是居民身份证号码（护照号码请加 --id-type passport）"},
 }
 

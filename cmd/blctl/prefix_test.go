@@ -22,6 +22,10 @@ func TestIDPrefixes(t *testing.T) {
 	if code != exitUsage || !strings.Contains(stderr, "dispute id prefix ABCDEF0123 is ambiguous; it matches:\n  "+one+"\n  "+two) {
 		t.Fatalf("ambiguous prefix: exit %d\n%s", code, stderr)
 	}
+	code, _, stderr = f.cli(t, "", "--lang", "zh", "dispute", "resolve", "ABCDEF0123", "--outcome", "upheld", "--note", "paid")
+	if code != exitUsage || !strings.Contains(stderr, "异议编号前缀 ABCDEF0123 不唯一，匹配到：\n  "+one) {
+		t.Fatalf("ambiguous prefix in Chinese: exit %d\n%s", code, stderr)
+	}
 	code, _, stderr = f.cli(t, "", "dispute", "resolve", "fedcba98", "--outcome", "upheld", "--note", "paid")
 	if code != exitUsage || !strings.Contains(stderr, "no dispute id known to this client starts with fedcba98") {
 		t.Fatalf("unknown prefix: exit %d\n%s", code, stderr)

@@ -27,6 +27,17 @@ const (
 	kindSubject
 )
 
+// key is the kind's catalogue message.
+func (k idKind) key() string {
+	switch k {
+	case kindAttestation:
+		return "cli.kind.attestation"
+	case kindDispute:
+		return "cli.kind.dispute"
+	}
+	return "cli.kind.subject"
+}
+
 func (k idKind) String() string {
 	switch k {
 	case kindAttestation:
@@ -75,9 +86,9 @@ func (e *env) resolve(kind idKind, s string) (string, error) {
 	case 1:
 		return matches[0], nil
 	case 0:
-		return "", usagef("no %s known to this client starts with %s (prefixes are matched against your disputes, alerts and watchlist): give the whole id", kind, s)
+		return "", usagef("%s", e.t("cli.prefix.none", e.t(kind.key()), s))
 	}
-	return "", usagef("%s prefix %s is ambiguous; it matches:\n  %s", kind, s, strings.Join(matches, "\n  "))
+	return "", usagef("%s", e.t("cli.prefix.ambiguous", e.t(kind.key()), s, strings.Join(matches, "\n  ")))
 }
 
 // prefixSources feeds add with the ids of kind this client can read.
