@@ -27,6 +27,10 @@ type submitResponse struct {
 	Status string `json:"status"`
 	Height uint64 `json:"height"`
 	TxID   string `json:"txId"`
+	// Listed and BelowThreshold: for a default, whether it lists its
+	// subject and, if not, the minimum it missed (contract.ItemResult).
+	Listed         *bool               `json:"listed,omitempty"`
+	BelowThreshold *contract.Threshold `json:"belowThreshold,omitempty"`
 }
 
 type batchRequest struct {
@@ -70,10 +74,13 @@ func (s *server) submitOne(c *gin.Context) {
 	switch item.Status {
 	case contract.ItemRejected:
 		fail(c, itemCode(item.Code), item.Message, problem.Item{Index: 0, Code: item.Code, Message: item.Message})
-	case contract.ItemDuplicate:
-		c.JSON(http.StatusOK, submitResponse{ID: item.ID, Type: item.Type, Status: item.Status, Height: out.Height, TxID: out.TxID})
 	default:
-		c.JSON(http.StatusCreated, submitResponse{ID: item.ID, Type: item.Type, Status: item.Status, Height: out.Height, TxID: out.TxID})
+		status := http.StatusCreated
+		if item.Status == contract.ItemDuplicate {
+			status = http.StatusOK
+		}
+		c.JSON(status, submitResponse{ID: item.ID, Type: item.Type, Status: item.Status, Height: out.Height, TxID: out.TxID,
+			Listed: item.Listed, BelowThreshold: item.BelowThreshold})
 	}
 }
 

@@ -43,20 +43,20 @@ func (s *server) authenticateCredentials(c *gin.Context) {
 			c.Next()
 			return
 		}
-		fail(c, CodeUnauthenticated, "the client certificate is not bound to any client")
+		failMsg(c, CodeUnauthenticated, "auth.cert")
 		return
 	}
 	// The scheme name is case-insensitive (RFC 9110 section 11.1).
 	scheme, key, ok := strings.Cut(h, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(key) == "" {
 		c.Header("WWW-Authenticate", `Bearer realm="blacklist"`)
-		fail(c, CodeUnauthenticated, "send Authorization: Bearer <api key>")
+		failMsg(c, CodeUnauthenticated, "auth.header")
 		return
 	}
 	cl, ok := s.node.Authenticate(strings.TrimSpace(key))
 	if !ok {
 		c.Header("WWW-Authenticate", `Bearer realm="blacklist", error="invalid_token"`)
-		fail(c, CodeUnauthenticated, "unknown API key")
+		failMsg(c, CodeUnauthenticated, "auth.unknown")
 		return
 	}
 	c.Set(clientKey, cl)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -93,10 +94,10 @@ func New(n *node.Node, opts Options) http.Handler {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.NoRoute(func(c *gin.Context) {
-		fail(c, contract.CodeNotFound, "no such route: "+c.Request.Method+" "+c.Request.URL.Path)
+		failMsg(c, contract.CodeNotFound, "route.none", c.Request.Method, c.Request.URL.Path)
 	})
 	r.NoMethod(s.methodNotAllowed(r))
-	r.Use(s.requestID, s.observe, s.recover, s.limitBody)
+	r.Use(s.requestID, s.observe, s.recover, s.limitBody, wholeSeconds)
 
 	healthz := func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) }
 	r.GET("/healthz", healthz)
@@ -159,7 +160,7 @@ func (s *server) methodNotAllowed(r *gin.Engine) gin.HandlerFunc {
 			}
 		}
 		c.Header("Allow", strings.Join(allow, ", "))
-		fail(c, CodeMethodNotAllowed, c.Request.Method+" is not served on "+c.Request.URL.Path+"; allowed: "+strings.Join(allow, ", "))
+		failMsg(c, CodeMethodNotAllowed, "route.method", c.Request.Method, c.Request.URL.Path, strings.Join(allow, ", "))
 	}
 }
 
@@ -225,7 +226,7 @@ func bind(c *gin.Context, v any) bool {
 	body, err := io.ReadAll(c.Request.Body)
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		fail(c, CodePayloadTooLarge, "the body is larger than the limit of "+itoa(tooBig.Limit)+" bytes")
+		failMsg(c, CodePayloadTooLarge, "body.toolarge", tooBig.Limit)
 		return false
 	}
 	if err != nil {
@@ -233,7 +234,15 @@ func bind(c *gin.Context, v any) bool {
 		return false
 	}
 	if err := strictjson.Decode(body, v); err != nil {
-		fail(c, CodeMalformedRequest, "body: "+err.Error())
+		detail := "body: " + err.Error()
+		var unknown *strictjson.UnknownFieldError
+		hint := errors.As(err, &unknown) && slices.Contains(unknown.Allowed, "attestation") && slices.Contains(unknown.Allowed, "jws")
+		if hint {
+			// the commonest mistake: a payload posted without its wrapper
+			detail += `; a payload goes inside {"attestation": {...}}, a signed one in {"jws": "..."}`
+		}
+		c.Set(localizerKey, bodyLocalizer(err, hint))
+		fail(c, CodeMalformedRequest, detail)
 		return false
 	}
 	return true

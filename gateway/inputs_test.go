@@ -103,3 +103,44 @@ func TestNodeSignedDateRules(t *testing.T) {
 		t.Errorf("1900: %s", pr.Detail)
 	}
 }
+
+// TestBodyErrorsInPlainWords: the two refusals the issue met, as an
+// integration engineer reads them: the field, what was expected, what was
+// given, and no Go type.
+func TestBodyErrorsInPlainWords(t *testing.T) {
+	e := newEnv(t, DefaultOptions())
+	subj := sha("subject")
+	for _, c := range []struct{ path, body, want string }{
+		{"/v1/attestations", `{"attestation":{"type":"default","subject":"` + subj + `","amount":12500.00}}`,
+			`body: field "attestation.amount": expected a whole number, got 12500.00 (amounts are whole numbers of the currency's minor unit: 12,500.00 CNY is 1250000)`},
+		{"/v1/attestations", `{"type":"default","subject":"` + subj + `"}`,
+			`body: unknown field "type"; expected one of: attestation, jws; a payload goes inside {"attestation": {...}}, a signed one in {"jws": "..."}`},
+		{"/v1/attestations/batch", `{"items":[{"attestation":{"type":"default","amout":1}}]}`,
+			`body: unknown field "amout" in items[0].attestation (did you mean "amount"?)`},
+		{"/v1/lookups", `{"purpse":"loan-approval"}`, `body: unknown field "purpse" (did you mean "purpose"?); expected one of: ids, purpose, subjects`},
+	} {
+		p := e.expect("POST", c.path, "bank1-app", c.body, 400, "malformed-request")
+		if !strings.Contains(p.Detail, c.want) {
+			t.Errorf("%s %s:\n got %s\nwant %s", c.path, c.body, p.Detail, c.want)
+		}
+		for _, leak := range []string{"Go struct", "int64", "json:"} {
+			if strings.Contains(p.Detail, leak) {
+				t.Errorf("%s: detail shows %q: %s", c.path, leak, p.Detail)
+			}
+		}
+	}
+}
+
+// TestFirstGenerationResidentIDs: a 15-digit number from an older loan file
+// and its 18-character successor are one subject; a bad one is refused
+// without its digits in the answer.
+func TestFirstGenerationResidentIDs(t *testing.T) {
+	e := newEnv(t, DefaultOptions())
+	if k15, k18 := e.subjectKey("110105491231002"), e.subjectKey("11010519491231002X"); k15 != k18 {
+		t.Fatalf("15-digit form %s, 18-character form %s", k15, k18)
+	}
+	p := e.expect("POST", "/v1/subject-keys", "bank1-app", map[string]string{"idType": "cn-ric", "idNumber": "110105491331002"}, 422, "invalid-argument")
+	if !strings.Contains(p.Detail, "first-generation") || strings.Contains(p.Detail, "491331") || strings.Contains(p.Detail, "110105") {
+		t.Fatalf("detail %q", p.Detail)
+	}
+}

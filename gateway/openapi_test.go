@@ -549,6 +549,27 @@ func TestOpenAPIResponses(t *testing.T) {
 	e.oaCall("POST", "/v1/attestations", b1, map[string]any{"attestation": oaDefault(subj, "L-Y"), "signed": true}, 400)
 	e.oaCall("POST", "/v1/attestations", auditor, map[string]any{"attestation": oaDefault(subj, "L-Y")}, 403)
 
+	// A default below the policy's threshold is accepted but lists nobody,
+	// and the answer says so, with the minimum it missed.
+	low := oaDefault(subj2, "L-LOW")
+	low["daysPastDue"] = 20
+	low["issuedAt"] = time.Now().Add(-time.Minute).UTC().Format(time.RFC3339) // pinned: the batch below sends the same statement
+	var lowOut struct {
+		Status         string
+		Listed         *bool
+		BelowThreshold *contract.Threshold
+	}
+	oaDecode(t, e.oaCall("POST", "/v1/attestations", b1, map[string]any{"attestation": low}, 201), &lowOut)
+	if lowOut.Status != "accepted" || lowOut.Listed == nil || *lowOut.Listed || lowOut.BelowThreshold == nil ||
+		lowOut.BelowThreshold.MinDaysPastDue != 90 || !slices.Equal(lowOut.BelowThreshold.Missed, []string{"daysPastDue"}) {
+		t.Errorf("below-threshold default: %+v", lowOut)
+	}
+	var lowBatch struct{ Results []contract.ItemResult }
+	oaDecode(t, e.oaCall("POST", "/v1/attestations/batch", b1, map[string]any{"items": []any{map[string]any{"attestation": low}}}, 200), &lowBatch)
+	if r := lowBatch.Results; len(r) != 1 || r[0].Status != "duplicate" || r[0].Listed == nil || *r[0].Listed || r[0].BelowThreshold == nil {
+		t.Errorf("below-threshold default in a batch: %+v", r)
+	}
+
 	settle := func(refersTo, kind string) map[string]any {
 		return map[string]any{"attestation": map[string]any{"type": "settlement", "subject": subj, "refersTo": refersTo,
 			"settledOn": today, "kind": kind, "amount": 1250000}}

@@ -49,6 +49,7 @@ var titles = map[string]string{
 	CodeUnsupportedMedia:            "Unsupported media type",
 	CodeWebhookDestinationRefused:   "Webhook destination refused",
 	CodeBudgetExceeded:              "Daily budget exceeded",
+	CodeSecretUnavailable:           "Consortium secret unavailable",
 	contract.CodeInvalidArgument:    "Invalid argument",
 	contract.CodeForbidden:          "Forbidden",
 	contract.CodeNotFound:           "Not found",
@@ -70,6 +71,7 @@ var statuses = map[string]int{
 	CodeUnsupportedMedia:            http.StatusUnsupportedMediaType,
 	CodeWebhookDestinationRefused:   http.StatusUnprocessableEntity,
 	CodeBudgetExceeded:              http.StatusTooManyRequests,
+	CodeSecretUnavailable:           http.StatusServiceUnavailable,
 	contract.CodeInvalidArgument:    http.StatusUnprocessableEntity,
 	contract.CodeForbidden:          http.StatusForbidden,
 	contract.CodeNotFound:           http.StatusNotFound,
@@ -84,7 +86,8 @@ func fail(c *gin.Context, code, detail string, items ...problem.Item) {
 	if !ok {
 		code, status = contract.CodeInternal, http.StatusInternalServerError
 	}
-	p := problem.Problem{Type: problem.TypePrefix + code, Title: titles[code], Status: status, Detail: detail,
+	title, detail := localize(c, code, titles[code], detail)
+	p := problem.Problem{Type: problem.TypePrefix + code, Title: title, Status: status, Detail: detail,
 		Instance: "urn:request:" + c.GetString(requestIDKey), Items: items}
 	c.Header("Content-Type", "application/problem+json")
 	c.AbortWithStatusJSON(status, p)
@@ -110,7 +113,7 @@ func failErr(c *gin.Context, err error) {
 	case errors.As(err, &we), errors.Is(err, webhook.ErrInvalid):
 		fail(c, contract.CodeInvalidArgument, err.Error())
 	case errors.As(err, &tooBig):
-		fail(c, CodePayloadTooLarge, "the body is larger than the limit of "+itoa(tooBig.Limit)+" bytes")
+		failMsg(c, CodePayloadTooLarge, "body.toolarge", tooBig.Limit)
 	case errors.Is(err, node.ErrSecretUnavailable):
 		fail(c, CodeSecretUnavailable, err.Error())
 	case errors.Is(err, node.ErrNoPeer):
@@ -128,9 +131,9 @@ func failErr(c *gin.Context, err error) {
 	case errors.Is(err, node.ErrNoSigningKey):
 		fail(c, contract.CodeFailedPrecondition, err.Error()+": send a signed JWS instead")
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		fail(c, CodeUnavailable, "the ledger did not answer in time; the transaction may still commit, and resubmitting an attestation is safe")
+		failMsg(c, CodeUnavailable, "ledger.timeout")
 	default:
 		c.Error(err)
-		fail(c, CodeUnavailable, "the ledger could not process the request")
+		failMsg(c, CodeUnavailable, "ledger.failed")
 	}
 }

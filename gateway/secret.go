@@ -1,8 +1,6 @@
 package gateway
 
 import (
-	"net/http"
-
 	"github.com/gin-gonic/gin"
 )
 
@@ -12,11 +10,6 @@ import (
 // ledger, or its secret contradicts the ledger's key-check value. Requests
 // that name subjects by key still work.
 const CodeSecretUnavailable = "secret-unavailable"
-
-func init() {
-	titles[CodeSecretUnavailable] = "Consortium secret unavailable"
-	statuses[CodeSecretUnavailable] = http.StatusServiceUnavailable
-}
 
 // secretReady fails the readiness probe while the node cannot derive
 // subject keys: a bank's systems send identity numbers, and a load

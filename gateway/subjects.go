@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/gin-gonic/gin"
+	"golang.org/x/text/message"
 
 	"github.com/assoc-ledger/blacklist/gateway/problem"
 
@@ -89,7 +90,7 @@ func (s *server) lookups(c *gin.Context) {
 			failErr(c, err)
 			return
 		}
-		fail(c, contract.CodeInvalidArgument, `give exactly one of "subjects" and "ids", with at least one entry`)
+		failMsg(c, contract.CodeInvalidArgument, "lookup.oneof")
 		return
 	}
 	// Over MaxLookup subjects is refused by the node, which records the
@@ -112,6 +113,7 @@ func (s *server) lookups(c *gin.Context) {
 					bad = append(bad, problem.Item{Index: i, Code: contract.CodeInvalidArgument, Message: e.Error()})
 				}
 			}
+			c.Set(localizerKey, localizer(func(p *message.Printer) string { return p.Sprintf("lookup.badids", len(bad)) }))
 			fail(c, contract.CodeInvalidArgument, strconv.Itoa(len(bad))+" identity numbers are not valid; nothing was looked up", bad...)
 			return
 		}

@@ -68,7 +68,7 @@ func (s *server) unwatch(c *gin.Context) {
 		return
 	}
 	if !removed {
-		fail(c, contract.CodeNotFound, "the subject is not in your watchlist")
+		failMsg(c, contract.CodeNotFound, "watch.notwatched")
 		return
 	}
 	c.Status(http.StatusNoContent)
@@ -291,7 +291,7 @@ func (s *server) getWebhook(c *gin.Context) {
 		return
 	}
 	if !ok {
-		fail(c, contract.CodeNotFound, "no webhook is configured for "+client(c).Member)
+		failMsg(c, contract.CodeNotFound, "webhook.none", client(c).Member)
 		return
 	}
 	c.JSON(http.StatusOK, st)
@@ -304,7 +304,7 @@ func (s *server) deleteWebhook(c *gin.Context) {
 		return
 	}
 	if !removed {
-		fail(c, contract.CodeNotFound, "no webhook is configured for "+client(c).Member)
+		failMsg(c, contract.CodeNotFound, "webhook.none", client(c).Member)
 		return
 	}
 	c.Status(http.StatusNoContent)

@@ -333,7 +333,8 @@ func TestWatchlistRoutes(t *testing.T) {
 	csv := "subjectKey,label\n" + sha("c1") + ",a\n" + sha("c2") + ",b\nnot-a-key,c\n"
 	var imp importOut
 	if st := e.upload("/v1/watchlist/import", "bank1-app", "text/csv", strings.NewReader(csv), &imp); st != 200 ||
-		imp.Lines != 3 || imp.Imported != 2 || imp.Rejected != 1 || imp.Errors[0].Line != 4 || strings.Contains(imp.Errors[0].Message, "not-a-key") {
+		imp.Lines != 4 || imp.Imported != 2 || imp.Rejected != 1 || imp.Errors[0].Line != 4 || // the header is line 1 for both
+		strings.Contains(imp.Errors[0].Message, "not-a-key") {
 		t.Fatalf("csv import: %d %+v", st, imp)
 	}
 	ids2 := e.fileDefaults("bank2-app", sha("c3"))
@@ -375,6 +376,25 @@ func TestWatchlistRoutes(t *testing.T) {
 	}
 	if st, _ := e.call("GET", "/v1/watchlist", "bank2-app", nil, &wl); st != 200 || len(wl.Entries) != 0 {
 		t.Fatalf("Bank2 sees Bank1's watchlist: %+v", wl)
+	}
+	// alreadyListed counts subjects: one with two active defaults is one
+	// borrower already listed, though it raises an alert per default.
+	e.fileDefaults("bank2-app", sha("c4"), sha("c4"))
+	var twice importOut
+	if st := e.upload("/v1/watchlist/import?format=ndjson", "bank1-app", "application/octet-stream",
+		strings.NewReader(`{"subjectKey":"`+sha("c4")+`"}`+"\n"), &twice); st != 200 || twice.Imported != 1 || twice.AlreadyListed != 1 {
+		t.Fatalf("a subject with two defaults: %d %+v", st, twice)
+	}
+	var alerts struct{ Alerts []alert.Alert }
+	e.call("GET", "/v1/alerts", "bank1-app", nil, &alerts)
+	n := 0
+	for _, a := range alerts.Alerts {
+		if a.SubjectKey == sha("c4") && a.Kind == alert.KindAlreadyListed {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Fatalf("%d already-listed alerts for a subject with two defaults, want 2", n)
 	}
 	e.expect("GET", "/v1/watchlist?limit=0", "bank1-app", nil, 422, "invalid-argument")
 	e.expect("GET", "/v1/watchlist?after=zz", "bank1-app", nil, 422, "invalid-argument")

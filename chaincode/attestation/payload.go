@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/assoc-ledger/blacklist/chaincode/freetext"
 	"github.com/assoc-ledger/blacklist/chaincode/strictjson"
+	"github.com/assoc-ledger/blacklist/internal/suggest"
 )
 
 // Attestation types.
@@ -432,7 +434,11 @@ func (p *Payload) decode(b []byte) (fieldSet, error) {
 	err := strictjson.Members(b, func(key string, raw json.RawMessage) error {
 		f, known := fieldByName(key)
 		if !known {
-			return invalidf("unknown field %s", quote(key))
+			msg := "unknown field " + quote(key)
+			if s, ok := suggest.Closest(key, fieldNames[:]); ok {
+				msg += " (did you mean " + quote(s) + "?)"
+			}
+			return invalidf("%s; a payload has: %s", msg, strings.Join(fieldNames[:], ", "))
 		}
 		present |= 1 << f
 		return p.set(f, raw)
@@ -489,6 +495,9 @@ func (p *Payload) set(f field, raw []byte) error {
 		if err != nil {
 			if errors.Is(err, strconv.ErrRange) {
 				return invalidf("%s %s is out of range", f, quote(string(raw)))
+			}
+			if f == fAmount && strings.ContainsAny(string(raw), ".eE") {
+				return invalidf("%s must be an integer, got %s (amounts are whole numbers of the currency's minor unit: 12,500.00 CNY is 1250000)", f, quote(string(raw)))
 			}
 			return invalidf("%s must be an integer, got %s", f, quote(string(raw)))
 		}

@@ -324,3 +324,16 @@ func TestErrorString(t *testing.T) {
 		t.Fatalf("Error() = %q", got)
 	}
 }
+
+// TestPayloadErrorsHelp: a typo gets the field it was meant to be and the
+// list of fields; an amount in major units gets told how to write it.
+func TestPayloadErrorsHelp(t *testing.T) {
+	for in, want := range map[string]string{
+		`{"type":"default","amout":1}`:         `unknown field "amout" (did you mean "amount"?); a payload has: v, type,`,
+		`{"type":"default","amount":12500.00}`: `amount must be an integer, got "12500.00" (amounts are whole numbers of the currency's minor unit: 12,500.00 CNY is 1250000)`,
+	} {
+		if _, err := DecodePayload([]byte(in)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %s", in, err, want)
+		}
+	}
+}

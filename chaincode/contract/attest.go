@@ -154,6 +154,14 @@ func (c *Contract) submitOne(tx *txn, st *state.Overlay, creator *Member, jws st
 		return rejected(p, err), nil
 	}
 	r := ItemResult{ID: p.ID, Type: p.Payload.Type, Status: ItemAccepted}
+	if p.Payload.Type == attestation.TypeDefault {
+		pol, err := tx.getPolicy()
+		if err != nil {
+			return rejected(p, err), nil
+		}
+		listed, t := pol.threshold(p.Payload)
+		r.Listed, r.BelowThreshold = &listed, t
+	}
 	if dup {
 		r.Status = ItemDuplicate
 		return r, nil

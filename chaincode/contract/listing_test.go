@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -14,12 +15,31 @@ func TestPolicyThresholds(t *testing.T) {
 		dpd    int
 		amount int64
 		listed bool
+		missed string
 	}{
-		{89, 5000, false}, {90, 5000, true}, {365, 999, false}, {365, 1000, true},
+		{89, 5000, false, "daysPastDue"}, {90, 5000, true, ""}, {365, 999, false, "amount"}, {365, 1000, true, ""},
+		{60, 1, false, "daysPastDue,amount"},
 	}
 	for i, c := range cases {
 		subj := hexOf("threshold" + string(rune('a'+i)))
-		expectItem(t, w.file(bank1, w.defaultFor(bank1, subj, subj, c.dpd, c.amount)), ItemAccepted, "")
+		p := w.defaultFor(bank1, subj, subj, c.dpd, c.amount)
+		r := w.file(bank1, p)
+		expectItem(t, r, ItemAccepted, "")
+		// The result says whether the default lists its subject, and if
+		// not, which minimum it missed: accepted alone would mislead.
+		if r.Listed == nil || *r.Listed != c.listed {
+			t.Errorf("dpd %d amount %d: result listed %v, want %v", c.dpd, c.amount, r.Listed, c.listed)
+		}
+		if c.listed != (r.BelowThreshold == nil) {
+			t.Errorf("dpd %d amount %d: belowThreshold %+v", c.dpd, c.amount, r.BelowThreshold)
+		} else if b := r.BelowThreshold; b != nil && (b.MinDaysPastDue != 90 || b.MinAmount != 1000 || b.Currency != "CNY" || strings.Join(b.Missed, ",") != c.missed) {
+			t.Errorf("dpd %d amount %d: belowThreshold %+v, want missed %s", c.dpd, c.amount, b, c.missed)
+		}
+		// Filed again: a duplicate, with the same verdict.
+		again, _ := w.sign(bank1, p)
+		if d := w.submit(bank1, again).Results[0]; d.Status != ItemDuplicate || d.Listed == nil || *d.Listed != c.listed {
+			t.Errorf("dpd %d amount %d: duplicate %+v", c.dpd, c.amount, d)
+		}
 		s := w.status(subj)
 		if s.Listed != c.listed || s.Records != 1 {
 			t.Errorf("dpd %d amount %d: listed %v, want %v", c.dpd, c.amount, s.Listed, c.listed)

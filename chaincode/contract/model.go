@@ -180,6 +180,23 @@ type ItemResult struct {
 	Status  string `json:"status"`
 	Code    string `json:"code,omitempty"`
 	Message string `json:"message,omitempty"`
+	// Listed is, for a default the ledger accepted or already had, whether
+	// it counts toward listing its subject under the policy in force. A
+	// default below the policy's threshold is recorded (and shown by
+	// attestation show as below-threshold) but lists nobody; without this
+	// the reporter would believe the subject listed.
+	Listed *bool `json:"listed,omitempty"`
+	// BelowThreshold says, when Listed is false, which minimum it missed.
+	BelowThreshold *Threshold `json:"belowThreshold,omitempty"`
+}
+
+// Threshold is the part of the policy a default fell short of: the
+// minimums, and which of them it missed ("daysPastDue", "amount").
+type Threshold struct {
+	MinDaysPastDue int      `json:"minDaysPastDue"`
+	MinAmount      int64    `json:"minAmount"`
+	Currency       string   `json:"currency"`
+	Missed         []string `json:"missed"`
 }
 
 // SubmitResult is the outcome of SubmitAttestations.

@@ -111,6 +111,22 @@ func (d *subjectDefault) state(p *Policy) string {
 	return StateActive
 }
 
+// threshold reports whether default a counts toward listing and, when it
+// does not, what it missed.
+func (p *Policy) threshold(a *attestation.Payload) (bool, *Threshold) {
+	if p.counts(a) {
+		return true, nil
+	}
+	t := &Threshold{MinDaysPastDue: p.MinDaysPastDue, MinAmount: p.MinAmount[a.Currency], Currency: a.Currency, Missed: []string{}}
+	if a.DaysPastDue == nil || *a.DaysPastDue < p.MinDaysPastDue {
+		t.Missed = append(t.Missed, "daysPastDue")
+	}
+	if a.Amount == nil || *a.Amount < p.MinAmount[a.Currency] {
+		t.Missed = append(t.Missed, "amount")
+	}
+	return false, t
+}
+
 func (p *Policy) counts(a *attestation.Payload) bool {
 	return a.DaysPastDue != nil && *a.DaysPastDue >= p.MinDaysPastDue &&
 		a.Amount != nil && *a.Amount >= p.MinAmount[a.Currency]

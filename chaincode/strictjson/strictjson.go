@@ -18,6 +18,9 @@
 //     U+FFFD, so the decoded text would differ from the bytes);
 //   - unknown fields and anything after the first JSON value (Decode).
 //
+// Its errors are in plain words for people who write JSON (plain.go): the
+// field, what was expected there and what was given, never a Go type.
+//
 // Members walks one flat object in order for decoders that check each member
 // themselves (the attestation payload and JWS header). The verdicts are
 // deterministic (no map iteration decides anything), which endorsing peers
@@ -85,7 +88,7 @@ func Decode(b []byte, v any) error {
 		if errors.Is(err, io.EOF) {
 			return &SyntaxError{Err: errors.New("no JSON value")}
 		}
-		return err
+		return plain(err, b, v)
 	}
 	if _, err := d.Token(); !errors.Is(err, io.EOF) {
 		return ErrTrailingData

@@ -55,9 +55,9 @@ func TestDecodeAcceptsAndRefuses(t *testing.T) {
 		{`{"items":[]}]`, ErrTrailingData.Error()},
 		{`{"other":1}`, `unknown field "other"`},
 		{"{\"items\":[{\"name\":\"a\xff\"}]}", ErrInvalidUTF8.Error()},
-		{`{"items":[`, "unexpected EOF"},
+		{`{"items":[`, "not valid JSON: it ends too early"},
 		{``, "no JSON value"},
-		{`{"items":[{"name":1}]}`, "cannot unmarshal number"},
+		{`{"items":[{"name":1}]}`, `field "items.name": expected a string, got a number`},
 	} {
 		var v body
 		if err := Decode([]byte(c.in), &v); err == nil || !strings.Contains(err.Error(), c.want) {

@@ -34,6 +34,10 @@ func clientCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	// Clients live in the node store; no ledger is needed to manage them.
 	n, err := node.Open(*data, nil)
+	if msg := inUse(err, *data); msg != "" {
+		fmt.Fprintln(stderr, "blacklistd client:", msg)
+		return 1
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "blacklistd client:", err)
 		return 1

@@ -24,6 +24,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -137,10 +138,26 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	if err := serve(cfg, log, stdout); err != nil {
+		if msg := inUse(err, cfg.Data); msg != "" {
+			fmt.Fprintln(stderr, "blacklistd:", msg)
+			return 1
+		}
 		log.Error("blacklistd stopped", "err", err)
 		return 1
 	}
 	return 0
+}
+
+// inUse explains badger's directory lock error ("Cannot acquire directory
+// lock on ... Another process is using this Badger database"), which a
+// second `make run` on the same data meets: the data directory belongs to
+// one running node at a time. It is "" for any other error.
+func inUse(err error, data string) string {
+	if err == nil || !strings.Contains(err.Error(), "Another process is using this Badger database") {
+		return ""
+	}
+	return fmt.Sprintf("the data directory %s is in use by another blacklistd (is `make run` already running in another shell?). "+
+		"Stop that one first, or start this one with another --data and --listen (BLACKLISTD_DATA, BLACKLISTD_LISTEN).", data)
 }
 
 func defaults() config {

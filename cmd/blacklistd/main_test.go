@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/assoc-ledger/blacklist/node"
+	"github.com/assoc-ledger/blacklist/node/embedded"
 	"github.com/assoc-ledger/blacklist/node/fabric"
 	"github.com/assoc-ledger/blacklist/node/webhook/webhooktest"
 )
@@ -386,5 +387,32 @@ func TestWalkthroughPrintsNoKeys(t *testing.T) {
 		Clients: []node.DemoClient{{Name: "bank1-app", Member: "Bank1MSP", APIKey: "bl_do-not-print-me"}}})
 	if strings.Contains(out.String(), "do-not-print-me") || !strings.Contains(out.String(), "/srv/data/"+node.DemoCredentialsFile) {
 		t.Fatalf("walkthrough text:\n%s", out.String())
+	}
+}
+
+// TestSecondRunOnTheSameData: a second node on a data directory in use
+// says so plainly (a second `make run`), not with badger's lock error; so
+// does a client command against a running node's data.
+func TestSecondRunOnTheSameData(t *testing.T) {
+	data := t.TempDir()
+	l, err := embedded.Open(embedded.Options{Dir: filepath.Join(data, "ledger")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	code := run([]string{"--data", data, "--listen", "127.0.0.1:0"}, &out, &errOut)
+	l.Close()
+	if code != 1 || !strings.Contains(errOut.String(), "blacklistd: the data directory "+data+" is in use by another blacklistd (is `make run` already running in another shell?)") ||
+		strings.Contains(errOut.String(), "Badger") {
+		t.Fatalf("exit %d\n%s", code, errOut.String())
+	}
+	n, err := node.Open(data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Close()
+	errOut.Reset()
+	if code := run([]string{"client", "list", "--data", data}, &out, &errOut); code != 1 || !strings.Contains(errOut.String(), "is in use by another blacklistd") {
+		t.Fatalf("client list: exit %d\n%s", code, errOut.String())
 	}
 }

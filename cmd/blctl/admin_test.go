@@ -129,7 +129,7 @@ func TestPolicy(t *testing.T) {
 	}
 	code, out, stderr := f.cli(t, "", "policy", "set", "--min-days-past-due", "60", "--retention-years", "3", "--dispute-answer-days", "15",
 		"--min-amount", "CNY=100000", "--min-amount", "usd=20000", "--daily-derivations", "500")
-	if code != exitOK || !strings.Contains(out, "CNY 100000, USD 20000") {
+	if code != exitOK || !strings.Contains(out, "1,000.00 CNY, 200.00 USD") {
 		t.Fatalf("set: exit %d\n%s\n%s", code, out, stderr)
 	}
 	var p contract.Policy

@@ -38,7 +38,7 @@ const (
 	webhookSecretEnv = "BLACKLIST_WEBHOOK_SECRET"
 )
 
-const alertsUsage = `Usage: blctl alerts [--after ID] [--follow]
+const alertsUsage = `Usage: blctl alerts [--after ID] [--follow | --wait D]
 
 Lists your member's alerts on watched subjects (roles querier, reporter),
 oldest first: a default, settlement, revocation, dispute-opened or
@@ -46,6 +46,10 @@ dispute-resolved that the ledger gained on a subject in the watchlist,
 whoever filed it, and already-listed for a subject that was listed when it
 was added (see 'blctl watch'). Ids are increasing numbers: pass the last id
 you processed as --after to see only what is new.
+
+With --wait D, when there is no alert (after --after) yet, blctl asks again
+until one is raised or D has passed, then lists: for a script that has just
+filed what should raise one.
 
 With --follow blctl then stays connected (GET /v1/alerts/stream, Server-Sent
 Events) and prints each alert as the node raises it, until interrupted
@@ -69,6 +73,7 @@ func cmdAlerts(e *env, args []string) int {
 	f := e.flags("alerts", alertsUsage)
 	after := f.String("after", "", "only alerts with a greater id")
 	follow := f.Bool("follow", false, "keep printing alerts as they are raised, until interrupted")
+	wait := f.Duration("wait", 0, "when there is no alert yet, wait up to this long for one (e.g. 10s)")
 	pos, code, ok := f.parse(args)
 	if !ok {
 		return code
@@ -87,6 +92,11 @@ func cmdAlerts(e *env, args []string) int {
 	q := url.Values{}
 	if *after != "" {
 		q.Set("after", *after)
+	}
+	if *wait > 0 {
+		if err := e.waitAlert(q, *wait); err != nil {
+			return e.fail(err)
+		}
 	}
 	last := *after
 	out := &listOut{e: e, field: "alerts", table: func(items []json.RawMessage, first bool) error {
@@ -109,6 +119,30 @@ func cmdAlerts(e *env, args []string) int {
 		return e.fail(err)
 	}
 	return exitOK
+}
+
+// waitAlert polls the first page of alerts until it is not empty or d has
+// passed: alerts are raised from committed ledger changes a moment after the
+// request that caused them answered, and a script that files a default and
+// then asks for the alert must not race the node.
+func (e *env) waitAlert(q url.Values, d time.Duration) error {
+	deadline := e.now().Add(d)
+	for {
+		var page struct {
+			Alerts []json.RawMessage `json:"alerts"`
+		}
+		if err := e.call("GET", "/v1/alerts", q, nil, &page); err != nil {
+			return err
+		}
+		if len(page.Alerts) > 0 || !e.now().Before(deadline) {
+			return nil
+		}
+		select {
+		case <-e.ctx.Done():
+			return e.ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
 
 // alertView is the part of an alert blctl shows. It is not the node's
@@ -134,29 +168,36 @@ type alertView struct {
 
 // alertFormat has fixed widths, not a tabwriter's, because --follow prints
 // one alert at a time and the columns must line up across them.
-const alertFormat = "%-8s  %-20s  %-16s  %-12s  %-10s  %-12s  %-20s  %s"
+const alertFormat = "%-8s  %-25s  %-16s  %-12s  %-10s  %-12s  %-20s  %s"
 
-func alertHeader() string {
-	return strings.TrimRight(fmt.Sprintf(alertFormat, "ID", "TIME", "KIND", "SUBJECT", "REPORTER", "ATTESTATION", "DETAIL", "LABEL"), " ") + "\n"
+func alertHeader(e *env) string {
+	cols := []string{"ID", "TIME", "KIND", "SUBJECT", "REPORTER", "ATTESTATION", "DETAIL", "LABEL"}
+	widths := []int{8, 25, 16, 12, 10, 12, 20}
+	var b strings.Builder
+	for i, c := range cols {
+		l := e.label("label", c)
+		b.WriteString(l)
+		if i < len(widths) {
+			b.WriteString(strings.Repeat(" ", max(0, widths[i]-displayWidth(l))+2)) // by display width: Chinese labels are wide
+		}
+	}
+	return b.String() + "\n"
 }
 
-func (a alertView) line() string {
+func (a alertView) line(e *env) string {
 	detail := "-"
 	switch {
 	case a.Outcome != "":
 		detail = a.Outcome
 	case a.RefersTo != "":
-		detail = "closes " + short(a.RefersTo)
+		detail = "closes " + e.short(a.RefersTo)
 	case a.DisputeID != "":
-		detail = "dispute " + short(a.DisputeID)
+		detail = "dispute " + e.short(a.DisputeID)
 	case a.Budget != nil:
 		detail = fmt.Sprintf("%s %d>%d on %s", a.Budget.Kind, a.Budget.Count, a.Budget.Limit, a.Budget.Day)
 	}
-	at := a.Time
-	if t, err := time.Parse(time.RFC3339Nano, a.Time); err == nil {
-		at = t.UTC().Format(time.RFC3339) // the seconds are enough to read, and fit the column
-	}
-	return fmt.Sprintf(alertFormat, a.ID, at, a.Kind, short(a.SubjectKey), a.Reporter, short(a.AttestationID), detail, orDash(a.Label)) + "\n"
+	at := e.when(a.Time) // whole seconds in the user's zone: enough to read, and fit the column
+	return fmt.Sprintf(alertFormat, a.ID, at, a.Kind, e.short(a.SubjectKey), a.Reporter, e.short(a.AttestationID), detail, orDash(a.Label)) + "\n"
 }
 
 // alertOutput renders one alert as the current output format prints it
@@ -174,21 +215,21 @@ func (e *env) alertOutput(raw json.RawMessage) (string, error) {
 	if err := json.Unmarshal(raw, &a); err != nil {
 		return "", err
 	}
-	return a.line(), nil
+	return a.line(e), nil
 }
 
 // printAlerts prints alerts as table rows, after the header if asked.
 func printAlerts(e *env, items []json.RawMessage, header bool) error {
 	var b strings.Builder
 	if header {
-		b.WriteString(alertHeader())
+		b.WriteString(alertHeader(e))
 	}
 	for i, raw := range items {
 		var a alertView
 		if err := json.Unmarshal(raw, &a); err != nil {
 			return &ServerError{Op: "decoding the answer", Err: fmt.Errorf("alert %d does not parse: %v", i, err)}
 		}
-		b.WriteString(a.line())
+		b.WriteString(a.line(e))
 	}
 	_, err := io.WriteString(e.stdout, b.String())
 	return err
@@ -208,7 +249,7 @@ type follower struct {
 // end it early.
 func followAlerts(e *env, after string) int {
 	if !e.jsonOut() {
-		if _, err := io.WriteString(e.stdout, alertHeader()); err != nil {
+		if _, err := io.WriteString(e.stdout, alertHeader(e)); err != nil {
 			return e.fail(err)
 		}
 	}
@@ -493,19 +534,19 @@ func (e *env) showWebhook(raw json.RawMessage) int {
 			failing = "yes, since " + orDash(st.FailingSince)
 		}
 		w := e.table()
-		row(w, "member", st.Member)
-		row(w, "url", st.URL)
-		row(w, "delivered up to", orDash(st.Delivered), "alert id")
-		row(w, "pending", strconv.Itoa(st.Pending))
-		row(w, "failing", failing)
-		row(w, "consecutive failures", strconv.Itoa(st.ConsecutiveFailures))
-		row(w, "last error", orDash(st.LastError), "failure class")
+		e.row(w, "member", st.Member)
+		e.row(w, "url", st.URL)
+		e.row(w, "delivered up to", orDash(st.Delivered), "alert id")
+		e.row(w, "pending", strconv.Itoa(st.Pending))
+		e.row(w, "failing", failing)
+		e.row(w, "consecutive failures", strconv.Itoa(st.ConsecutiveFailures))
+		e.row(w, "last error", orDash(st.LastError), "failure class")
 		if st.Held {
-			row(w, "held", "yes", "the member is not active; alerts wait")
+			e.row(w, "held", "yes", "the member is not active; alerts wait")
 		}
-		row(w, "last success", orDash(st.LastSuccess))
-		row(w, "deliveries", strconv.FormatInt(st.Deliveries, 10), "since the node started")
-		row(w, "failures", strconv.FormatInt(st.Failures, 10), "since the node started")
+		e.row(w, "last success", e.when(st.LastSuccess))
+		e.row(w, "deliveries", strconv.FormatInt(st.Deliveries, 10), "since the node started")
+		e.row(w, "failures", strconv.FormatInt(st.Failures, 10), "since the node started")
 		return w.Flush()
 	})
 }

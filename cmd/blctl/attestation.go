@@ -53,8 +53,12 @@ func attestationShow(e *env, args []string) int {
 	if len(pos) != 1 {
 		return f.usageErr("expected one attestation ID")
 	}
+	id, err := e.resolve(kindAttestation, pos[0])
+	if err != nil {
+		return e.fail(err)
+	}
 	var raw json.RawMessage
-	path := apiPath("/v1/attestations/%s", pos[0]) + "?purpose=" + url.QueryEscape(*purpose)
+	path := apiPath("/v1/attestations/%s", id) + "?purpose=" + url.QueryEscape(*purpose)
 	if err := e.call("GET", path, nil, nil, &raw); err != nil {
 		return e.fail(err)
 	}
@@ -62,17 +66,17 @@ func attestationShow(e *env, args []string) int {
 	return e.show(raw, &a, func() error {
 		p := a.Payload
 		w := e.table()
-		row(w, "id", a.ID)
-		row(w, "type", p.Type)
-		row(w, "reporter", p.Reporter)
-		row(w, "subject", p.Subject)
-		row(w, "issued", p.IssuedAt)
-		row(w, "state", orDash(a.State))
-		row(w, "closed by", orDash(a.ClosedBy))
-		row(w, "kid", a.KeyID)
-		row(w, "recorded", a.RecordedAt)
-		row(w, "tx", a.TxID)
-		row(w, "as of height", strconv.FormatUint(a.AsOf, 10))
+		e.row(w, "id", a.ID)
+		e.row(w, "type", p.Type)
+		e.row(w, "reporter", p.Reporter)
+		e.row(w, "subject", p.Subject)
+		e.row(w, "issued", e.when(p.IssuedAt))
+		e.row(w, "state", orDash(a.State))
+		e.row(w, "closed by", orDash(a.ClosedBy))
+		e.row(w, "kid", a.KeyID)
+		e.row(w, "recorded", e.when(a.RecordedAt))
+		e.row(w, "tx", a.TxID)
+		e.row(w, "as of height", strconv.FormatUint(a.AsOf, 10))
 		optional := [][2]string{
 			{"loan ref", p.LoanRef}, {"product", p.Product}, {"currency", p.Currency},
 			{"overdue since", p.OverdueSince}, {"notice date", p.NoticeDate},

@@ -72,6 +72,13 @@ func cmdAudit(e *env, args []string) int {
 	if len(pos) > 0 {
 		return f.usageErr("unexpected argument %q", pos[0])
 	}
+	if *subject != "" {
+		key, err := e.resolve(kindSubject, *subject)
+		if err != nil {
+			return e.fail(err)
+		}
+		*subject = key
+	}
 	q := url.Values{}
 	for name, v := range map[string]string{"member": *member, "subject": *subject, "from": *from, "to": *to} {
 		if v == "" {
@@ -125,13 +132,13 @@ func auditAll(e *env, q url.Values) ([]json.RawMessage, error) {
 
 func printAudit(e *env, raw []json.RawMessage) error {
 	w := e.table()
-	row(w, "SEQ", "TIME", "CLIENT", "MEMBER", "SUBJECT", "PURPOSE", "KIND", "OUTCOME", "LISTED")
+	e.header(w, "SEQ", "TIME", "CLIENT", "MEMBER", "SUBJECT", "PURPOSE", "KIND", "OUTCOME", "LISTED")
 	for i, r := range raw {
 		var a auditEntry
 		if err := json.Unmarshal(r, &a); err != nil {
 			return &ServerError{Op: "GET /v1/audit/queries", Err: fmt.Errorf("entry %d does not parse: %v", i, err)}
 		}
-		row(w, strconv.FormatUint(a.Seq, 10), a.Time, a.Client, a.Member, orDash(short(a.Subject)), orDash(a.Purpose), a.Kind, orDash(a.Outcome), yesNo(a.Listed))
+		row(w, strconv.FormatUint(a.Seq, 10), e.when(a.Time), a.Client, a.Member, orDash(e.short(a.Subject)), orDash(a.Purpose), a.Kind, orDash(a.Outcome), e.yesNo(a.Listed))
 	}
 	return w.Flush()
 }

@@ -161,7 +161,7 @@ func TestBudgetAlertLine(t *testing.T) {
 		"time":"2026-03-01T08:00:00Z","budget":{"member":"Bank1MSP","kind":"derivations","day":"2026-03-01","count":10001,"limit":10000}}`), &a); err != nil {
 		t.Fatal(err)
 	}
-	if l := a.line(); !strings.Contains(l, "budget-exceeded") || !strings.Contains(l, "derivations 10001>10000 on 2026-03-01") || !strings.Contains(l, "Bank1MSP") {
+	if l := a.line(&env{}); !strings.Contains(l, "budget-exceeded") || !strings.Contains(l, "derivations 10001>10000 on 2026-03-01") || !strings.Contains(l, "Bank1MSP") {
 		t.Fatalf("line %q", l)
 	}
 }

@@ -34,6 +34,7 @@ type Client struct {
 	apiKey string
 	http   *http.Client
 	notice io.Writer // where retries are announced
+	lang   string    // Accept-Language: the node answers problems in it
 	sleep  func(context.Context, time.Duration) error
 }
 
@@ -53,17 +54,18 @@ type Problem = problem.Problem
 
 // print writes every part of the problem an operator may need, one per
 // line, so that item errors of a large request stay readable.
-func printProblem(w io.Writer, p *Problem) {
+func (e *env) printProblem(p *Problem) {
+	w := e.stderr
 	fmt.Fprintf(w, "blctl: %s (HTTP %d)\n", p.Title, p.Status)
-	fmt.Fprintf(w, "  type:   %s\n", p.Type)
+	fmt.Fprintln(w, e.t("cli.problem.type", p.Type))
 	if p.Detail != "" {
-		fmt.Fprintf(w, "  detail: %s\n", p.Detail)
+		fmt.Fprintln(w, e.t("cli.problem.detail", p.Detail))
 	}
 	if p.Instance != "" {
-		fmt.Fprintf(w, "  instance: %s\n", p.Instance)
+		fmt.Fprintln(w, e.t("cli.problem.instance", p.Instance))
 	}
 	for _, it := range p.Items {
-		fmt.Fprintf(w, "  item %d: %s: %s\n", it.Index, it.Code, it.Message)
+		fmt.Fprintln(w, e.t("cli.problem.item", it.Index, it.Code, it.Message))
 	}
 }
 
@@ -135,6 +137,9 @@ func (c *Client) newRequest(ctx context.Context, method, target, contentType str
 	}
 	req.Header.Set("Accept", "application/json, application/problem+json")
 	req.Header.Set("User-Agent", "blctl/1")
+	if c.lang != "" {
+		req.Header.Set("Accept-Language", c.lang)
+	}
 	if c.apiKey != "" {
 		req.Header.Set("Authorization", "Bearer "+c.apiKey)
 	}

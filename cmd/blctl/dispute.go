@@ -76,7 +76,11 @@ func disputeOpen(e *env, args []string) int {
 	} else if b, err := hex.DecodeString(sum); err != nil || len(b) != sha256.Size {
 		return f.usageErr("--statement-digest must be 64 hex characters (a SHA-256)")
 	}
-	req := contract.OpenDisputeRequest{AttestationID: *att, ReasonCode: *reason, StatementDigest: sum}
+	attID, err := e.resolve(kindAttestation, *att)
+	if err != nil {
+		return e.fail(err)
+	}
+	req := contract.OpenDisputeRequest{AttestationID: attID, ReasonCode: *reason, StatementDigest: sum}
 	var raw json.RawMessage
 	if err := e.call("POST", "/v1/disputes", nil, req, &raw); err != nil {
 		return e.fail(err)
@@ -88,20 +92,20 @@ func (e *env) showDispute(raw json.RawMessage) int {
 	var d contract.Dispute
 	return e.show(raw, &d, func() error {
 		w := e.table()
-		row(w, "id", d.ID)
-		row(w, "attestation", d.AttestationID)
-		row(w, "subject", d.Subject)
-		row(w, "reporter", d.Reporter)
-		row(w, "opened by", d.OpenedBy)
-		row(w, "reason", d.ReasonCode)
-		row(w, "statement digest", d.StatementDigest)
-		row(w, "opened", d.OpenedAt)
-		row(w, "due by", d.DueBy)
-		row(w, "state", disputeState(d))
-		row(w, "resolved by", orDash(d.ResolvedBy))
-		row(w, "resolved", orDash(d.ResolvedAt))
-		row(w, "answered late", yesNo(d.AnsweredLate))
-		row(w, "note", orDash(d.Note))
+		e.row(w, "id", d.ID)
+		e.row(w, "attestation", d.AttestationID)
+		e.row(w, "subject", d.Subject)
+		e.row(w, "reporter", d.Reporter)
+		e.row(w, "opened by", d.OpenedBy)
+		e.row(w, "reason", d.ReasonCode)
+		e.row(w, "statement digest", d.StatementDigest)
+		e.row(w, "opened", e.when(d.OpenedAt))
+		e.row(w, "due by", e.when(d.DueBy))
+		e.row(w, "state", disputeState(d))
+		e.row(w, "resolved by", orDash(d.ResolvedBy))
+		e.row(w, "resolved", e.when(d.ResolvedAt))
+		e.row(w, "answered late", yesNo(d.AnsweredLate))
+		e.row(w, "note", orDash(d.Note))
 		return w.Flush()
 	})
 }
@@ -138,9 +142,9 @@ func disputeList(e *env, args []string) int {
 	}
 	return e.show(raw, &ans, func() error {
 		w := e.table()
-		row(w, "ID", "ATTESTATION", "REPORTER", "REASON", "STATE", "OPENED", "DUE BY")
+		e.header(w, "ID", "ATTESTATION", "REPORTER", "REASON", "STATE", "OPENED", "DUE BY")
 		for _, d := range ans.Disputes {
-			row(w, short(d.ID), short(d.AttestationID), d.Reporter, d.ReasonCode, disputeState(d), d.OpenedAt, d.DueBy)
+			row(w, e.short(d.ID), e.short(d.AttestationID), d.Reporter, d.ReasonCode, disputeState(d), e.when(d.OpenedAt), e.when(d.DueBy))
 		}
 		return w.Flush()
 	})
@@ -172,9 +176,13 @@ func disputeResolve(e *env, args []string) int {
 	if *outcome != contract.DisputeUpheld && *outcome != contract.DisputeRejected {
 		return f.usageErr("--outcome must be upheld or rejected, got %q", *outcome)
 	}
+	id, err := e.resolve(kindDispute, pos[0])
+	if err != nil {
+		return e.fail(err)
+	}
 	var raw json.RawMessage
 	body := map[string]string{"outcome": *outcome, "note": *note}
-	if err := e.call("POST", apiPath("/v1/disputes/%s/resolve", pos[0]), nil, body, &raw); err != nil {
+	if err := e.call("POST", apiPath("/v1/disputes/%s/resolve", id), nil, body, &raw); err != nil {
 		return e.fail(err)
 	}
 	return e.showDispute(raw)

@@ -72,6 +72,7 @@ type fakeAPI struct {
 	audit         []map[string]any
 	auditPage     int
 	delay         bool // hang until the client gives up
+	moreDisputes  []contract.Dispute
 }
 
 var testSecret = bytes.Repeat([]byte{0x42}, 32)
@@ -369,7 +370,11 @@ func (f *fakeAPI) dispute(w http.ResponseWriter, r *http.Request) {
 }
 
 func (f *fakeAPI) disputes(w http.ResponseWriter, r *http.Request) {
-	reply(w, 200, map[string]any{"disputes": []contract.Dispute{{ID: "d1", State: r.URL.Query().Get("state")}}})
+	list := []contract.Dispute{{ID: "d1", State: r.URL.Query().Get("state")}}
+	f.mu.Lock()
+	list = append(list, f.moreDisputes...)
+	f.mu.Unlock()
+	reply(w, 200, map[string]any{"disputes": list})
 }
 
 // auditQueries pages like the gateway: a full page carries "next".
@@ -423,4 +428,14 @@ func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
 func hex64(parts ...any) string {
 	sum := sha256.Sum256([]byte(fmt.Sprint(parts...)))
 	return hex.EncodeToString(sum[:])
+}
+
+// derive is the key the fake's node derives for an identity number.
+func (f *fakeAPI) derive(t *testing.T, idType, number string) string {
+	t.Helper()
+	k, err := f.deriver.Derive(idType, number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
 }

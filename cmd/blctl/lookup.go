@@ -4,42 +4,58 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
 	"os"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
+	"github.com/assoc-ledger/blacklist/chaincode/strictjson"
+	"github.com/assoc-ledger/blacklist/node/subjectkey"
 )
 
 // lookupChunk is the API's limit of subjects per POST /v1/lookups. A
 // variable so that tests can exercise chunking with a few keys.
 var lookupChunk = 10000
 
-const lookupUsage = `Usage: blctl lookup --purpose P [--fail-if-listed] (KEY... | --file FILE|-)
+const lookupUsage = `Usage: blctl lookup --purpose P [--fail-if-listed] (SUBJECT... | --file FILE|- | --id-type T --id-number N)
 
 Looks up subjects' blacklist status (role querier). Every lookup is
 recorded in the node's audit log under the stated purpose: loan-approval,
 post-loan, guarantor-check or dispute-handling.
 
-One KEY is read with GET /v1/subjects/{key}; several keys, or a --file,
-with POST /v1/lookups, 10,000 per request. A file holds one subject key per
-line, or one {"idType":"cn-ric","idNumber":"..."} object per line for the
-node to turn into keys (all lines of one kind).
+A SUBJECT is what you have in hand: a subject key, a unique prefix of one
+(at least 6 characters, as tables show them), or a PRC resident identity
+number (18 characters, or the first-generation 15 digits), which the node
+turns into its key without storing it or sending it back. A passport
+number is given with --id-type passport. --file holds one subject a line:
+any of those, optionally followed by a comma and your label for it
+("11010519491231002X,cust-42"), or {"idType","idNumber"} or {"subjectKey"}
+objects with an optional "label"; lines of all kinds may be mixed.
 
-Output: a table in input order (subject key abbreviated to 12 characters;
-outstanding amounts per currency in minor units), or with --output json the
-server's answer: the status for one key, {"asOf","results"} for several
-(asOf is then the lowest ledger height any chunk was read at).
+One key is read with GET /v1/subjects/{key}; anything else with POST
+/v1/lookups, 10,000 per request.
+
+Output: a table in input order. INPUT is your label, or what you gave (an
+identity number masked to its first 6 and last 4 characters); SUBJECT the
+key (12 characters, --full-ids for all 64); OUTSTANDING the amounts per
+currency. With --output json: the server's answer, the status for one key,
+{"asOf","results"} in input order for several (asOf is then the lowest
+ledger height any request was read at).
 
 With --fail-if-listed the exit code is 4 when any subject is listed, so a
 script can branch without parsing output.
 
 Examples:
-  blctl lookup --purpose loan-approval 3f5a0c...e9
-  blctl lookup --purpose post-loan --file portfolio-keys.txt
+  blctl lookup --purpose loan-approval 11010519491231002X
+  blctl lookup --purpose loan-approval --id-type passport --id-number "CHN E12345678"
+  blctl lookup --purpose post-loan 3f5a0c9e12ab
+  blctl lookup --purpose post-loan --file portfolio.txt
   blctl lookup --purpose loan-approval --fail-if-listed --file applicants.ndjson && approve
   blctl --output json lookup --purpose post-loan KEY1 KEY2 | jq '.results[] | select(.listed)'
 `
@@ -63,39 +79,76 @@ type lookupAnswer struct {
 	Results []json.RawMessage `json:"results"`
 }
 
+// query is one subject as the caller gave it: a subject key (or a unique
+// prefix of one), or an identity number for the node to turn into a key.
+// label is what the table shows in its INPUT column so that the caller can
+// tell which answer is whose: the caller's own label when the file gives
+// one, else the key as given, or the identity number masked.
+type query struct {
+	label string
+	key   string
+	id    *idNumber
+}
+
 func cmdLookup(e *env, args []string) int {
 	f := e.flags("lookup", lookupUsage)
 	purpose := f.String("purpose", "", "why: loan-approval, post-loan, guarantor-check or dispute-handling")
-	file := f.String("file", "", "file of subject keys or id-number objects, one per line (- for stdin)")
+	file := f.String("file", "", "file of subject keys or identity numbers, one per line (- for stdin)")
+	idType := f.String("id-type", "", "the type of --id-number and of plain identity numbers in --file: cn-ric or passport")
+	idNum := f.String("id-number", "", "one identity number to look up (turned into its key on the node, never stored)")
 	failIfListed := f.Bool("fail-if-listed", false, "exit 4 if any subject is listed")
-	keys, code, ok := f.parse(args)
+	args2, code, ok := f.parse(args)
 	if !ok {
 		return code
 	}
 	if code, ok := f.required("purpose"); !ok {
 		return code
 	}
-	if (len(keys) == 0) == (*file == "") {
-		return f.usageErr("give subject keys as arguments or --file, not both or neither")
+	if *idType != "" && !slices.Contains(idTypes, *idType) {
+		return f.usageErr("%s", e.t("cli.lookup.idtype", strings.Join(idTypes, ", "), *idType))
 	}
-	var req lookupRequest
-	req.Purpose = *purpose
-	if *file != "" {
-		var err error
-		if req.Subjects, req.IDs, err = readLookupFile(e, *file); err != nil {
-			return e.fail(err)
+	given := 0
+	for _, b := range []bool{len(args2) > 0, *file != "", *idNum != ""} {
+		if b {
+			given++
 		}
-	} else {
-		req.Subjects = keys
+	}
+	if given != 1 {
+		return f.usageErr("%s", e.t("cli.lookup.oneof"))
+	}
+	var qs []query
+	var err error
+	switch {
+	case *idNum != "":
+		t := *idType
+		if t == "" {
+			return f.usageErr("%s", e.t("cli.lookup.needstype", strings.Join(idTypes, " or ")))
+		}
+		qs = []query{{label: maskID(*idNum), id: &idNumber{IDType: t, IDNumber: *idNum}}}
+	case *file != "":
+		qs, err = readLookupFile(e, *file, *idType)
+	default:
+		qs = make([]query, len(args2))
+		for i, a := range args2 {
+			if qs[i], err = classify(a, *idType); err != nil {
+				err = usagef("%s", e.t("cli.lookup.argument", i+1, e.t(err.Error())))
+				break
+			}
+		}
+	}
+	if err == nil {
+		err = e.resolveQueries(qs)
+	}
+	if err != nil {
+		return e.fail(err)
 	}
 
 	var results []json.RawMessage
 	var raw json.RawMessage
-	var err error
-	if len(keys) == 1 {
-		results, raw, err = lookupOne(e, *purpose, keys[0])
+	if len(qs) == 1 && qs[0].id == nil && *file == "" {
+		results, raw, err = lookupOne(e, *purpose, qs[0].key)
 	} else {
-		results, raw, err = lookupMany(e, req)
+		results, raw, err = lookupQueries(e, *purpose, qs)
 	}
 	if err != nil {
 		return e.fail(err)
@@ -107,7 +160,7 @@ func cmdLookup(e *env, args []string) int {
 	if e.jsonOut() {
 		err = e.printRaw(raw)
 	} else {
-		err = printStatuses(e, statuses)
+		err = printStatuses(e, qs, statuses)
 	}
 	if err != nil {
 		return e.fail(err)
@@ -120,6 +173,108 @@ func cmdLookup(e *env, args []string) int {
 		}
 	}
 	return exitOK
+}
+
+var idTypes = subjectkey.Types()
+
+// errNeither: a lookup input that is neither a key nor an identity number.
+var errNeither = errors.New("cli.lookup.neither")
+
+// ricShape matches what can only be a PRC resident identity number: 18
+// characters (17 digits and a digit or X) or the first-generation 15
+// digits. Nothing shorter than 64 characters is a subject key, and table
+// prefixes are 12, so the two cannot be confused.
+var ricShape = regexp.MustCompile(`^([0-9]{17}[0-9Xx]|[0-9]{15})$`)
+
+// classify tells a subject key (or prefix) from an identity number. With
+// idType given, anything that is not a key is a number of that type.
+func classify(s, idType string) (query, error) {
+	s = strings.TrimSpace(s)
+	switch {
+	case len(s) == 64 && isHex(strings.ToLower(s)):
+		return query{label: s, key: strings.ToLower(s)}, nil
+	case ricShape.MatchString(s) && (idType == "" || idType == "cn-ric"):
+		return query{label: maskID(s), id: &idNumber{IDType: "cn-ric", IDNumber: s}}, nil
+	case idType != "":
+		return query{label: maskID(s), id: &idNumber{IDType: idType, IDNumber: s}}, nil
+	case isHex(strings.ToLower(s)):
+		return query{label: s, key: strings.ToLower(s)}, nil // a prefix, resolved below
+	}
+	return query{}, errNeither
+}
+
+// maskID shows enough of an identity number for its owner to recognise it
+// in a table, and no more: the first 6 and last 4 characters.
+func maskID(s string) string {
+	r := []rune(strings.TrimSpace(s))
+	if len(r) <= 10 {
+		return strings.Repeat("*", len(r))
+	}
+	return string(r[:6]) + strings.Repeat("*", len(r)-10) + string(r[len(r)-4:])
+}
+
+// resolveQueries turns key prefixes into whole keys.
+func (e *env) resolveQueries(qs []query) error {
+	for i := range qs {
+		if qs[i].id != nil || len(qs[i].key) == 64 {
+			continue
+		}
+		k, err := e.resolve(kindSubject, qs[i].key)
+		if err != nil {
+			return err
+		}
+		qs[i].key = k
+	}
+	return nil
+}
+
+// lookupQueries asks for keys and identity numbers (the API takes one kind
+// per request) and puts the answers back in input order.
+func lookupQueries(e *env, purpose string, qs []query) ([]json.RawMessage, json.RawMessage, error) {
+	var keys []string
+	var ids []idNumber
+	for _, q := range qs {
+		if q.id != nil {
+			ids = append(ids, *q.id)
+		} else {
+			keys = append(keys, q.key)
+		}
+	}
+	all := lookupAnswer{Results: make([]json.RawMessage, 0, len(qs))}
+	var byKey, byID []json.RawMessage
+	var asOf []uint64
+	if len(keys) > 0 {
+		res, raw, err := lookupMany(e, lookupRequest{Purpose: purpose, Subjects: keys})
+		if err != nil {
+			return nil, nil, err
+		}
+		byKey = res
+		asOf = append(asOf, asOfOf(raw))
+	}
+	if len(ids) > 0 {
+		res, raw, err := lookupMany(e, lookupRequest{Purpose: purpose, IDs: ids})
+		if err != nil {
+			return nil, nil, err
+		}
+		byID = res
+		asOf = append(asOf, asOfOf(raw))
+	}
+	for _, q := range qs {
+		if q.id != nil {
+			all.Results, byID = append(all.Results, byID[0]), byID[1:]
+		} else {
+			all.Results, byKey = append(all.Results, byKey[0]), byKey[1:]
+		}
+	}
+	all.AsOf = slices.Min(asOf)
+	raw, err := json.Marshal(all)
+	return all.Results, raw, err
+}
+
+func asOfOf(raw json.RawMessage) uint64 {
+	var a lookupAnswer
+	_ = json.Unmarshal(raw, &a)
+	return a.AsOf
 }
 
 func lookupOne(e *env, purpose, key string) ([]json.RawMessage, json.RawMessage, error) {
@@ -170,32 +325,42 @@ func decodeStatuses(results []json.RawMessage) ([]contract.Status, error) {
 	return out, nil
 }
 
-func printStatuses(e *env, statuses []contract.Status) error {
+func printStatuses(e *env, qs []query, statuses []contract.Status) error {
 	w := e.table()
-	row(w, "SUBJECT", "LISTED", "ACTIVE DEFAULTS", "REPORTERS", "OUTSTANDING")
-	for _, s := range statuses {
+	e.header(w, "INPUT", "SUBJECT", "LISTED", "ACTIVE DEFAULTS", "REPORTERS", "OUTSTANDING")
+	for i, s := range statuses {
 		reporters := "-"
 		if len(s.Reporters) > 0 {
 			reporters = strings.Join(s.Reporters, ",")
 		}
-		row(w, short(s.SubjectKey), yesNo(s.Listed), strconv.Itoa(s.ActiveDefaults), reporters, amounts(s.Outstanding))
+		label := "-"
+		if i < len(qs) {
+			label = qs[i].label
+			if qs[i].id == nil && label == s.SubjectKey {
+				label = e.short(label)
+			}
+		}
+		row(w, label, e.short(s.SubjectKey), e.yesNo(s.Listed), strconv.Itoa(s.ActiveDefaults), reporters, e.amounts(s.Outstanding))
 	}
 	return w.Flush()
 }
 
-// readLookupFile reads keys, or id-number objects, one per line.
-func readLookupFile(e *env, name string) ([]string, []idNumber, error) {
+// readLookupFile reads one subject a line: a subject key (or a unique
+// prefix), a plain identity number (cn-ric recognised by its shape, other
+// types with --id-type), or an object {"idType","idNumber"} or
+// {"subjectKey"}, each optionally with a "label". A plain line may carry
+// its label after a comma or tab: "11010519491231002X,cust-42".
+func readLookupFile(e *env, name, idType string) ([]query, error) {
 	var r io.Reader = e.stdin
 	if name != "-" {
 		f, err := os.Open(name)
 		if err != nil {
-			return nil, nil, usagef("%v", err)
+			return nil, usagef("%v", err)
 		}
 		defer f.Close()
 		r = f
 	}
-	var keys []string
-	var ids []idNumber
+	var qs []query
 	sc := bufio.NewScanner(r)
 	for n := 1; sc.Scan(); n++ {
 		line := bytes.TrimSpace(sc.Bytes())
@@ -205,26 +370,48 @@ func readLookupFile(e *env, name string) ([]string, []idNumber, error) {
 		if len(line) == 0 {
 			continue
 		}
-		if line[0] != '{' {
-			keys = append(keys, string(line))
-		} else {
-			var id idNumber
-			dec := json.NewDecoder(bytes.NewReader(line))
-			dec.DisallowUnknownFields()
-			if err := dec.Decode(&id); err != nil {
-				return nil, nil, usagef("%s, line %d: want {\"idType\",\"idNumber\"}: %v", name, n, err)
+		var q query
+		if line[0] == '{' {
+			var obj struct {
+				IDType     string `json:"idType"`
+				IDNumber   string `json:"idNumber"`
+				SubjectKey string `json:"subjectKey"`
+				Label      string `json:"label"`
 			}
-			ids = append(ids, id)
+			if err := strictjson.Decode(line, &obj); err != nil {
+				return nil, usagef("%s, line %d: want {\"idType\",\"idNumber\"} or {\"subjectKey\"}, with an optional \"label\": %v", name, n, err)
+			}
+			switch {
+			case obj.SubjectKey != "" && obj.IDNumber == "":
+				q = query{label: obj.SubjectKey, key: strings.ToLower(obj.SubjectKey)}
+			case obj.IDNumber != "" && obj.SubjectKey == "" && obj.IDType != "":
+				q = query{label: maskID(obj.IDNumber), id: &idNumber{IDType: obj.IDType, IDNumber: obj.IDNumber}}
+			default:
+				return nil, usagef("%s, line %d: give either subjectKey, or idType and idNumber", name, n)
+			}
+			if obj.Label != "" {
+				q.label = obj.Label
+			}
+		} else {
+			text, label, hasLabel := strings.Cut(string(line), ",")
+			if !hasLabel {
+				text, label, hasLabel = strings.Cut(string(line), "\t")
+			}
+			var err error
+			if q, err = classify(text, idType); err != nil {
+				return nil, usagef("%s", e.t("cli.lookup.line", name, n, e.t(err.Error())))
+			}
+			if label = strings.TrimSpace(label); hasLabel && label != "" {
+				q.label = label
+			}
 		}
-		if len(keys) > 0 && len(ids) > 0 {
-			return nil, nil, usagef("%s, line %d: a file holds either subject keys or id-number objects, not both", name, n)
-		}
+		qs = append(qs, q)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, nil, usagef("reading %s: %v", name, err)
+		return nil, usagef("reading %s: %v", name, err)
 	}
-	if len(keys) == 0 && len(ids) == 0 {
-		return nil, nil, usagef("%s has no subjects", name)
+	if len(qs) == 0 {
+		return nil, usagef("%s has no subjects", name)
 	}
-	return keys, ids, nil
+	return qs, nil
 }

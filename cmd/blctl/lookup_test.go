@@ -40,7 +40,7 @@ func TestLookupKeepsInputOrderAcrossChunks(t *testing.T) {
 			t.Errorf("row %d is %s, want %s", i, got[i], k[:12])
 		}
 	}
-	if !strings.Contains(out, "yes") || !strings.Contains(out, "CNY 150000") || !strings.Contains(out, testMember) {
+	if !strings.Contains(out, "yes") || !strings.Contains(out, "1,500.00 CNY") || !strings.Contains(out, testMember) {
 		t.Errorf("listed row not shown:\n%s", out)
 	}
 	reqs := f.sent("POST", "/v1/lookups")
@@ -113,9 +113,65 @@ func TestLookupFile(t *testing.T) {
 		t.Errorf("key file on stdin: exit %d", code)
 	}
 
-	mixed := filepath.Join(dir, "mixed")
-	os.WriteFile(mixed, []byte(hex64("k")+"\n"+`{"idType":"cn-ric","idNumber":"1"}`+"\n"), 0o644)
-	if code, _, _ := f.cli(t, "", "lookup", "--purpose", "post-loan", "--file", mixed); code != exitUsage {
-		t.Errorf("mixed file: exit %d", code)
+	bad := filepath.Join(dir, "bad")
+	os.WriteFile(bad, []byte(hex64("k")+"\n"+"not-an-id\n"), 0o644)
+	if code, _, stderr := f.cli(t, "", "lookup", "--purpose", "post-loan", "--file", bad); code != exitUsage ||
+		!strings.Contains(stderr, "line 2: neither a subject key nor a resident identity number") {
+		t.Errorf("bad line: exit %d\n%s", code, stderr)
+	}
+}
+
+// TestLookupWhatPeopleHaveInHand: identity numbers as arguments, in plain
+// files and by --id-type/--id-number go to the node as ids (never as keys),
+// mixed with keys in one file; the table shows each input's label next to
+// its answer, in input order.
+func TestLookupWhatPeopleHaveInHand(t *testing.T) {
+	f := newFake(t)
+	dir := t.TempDir()
+	key := hex64("k")
+	file := filepath.Join(dir, "book.txt")
+	os.WriteFile(file, []byte("11010519491231002X,cust-1\n"+key+"\n110101900307447\tcust-3\n"+`{"idType":"passport","idNumber":"CHN E12345678","label":"cust-4"}`+"\n"), 0o644)
+	code, out, stderr := f.cli(t, "", "lookup", "--purpose", "guarantor-check", "--file", file)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s\n%s", code, out, stderr)
+	}
+	rows := tableKeys(out)
+	if want := []string{"cust-1", key[:12], "cust-3", "cust-4"}; strings.Join(rows, " ") != strings.Join(want, " ") {
+		t.Fatalf("INPUT column %v, want %v\n%s", rows, want, out)
+	}
+	reqs := f.sent("POST", "/v1/lookups")
+	if len(reqs) != 2 {
+		t.Fatalf("%d requests, want one for keys and one for ids", len(reqs))
+	}
+	var byKey, byID lookupRequest
+	json.Unmarshal(reqs[0].Body, &byKey)
+	json.Unmarshal(reqs[1].Body, &byID)
+	if len(byKey.Subjects) != 1 || byKey.Subjects[0] != key || len(byID.IDs) != 3 || byID.IDs[0] != (idNumber{"cn-ric", "11010519491231002X"}) ||
+		byID.IDs[1] != (idNumber{"cn-ric", "110101900307447"}) || byID.IDs[2].IDType != "passport" {
+		t.Fatalf("requests %+v %+v", byKey, byID)
+	}
+	// The subject column of an id row is the key the node derived.
+	if !strings.Contains(out, f.derive(t, "cn-ric", "11010519491231002X")[:12]) {
+		t.Errorf("derived key not shown:\n%s", out)
+	}
+
+	// One number as an argument: sent as an id, shown masked.
+	code, out, _ = f.cli(t, "", "lookup", "--purpose", "loan-approval", "11010519491231002X")
+	if code != exitOK || !strings.Contains(out, "110105********002X") || strings.Contains(out, "11010519491231002X") {
+		t.Fatalf("number argument: exit %d\n%s", code, out)
+	}
+	var one lookupRequest
+	reqs = f.sent("POST", "/v1/lookups")
+	json.Unmarshal(reqs[len(reqs)-1].Body, &one)
+	if len(one.IDs) != 1 || one.Subjects != nil {
+		t.Fatalf("number argument sent as %+v", one)
+	}
+	code, out, _ = f.cli(t, "", "lookup", "--purpose", "loan-approval", "--id-type", "passport", "--id-number", "CHN E12345678")
+	if code != exitOK || !strings.Contains(out, "CHN E1***5678") {
+		t.Fatalf("--id-number: exit %d\n%s", code, out)
+	}
+	if code, _, stderr := f.cli(t, "", "lookup", "--purpose", "loan-approval", "--id-number", "CHN E12345678"); code != exitUsage ||
+		!strings.Contains(stderr, "--id-number needs --id-type (cn-ric or passport)") {
+		t.Fatalf("--id-number alone: exit %d\n%s", code, stderr)
 	}
 }

@@ -11,6 +11,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -21,6 +22,11 @@ import (
 	"os/signal"
 	"strings"
 	"time"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+
+	"github.com/assoc-ledger/blacklist/internal/suggest"
 )
 
 // Exit codes are part of blctl's interface: scripts branch on them.
@@ -56,6 +62,12 @@ type env struct {
 	server  string
 	apiKey  string
 	output  string
+	field   string // --field: print only this member of the json answer
+	fullIDs bool   // --full-ids: tables show whole ids and keys
+	langArg string // --lang, "" for the locale's
+	lang    language.Tag
+	p       *message.Printer
+	loc     *time.Location // where times are shown
 	timeout time.Duration
 	now     func() time.Time
 	client  *Client
@@ -69,6 +81,7 @@ func (e *env) jsonOut() bool { return e.output == "json" }
 func (e *env) api() *Client {
 	if e.client == nil {
 		e.client = newClient(e.server, e.apiKey, e.timeout, e.stderr)
+		e.client.lang = e.acceptLanguage()
 	}
 	return e.client
 }
@@ -108,12 +121,20 @@ Usage:
 
 Commands:
 %s
-Global flags (before COMMAND):
+Global flags (before or after COMMAND):
   --server URL      node API base URL (env BLACKLIST_SERVER, default ` + defaultServer + `)
   --api-key KEY     API key, sent as a bearer token (env BLACKLIST_API_KEY;
                     prefer the variable: flags show up in ps and shell history)
   --output FORMAT   table (default) or json; json prints the server's answer
   --timeout D       limit for each HTTP request, e.g. 10s or 2m (default 30s)
+  --full-ids        tables show whole ids and subject keys, not their first
+                    12 characters (any unique prefix is accepted as an id)
+  --lang en|zh      messages, tables, amounts and times in English or Chinese
+                    (default: from LANG, e.g. zh_CN.UTF-8; Chinese shows
+                    times in Asia/Shanghai, English in the local zone)
+  --field PATH      print only this member of the json answer, for scripts
+                    without jq: a string unquoted, a list one per line; dots
+                    go deeper (results.0.id). Implies --output json.
 
 Exit codes (stable, for scripts):
   0  success
@@ -149,22 +170,21 @@ func printMainUsage(w io.Writer) {
 func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, now: time.Now}
 	fs := flag.NewFlagSet("blctl", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {} // help is printed below, on stdout, only when asked for
+	fs.SetOutput(io.Discard) // errors are reported below, in blctl's words
+	fs.Usage = func() {}     // help is printed below, on stdout, only when asked for
 	fs.StringVar(&e.server, "server", envOr("BLACKLIST_SERVER", defaultServer), "node API base URL")
 	fs.StringVar(&e.apiKey, "api-key", os.Getenv("BLACKLIST_API_KEY"), "API key")
 	fs.StringVar(&e.output, "output", "table", "table or json")
 	fs.DurationVar(&e.timeout, "timeout", 30*time.Second, "limit for each HTTP request")
+	fs.StringVar(&e.field, "field", "", "print only this member of the json answer")
+	fs.BoolVar(&e.fullIDs, "full-ids", false, "show whole ids and keys in tables")
+	fs.StringVar(&e.langArg, "lang", "", "en or zh (default: from LANG)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printMainUsage(stdout)
 			return exitOK
 		}
-		fmt.Fprintln(stderr, "Run 'blctl --help' for usage.")
-		return exitUsage
-	}
-	if err := e.checkGlobals(); err != nil {
-		fmt.Fprintln(stderr, "blctl:", err)
+		fmt.Fprintf(stderr, "blctl: %s\nRun 'blctl --help' for usage.\n", e.flagErrorText(fs, err, ""))
 		return exitUsage
 	}
 	rest := fs.Args()
@@ -173,16 +193,142 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		return exitUsage
 	}
 	name, rest := rest[0], rest[1:]
+	// Global flags are accepted after the command too ("blctl lookup
+	// --output json ..."): people add them at the end of a command line.
+	globals, rest := splitGlobals(fs, rest)
+	globalsErr := fs.Parse(globals)
+	if err := e.setLang(e.langArg); err != nil {
+		fmt.Fprintln(stderr, "blctl:", err)
+		return exitUsage
+	}
+	if globalsErr != nil {
+		fmt.Fprintf(stderr, "blctl: %s\n%s\n", e.flagErrorText(fs, globalsErr, ""), e.t("cli.run.help"))
+		return exitUsage
+	}
+	if err := e.checkGlobals(); err != nil {
+		fmt.Fprintln(stderr, "blctl:", err)
+		return exitUsage
+	}
 	if name == "help" {
 		return helpCommand(e, rest)
 	}
 	for _, c := range commands() {
 		if c.name == name {
+			if e.field != "" {
+				return e.runField(c, rest)
+			}
 			return c.run(e, rest)
 		}
 	}
-	fmt.Fprintf(stderr, "blctl: unknown command %q\nRun 'blctl --help' for the list of commands.\n", name)
+	fmt.Fprintf(stderr, "blctl: %s\n%s\n", e.t("cli.unknown.command", name, e.didYouMean(name, commandNames())), e.t("cli.run.help"))
 	return exitUsage
+}
+
+func commandNames() []string {
+	var names []string
+	for _, c := range commands() {
+		names = append(names, c.name)
+	}
+	return append(names, "help")
+}
+
+// didYouMean is " (did you mean X?)" when name is a likely typo of one of
+// names, else empty.
+func (e *env) didYouMean(name string, names []string) string {
+	if s, ok := suggest.Closest(name, names); ok {
+		return e.t("cli.didyoumean", s)
+	}
+	return ""
+}
+
+// splitGlobals takes the global flags (those defined on fs) out of a
+// command's arguments, up to a "--" terminator, with their values.
+func splitGlobals(fs *flag.FlagSet, args []string) (globals, rest []string) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return globals, append(rest, args[i:]...)
+		}
+		name, hasValue := strings.CutPrefix(a, "--")
+		if !hasValue {
+			name, hasValue = strings.CutPrefix(a, "-")
+		}
+		name, _, inline := strings.Cut(name, "=")
+		f := fs.Lookup(name)
+		if !hasValue || name == "" || f == nil {
+			rest = append(rest, a)
+			continue
+		}
+		globals = append(globals, a)
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+			continue
+		}
+		if !inline && i+1 < len(args) {
+			i++
+			globals = append(globals, args[i])
+		}
+	}
+	return globals, rest
+}
+
+// flagErrorText rewrites the flag package's errors ("flag provided but not
+// defined: -purpse") in blctl's terms, with a suggestion for a typo.
+// command is the subcommand, for the hint that a global flag was meant.
+func (e *env) flagErrorText(fs *flag.FlagSet, err error, command string) string {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		name = strings.TrimLeft(name, "-")
+		var names []string
+		fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+		text := e.t("cli.flag.unknown", name)
+		if s, ok := suggest.Closest(name, names); ok {
+			return text + e.t("cli.flag.didyoumean", s)
+		}
+		if command != "" {
+			return text + e.t("cli.flag.seehelp", command, command)
+		}
+		return text
+	}
+	if rest, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
+		return e.t("cli.flag.needsvalue", strings.TrimLeft(rest, "-"))
+	}
+	if strings.HasPrefix(msg, "invalid value ") || strings.HasPrefix(msg, "invalid boolean value ") {
+		// invalid value "x" for flag -batch: parse error
+		if i := strings.Index(msg, " for flag -"); i > 0 {
+			val := strings.TrimPrefix(strings.TrimPrefix(msg[:i], "invalid value "), "invalid boolean value ")
+			rest := msg[i+len(" for flag -"):]
+			name, why, _ := strings.Cut(rest, ": ")
+			text := e.t("cli.flag.badvalue", name, val)
+			if f := fs.Lookup(name); f != nil {
+				text += " (" + f.Usage + ")"
+			}
+			if why != "" && why != "parse error" && !strings.Contains(why, "strconv.") {
+				text += ": " + why
+			}
+			return text
+		}
+	}
+	return msg
+}
+
+// runField runs c with its json answer captured and prints the --field
+// member of it.
+func (e *env) runField(c command, args []string) int {
+	out := e.stdout
+	var buf bytes.Buffer
+	e.stdout = &buf
+	code := c.run(e, args)
+	e.stdout = out
+	if code != exitOK {
+		// stdout stays empty so that X=$(blctl --field ...) is not
+		// mistaken for an answer; what was printed is kept for the reader
+		e.stderr.Write(buf.Bytes())
+		return code
+	}
+	if err := pickField(out, buf.Bytes(), e.field); err != nil {
+		return e.fail(err)
+	}
+	return exitOK
 }
 
 // helpCommand makes "blctl help submit" the same as "blctl submit --help".
@@ -203,6 +349,9 @@ func helpCommand(e *env, args []string) int {
 func (e *env) checkGlobals() error {
 	if e.output != "table" && e.output != "json" {
 		return fmt.Errorf("--output must be table or json, got %q", e.output)
+	}
+	if e.field != "" {
+		e.output = "json" // the member is picked from the json answer
 	}
 	if e.timeout <= 0 {
 		return fmt.Errorf("--timeout must be positive, got %s", e.timeout)
@@ -233,7 +382,7 @@ type cmdFlags struct {
 // before the flag list: synopsis, what the command does, examples.
 func (e *env) flags(name, usage string) *cmdFlags {
 	fs := flag.NewFlagSet("blctl "+name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	fs.SetOutput(io.Discard) // parse reports errors in blctl's words
 	fs.Usage = func() {}
 	return &cmdFlags{FlagSet: fs, e: e, name: name, usage: usage}
 }
@@ -249,7 +398,7 @@ func (c *cmdFlags) parse(args []string) (pos []string, code int, ok bool) {
 			return nil, exitOK, false
 		}
 		if err != nil {
-			fmt.Fprintf(c.e.stderr, "Run 'blctl %s --help' for usage.\n", c.name)
+			fmt.Fprintf(c.e.stderr, "blctl %s: %s\n%s\n", c.name, c.e.flagErrorText(c.FlagSet, err, c.name), c.e.t("cli.run.cmdhelp", c.name))
 			return nil, exitUsage, false
 		}
 		rest := c.Args()
@@ -278,7 +427,7 @@ func (c *cmdFlags) printHelp(w io.Writer) {
 
 // usageErr reports a command-line mistake and returns exitUsage.
 func (c *cmdFlags) usageErr(format string, args ...any) int {
-	fmt.Fprintf(c.e.stderr, "blctl %s: %s\nRun 'blctl %s --help' for usage.\n", c.name, fmt.Sprintf(format, args...), c.name)
+	fmt.Fprintf(c.e.stderr, "blctl %s: %s\n%s\n", c.name, fmt.Sprintf(format, args...), c.e.t("cli.run.cmdhelp", c.name))
 	return exitUsage
 }
 
@@ -286,7 +435,10 @@ func (c *cmdFlags) usageErr(format string, args ...any) int {
 func (c *cmdFlags) required(names ...string) (int, bool) {
 	for _, n := range names {
 		if f := c.Lookup(n); f != nil && f.Value.String() == "" {
-			return c.usageErr("--%s is required", n), false
+			if f.Usage == "" {
+				return c.usageErr("%s", c.e.t("cli.flag.requiredbare", n)), false
+			}
+			return c.usageErr("%s", c.e.t("cli.flag.required", n, f.Usage)), false
 		}
 	}
 	return 0, true
@@ -312,7 +464,11 @@ func (e *env) group(name, usage string, args []string, subs []command) int {
 			return s.run(e, args[1:])
 		}
 	}
-	fmt.Fprintf(e.stderr, "blctl %s: unknown subcommand %q\nRun 'blctl %s --help' for usage.\n", name, args[0], name)
+	var names []string
+	for _, s := range subs {
+		names = append(names, s.name)
+	}
+	fmt.Fprintf(e.stderr, "blctl %s: unknown subcommand %q%s\n%s\n", name, args[0], e.didYouMean(args[0], names), e.t("cli.run.cmdhelp", name))
 	return exitUsage
 }
 
@@ -342,9 +498,9 @@ func (e *env) fail(err error) int {
 	var ue *usageError
 	switch {
 	case errors.As(err, &p):
-		printProblem(e.stderr, p)
+		e.printProblem(p)
 		if p.Status == 401 && e.apiKey == "" {
-			fmt.Fprintln(e.stderr, "  hint: no API key given; set BLACKLIST_API_KEY or --api-key")
+			fmt.Fprintln(e.stderr, e.t("cli.hint.apikey"))
 		}
 		if p.Status >= 500 {
 			return exitTransport

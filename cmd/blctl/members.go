@@ -52,7 +52,7 @@ func membersList(e *env, args []string) int {
 	}
 	return e.show(raw, &ans, func() error {
 		w := e.table()
-		row(w, "MSP", "LEGAL NAME", "STATUS", "ROLES", "ACTIVE KEYS")
+		e.header(w, "MSP", "LEGAL NAME", "STATUS", "ROLES", "ACTIVE KEYS")
 		for _, m := range ans.Members {
 			roles := strings.Join(m.Roles, ",")
 			if m.Association {
@@ -100,27 +100,27 @@ func (e *env) showMember(raw json.RawMessage) int {
 	var m contract.Member
 	return e.show(raw, &m, func() error {
 		w := e.table()
-		row(w, "MSP", m.MSPID)
-		row(w, "legal name", m.LegalName)
-		row(w, "credit code", orDash(m.CreditCode))
-		row(w, "association", yesNo(m.Association))
-		row(w, "roles", orDash(strings.Join(m.Roles, ",")))
-		row(w, "status", m.Status)
-		row(w, "status reason", orDash(m.StatusReason))
-		row(w, "status changed", orDash(m.StatusChangedAt))
-		row(w, "admitted", orDash(m.AdmittedAt))
+		e.row(w, "MSP", m.MSPID)
+		e.row(w, "legal name", m.LegalName)
+		e.row(w, "credit code", orDash(m.CreditCode))
+		e.row(w, "association", yesNo(m.Association))
+		e.row(w, "roles", orDash(strings.Join(m.Roles, ",")))
+		e.row(w, "status", m.Status)
+		e.row(w, "status reason", orDash(m.StatusReason))
+		e.row(w, "status changed", e.when(m.StatusChangedAt))
+		e.row(w, "admitted", e.when(m.AdmittedAt))
 		if err := w.Flush(); err != nil {
 			return err
 		}
 		fmt.Fprintln(e.stdout)
 		w = e.table()
-		row(w, "KID", "STATUS", "REGISTERED", "REVOKED", "THUMBPRINT")
+		e.header(w, "KID", "STATUS", "REGISTERED", "REVOKED", "THUMBPRINT")
 		for _, k := range m.Keys {
 			tp := "-"
 			if pub, err := attestation.ParsePublicKeyPEM(k.PublicKey); err == nil {
 				tp = attestation.KeyThumbprint(pub)
 			}
-			row(w, k.KID, k.Status, orDash(k.RegisteredAt), orDash(k.RevokedAt), tp)
+			row(w, k.KID, k.Status, e.when(k.RegisteredAt), e.when(k.RevokedAt), tp)
 		}
 		return w.Flush()
 	})

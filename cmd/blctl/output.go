@@ -7,9 +7,9 @@ import (
 	"io"
 	"net/url"
 	"os"
-	"sort"
 	"strings"
-	"text/tabwriter"
+
+	"golang.org/x/text/width"
 )
 
 // call is Client.Do with the command's context.
@@ -40,8 +40,69 @@ func (e *env) printRaw(raw json.RawMessage) error {
 }
 
 // table returns a writer that aligns tab-separated columns; Flush it.
-func (e *env) table() *tabwriter.Writer {
-	return tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+func (e *env) table() *table {
+	return &table{w: e.stdout}
+}
+
+// table aligns tab-separated columns like text/tabwriter (two spaces
+// between columns, the last cell of a line not padded), but by display
+// width: a Chinese character takes two columns of a terminal, and
+// tabwriter, which counts runes, would misalign every Chinese table.
+type table struct {
+	w    io.Writer
+	buf  bytes.Buffer
+	rows [][]string
+}
+
+func (t *table) Write(p []byte) (int, error) { return t.buf.Write(p) }
+
+// Flush writes the rows written so far, aligned.
+func (t *table) Flush() error {
+	text := strings.TrimSuffix(t.buf.String(), "\n")
+	t.buf.Reset()
+	if text == "" {
+		return nil
+	}
+	var rows [][]string
+	for _, line := range strings.Split(text, "\n") {
+		rows = append(rows, strings.Split(line, "\t"))
+	}
+	var widths []int
+	for _, r := range rows {
+		for i, c := range r[:len(r)-1] {
+			if i >= len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], displayWidth(c))
+		}
+	}
+	var b strings.Builder
+	for _, r := range rows {
+		for i, c := range r {
+			b.WriteString(c)
+			if i < len(r)-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-displayWidth(c)+2))
+			}
+		}
+		b.WriteByte('\n')
+	}
+	_, err := io.WriteString(t.w, b.String())
+	return err
+}
+
+// displayWidth counts East Asian wide and full-width characters as two
+// columns (golang.org/x/text/width), everything else as one.
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
 }
 
 // row writes one tab-separated line.
@@ -49,31 +110,22 @@ func row(w io.Writer, cols ...string) {
 	fmt.Fprintln(w, strings.Join(cols, "\t"))
 }
 
-// short abbreviates a 64-hex key or id for tables; json output has it whole.
+// short abbreviates a 64-hex key or id for tables, unless --full-ids; json
+// output has it whole. Every command that takes an id or key accepts such a
+// prefix back (resolve.go).
+func (e *env) short(s string) string {
+	if e.fullIDs {
+		return s
+	}
+	return short(s)
+}
+
+// short is the abbreviation itself, for tests and fixed-width columns.
 func short(s string) string {
 	if len(s) > 12 {
 		return s[:12]
 	}
 	return s
-}
-
-// amounts renders currency -> minor units, sorted by currency so that
-// output is stable. Minor units are printed as they are: converting needs
-// each currency's exponent, and a wrong guess would misstate a debt.
-func amounts(m map[string]int64) string {
-	if len(m) == 0 {
-		return "-"
-	}
-	codes := make([]string, 0, len(m))
-	for c := range m {
-		codes = append(codes, c)
-	}
-	sort.Strings(codes)
-	parts := make([]string, len(codes))
-	for i, c := range codes {
-		parts[i] = fmt.Sprintf("%s %d", c, m[c])
-	}
-	return strings.Join(parts, ", ")
 }
 
 func yesNo(b bool) string {

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -45,13 +46,13 @@ func (e *env) showPolicy(raw json.RawMessage) int {
 	var p contract.Policy
 	return e.show(raw, &p, func() error {
 		w := e.table()
-		row(w, "min days past due", strconv.Itoa(p.MinDaysPastDue))
-		row(w, "min amount (minor units)", amounts(p.MinAmount))
-		row(w, "retention years", strconv.Itoa(p.RetentionYears))
-		row(w, "dispute answer days", strconv.Itoa(p.DisputeAnswerDays))
-		row(w, "daily derivations per member", strconv.FormatInt(p.Budget(contract.BudgetDerivations), 10))
-		row(w, "daily lookups per member", strconv.FormatInt(p.Budget(contract.BudgetLookups), 10))
-		row(w, "updated", orDash(p.UpdatedAt))
+		e.row(w, "min days past due", strconv.Itoa(p.MinDaysPastDue))
+		e.row(w, "min amount", e.amounts(p.MinAmount))
+		e.row(w, "retention years", strconv.Itoa(p.RetentionYears))
+		e.row(w, "dispute answer days", strconv.Itoa(p.DisputeAnswerDays))
+		e.row(w, "daily derivations per member", strconv.FormatInt(p.Budget(contract.BudgetDerivations), 10))
+		e.row(w, "daily lookups per member", strconv.FormatInt(p.Budget(contract.BudgetLookups), 10))
+		e.row(w, "updated", e.when(p.UpdatedAt))
 		return w.Flush()
 	})
 }
@@ -75,7 +76,15 @@ Example:
 // minAmounts collects repeated --min-amount CUR=N flags.
 type minAmounts map[string]int64
 
-func (m minAmounts) String() string { return amounts(m) }
+// String is the flag's value as it was given (CUR=MINOR,...), sorted.
+func (m minAmounts) String() string {
+	parts := make([]string, 0, len(m))
+	for c, v := range m {
+		parts = append(parts, fmt.Sprintf("%s=%d", c, v))
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, ",")
+}
 
 func (m minAmounts) Set(v string) error {
 	cur, n, ok := strings.Cut(v, "=")

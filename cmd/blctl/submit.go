@@ -23,8 +23,10 @@ const submitUsage = `Usage: blctl submit [--key FILE --kid KID] [flags] FILE|-
 
 Submits attestations to POST /v1/attestations/batch (role reporter), in
 batches of --batch lines, and prints how many were accepted, were already
-on the ledger (duplicate) and were rejected. Rejected lines are written with
-their reasons to FILE.rejected.ndjson ({"line","code","message","input"});
+on the ledger (duplicate) and were rejected. Rejected lines are printed
+with their reasons (the first 20 on stderr) and all written to
+FILE.rejected.ndjson ({"line","code","message","input"}, input being the
+line or CSV row as it was read, a string);
 the command exits 1 if any line was rejected.
 
 Input: NDJSON, one attestation per line, either a payload object (see
@@ -49,12 +51,17 @@ one, so a rerun resends identical statements and the ledger answers
 "duplicate" rather than recording one default twice. Keep the state file
 until the whole input has been submitted.
 
+With --output json the summary is {"accepted","duplicate","rejected",
+"skipped","stateFile","ids"[,"rejectedFile"]}, ids being the attestation
+ids of the lines accepted or found on the ledger in this run, in input
+order: D=$(blctl --field ids submit default.ndjson) keeps the one id.
+
 Progress goes to stderr: a bar on a terminal, otherwise a line every 5s.
 
 Examples:
   blctl submit --key bank1-2026.key --kid bank1-2026 defaults.ndjson
   blctl submit --batch 200 settlements.csv
-  blctl submit defaults.ndjson || jq -c .input defaults.ndjson.rejected.ndjson > retry.ndjson
+  blctl submit defaults.ndjson || jq -r .input defaults.ndjson.rejected.ndjson > retry.ndjson
   producer | blctl submit --state today.state -
 `
 
@@ -139,6 +146,39 @@ type submitter struct {
 	batch   int
 	pending []item
 	counts  submitCounts
+	ids     []string // accepted and duplicate attestation ids, in input order (json output only)
+	// notListed are the defaults recorded below the policy's threshold:
+	// accepted, but listing nobody, which the reporter must be told.
+	notListed []notListed
+	shown     []*rejectedLine // the first rejected lines, printed with their reasons
+}
+
+// notListed is a default the ledger recorded below the listing threshold.
+type notListed struct {
+	Line           int                 `json:"line"`
+	ID             string              `json:"id"`
+	BelowThreshold *contract.Threshold `json:"belowThreshold,omitempty"`
+}
+
+// maxNotListedShown bounds the per-line notes on stderr; json output and
+// the count carry them all.
+const maxNotListedShown = 20
+
+// thresholdText says which minimum a default missed, for people.
+func (e *env) thresholdText(t *contract.Threshold) string {
+	if t == nil {
+		return e.t("cli.threshold.below")
+	}
+	var parts []string
+	for _, m := range t.Missed {
+		switch m {
+		case "daysPastDue":
+			parts = append(parts, e.t("cli.threshold.days", t.MinDaysPastDue))
+		case "amount":
+			parts = append(parts, e.t("cli.threshold.amount", e.money(t.Currency, t.MinAmount)))
+		}
+	}
+	return strings.Join(parts, e.t("cli.threshold.and"))
 }
 
 func submit(e *env, o submitFlags) int {
@@ -174,7 +214,7 @@ func submit(e *env, o submitFlags) int {
 	s.printSummary(o)
 	if runErr != nil {
 		code := e.fail(runErr)
-		fmt.Fprintf(e.stderr, "blctl submit: stopped; the state is saved in %s: rerun the same command to resume\n", o.state)
+		fmt.Fprintln(e.stderr, e.t("cli.submit.stopped", o.state))
 		return code
 	}
 	if s.counts.rejected > 0 {
@@ -246,8 +286,15 @@ func (s *submitter) run(src source) error {
 
 func (s *submitter) reject(rj *rejectedLine) error {
 	s.counts.rejected++
+	if len(s.shown) < maxRejectedShown {
+		s.shown = append(s.shown, rj)
+	}
 	return s.rej.add(rj)
 }
+
+// maxRejectedShown bounds the rejected lines printed with their reasons;
+// the rejected file has them all.
+const maxRejectedShown = 20
 
 type batchAnswer struct {
 	Results []contract.ItemResult `json:"results"`
@@ -280,6 +327,7 @@ func (s *submitter) flush() error {
 	}
 	var done []stateEntry
 	var rejected []*rejectedLine
+	ids := make([]string, len(batch))
 	for _, r := range ans.Results {
 		if r.Index < 0 || r.Index >= len(batch) {
 			return &ServerError{Op: op, Err: fmt.Errorf("answer has a result for item %d of %d", r.Index, len(batch))}
@@ -288,6 +336,10 @@ func (s *submitter) flush() error {
 		switch r.Status {
 		case contract.ItemAccepted, contract.ItemDuplicate:
 			done = append(done, stateEntry{Key: it.key, Status: r.Status, ID: r.ID, Line: it.line})
+			ids[r.Index] = r.ID
+			if r.Listed != nil && !*r.Listed {
+				s.notListed = append(s.notListed, notListed{Line: it.line, ID: r.ID, BelowThreshold: r.BelowThreshold})
+			}
 			if r.Status == contract.ItemAccepted {
 				s.counts.accepted++
 			} else {
@@ -304,6 +356,13 @@ func (s *submitter) flush() error {
 	if err := s.state.record(done); err != nil {
 		return err
 	}
+	if s.e.jsonOut() {
+		for _, id := range ids {
+			if id != "" {
+				s.ids = append(s.ids, id)
+			}
+		}
+	}
 	for _, rj := range rejected {
 		if err := s.reject(rj); err != nil {
 			return err
@@ -315,24 +374,60 @@ func (s *submitter) flush() error {
 func (s *submitter) printSummary(o submitFlags) {
 	c := s.counts
 	if s.e.jsonOut() {
+		ids := s.ids
+		if ids == nil {
+			ids = []string{}
+		}
+		nl := s.notListed
+		if nl == nil {
+			nl = []notListed{}
+		}
 		out := map[string]any{"accepted": c.accepted, "duplicate": c.duplicate, "rejected": c.rejected,
-			"skipped": c.skipped, "stateFile": o.state}
+			"skipped": c.skipped, "stateFile": o.state, "ids": ids, "notListed": nl}
 		if c.rejected > 0 {
 			out["rejectedFile"] = o.rejected
 		}
 		_ = s.e.printJSON(out)
-		return
-	}
-	w := s.e.table()
-	row(w, "accepted", fmt.Sprint(c.accepted))
-	row(w, "duplicate", fmt.Sprint(c.duplicate))
-	if c.rejected > 0 {
-		row(w, "rejected", fmt.Sprint(c.rejected), "see "+o.rejected)
 	} else {
-		row(w, "rejected", "0")
+		s.printTable(o)
+	}
+	s.printNotes(o)
+}
+
+func (s *submitter) printTable(o submitFlags) {
+	c := s.counts
+	w := s.e.table()
+	s.e.row(w, "accepted", fmt.Sprint(c.accepted))
+	s.e.row(w, "duplicate", fmt.Sprint(c.duplicate))
+	if c.rejected > 0 {
+		s.e.row(w, "rejected", fmt.Sprint(c.rejected), s.e.t("cli.submit.see", o.rejected))
+	} else {
+		s.e.row(w, "rejected", fmt.Sprint(c.rejected))
 	}
 	if c.skipped > 0 {
-		row(w, "skipped", fmt.Sprint(c.skipped), "done in an earlier run (per "+o.state+")")
+		s.e.row(w, "skipped", fmt.Sprint(c.skipped), s.e.t("cli.submit.earlier", o.state))
+	}
+	if n := len(s.notListed); n > 0 {
+		s.e.row(w, "not listed", fmt.Sprint(n), "defaults recorded below the policy's listing threshold: they list nobody")
 	}
 	w.Flush()
+}
+
+// printNotes tells, on stderr, why lines were rejected and which defaults
+// list nobody: the summary's counts alone leave the reader guessing.
+func (s *submitter) printNotes(o submitFlags) {
+	c := s.counts
+	for _, rj := range s.shown {
+		fmt.Fprintln(s.e.stderr, s.e.t("cli.submit.rejected", rj.Line, rj.Code, rj.Message))
+	}
+	if more := c.rejected - len(s.shown); more > 0 {
+		fmt.Fprintln(s.e.stderr, s.e.t("cli.submit.morerejected", more, o.rejected))
+	}
+	for i, nl := range s.notListed {
+		if i == maxNotListedShown {
+			fmt.Fprintln(s.e.stderr, s.e.t("cli.submit.morenotlisted", len(s.notListed)-i))
+			break
+		}
+		fmt.Fprintln(s.e.stderr, s.e.t("cli.submit.notlisted", nl.Line, s.e.short(nl.ID), s.e.thresholdText(nl.BelowThreshold)))
+	}
 }

@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/assoc-ledger/blacklist/chaincode/attestation"
+	"github.com/assoc-ledger/blacklist/chaincode/strictjson"
 )
 
 // record is one input line (NDJSON) or row (CSV), not yet interpreted.
@@ -147,7 +148,11 @@ func (s *csvSource) object(row []string) ([]byte, error) {
 		}
 		n, err := strconv.ParseInt(cell, 10, 64)
 		if err != nil {
-			return nil, &attestation.Error{Code: attestation.CodeInvalidPayload, Msg: fmt.Sprintf("%s must be an integer, got %q", name, cell)}
+			msg := fmt.Sprintf("%s must be an integer, got %q", name, cell)
+			if _, ferr := strconv.ParseFloat(cell, 64); name == "amount" && ferr == nil {
+				msg += " (amounts are whole numbers of the currency's minor unit: 12,500.00 CNY is 1250000)"
+			}
+			return nil, &attestation.Error{Code: attestation.CodeInvalidPayload, Msg: msg}
 		}
 		m[name] = n
 	}
@@ -200,17 +205,20 @@ type item struct {
 	key   string          // state key: the attestation id, or line:N:sha256 for node-signed payloads
 	id    string          // attestation id, when known before sending
 	send  json.RawMessage // {"jws": ...} or {"attestation": {...}}
-	input json.RawMessage // what the rejected file shows as the line's input
+	input string          // the line's text, which the rejected file shows as its input
 }
 
 // rejectedLine is one line of the rejected file: a line refused locally
 // or by the ledger, with the reason.
 type rejectedLine struct {
-	Line    int             `json:"line"`
-	ID      string          `json:"id,omitempty"`
-	Code    string          `json:"code"`
-	Message string          `json:"message"`
-	Input   json.RawMessage `json:"input"`
+	Line    int    `json:"line"`
+	ID      string `json:"id,omitempty"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	// Input is the line or row exactly as it was read (one shape for NDJSON
+	// and CSV, whether it parsed or not): jq -r .input gives the lines
+	// back to fix and resubmit.
+	Input string `json:"input"`
 }
 
 // preparer turns records into items. With a key it signs locally, so the
@@ -228,12 +236,12 @@ type preparer struct {
 }
 
 func (p *preparer) prepare(rec record) (item, *rejectedLine) {
-	it := item{line: rec.line, input: inputJSON(rec)}
+	it := item{line: rec.line, input: string(rec.text)}
 	if rec.err != nil {
 		return it, p.reject(it, rec.err)
 	}
 	var probe map[string]json.RawMessage
-	if err := json.Unmarshal(rec.obj, &probe); err != nil {
+	if err := strictjson.Decode(rec.obj, &probe); err != nil {
 		return it, p.reject(it, &attestation.Error{Code: attestation.CodeMalformed, Msg: "line is not a JSON object: " + err.Error()})
 	}
 	if raw, ok := probe["jws"]; ok {
@@ -275,9 +283,9 @@ func (p *preparer) signLocally(it item, obj []byte) (item, *rejectedLine) {
 
 func (p *preparer) forNode(it item, rec record) (item, *rejectedLine) {
 	var payload attestation.Payload
-	dec := json.NewDecoder(bytes.NewReader(rec.obj))
-	dec.DisallowUnknownFields() // the API refuses unknown fields too; say so per line
-	if err := dec.Decode(&payload); err != nil {
+	// strictly, as the API will: unknown fields and repeated keys are
+	// refused per line, in the same plain words
+	if err := strictjson.Decode(rec.obj, &payload); err != nil {
 		return it, p.reject(it, &attestation.Error{Code: attestation.CodeInvalidPayload, Msg: err.Error()})
 	}
 	if payload.IssuedAt == "" {
@@ -300,19 +308,6 @@ func (p *preparer) reject(it item, err error) *rejectedLine {
 		msg = ae.Msg
 	}
 	return &rejectedLine{Line: it.line, Code: code, Message: msg, Input: it.input}
-}
-
-// inputJSON is the line as JSON for the rejected file: the object itself
-// when it parses (so it can be fixed and resubmitted with jq), else the
-// text as a string.
-func inputJSON(rec record) json.RawMessage {
-	if rec.obj != nil && json.Valid(rec.obj) {
-		var b bytes.Buffer
-		if json.Compact(&b, rec.obj) == nil {
-			return b.Bytes()
-		}
-	}
-	return mustJSON(string(rec.text))
 }
 
 func mustJSON(v any) json.RawMessage {

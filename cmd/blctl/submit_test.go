@@ -400,3 +400,73 @@ func mustRead(t *testing.T, path string) string {
 }
 
 func fixedNow() time.Time { return time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC) }
+
+// TestSubmitRejectsInPlainWords: what a line got wrong is said in the
+// terms of the line (the field, what was expected, what was given), never
+// with Go's type names.
+func TestSubmitRejectsInPlainWords(t *testing.T) {
+	f := newFake(t)
+	in := filepath.Join(t.TempDir(), "in.ndjson")
+	lines := []string{
+		strings.Replace(payloadLine(1, false), `"amount":100001`, `"amount":12500.00`, 1),
+		strings.Replace(payloadLine(2, false), `"daysPastDue":120`, `"daysPastDue":"120"`, 1),
+		strings.Replace(payloadLine(3, false), `"product"`, `"prodcut"`, 1),
+		`[1, 2]`,
+	}
+	os.WriteFile(in, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
+	code, out, stderr := f.cli(t, "", "submit", in)
+	if code != exitRefused {
+		t.Fatalf("exit %d\n%s\n%s", code, out, stderr)
+	}
+	rej := mustRead(t, in+".rejected.ndjson")
+	for _, want := range []string{
+		`field \"amount\": expected a whole number, got 12500.00 (amounts are whole numbers of the currency's minor unit: 12,500.00 CNY is 1250000)`,
+		`field \"daysPastDue\": expected a whole number, got a string`,
+		`unknown field \"prodcut\" (did you mean \"product\"?)`,
+		`line is not a JSON object: expected an object, got a list`,
+	} {
+		if !strings.Contains(rej, want) {
+			t.Errorf("rejected file lacks %s:\n%s", want, rej)
+		}
+	}
+	for _, leak := range []string{"Go struct", "int64", "json:", "attestation.Payload"} {
+		if strings.Contains(rej, leak) {
+			t.Errorf("rejected file shows %q:\n%s", leak, rej)
+		}
+	}
+}
+
+// TestSubmitPrintsRejections: each rejected line is printed with its
+// reason as well as written to the rejected file, whose input is always
+// the line's text, for NDJSON and CSV alike.
+func TestSubmitPrintsRejections(t *testing.T) {
+	f := newFake(t)
+	dir := t.TempDir()
+	nd := filepath.Join(dir, "in.ndjson")
+	os.WriteFile(nd, []byte(payloadLine(1, false)+"\n"+`{"type": "default", "colour": "red"}`+"\n"+"not json\n"), 0o644)
+	code, _, stderr := f.cli(t, "", "submit", nd)
+	if code != exitRefused || !strings.Contains(stderr, `blctl submit: line 2 rejected: invalid-payload: unknown field "colour"`) ||
+		!strings.Contains(stderr, "blctl submit: line 3 rejected: malformed: line is not a JSON object") {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if rej := mustRead(t, nd+".rejected.ndjson"); !strings.Contains(rej, `"input":"{\"type\": \"default\", \"colour\": \"red\"}"`) || !strings.Contains(rej, `"input":"not json"`) {
+		t.Errorf("rejected file:\n%s", rej)
+	}
+	csvIn := filepath.Join(dir, "in.csv")
+	os.WriteFile(csvIn, []byte("type,subject,amount\ndefault,"+hex64("s")+",lots\ndefault,"+hex64("s")+",12.50\n"), 0o644)
+	code, _, stderr = f.cli(t, "", "submit", csvIn)
+	rej := mustRead(t, csvIn+".rejected.ndjson")
+	var lines []rejectedLine
+	for _, l := range strings.Split(strings.TrimSpace(rej), "\n") {
+		var r rejectedLine
+		if err := json.Unmarshal([]byte(l), &r); err != nil {
+			t.Fatalf("%q: %v", l, err)
+		}
+		lines = append(lines, r)
+	}
+	if code != exitRefused || len(lines) != 2 || lines[0].Input != "default,"+hex64("s")+",lots" || lines[1].Input != "default,"+hex64("s")+",12.50" ||
+		!strings.Contains(stderr, `line 2 rejected: invalid-payload: amount must be an integer, got "lots"`+"\n") ||
+		!strings.Contains(stderr, `line 3 rejected: invalid-payload: amount must be an integer, got "12.50" (amounts are whole numbers`) {
+		t.Fatalf("csv: exit %d\n%s\n%s", code, rej, stderr)
+	}
+}

@@ -167,10 +167,10 @@ func inputSize(r io.Reader) int64 {
 
 func printImport(e *env, res importResult) error {
 	w := e.table()
-	row(w, "lines", strconv.Itoa(res.Lines))
-	row(w, "imported", strconv.Itoa(res.Imported))
-	row(w, "rejected", strconv.Itoa(res.Rejected))
-	row(w, "already listed", strconv.Itoa(res.AlreadyListed), "see 'blctl alerts'")
+	e.row(w, "lines", strconv.Itoa(res.Lines))
+	e.row(w, "imported", strconv.Itoa(res.Imported))
+	e.row(w, "rejected", strconv.Itoa(res.Rejected))
+	e.row(w, "already listed", strconv.Itoa(res.AlreadyListed), "see 'blctl alerts'")
 	if err := w.Flush(); err != nil {
 		return err
 	}
@@ -179,12 +179,12 @@ func printImport(e *env, res importResult) error {
 	}
 	fmt.Fprintln(e.stdout)
 	w = e.table()
-	row(w, "LINE", "ERROR")
+	e.header(w, "LINE", "ERROR")
 	for _, le := range res.Errors {
 		row(w, strconv.Itoa(le.Line), le.Message)
 	}
 	if n := res.Rejected - len(res.Errors); n > 0 {
-		row(w, "...", fmt.Sprintf("and %d more (the node lists the first %d)", n, len(res.Errors)))
+		e.row(w, "...", fmt.Sprintf("and %d more (the node lists the first %d)", n, len(res.Errors)))
 	}
 	return w.Flush()
 }
@@ -349,8 +349,12 @@ func watchAdd(e *env, args []string) int {
 	if len(pos) != 1 {
 		return f.usageErr("expected one subject KEY, got %d arguments", len(pos))
 	}
+	key, err := e.resolve(kindSubject, pos[0])
+	if err != nil {
+		return e.fail(err)
+	}
 	var raw json.RawMessage
-	if err := e.call("PUT", apiPath("/v1/watchlist/%s", pos[0]), nil, map[string]string{"label": *label}, &raw); err != nil {
+	if err := e.call("PUT", apiPath("/v1/watchlist/%s", key), nil, map[string]string{"label": *label}, &raw); err != nil {
 		return e.fail(err)
 	}
 	var ans struct {
@@ -360,14 +364,14 @@ func watchAdd(e *env, args []string) int {
 	}
 	return e.show(raw, &ans, func() error {
 		w := e.table()
-		row(w, "subject", ans.Entry.SubjectKey)
-		row(w, "label", orDash(ans.Entry.Label))
+		e.row(w, "subject", ans.Entry.SubjectKey)
+		e.row(w, "label", orDash(ans.Entry.Label))
 		if ans.Added {
-			row(w, "added", "yes")
+			e.row(w, "added", "yes")
 		} else {
-			row(w, "added", "no", "watched already; label replaced")
+			e.row(w, "added", "no", "watched already; label replaced")
 		}
-		row(w, "already listed", strconv.Itoa(len(ans.Alerts)))
+		e.row(w, "already listed", strconv.Itoa(len(ans.Alerts)))
 		if err := w.Flush(); err != nil {
 			return err
 		}
@@ -388,14 +392,17 @@ func watchRemove(e *env, args []string) int {
 	if len(pos) != 1 {
 		return f.usageErr("expected one subject KEY, got %d arguments", len(pos))
 	}
-	if err := e.call("DELETE", apiPath("/v1/watchlist/%s", pos[0]), nil, nil, nil); err != nil {
+	key, err := e.resolve(kindSubject, pos[0])
+	if err != nil {
 		return e.fail(err)
 	}
-	var err error
+	if err := e.call("DELETE", apiPath("/v1/watchlist/%s", key), nil, nil, nil); err != nil {
+		return e.fail(err)
+	}
 	if e.jsonOut() {
-		err = e.printJSON(map[string]any{"subjectKey": pos[0], "removed": true})
+		err = e.printJSON(map[string]any{"subjectKey": key, "removed": true})
 	} else {
-		_, err = fmt.Fprintf(e.stdout, "removed %s from the watchlist\n", pos[0])
+		_, err = fmt.Fprintf(e.stdout, "removed %s from the watchlist\n", key)
 	}
 	if err != nil {
 		return e.fail(err)
@@ -447,14 +454,14 @@ func watchList(e *env, args []string) int {
 	out := &listOut{e: e, field: "entries", table: func(items []json.RawMessage, first bool) error {
 		w := e.table()
 		if first {
-			row(w, "SUBJECT", "LABEL", "ADDED")
+			e.header(w, "SUBJECT", "LABEL", "ADDED")
 		}
 		for i, raw := range items {
 			var we watchEntry
 			if err := json.Unmarshal(raw, &we); err != nil {
 				return &ServerError{Op: "decoding the answer", Err: fmt.Errorf("entry %d does not parse: %v", i, err)}
 			}
-			row(w, short(we.SubjectKey), orDash(we.Label), we.AddedAt)
+			row(w, e.short(we.SubjectKey), orDash(we.Label), e.when(we.AddedAt))
 		}
 		return w.Flush()
 	}}

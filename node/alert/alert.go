@@ -188,4 +188,4 @@ func writeAlerts(txn *badger.Txn, alerts []Alert) error {
 	return nil
 }
 
-func now() string { return time.Now().UTC().Format(time.RFC3339Nano) }
+func now() string { return time.Now().UTC().Format(time.RFC3339) } // whole seconds, like the API's other times

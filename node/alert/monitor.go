@@ -254,7 +254,7 @@ func (m *Monitor) marked(member, attestation string) (bool, error) {
 
 // items turns one committed change into alerts without a member.
 func items(c ledger.Change) ([]Alert, error) {
-	base := Alert{Height: c.Position, TxID: c.TxID, Time: c.Time.UTC().Format(time.RFC3339Nano)}
+	base := Alert{Height: c.Position, TxID: c.TxID, Time: c.Time.UTC().Format(time.RFC3339)} // whole seconds (RFC 3339, UTC): an alert's time is for people
 	switch c.Name {
 	case contract.EventAttestations:
 		var evs []contract.AttestationEvent

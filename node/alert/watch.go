@@ -41,6 +41,8 @@ func (m *Monitor) Watch(member, subject, label string, audit AuditFunc) (added b
 // ImportResult is a watchlist import's outcome with the alerts it raised.
 type ImportResult struct {
 	watchlist.ImportResult
+	// AlreadyListed counts the imported subjects that were listed already
+	// (each raised an already-listed alert per active default).
 	AlreadyListed int `json:"alreadyListed"`
 }
 
@@ -57,7 +59,15 @@ func (m *Monitor) Import(member string, r io.Reader, format string, derive watch
 			if err != nil {
 				return err
 			}
-			res.AlreadyListed += len(raised)
+			// subjects, not alerts: a subject with two active defaults
+			// raises two alerts but is one borrower already listed
+			seen := map[string]bool{}
+			for _, a := range raised {
+				if !seen[a.SubjectKey] {
+					seen[a.SubjectKey] = true
+					res.AlreadyListed++
+				}
+			}
 			return write()
 		},
 	})

@@ -19,7 +19,11 @@
 //   - cn-ric (PRC resident identity card): 18 characters, 17 digits plus a
 //     digit or X (normalised to upper case), a known province-level region
 //     code, a real Gregorian birth date from 1900 up to today (UTC), and the
-//     ISO 7064 MOD 11-2 check character.
+//     ISO 7064 MOD 11-2 check character. A first-generation number of 15
+//     digits (region, YYMMDD birth date, sequence; issued until 2004) is
+//     first brought to its 18-character form: "19" inserted before the
+//     birth year and the check character appended, so both forms of one
+//     person's number give one key.
 //   - passport: an ISO 3166-1 alpha-3 country code followed by a 5 to 20
 //     character alphanumeric passport number, written "CHN E12345678",
 //     "CHN:E12345678", "CHN-E12345678", "CHN/E12345678" or "CHNE12345678" in

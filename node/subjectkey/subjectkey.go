@@ -111,8 +111,12 @@ func normalizeCNRIC(s string, now time.Time) (string, error) {
 	}
 	// Runes, not bytes, so that a stray full-width digit is reported as
 	// the wrong character rather than as a confusing length.
-	if n := utf8.RuneCountInString(s); n != 18 {
-		return "", ricError(fmt.Sprintf("must be 18 characters, got %d", n))
+	n := utf8.RuneCountInString(s)
+	if n == 15 {
+		return upgradeCNRIC15(s, now)
+	}
+	if n != 18 {
+		return "", ricError(fmt.Sprintf("must be 18 characters (or 15 digits, the first-generation form), got %d", n))
 	}
 	if len(s) != 18 {
 		// 18 runes but more bytes: something is not ASCII. Find it so
@@ -156,6 +160,30 @@ func normalizeCNRIC(s string, now time.Time) (string, error) {
 		return "", ricError("check character does not match (expected position 18 to be the ISO 7064 MOD 11-2 check)")
 	}
 	return s[:17] + string(last), nil
+}
+
+// upgradeCNRIC15 brings a first-generation number (15 digits, issued until
+// 2004 and still found in older loan files) to the 18-character form it was
+// replaced by, as GB 11643-1999 does: the six-digit region, "19" before the
+// two-digit birth year (first-generation numbers were only issued to people
+// born in the 1900s), the birth date and sequence, and the MOD 11-2 check
+// character. Both forms of one person's number then derive one key. The
+// 15-digit form is checked in its own terms first, so that messages point at
+// its positions; the 18-character result then passes the usual checks.
+func upgradeCNRIC15(s string, now time.Time) (string, error) {
+	for i, r := range []rune(s) {
+		if r < '0' || r > '9' {
+			return "", ricError(fmt.Sprintf("character %d must be a digit (a 15-character number is the first-generation form: 15 digits)", i+1))
+		}
+	}
+	if !ricRegions[s[0:2]] {
+		return "", ricError("unknown province-level region code (characters 1-2)")
+	}
+	if _, ok := parseDate("19" + s[6:12]); !ok {
+		return "", ricError("characters 7-12 are not a real date (YYMMDD, first-generation form)")
+	}
+	first17 := s[:6] + "19" + s[6:]
+	return normalizeCNRIC(first17+string(ricCheckChar(first17)), now)
 }
 
 // parseDate expects 8 ASCII digits. time.Date silently rolls 0230 over into

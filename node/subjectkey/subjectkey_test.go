@@ -127,7 +127,7 @@ const (
 	reasonCountry  = "unknown ISO 3166-1 alpha-3 country code"
 	reasonPPChars  = "number may contain only ASCII letters and digits"
 	reasonUnknown  = "unknown id type (supported: cn-ric, passport)"
-	reasonLenRIC   = "must be 18 characters, got %d"
+	reasonLenRIC   = "must be 18 characters (or 15 digits, the first-generation form), got %d"
 	reasonDigitRIC = "character %d must be a digit"
 	reasonPPShort  = "number must be at least 5 characters, got %d"
 	reasonPPLong   = "number must be at most 20 characters, got %d"
@@ -146,6 +146,11 @@ func refusals() []refusal {
 		{"17 characters", CNRIC, "11010119900307447", CNRIC, fmt.Sprintf(reasonLenRIC, 17)},
 		{"19 characters", CNRIC, "1101011990030744771", CNRIC, fmt.Sprintf(reasonLenRIC, 19)},
 		{"interior space", CNRIC, "110101 199003074477", CNRIC, reasonSpaces},
+		{"15 characters, a letter at 9", CNRIC, "11010190A307447", CNRIC, "character 9 must be a digit (a 15-character number is the first-generation form: 15 digits)"},
+		{"15 characters, X last", CNRIC, "11010190030744X", CNRIC, "character 15 must be a digit (a 15-character number is the first-generation form: 15 digits)"},
+		{"15 digits, region 99", CNRIC, "990101900307447", CNRIC, reasonRegion},
+		{"15 digits, 30 February", CNRIC, "110101900230447", CNRIC, "characters 7-12 are not a real date (YYMMDD, first-generation form)"},
+		{"15 digits, 29 February 1900", CNRIC, "110101000229447", CNRIC, "characters 7-12 are not a real date (YYMMDD, first-generation form)"},
 		{"interior tab", CNRIC, "110101\t19900307447", CNRIC, reasonSpaces},
 		{"letter at 5", CNRIC, "1101A1199003074477", CNRIC, fmt.Sprintf(reasonDigitRIC, 5)},
 		{"x at 17", CNRIC, "1101011990030744X7", CNRIC, fmt.Sprintf(reasonDigitRIC, 17)},
@@ -350,8 +355,10 @@ func TestDerive(t *testing.T) {
 		inputs []string // all spellings of the same subject
 		macIn  string
 	}{
-		{CNRIC, []string{"11010519491231002X", "11010519491231002x", " 11010519491231002x\n"}, "cn-ric:11010519491231002X"},
-		{CNRIC, []string{"110101199003074477", "\t110101199003074477 "}, "cn-ric:110101199003074477"},
+		// the first-generation 15-digit form of the same person's number
+		// (no century, no check character) gives the same key
+		{CNRIC, []string{"11010519491231002X", "11010519491231002x", " 11010519491231002x\n", "110105491231002"}, "cn-ric:11010519491231002X"},
+		{CNRIC, []string{"110101199003074477", "\t110101199003074477 ", "110101900307447", " 110101900307447 "}, "cn-ric:110101199003074477"},
 		{Passport, []string{"CHN E12345678", "CHN:E12345678", "CHN-E12345678", "CHN/E12345678", "CHNE12345678", "chn e12345678"}, "passport:CHN:E12345678"},
 	}
 	for _, tc := range tests {

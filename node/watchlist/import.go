@@ -44,7 +44,10 @@ type LineError struct {
 	Message string `json:"message"`
 }
 
-// ImportResult counts what an import did.
+// ImportResult counts what an import did. Lines is the number of the last
+// line read, counted as an editor counts (blank lines and a CSV header
+// included), like the line numbers of Errors: "lines 4" and "line 4: ..."
+// talk about the same line. Imported + Rejected counts the records.
 type ImportResult struct {
 	Lines    int         `json:"lines"`
 	Imported int         `json:"imported"`
@@ -132,10 +135,10 @@ type parsed struct {
 func parse(next func() (importLine, error), derive Deriver, out chan<- parsed, stop <-chan struct{}) {
 	defer close(out)
 	now := time.Now().UTC().Format(time.RFC3339)
-	var lines, rejected, reported int
+	var lines, last, rejected, reported int
 	c := parsed{entries: make([]Entry, 0, importChunk)}
 	send := func() bool {
-		c.lines, c.rejected = lines, rejected
+		c.lines, c.rejected = max(lines, last), rejected
 		select {
 		case out <- c:
 		case <-stop:
@@ -159,6 +162,7 @@ func parse(next func() (importLine, error), derive Deriver, out chan<- parsed, s
 			return
 		}
 		lines++
+		last = max(last, line.at)
 		var subject string
 		if err == nil {
 			subject, err = line.subject(derive)

@@ -88,8 +88,9 @@ func TestImport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Error lines are counted as an editor does, the blank line included.
-	if res.Lines != 12004 || res.Imported != 12001 || res.Rejected != 3 || len(res.Errors) != 3 || res.Errors[0].Line != 12002 || res.Errors[2].Line != 12005 {
+	// Error lines are counted as an editor does, the blank line included,
+	// and so is the number of lines read.
+	if res.Lines != 12005 || res.Imported != 12001 || res.Rejected != 3 || len(res.Errors) != 3 || res.Errors[0].Line != 12002 || res.Errors[2].Line != 12005 {
 		t.Fatalf("ndjson import: %+v", res)
 	}
 	for _, e := range res.Errors {
@@ -97,7 +98,7 @@ func TestImport(t *testing.T) {
 			t.Fatalf("an error repeats the input: %v", e)
 		}
 	}
-	if len(progressed) < 3 || progressed[len(progressed)-1] != 12004 {
+	if len(progressed) < 3 || progressed[len(progressed)-1] != 12005 {
 		t.Fatalf("progress %v", progressed)
 	}
 	key, _ := d.Derive("cn-ric", "11010519491231002X")
