@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A local Hyperledger Fabric network for the blacklist chaincode, as native
 # processes on 127.0.0.1 (no Docker): three etcdraft orderers (OrdererMSP),
+# or four SmartBFT ones with `up --consensus bft`,
 # one peer each for AssocMSP, Bank1MSP and Bank2MSP, and one blacklist-cc
 # chaincode-as-a-service process that serves all three peers.
 #
@@ -34,10 +35,14 @@ STOP_TIMEOUT=${STOP_TIMEOUT:-15}
 # shellcheck source=../network/ports.env
 . "$NET/ports.env"
 
-ORDERERS=(orderer0 orderer1 orderer2)
 ORGS=(assoc bank1 bank2)
 PEERS=(peer-assoc peer-bank1 peer-bank2)
-ALL_PROCS=("${ORDERERS[@]}" "${PEERS[@]}" chaincode)
+# ORDERERS, ALL_PROCS and CONSENSUS: set_consensus (raft: orderer0-2,
+# bft: orderer0-3). A network's consensus is chosen by the `up` that makes
+# its genesis block and recorded in RUN/consensus; every later command reads
+# it from there.
+CONSENSUS_FILE="$RUN/consensus"
+ORDERERS=(); ALL_PROCS=(); CONSENSUS=""
 
 ORDERER_DOMAIN=orderer.example.com
 ORDERER_TLSCA="$CRYPTO/ordererOrganizations/$ORDERER_DOMAIN/tlsca/tlsca.$ORDERER_DOMAIN-cert.pem"
@@ -56,6 +61,21 @@ org_var()    { local v="${1^^}_$2"; echo "${!v}"; }   # org_var assoc PEER_PORT 
 peer_dir()   { local d; d=$(org_domain "$1"); echo "$CRYPTO/peerOrganizations/$d/peers/peer0.$d"; }
 peer_tlsca() { echo "$(peer_dir "$1")/tls/ca.crt"; }
 peer_addr()  { echo "127.0.0.1:$(org_var "$1" PEER_PORT)"; }
+
+# set_consensus raft|bft: the orderers of that kind of network.
+set_consensus() {
+  case $1 in
+    raft) ORDERERS=(orderer0 orderer1 orderer2) ;;
+    bft) ORDERERS=(orderer0 orderer1 orderer2 orderer3) ;;
+    *) die "unknown consensus '$1' (raft or bft)" ;;
+  esac
+  CONSENSUS=$1
+  ALL_PROCS=("${ORDERERS[@]}" "${PEERS[@]}" chaincode)
+}
+# The consensus recorded for the network in RUN (raft when there is none).
+recorded_consensus() { if [ -s "$CONSENSUS_FILE" ]; then cat "$CONSENSUS_FILE"; else echo raft; fi; }
+# The configtx.yaml profile of the channel for the consensus.
+channel_profile() { if [ "$CONSENSUS" = bft ]; then echo BlacklistChannelBFT; else echo BlacklistChannel; fi; }
 
 orderer_index() { echo "${1#orderer}"; }
 orderer_var()   { local v="ORDERER$(orderer_index "$1")_$2"; echo "${!v}"; }
@@ -221,11 +241,12 @@ generate_genesis() {
     log "channel: using existing genesis block ${GENESIS#"$ROOT"/}"
     return
   fi
-  log "channel: generating genesis block for '$CHANNEL' with configtxgen (network/configtx.yaml)"
+  log "channel: generating genesis block for '$CHANNEL' ($CONSENSUS, profile $(channel_profile)) with configtxgen (network/configtx.yaml)"
   mkdir -p "$CHANNEL_DIR"
   render_configtx
-  "$BIN/configtxgen" -configPath "$CHANNEL_DIR" -profile BlacklistChannel -channelID "$CHANNEL" \
+  "$BIN/configtxgen" -configPath "$CHANNEL_DIR" -profile "$(channel_profile)" -channelID "$CHANNEL" \
     -outputBlock "$GENESIS.tmp" >"$OUT" 2>&1 || { cat "$OUT" >&2; die "configtxgen failed"; }
+  echo "$CONSENSUS" >"$CONSENSUS_FILE"
   mv "$GENESIS.tmp" "$GENESIS"
 }
 
@@ -267,6 +288,10 @@ check_ports() {
   [ -z "$busy" ] || die "ports already in use by other programs:$busy; stop them or change network/ports.env"
 }
 
+# Where an orderer keeps its consensus write-ahead log (SmartBFT uses the
+# same Consensus.WALDir setting as etcdraft).
+consensus_dir() { if [ "$CONSENSUS" = bft ]; then echo smartbft; else echo etcdraft; fi; }
+
 start_orderer() {
   local o=$1 d data
   d=$(orderer_dir "$o"); data="$RUN/data/$o"
@@ -285,8 +310,8 @@ start_orderer() {
     ORDERER_GENERAL_CLUSTER_CLIENTCERTIFICATE="$d/tls/server.crt" \
     ORDERER_GENERAL_CLUSTER_CLIENTPRIVATEKEY="$d/tls/server.key" \
     ORDERER_FILELEDGER_LOCATION="$data/ledger" \
-    ORDERER_CONSENSUS_WALDIR="$data/etcdraft/wal" \
-    ORDERER_CONSENSUS_SNAPDIR="$data/etcdraft/snapshot" \
+    ORDERER_CONSENSUS_WALDIR="$data/$(consensus_dir)/wal" \
+    ORDERER_CONSENSUS_SNAPDIR="$data/$(consensus_dir)/snapshot" \
     ORDERER_OPERATIONS_LISTENADDRESS="127.0.0.1:$(orderer_var "$o" OPS_PORT)" \
     ORDERER_METRICS_PROVIDER=prometheus \
     ORDERER_ADMIN_LISTENADDRESS="127.0.0.1:$(orderer_var "$o" ADMIN_PORT)" \
@@ -422,14 +447,16 @@ join_orderers() {
   done
 }
 
-# A Raft leader exists when one orderer's metrics say is_leader 1.
+# The ordering service has a leader when one orderer's metrics say
+# is_leader 1 (consensus_etcdraft_is_leader, or consensus_BFT_is_leader).
+leader_metric() { if [ "$CONSENSUS" = bft ]; then echo consensus_BFT_is_leader; else echo consensus_etcdraft_is_leader; fi; }
 raft_leader() {
   local o m
   for o in "${ORDERERS[@]}"; do
     m=$(curl -fsS "http://127.0.0.1:$(orderer_var "$o" OPS_PORT)/metrics" 2>/dev/null) || continue
-    grep -q "^consensus_etcdraft_is_leader{channel=\"$CHANNEL\"} 1" <<<"$m" && { echo "Raft leader: $o"; return 0; }
+    grep -q "^$(leader_metric){channel=\"$CHANNEL\"} 1" <<<"$m" && { echo "$CONSENSUS leader: $o"; return 0; }
   done
-  echo "no Raft leader yet"; return 1
+  echo "no $CONSENSUS leader yet"; return 1
 }
 
 peer_joined() { as_admin "$1" "$BIN/peer" channel getinfo -c "$CHANNEL" >/dev/null 2>&1; }
@@ -612,7 +639,7 @@ deploy_peers() {
   install_chaincode
 }
 
-# The part that orders transactions (needs a Raft leader).
+# The part that orders transactions (needs a consensus leader).
 deploy_channel() {
   define_chaincode
   init_ledger
@@ -620,7 +647,7 @@ deploy_channel() {
 
 deploy() {
   deploy_peers
-  wait_until "$READY_TIMEOUT" "Raft leader for '$CHANNEL'" raft_leader
+  wait_until "$READY_TIMEOUT" "$CONSENSUS leader for '$CHANNEL'" raft_leader
   deploy_channel
 }
 
@@ -745,12 +772,13 @@ usage() {
 Usage: scripts/network.sh COMMAND [OPTIONS]
 
 A local Hyperledger Fabric network for the blacklist chaincode: 3 etcdraft
-orderers, one peer each for AssocMSP, Bank1MSP, Bank2MSP, and the blacklist-cc
-chaincode service, all native processes on 127.0.0.1 (ports: network/ports.env).
-Data, logs and pids: network/.run.
+orderers (or 4 SmartBFT ones), one peer each for AssocMSP, Bank1MSP, Bank2MSP,
+and the blacklist-cc chaincode service, all native processes on 127.0.0.1
+(ports: network/ports.env). Data, logs and pids: network/.run.
 
 Commands:
-  up              build, generate crypto and channel if missing, start, join,
+  up [--consensus raft|bft]
+                  build, generate crypto and channel if missing, start, join,
                   deploy, and prove the channel takes a submit
   down [--clean]  stop every process (--clean also deletes network/.run)
   deploy          (re)package, install, approve, commit and Init the chaincode
@@ -765,8 +793,8 @@ Commands:
   node-stop ORG   stop ORG's blacklistd (its data stays)
   logs NAME [-n N] [-f]
                   show the last N (100) lines of one process's log; -f follows.
-                  NAME: orderer0 orderer1 orderer2 peer-assoc peer-bank1
-                  peer-bank2 chaincode node-assoc node-bank1 node-bank2
+                  NAME: orderer0 orderer1 orderer2 (orderer3: BFT) peer-assoc
+                  peer-bank1 peer-bank2 chaincode node-assoc node-bank1 node-bank2
 
 Run `scripts/network.sh COMMAND --help` for details.
 EOF
@@ -774,20 +802,30 @@ EOF
 
 help_up() {
   cat <<EOF
-Usage: scripts/network.sh up
+Usage: scripts/network.sh up [--consensus raft|bft]
 
 Brings the network up, from nothing or on existing data in network/.run:
   1. scripts/fabric-build.sh (skips up-to-date binaries)
   2. cryptogen (network/crypto-config.yaml) and configtxgen
-     (network/configtx.yaml) unless network/.run already holds their output
-  3. starts orderer0-2 and the three peers (skips running ones), waits for
-     their ports
+     (network/configtx.yaml, profile BlacklistChannel, or BlacklistChannelBFT
+     for bft) unless network/.run already holds their output
+  3. starts the orderers (raft: orderer0-2; bft: orderer0-3) and the three
+     peers (skips running ones), waits for their ports
   4. joins the orderers (osnadmin, mutual TLS) and peers (peer channel join)
-     to channel '$CHANNEL' unless already joined; waits for a Raft leader
+     to channel '$CHANNEL' unless already joined; waits for a Raft (or
+     SmartBFT) leader
   5. deploy (see: scripts/network.sh deploy --help)
   6. waits until the peers know each other by gossip, evaluates GetPolicy
      and submits AdmitMember Bank1MSP (or, when already a member, SetPolicy
      with the unchanged policy), waiting for the commit
+
+  --consensus raft   three etcdraft orderers: crash fault tolerant, one may
+                     stop (the default)
+  --consensus bft    four SmartBFT orderers: byzantine fault tolerant, one may
+                     stop or lie (docs/fabric-network.md, decision 0012)
+The consensus is fixed when the genesis block is made (recorded in
+network/.run/consensus); on an existing network --consensus must match it
+(down --clean first to change it).
 
 Environment: READY_TIMEOUT (seconds per readiness wait, default 120),
 FABRIC_LOGGING_SPEC (node log level, default info).
@@ -872,25 +910,41 @@ EOF
 }
 
 cmd_up() {
-  case ${1:-} in
-    -h|--help) help_up; return ;;
-    "") ;;
-    *) die "up: unexpected argument '$1' (see up --help)" ;;
+  local want=""
+  while [ $# -gt 0 ]; do
+    case $1 in
+      -h|--help) help_up; return ;;
+      --consensus) [ $# -ge 2 ] || die "up: --consensus needs raft or bft"; want=$2; shift ;;
+      --consensus=*) want=${1#*=} ;;
+      *) die "up: unexpected argument '$1' (see up --help)" ;;
+    esac
+    shift
+  done
+  case $want in
+    ""|raft|bft) ;;
+    *) die "up: unknown consensus '$want' (raft or bft)" ;;
   esac
+  if [ -s "$GENESIS" ]; then
+    [ -z "$want" ] || [ "$want" = "$CONSENSUS" ] ||
+      die "up: network/.run holds a $CONSENSUS network; run scripts/network.sh down --clean to start a $want one"
+  elif [ -n "$want" ]; then
+    set_consensus "$want"
+  fi
   "$ROOT/scripts/fabric-build.sh"
   need_bins
   check_ports "${ALL_PROCS[@]}"
   generate_crypto
   generate_genesis
   local o org
+  log "consensus: $CONSENSUS (${ORDERERS[*]})"
   for o in "${ORDERERS[@]}"; do start_orderer "$o"; done
   for org in "${ORGS[@]}"; do start_peer "$org"; done
   wait_ports "${ORDERERS[@]}" "${PEERS[@]}"
   join_orderers
   join_peers
-  # Installing needs no orderer: do it while the Raft election runs.
+  # Installing needs no orderer: do it while the leader election runs.
   deploy_peers
-  wait_until "$READY_TIMEOUT" "Raft leader for '$CHANNEL'" raft_leader
+  wait_until "$READY_TIMEOUT" "$CONSENSUS leader for '$CHANNEL'" raft_leader
   log "$(tail -n1 "$OUT")"
   deploy_channel
   wait_until "$READY_TIMEOUT" "gossip membership" gossip_ready
@@ -957,6 +1011,7 @@ cmd_status() {
   done
   [ -f "$CRYPTO/.complete" ] || { echo "no network data in ${RUN#"$ROOT"/}"; return $rc; }
   echo
+  echo "consensus: $CONSENSUS (${ORDERERS[*]})"
   echo "channel '$CHANNEL' height:"
   local h
   for org in "${ORGS[@]}"; do
@@ -1096,6 +1151,7 @@ main() {
   esac
   OUT=$(mktemp "${TMPDIR:-/tmp}/fabric-network.XXXXXX")
   trap 'rm -f "$OUT"' EXIT
+  set_consensus "$(recorded_consensus)"
   case $cmd in
     up) cmd_up "$@" ;;
     down) cmd_down "$@" ;;
