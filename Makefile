@@ -58,7 +58,8 @@ bench:
 bench-quick:
 	scripts/bench.sh --quick
 
-## fabric-up / fabric-down: the local Fabric network (native processes, 127.0.0.1).
+## fabric-up / fabric-down: the local Fabric network (native processes, one
+## loopback address per organisation: network/ports.env).
 fabric-up:
 	scripts/network.sh up
 

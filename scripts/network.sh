@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A local Hyperledger Fabric network for the blacklist chaincode, as native
-# processes on 127.0.0.1 (no Docker): three etcdraft orderers (OrdererMSP),
+# processes on loopback addresses, one per organisation (no Docker): three
+# etcdraft orderers (OrdererMSP),
 # or four SmartBFT ones with `up --consensus bft`,
 # one peer each for AssocMSP, Bank1MSP and Bank2MSP, and one blacklist-cc
 # chaincode-as-a-service process that serves all three peers.
@@ -60,7 +61,8 @@ org_domain() { echo "$1.example.com"; }
 org_var()    { local v="${1^^}_$2"; echo "${!v}"; }   # org_var assoc PEER_PORT -> $ASSOC_PEER_PORT
 peer_dir()   { local d; d=$(org_domain "$1"); echo "$CRYPTO/peerOrganizations/$d/peers/peer0.$d"; }
 peer_tlsca() { echo "$(peer_dir "$1")/tls/ca.crt"; }
-peer_addr()  { echo "127.0.0.1:$(org_var "$1" PEER_PORT)"; }
+org_host()   { org_var "$1" HOST; }                  # org_host bank1 -> $BANK1_HOST
+peer_addr()  { echo "$(org_host "$1"):$(org_var "$1" PEER_PORT)"; }
 
 # set_consensus raft|bft: the orderers of that kind of network.
 set_consensus() {
@@ -81,6 +83,18 @@ orderer_index() { echo "${1#orderer}"; }
 orderer_var()   { local v="ORDERER$(orderer_index "$1")_$2"; echo "${!v}"; }
 orderer_dir()   { echo "$CRYPTO/ordererOrganizations/$ORDERER_DOMAIN/orderers/$1.$ORDERER_DOMAIN"; }
 
+# The address a process listens on (network/ports.env: one per
+# organisation, as if each ran on its own host).
+proc_host() {
+  case $1 in
+    orderer*) echo "$ORDERER_HOST" ;;
+    peer-*) org_host "${1#peer-}" ;;
+    chaincode) echo "$CHAINCODE_HOST" ;;
+    node-*) local a; a=$(node_field "${1#node-}" ADDR); echo "${a%:*}" ;;
+    *) die "unknown process '$1' (one of: ${ALL_PROCS[*]})" ;;
+  esac
+}
+
 # Main (client-facing) port of a process, for the port checks.
 proc_port() {
   case $1 in
@@ -100,15 +114,19 @@ proc_ports() {
   esac
 }
 
-# port_open PORT: something listens on 127.0.0.1:PORT. Read from the kernel's
-# socket table rather than by connecting, which would leave a "TLS handshake
-# failed" error in the node's log for every check.
+# port_open PORT [HOST]: something listens on HOST:PORT (HOST an IPv4
+# address, default 127.0.0.1), or on PORT of every address. Read from the
+# kernel's socket table rather than by connecting, which would leave a "TLS
+# handshake failed" error in the node's log for every check.
 port_open() {
+  local host=${2:-127.0.0.1}
+  [[ $host =~ ^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$ ]] || host=127.0.0.1   # a node's ADDR may name a host
   if [ -r /proc/net/tcp ]; then
-    local hex; hex=$(printf '%04X' "$1")
-    grep -qE "^ *[0-9]+: (0100007F|00000000):$hex [0-9A-F]+:[0-9A-F]+ 0A " /proc/net/tcp 2>/dev/null
+    local hex a b c d; hex=$(printf '%04X' "$1")
+    IFS=. read -r a b c d <<<"$host"
+    grep -qE "^ *[0-9]+: ($(printf '%02X%02X%02X%02X' "$d" "$c" "$b" "$a")|00000000):$hex [0-9A-F]+:[0-9A-F]+ 0A " /proc/net/tcp 2>/dev/null
   else
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+    (exec 3<>"/dev/tcp/$host/$1") 2>/dev/null
   fi
 }
 
@@ -178,16 +196,20 @@ need_bins() {
 }
 
 # Render network/configtx.yaml (a template) into RUN/channel with the ports.
-render_configtx() {
+render_configtx() { render_template configtx.yaml "$CHANNEL_DIR/configtx.yaml"; }
+
+# render_template NAME DEST: network/NAME with each ${VAR} replaced by its
+# value from network/ports.env (addresses and ports), written to DEST.
+render_template() {
   local text v
-  text=$(<"$NET/configtx.yaml")
+  text=$(<"$NET/$1")
   for v in $(sed -n 's/^\([A-Z0-9_]*\)=.*/\1/p' "$NET/ports.env"); do
     text=${text//"\${$v}"/${!v}}
   done
   local unknown
   unknown=$(grep -v '^[[:space:]]*#' <<<"$text" | grep -o '\${[A-Za-z0-9_]*}' | sort -u | tr '\n' ' ' || true)
-  [ -z "$unknown" ] || die "network/configtx.yaml uses variables that network/ports.env does not define: $unknown"
-  printf '%s\n' "$text" >"$CHANNEL_DIR/configtx.yaml"
+  [ -z "$unknown" ] || die "network/$1 uses variables that network/ports.env does not define: $unknown"
+  printf '%s\n' "$text" >"$2"
 }
 
 # ---------------------------------------------------------------- CLI identities
@@ -208,7 +230,7 @@ as_admin() {
 
 ORDERER_ARGS=()
 set_orderer_args() {
-  ORDERER_ARGS=(-o "127.0.0.1:$ORDERER0_PORT" --tls --cafile "$ORDERER_TLSCA")
+  ORDERER_ARGS=(-o "$ORDERER_HOST:$ORDERER0_PORT" --tls --cafile "$ORDERER_TLSCA")
 }
 
 # peer_args ORG...: --peerAddresses/--tlsRootCertFiles for each org's peer.
@@ -219,7 +241,7 @@ peer_args() {
 
 osnadmin_() {
   local o=$1; shift
-  "$BIN/osnadmin" channel "$@" -o "127.0.0.1:$(orderer_var "$o" ADMIN_PORT)" \
+  "$BIN/osnadmin" channel "$@" -o "$ORDERER_HOST:$(orderer_var "$o" ADMIN_PORT)" \
     --ca-file "$ORDERER_TLSCA" --client-cert "$ORDERER_ADMIN_TLS/client.crt" --client-key "$ORDERER_ADMIN_TLS/client.key"
 }
 
@@ -232,7 +254,10 @@ generate_crypto() {
   fi
   log "crypto: generating with cryptogen (network/crypto-config.yaml)"
   rm -rf "$CRYPTO"
-  "$BIN/cryptogen" generate --config "$NET/crypto-config.yaml" --output "$CRYPTO" >"$OUT" 2>&1 || { cat "$OUT" >&2; die "cryptogen failed"; }
+  mkdir -p "$RUN"
+  # A template too: each organisation's TLS certificates name its address.
+  render_template crypto-config.yaml "$RUN/crypto-config.yaml"
+  "$BIN/cryptogen" generate --config "$RUN/crypto-config.yaml" --output "$CRYPTO" >"$OUT" 2>&1 || { cat "$OUT" >&2; die "cryptogen failed"; }
   touch "$CRYPTO/.complete"
 }
 
@@ -266,7 +291,7 @@ start_proc() {
     return
   fi
   for p in $(proc_ports "$name"); do
-    port_open "$p" && die "$name: port $p is already in use by another process (see network/ports.env)"
+    port_open "$p" "$(proc_host "$name")" && die "$name: port $(proc_host "$name"):$p is already in use by another process (see network/ports.env)"
   done
   mkdir -p "$RUN/logs" "$RUN/pids"
   printf '\n===== %s: starting %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$name" >>"$(log_file "$name")"
@@ -282,7 +307,7 @@ check_ports() {
   for name in "$@"; do
     pid_of "$name" >/dev/null && continue
     for p in $(proc_ports "$name"); do
-      port_open "$p" && busy+=" $p ($name)"
+      port_open "$p" "$(proc_host "$name")" && busy+=" $(proc_host "$name"):$p ($name)"
     done
   done
   [ -z "$busy" ] || die "ports already in use by other programs:$busy; stop them or change network/ports.env"
@@ -299,7 +324,7 @@ start_orderer() {
   start_proc "$o" \
     FABRIC_CFG_PATH="$CFG" \
     FABRIC_LOGGING_SPEC="${FABRIC_LOGGING_SPEC:-info}" \
-    ORDERER_GENERAL_LISTENADDRESS=127.0.0.1 \
+    ORDERER_GENERAL_LISTENADDRESS="$ORDERER_HOST" \
     ORDERER_GENERAL_LISTENPORT="$(orderer_var "$o" PORT)" \
     ORDERER_GENERAL_LOCALMSPID=OrdererMSP \
     ORDERER_GENERAL_LOCALMSPDIR="$d/msp" \
@@ -312,9 +337,9 @@ start_orderer() {
     ORDERER_FILELEDGER_LOCATION="$data/ledger" \
     ORDERER_CONSENSUS_WALDIR="$data/$(consensus_dir)/wal" \
     ORDERER_CONSENSUS_SNAPDIR="$data/$(consensus_dir)/snapshot" \
-    ORDERER_OPERATIONS_LISTENADDRESS="127.0.0.1:$(orderer_var "$o" OPS_PORT)" \
+    ORDERER_OPERATIONS_LISTENADDRESS="$ORDERER_HOST:$(orderer_var "$o" OPS_PORT)" \
     ORDERER_METRICS_PROVIDER=prometheus \
-    ORDERER_ADMIN_LISTENADDRESS="127.0.0.1:$(orderer_var "$o" ADMIN_PORT)" \
+    ORDERER_ADMIN_LISTENADDRESS="$ORDERER_HOST:$(orderer_var "$o" ADMIN_PORT)" \
     ORDERER_ADMIN_TLS_ENABLED=true \
     ORDERER_ADMIN_TLS_CERTIFICATE="$d/tls/server.crt" \
     ORDERER_ADMIN_TLS_PRIVATEKEY="$d/tls/server.key" \
@@ -335,8 +360,8 @@ start_peer() {
     CORE_PEER_MSPCONFIGPATH="$d/msp" \
     CORE_PEER_ADDRESS="$addr" \
     CORE_PEER_LISTENADDRESS="$addr" \
-    CORE_PEER_CHAINCODEADDRESS="127.0.0.1:$(org_var "$org" CC_PORT)" \
-    CORE_PEER_CHAINCODELISTENADDRESS="127.0.0.1:$(org_var "$org" CC_PORT)" \
+    CORE_PEER_CHAINCODEADDRESS="$(org_host "$org"):$(org_var "$org" CC_PORT)" \
+    CORE_PEER_CHAINCODELISTENADDRESS="$(org_host "$org"):$(org_var "$org" CC_PORT)" \
     CORE_PEER_GOSSIP_BOOTSTRAP="$addr" \
     CORE_PEER_GOSSIP_EXTERNALENDPOINT="$addr" \
     CORE_PEER_GOSSIP_RECONNECTINTERVAL=5s \
@@ -348,7 +373,7 @@ start_peer() {
     CORE_PEER_TLS_ROOTCERT_FILE="$d/tls/ca.crt" \
     CORE_PEER_FILESYSTEMPATH="$data" \
     CORE_LEDGER_SNAPSHOTS_ROOTDIR="$data/snapshots" \
-    CORE_OPERATIONS_LISTENADDRESS="127.0.0.1:$(org_var "$org" OPS_PORT)" \
+    CORE_OPERATIONS_LISTENADDRESS="$(org_host "$org"):$(org_var "$org" OPS_PORT)" \
     CORE_METRICS_PROVIDER=prometheus \
     -- "$BIN/peer" node start
 }
@@ -367,7 +392,7 @@ start_chaincode() {
   fi
   start_proc chaincode \
     CHAINCODE_ID="$id" \
-    CHAINCODE_SERVER_ADDRESS="127.0.0.1:$CHAINCODE_PORT" \
+    CHAINCODE_SERVER_ADDRESS="$CHAINCODE_HOST:$CHAINCODE_PORT" \
     BLACKLIST_ASSOCIATION="$ASSOCIATION" \
     -- "$BIN/blacklist-cc"
 }
@@ -378,7 +403,7 @@ wait_ports() {
   local name p start=$SECONDS delay=100
   for name in "$@"; do
     for p in $(proc_ports "$name"); do
-      while ! port_open "$p"; do
+      while ! port_open "$p" "$(proc_host "$name")"; do
         if ! kill -0 "$(cat "$(pid_file "$name")" 2>/dev/null || echo 0)" 2>/dev/null; then
           tail -n 30 "$(log_file "$name")" >&2 || true
           die "$name exited during start-up (log: $(log_file "$name"))"
@@ -453,7 +478,7 @@ leader_metric() { if [ "$CONSENSUS" = bft ]; then echo consensus_BFT_is_leader; 
 raft_leader() {
   local o m
   for o in "${ORDERERS[@]}"; do
-    m=$(curl -fsS "http://127.0.0.1:$(orderer_var "$o" OPS_PORT)/metrics" 2>/dev/null) || continue
+    m=$(curl -fsS "http://$ORDERER_HOST:$(orderer_var "$o" OPS_PORT)/metrics" 2>/dev/null) || continue
     grep -q "^$(leader_metric){channel=\"$CHANNEL\"} 1" <<<"$m" && { echo "$CONSENSUS leader: $o"; return 0; }
   done
   echo "no $CONSENSUS leader yet"; return 1
@@ -480,7 +505,7 @@ join_peers() {
 gossip_ready() {
   local org m n want=$((${#ORGS[@]} - 1)) out=""
   for org in "${ORGS[@]}"; do
-    m=$(curl -fsS "http://127.0.0.1:$(org_var "$org" OPS_PORT)/metrics" 2>/dev/null) || m=""
+    m=$(curl -fsS "http://$(org_host "$org"):$(org_var "$org" OPS_PORT)/metrics" 2>/dev/null) || m=""
     n=$(sed -n "s/^gossip_membership_total_peers_known{channel=\"$CHANNEL\"} \([0-9]*\).*/\1/p" <<<"$m")
     out+="peer-$org knows ${n:-0}; "
     [ "${n:-0}" -ge "$want" ] || { echo "gossip: $out"; return 1; }
@@ -499,7 +524,7 @@ build_package() {
   local src="$CC_DIR/src" pkg="$CC_DIR/pkg" file="$CC_DIR/$CC_LABEL.tar.gz"
   local tarflags=(--sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner --mode=u=rw,go=r --format=ustar)
   rm -rf "$src" "$pkg"; mkdir -p "$src" "$pkg"
-  printf '{"address":"127.0.0.1:%s","dial_timeout":"10s","tls_required":false}\n' "$CHAINCODE_PORT" >"$src/connection.json"
+  printf '{"address":"%s:%s","dial_timeout":"10s","tls_required":false}\n' "$CHAINCODE_HOST" "$CHAINCODE_PORT" >"$src/connection.json"
   printf '{"type":"ccaas","label":"%s"}\n' "$CC_LABEL" >"$pkg/metadata.json"
   tar -C "$src" "${tarflags[@]}" -cf - connection.json | gzip -n -9 >"$pkg/code.tar.gz"
   tar -C "$pkg" "${tarflags[@]}" -cf - code.tar.gz metadata.json | gzip -n -9 >"$file.tmp"
@@ -773,8 +798,9 @@ Usage: scripts/network.sh COMMAND [OPTIONS]
 
 A local Hyperledger Fabric network for the blacklist chaincode: 3 etcdraft
 orderers (or 4 SmartBFT ones), one peer each for AssocMSP, Bank1MSP, Bank2MSP,
-and the blacklist-cc chaincode service, all native processes on 127.0.0.1
-(ports: network/ports.env). Data, logs and pids: network/.run.
+and the blacklist-cc chaincode service, all native processes, each
+organisation's on its own loopback address (addresses and ports:
+network/ports.env). Data, logs and pids: network/.run.
 
 Commands:
   up [--consensus raft|bft]
@@ -865,7 +891,7 @@ Usage: scripts/network.sh node ORG ADDR DATADIR
        scripts/network.sh node-stop ORG
 
 Starts one blacklistd in fabric mode for ORG (assoc, bank1 or bank2) on the
-running network, listening on ADDR (host:port, e.g. 127.0.0.1:8182), with
+running network, listening on ADDR (host:port, e.g. 127.0.0.4:8182 for bank1: its address in network/ports.env), with
 its data (replica, node store, API clients) in DATADIR:
   1. builds blacklistd into network/.build/bin (quick when up to date)
   2. unless DATADIR/api-key exists: adds an API client "api" for ORG's MSP
@@ -997,16 +1023,16 @@ cmd_status() {
   for name in "${ALL_PROCS[@]}"; do
     port=$(proc_port "$name")
     if pid=$(pid_of "$name"); then alive=yes; else alive=no; pid=$( [ -f "$(pid_file "$name")" ] && cat "$(pid_file "$name")" || echo -); fi
-    if port_open "$port"; then open=yes; else open=no; fi
+    if port_open "$port" "$(proc_host "$name")"; then open=yes; else open=no; fi
     [ "$alive" = yes ] && [ "$open" = yes ] || rc=3
-    printf '%-11s %-8s %-6s %-16s %s\n' "$name" "$pid" "$alive" "127.0.0.1:$port" "$open"
+    printf '%-11s %-8s %-6s %-16s %s\n' "$name" "$pid" "$alive" "$(proc_host "$name"):$port" "$open"
   done
   local org addr
   for org in "${ORGS[@]}"; do
     [ -f "$(node_env "$org")" ] || continue
     addr=$(node_field "$org" ADDR)
     if pid=$(pid_of "node-$org"); then alive=yes; else alive=no; pid=-; fi
-    if port_open "${addr##*:}"; then open=yes; else open=no; fi
+    if port_open "${addr##*:}" "${addr%:*}"; then open=yes; else open=no; fi
     printf '%-11s %-8s %-6s %-16s %s   (data %s)\n' "node-$org" "$pid" "$alive" "$addr" "$open" "$(node_field "$org" DATA)"
   done
   [ -f "$CRYPTO/.complete" ] || { echo "no network data in ${RUN#"$ROOT"/}"; return $rc; }

@@ -175,7 +175,7 @@ func restartedWrite(ctx context.Context, t *testing.T, run string, l *Ledger, wh
 func ordererMetric(t *testing.T, run, o, name string) float64 {
 	t.Helper()
 	port := portOf(t, run, strings.ToUpper(o)+"_OPS_PORT")
-	resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/metrics", port))
+	resp, err := http.Get(fmt.Sprintf("http://%s:%d/metrics", hostOf(t, run, "ORDERER_HOST"), port))
 	if err != nil {
 		return -1
 	}
