@@ -84,7 +84,7 @@ fabric-test:
 ## (network.sh up --consensus bft); its fault test (the leader down, then all
 ## four restarted, writes commit each time) and a smoke test of writes and
 ## reads across two organisations' nodes; down. Prints the time it took.
-BFT_TESTS := ^(TestBFTOneOrdererDown|TestConsensusRecorded|TestAgainstARunningNetwork)$$
+BFT_TESTS := ^(TestBFTOneOrdererDown|TestConsensusRecorded|TestEachOrganisationKeepsToItsDirectory|TestAgainstARunningNetwork)$$
 fabric-test-bft:
 	@start=$$(date +%s); \
 	scripts/network.sh down --clean && scripts/network.sh up --consensus bft && \

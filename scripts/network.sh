@@ -6,8 +6,13 @@
 # one peer each for AssocMSP, Bank1MSP and Bank2MSP, and one blacklist-cc
 # chaincode-as-a-service process that serves all three peers.
 #
-# Everything generated (crypto, genesis block, ledgers, logs, pids, the
-# chaincode package) lives in network/.run (git-ignored); binaries come from
+# Everything generated lives in network/.run (git-ignored): crypto/, channel/
+# and chaincode/ are what the organisations' CAs and the association make
+# (cryptogen output, the genesis block, the chaincode package); each
+# organisation's processes then read only its own directory, network/.run/ORG
+# (orderer, assoc, bank1, bank2: its crypto, trusted TLS CAs, config, genesis
+# block, data, logs, pids), which is what its operator would copy to its own
+# host (docs/operations.md); binaries come from
 # scripts/fabric-build.sh (network/.build/bin); ports from network/ports.env.
 # See docs/fabric-network.md.
 set -euo pipefail
@@ -46,8 +51,8 @@ CONSENSUS_FILE="$RUN/consensus"
 ORDERERS=(); ALL_PROCS=(); CONSENSUS=""
 
 ORDERER_DOMAIN=orderer.example.com
-ORDERER_TLSCA="$CRYPTO/ordererOrganizations/$ORDERER_DOMAIN/tlsca/tlsca.$ORDERER_DOMAIN-cert.pem"
-ORDERER_ADMIN_TLS="$CRYPTO/ordererOrganizations/$ORDERER_DOMAIN/users/Admin@$ORDERER_DOMAIN/tls"
+# The ordering organisation's admin (osnadmin) in its own directory.
+ORDERER_ADMIN_TLS="$RUN/orderer/crypto/users/Admin@$ORDERER_DOMAIN/tls"
 
 # ---------------------------------------------------------------- helpers
 
@@ -59,8 +64,16 @@ die()  { printf 'network.sh: error: %s\n' "$*" >&2; exit 1; }
 org_msp()    { case $1 in assoc) echo AssocMSP ;; bank1) echo Bank1MSP ;; bank2) echo Bank2MSP ;; *) die "unknown org $1" ;; esac; }
 org_domain() { echo "$1.example.com"; }
 org_var()    { local v="${1^^}_$2"; echo "${!v}"; }   # org_var assoc PEER_PORT -> $ASSOC_PEER_PORT
-peer_dir()   { local d; d=$(org_domain "$1"); echo "$CRYPTO/peerOrganizations/$d/peers/peer0.$d"; }
-peer_tlsca() { echo "$(peer_dir "$1")/tls/ca.crt"; }
+# org_dir ORG: ORG's own directory (ORG: orderer, assoc, bank1, bank2).
+org_dir()    { echo "$RUN/$1"; }
+# org_crypto ORG: ORG's crypto, copied from cryptogen's output (its CA's).
+org_crypto() { echo "$(org_dir "$1")/crypto"; }
+peer_dir()   { local d; d=$(org_domain "$1"); echo "$(org_crypto "$1")/peers/peer0.$d"; }
+# peer_tlsca ORG [VIEWER]: the TLS CA certificate of ORG's peer as VIEWER
+# (default: the association) holds it, in VIEWER's trust/ directory.
+peer_tlsca() { echo "$(org_dir "${2:-assoc}")/trust/$1-tlsca.pem"; }
+# orderer_tlsca VIEWER: the ordering organisation's TLS CA as VIEWER holds it.
+orderer_tlsca() { echo "$(org_dir "$1")/trust/orderer-tlsca.pem"; }
 org_host()   { org_var "$1" HOST; }                  # org_host bank1 -> $BANK1_HOST
 peer_addr()  { echo "$(org_host "$1"):$(org_var "$1" PEER_PORT)"; }
 
@@ -81,7 +94,7 @@ channel_profile() { if [ "$CONSENSUS" = bft ]; then echo BlacklistChannelBFT; el
 
 orderer_index() { echo "${1#orderer}"; }
 orderer_var()   { local v="ORDERER$(orderer_index "$1")_$2"; echo "${!v}"; }
-orderer_dir()   { echo "$CRYPTO/ordererOrganizations/$ORDERER_DOMAIN/orderers/$1.$ORDERER_DOMAIN"; }
+orderer_dir()   { echo "$(org_crypto orderer)/orderers/$1.$ORDERER_DOMAIN"; }
 
 # The address a process listens on (network/ports.env: one per
 # organisation, as if each ran on its own host).
@@ -130,8 +143,19 @@ port_open() {
   fi
 }
 
-pid_file() { echo "$RUN/pids/$1.pid"; }
-log_file() { echo "$RUN/logs/$1.log"; }
+# proc_org NAME: the organisation whose directory holds process NAME's pid
+# and log (the chaincode service is the association's).
+proc_org() {
+  case $1 in
+    orderer*) echo orderer ;;
+    peer-*) echo "${1#peer-}" ;;
+    chaincode) echo assoc ;;
+    node-*) echo "${1#node-}" ;;
+    *) die "unknown process '$1'" ;;
+  esac
+}
+pid_file() { echo "$(org_dir "$(proc_org "$1")")/pids/$1.pid"; }
+log_file() { echo "$(org_dir "$(proc_org "$1")")/logs/$1.log"; }
 
 # pid_of NAME: prints the pid of our running process NAME, fails otherwise.
 # A pid counts only if its command line runs one of our binaries, so a
@@ -218,31 +242,35 @@ render_template() {
 as_admin() {
   local org=$1; shift
   local d; d=$(org_domain "$org")
-  FABRIC_CFG_PATH="$CFG" \
+  FABRIC_CFG_PATH="$(org_dir "$org")/config" \
   CORE_PEER_LOCALMSPID="$(org_msp "$org")" \
-  CORE_PEER_MSPCONFIGPATH="$CRYPTO/peerOrganizations/$d/users/Admin@$d/msp" \
+  CORE_PEER_MSPCONFIGPATH="$(org_crypto "$org")/users/Admin@$d/msp" \
   CORE_PEER_ADDRESS="$(peer_addr "$org")" \
   CORE_PEER_TLS_ENABLED=true \
-  CORE_PEER_TLS_ROOTCERT_FILE="$(peer_tlsca "$org")" \
+  CORE_PEER_TLS_ROOTCERT_FILE="$(peer_tlsca "$org" "$org")" \
   FABRIC_LOGGING_SPEC="${CLI_LOGGING_SPEC:-info}" \
     "$@"
 }
 
+# set_orderer_args [ORG]: the orderer options of the peer CLI run by ORG's
+# admin (default: the association's), with ORG's copy of the orderer TLS CA.
 ORDERER_ARGS=()
 set_orderer_args() {
-  ORDERER_ARGS=(-o "$ORDERER_HOST:$ORDERER0_PORT" --tls --cafile "$ORDERER_TLSCA")
+  ORDERER_ARGS=(-o "$ORDERER_HOST:$ORDERER0_PORT" --tls --cafile "$(orderer_tlsca "${1:-assoc}")")
 }
 
-# peer_args ORG...: --peerAddresses/--tlsRootCertFiles for each org's peer.
+# peer_args ORG...: --peerAddresses/--tlsRootCertFiles for each org's peer,
+# the TLS CAs as PEER_ARGS_AS (the organisation running the CLI; default
+# the association) holds them.
 peer_args() {
   local o
-  for o in "$@"; do printf '%s\n' --peerAddresses "$(peer_addr "$o")" --tlsRootCertFiles "$(peer_tlsca "$o")"; done
+  for o in "$@"; do printf '%s\n' --peerAddresses "$(peer_addr "$o")" --tlsRootCertFiles "$(peer_tlsca "$o" "${PEER_ARGS_AS:-assoc}")"; done
 }
 
 osnadmin_() {
   local o=$1; shift
   "$BIN/osnadmin" channel "$@" -o "$ORDERER_HOST:$(orderer_var "$o" ADMIN_PORT)" \
-    --ca-file "$ORDERER_TLSCA" --client-cert "$ORDERER_ADMIN_TLS/client.crt" --client-key "$ORDERER_ADMIN_TLS/client.key"
+    --ca-file "$(orderer_tlsca orderer)" --client-cert "$ORDERER_ADMIN_TLS/client.crt" --client-key "$ORDERER_ADMIN_TLS/client.key"
 }
 
 # ---------------------------------------------------------------- generation
@@ -275,11 +303,34 @@ generate_genesis() {
   mv "$GENESIS.tmp" "$GENESIS"
 }
 
+# install_org_dirs: each organisation's own directory from what the CAs and
+# configtxgen made: its own crypto (copied once), the TLS CA certificates of
+# the others (public: trust/ORG-tlsca.pem), its Fabric config (refreshed
+# from network/config) and the genesis block. After this, its processes and
+# its admin's CLI read nothing outside it (but the binaries and the
+# chaincode builder, which are software, not data).
+install_org_dirs() {
+  local org src dir o
+  for org in orderer "${ORGS[@]}"; do
+    dir=$(org_dir "$org")
+    if [ "$org" = orderer ]; then src="$CRYPTO/ordererOrganizations/$ORDERER_DOMAIN"; else src="$CRYPTO/peerOrganizations/$(org_domain "$org")"; fi
+    mkdir -p "$dir/trust" "$dir/config" "$dir/channel"
+    [ -d "$dir/crypto" ] || cp -a "$src" "$dir/crypto"
+    cp "$CRYPTO/ordererOrganizations/$ORDERER_DOMAIN/tlsca/tlsca.$ORDERER_DOMAIN-cert.pem" "$dir/trust/orderer-tlsca.pem"
+    for o in "${ORGS[@]}"; do
+      cp "$CRYPTO/peerOrganizations/$(org_domain "$o")/tlsca/tlsca.$(org_domain "$o")-cert.pem" "$dir/trust/$o-tlsca.pem"
+    done
+    if [ "$org" = orderer ]; then cp "$CFG/orderer.yaml" "$dir/config/"; else cp "$CFG/core.yaml" "$dir/config/"; fi
+    cp "$GENESIS" "$dir/channel/genesis.block"
+  done
+}
+
 # ---------------------------------------------------------------- processes
 
 # start_proc NAME ENV=VALUE... -- CMD ARGS...: starts CMD in its own session
 # (so Ctrl-C on the terminal does not reach it), working directory network/,
-# output appended to RUN/logs/NAME.log, pid in RUN/pids/NAME.pid.
+# output appended to RUN/ORG/logs/NAME.log, pid in RUN/ORG/pids/NAME.pid
+# (ORG: proc_org NAME).
 start_proc() {
   local name=$1; shift
   local envs=()
@@ -293,7 +344,7 @@ start_proc() {
   for p in $(proc_ports "$name"); do
     port_open "$p" "$(proc_host "$name")" && die "$name: port $(proc_host "$name"):$p is already in use by another process (see network/ports.env)"
   done
-  mkdir -p "$RUN/logs" "$RUN/pids"
+  mkdir -p "$(dirname "$(log_file "$name")")" "$(dirname "$(pid_file "$name")")"
   printf '\n===== %s: starting %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$name" >>"$(log_file "$name")"
   (cd "$NET" && exec setsid env "${envs[@]}" "$@" >>"$(log_file "$name")" 2>&1 </dev/null) &
   echo $! >"$(pid_file "$name")"
@@ -319,10 +370,10 @@ consensus_dir() { if [ "$CONSENSUS" = bft ]; then echo smartbft; else echo etcdr
 
 start_orderer() {
   local o=$1 d data
-  d=$(orderer_dir "$o"); data="$RUN/data/$o"
+  d=$(orderer_dir "$o"); data="$(org_dir orderer)/data/$o"
   mkdir -p "$data"
   start_proc "$o" \
-    FABRIC_CFG_PATH="$CFG" \
+    FABRIC_CFG_PATH="$(org_dir orderer)/config" \
     FABRIC_LOGGING_SPEC="${FABRIC_LOGGING_SPEC:-info}" \
     ORDERER_GENERAL_LISTENADDRESS="$ORDERER_HOST" \
     ORDERER_GENERAL_LISTENPORT="$(orderer_var "$o" PORT)" \
@@ -350,10 +401,10 @@ start_orderer() {
 
 start_peer() {
   local org=$1 d data addr
-  d=$(peer_dir "$org"); data="$RUN/data/peer-$org"; addr=$(peer_addr "$org")
+  d=$(peer_dir "$org"); data="$(org_dir "$org")/data/peer-$org"; addr=$(peer_addr "$org")
   mkdir -p "$data"
   start_proc "peer-$org" \
-    FABRIC_CFG_PATH="$CFG" \
+    FABRIC_CFG_PATH="$(org_dir "$org")/config" \
     FABRIC_LOGGING_SPEC="${FABRIC_LOGGING_SPEC:-info}" \
     CORE_PEER_ID="peer0.$(org_domain "$org")" \
     CORE_PEER_LOCALMSPID="$(org_msp "$org")" \
@@ -455,7 +506,7 @@ orderer_joined() { local out; out=$(osnadmin_ "$1" list --channelID "$CHANNEL" 2
 # that went through) counts as success.
 osn_join() {
   local out
-  out=$(osnadmin_ "$1" join --channelID "$CHANNEL" --config-block "$GENESIS" 2>&1) || true
+  out=$(osnadmin_ "$1" join --channelID "$CHANNEL" --config-block "$(org_dir orderer)/channel/genesis.block" 2>&1) || true
   printf '%s\n' "$out"
   grep -q 'Status: 201' <<<"$out" || grep -q 'already exists' <<<"$out"
 }
@@ -493,7 +544,7 @@ join_peers() {
       log "peer-$org: already joined channel '$CHANNEL'"
       continue
     fi
-    retry "$READY_TIMEOUT" "peer-$org: peer channel join" as_admin "$org" "$BIN/peer" channel join -b "$GENESIS"
+    retry "$READY_TIMEOUT" "peer-$org: peer channel join" as_admin "$org" "$BIN/peer" channel join -b "$(org_dir "$org")/channel/genesis.block"
     log "peer-$org: joined channel '$CHANNEL'"
   done
 }
@@ -548,8 +599,10 @@ install_chaincode() {
       log "peer-$org: chaincode package already installed"
       continue
     fi
+    # The organisation installs its own copy of the (public) package.
+    mkdir -p "$(org_dir "$org")/chaincode"; cp "$CC_DIR/$CC_LABEL.tar.gz" "$(org_dir "$org")/chaincode/"
     retry "$READY_TIMEOUT" "peer-$org: install chaincode" \
-      as_admin "$org" "$BIN/peer" lifecycle chaincode install "$CC_DIR/$CC_LABEL.tar.gz"
+      as_admin "$org" "$BIN/peer" lifecycle chaincode install "$(org_dir "$org")/chaincode/$CC_LABEL.tar.gz"
     grep -q "$PKG_ID" "$OUT" || { cat "$OUT" >&2; die "peer-$org installed a package with an unexpected id (expected $PKG_ID)"; }
     log "peer-$org: chaincode installed"
   done
@@ -583,8 +636,8 @@ define_chaincode() {
     fi
   fi
   seq=$((seq + 1))
-  set_orderer_args
   for org in "${ORGS[@]}"; do
+    set_orderer_args "$org"
     if approved_with_package "$org" "$seq"; then
       log "$(org_msp "$org"): already approved '$CC_NAME' sequence $seq"
       continue
@@ -598,6 +651,7 @@ define_chaincode() {
     log "$(org_msp "$org"): approved '$CC_NAME' sequence $seq"
   done
   local pargs; mapfile -t pargs < <(peer_args "${ORGS[@]}")
+  set_orderer_args assoc
   retry "$READY_TIMEOUT" "commit '$CC_NAME' sequence $seq" \
     as_admin assoc "$BIN/peer" lifecycle chaincode commit "${ORDERER_ARGS[@]}" \
     --channelID "$CHANNEL" --name "$CC_NAME" --version "$CC_VERSION" --sequence "$seq" "${pargs[@]}"
@@ -609,7 +663,7 @@ json_escape() { local s=$1; s=${s//\\/\\\\}; s=${s//\"/\\\"}; printf '%s' "$s"; 
 # cc_query ORG FUNCTION JSON [PEER_ORG]: evaluates as ORG's admin on
 # PEER_ORG's peer (default: ORG's own).
 cc_query() {
-  local pargs; mapfile -t pargs < <(peer_args "${4:-$1}")
+  local pargs; mapfile -t pargs < <(PEER_ARGS_AS=$1 peer_args "${4:-$1}")
   as_admin "$1" "$BIN/peer" chaincode query -C "$CHANNEL" -n "$CC_NAME" "${pargs[@]}" \
     -c "{\"Args\":[\"$2\",\"$(json_escape "$3")\"]}"
 }
@@ -618,8 +672,8 @@ cc_query() {
 # endorsed by the given orgs' peers, and waits until they committed it.
 cc_invoke() {
   local org=$1 fn=$2 arg=$3; shift 3
-  local pargs; mapfile -t pargs < <(peer_args "$@")
-  set_orderer_args
+  local pargs; mapfile -t pargs < <(PEER_ARGS_AS=$org peer_args "$@")
+  set_orderer_args "$org"
   as_admin "$org" "$BIN/peer" chaincode invoke "${ORDERER_ARGS[@]}" -C "$CHANNEL" -n "$CC_NAME" \
     "${pargs[@]}" --waitForEvent --waitForEventTimeout 30s \
     -c "{\"Args\":[\"$fn\",\"$(json_escape "$arg")\"]}"
@@ -641,9 +695,10 @@ init_ledger() {
     return
   fi
   # The association's consortium secret (docs/decisions/0007): made once,
-  # kept in $RUN/consortium.secret for the association's node
-  # (--consortium-secret); only its key-check value goes on the ledger.
-  local secret="$RUN/consortium.secret" kcv
+  # kept in the association's directory for its node (--consortium-secret);
+  # only its key-check value goes on the ledger.
+  local secret; secret="$(org_dir assoc)/consortium.secret"
+  local kcv
   if [ -f "$secret" ]; then
     kcv=$(cd "$ROOT" && go run ./cmd/blacklistd secret check --in "$secret")
   else
@@ -719,8 +774,8 @@ smoke_test() {
 # ---------------------------------------------------------------- blacklistd nodes
 
 # One blacklistd per organisation in fabric mode (`node ORG ADDR DATADIR`),
-# managed like the network's processes: pid in RUN/pids/node-ORG.pid, log
-# in RUN/logs/node-ORG.log. RUN/nodes/ORG.env records its address and data
+# managed like the network's processes: pid in RUN/ORG/pids/node-ORG.pid,
+# log in RUN/ORG/logs/node-ORG.log. RUN/nodes/ORG.env records its address and data
 # directory for `status` and the port checks.
 NODES=(node-assoc node-bank1 node-bank2)
 NODE_DIR="$RUN/nodes"
@@ -742,16 +797,16 @@ NODE_CMD=()
 node_cmdline() {
   local org=$1 addr=$2 data=$3 domain user
   domain=$(org_domain "$org")
-  user="$CRYPTO/peerOrganizations/$domain/users/User1@$domain/msp"
+  user="$(org_crypto "$org")/users/User1@$domain/msp"
   NODE_CMD=("$BIN/blacklistd" --ledger fabric --data "$data" --listen "$addr"
     --fabric-peer "$(peer_addr "$org")" --fabric-msp "$(org_msp "$org")"
-    --fabric-tls-ca "$(peer_tlsca "$org")"
+    --fabric-tls-ca "$(peer_tlsca "$org" "$org")"
     --fabric-cert "$user/signcerts/User1@$domain-cert.pem"
     --fabric-key "$user/keystore/priv_sk")
   # The association's node holds the consortium secret made for Init; a
   # bank's node receives it sealed to its node key through the ledger.
   if [ "$org" = assoc ]; then
-    NODE_CMD+=(--consortium-secret "$RUN/consortium.secret")
+    NODE_CMD+=(--consortium-secret "$(org_dir assoc)/consortium.secret")
   fi
 }
 
@@ -862,7 +917,7 @@ help_down() {
   cat <<'EOF'
 Usage: scripts/network.sh down [--clean]
 
-Stops the processes started by `up`, by the pids in network/.run/pids: the
+Stops the processes started by `up`, by the pids in network/.run/ORG/pids: the
 peers and blacklist-cc first, then the orderers, each group in parallel,
 SIGTERM then SIGKILL after STOP_TIMEOUT seconds (default 15).
 
@@ -898,9 +953,9 @@ its data (replica, node store, API clients) in DATADIR:
      with roles admin (assoc) or reporter,querier (a bank) and writes its
      key to DATADIR/api-key (mode 600)
   3. starts the node (pid and log like the network's processes:
-     network/.run/pids/node-ORG.pid, network/.run/logs/node-ORG.log), as
+     network/.run/ORG/pids/node-ORG.pid, network/.run/ORG/logs/node-ORG.log), as
      ORG's User1 client identity through ORG's own peer; the association's
-     node with --consortium-secret network/.run/consortium.secret (made for
+     node with --consortium-secret network/.run/assoc/consortium.secret (made for
      Init by up)
   4. waits until it answers (READY_TIMEOUT seconds) and prints its /readyz
      status: a bank's node answers 503 secret-unavailable until the
@@ -929,7 +984,7 @@ help_logs() {
   cat <<'EOF'
 Usage: scripts/network.sh logs NAME [-n N] [-f|--follow]
 
-Shows the last N (default 100) lines of network/.run/logs/NAME.log; -f keeps
+Shows the last N (default 100) lines of network/.run/ORG/logs/NAME.log; -f keeps
 following it. NAME: orderer0 orderer1 orderer2 peer-assoc peer-bank1
 peer-bank2 chaincode node-assoc node-bank1 node-bank2.
 EOF
@@ -961,6 +1016,7 @@ cmd_up() {
   check_ports "${ALL_PROCS[@]}"
   generate_crypto
   generate_genesis
+  install_org_dirs
   local o org
   log "consensus: $CONSENSUS (${ORDERERS[*]})"
   for o in "${ORDERERS[@]}"; do start_orderer "$o"; done

@@ -78,7 +78,8 @@ func open(t testing.TB, run, org, msp string) *Ledger {
 
 // openAt connects a node of org with its replica in replicaDir.
 func openAt(t testing.TB, run, org, msp, replicaDir string) (*Ledger, error) {
-	base := filepath.Join(run, "crypto", "peerOrganizations", org+".example.com")
+	// The organisation's own directory (network.sh install_org_dirs).
+	base := filepath.Join(run, org, "crypto")
 	user := filepath.Join(base, "users", "Admin@"+org+".example.com", "msp")
 	return Open(Options{
 		PeerEndpoint: peerAddr(t, run, org),
