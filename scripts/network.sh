@@ -53,6 +53,9 @@ ORDERERS=(); ALL_PROCS=(); CONSENSUS=""
 ORDERER_DOMAIN=orderer.example.com
 # The ordering organisation's admin (osnadmin) in its own directory.
 ORDERER_ADMIN_TLS="$RUN/orderer/crypto/users/Admin@$ORDERER_DOMAIN/tls"
+# The orderers' TLS CA as the association holds it; another organisation's
+# admin uses its own copy (orderer_tlsca ORG).
+ORDERER_TLSCA="$RUN/assoc/trust/orderer-tlsca.pem"
 
 # ---------------------------------------------------------------- helpers
 
