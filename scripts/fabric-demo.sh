@@ -27,6 +27,10 @@ step() { printf '\n== %s\n' "$*"; }
 expect() { grep -q "$1" || { echo "expected $1" >&2; exit 1; }; }
 
 scripts/network.sh up
+# Each organisation's node listens on its organisation's address, like the
+# rest of its processes (network/ports.env).
+. network/ports.env
+host() { local v="${1^^}_HOST"; echo "${!v}"; }
 go build -o "$work/" ./cmd/blctl
 PATH="$work:$PATH"
 
@@ -35,14 +39,14 @@ PATH="$work:$PATH"
 # association's node holds the secret network.sh made for Init; a bank's
 # node is up at once and ready once it holds the secret, sealed to it on
 # the ledger by the association's node.
-scripts/network.sh node assoc 127.0.0.1:8181 "$work/data-assoc"
-scripts/network.sh node bank1 127.0.0.1:8182 "$work/data-bank1"
-scripts/network.sh node bank2 127.0.0.1:8183 "$work/data-bank2"
-as() { BLACKLIST_SERVER=http://127.0.0.1:$2 BLACKLIST_API_KEY=$(cat "$work/data-$1/api-key") blctl "${@:3}"; }
+scripts/network.sh node assoc "$ASSOC_HOST:8181" "$work/data-assoc"
+scripts/network.sh node bank1 "$BANK1_HOST:8182" "$work/data-bank1"
+scripts/network.sh node bank2 "$BANK2_HOST:8183" "$work/data-bank2"
+as() { BLACKLIST_SERVER=http://$(host "$1"):$2 BLACKLIST_API_KEY=$(cat "$work/data-$1/api-key") blctl "${@:3}"; }
 # ready ORG PORT: wait (up to 60 s) until the node holds the consortium secret.
 ready() {
-  for _ in $(seq 600); do curl -fs "http://127.0.0.1:$2/readyz" >"$work/$1.ready" 2>/dev/null && return; sleep 0.1; done
-  curl -s "http://127.0.0.1:$2/readyz" >&2; echo "node $1 did not become ready (scripts/network.sh logs node-$1)" >&2; exit 1
+  for _ in $(seq 600); do curl -fs "http://$(host "$1"):$2/readyz" >"$work/$1.ready" 2>/dev/null && return; sleep 0.1; done
+  curl -s "http://$(host "$1"):$2/readyz" >&2; echo "node $1 did not become ready (scripts/network.sh logs node-$1)" >&2; exit 1
 }
 # bank2_sees LISTED PURPOSE: Bank2's node answers "listed": LISTED for the
 # applicant's identity number. The writing bank's node answers at once
@@ -121,4 +125,4 @@ settle Bank1MSP >"$work/s1.ndjson"
 as bank1 8182 submit --state "$work/st1" --key "$work/bank1.key" --kid "$(cat "$work/bank1.kid")" "$work/s1.ndjson"
 bank2_sees false post-loan
 as bank2 8183 lookup --purpose post-loan --file "$work/applicant.ndjson"
-printf '\nfabric demo: all steps answered as expected (nodes on 127.0.0.1:8181 association, :8182 Bank1, :8183 Bank2; KEEP=1 leaves them running: scripts/network.sh node-stop ORG)\n'
+printf '\nfabric demo: all steps answered as expected (nodes on %s:8181 association, %s:8182 Bank1, %s:8183 Bank2; KEEP=1 leaves them running: scripts/network.sh node-stop ORG)\n' "$ASSOC_HOST" "$BANK1_HOST" "$BANK2_HOST"

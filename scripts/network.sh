@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
 # A local Hyperledger Fabric network for the blacklist chaincode, as native
-# processes on 127.0.0.1 (no Docker): three etcdraft orderers (OrdererMSP),
+# processes on loopback addresses, one per organisation (no Docker): three
+# etcdraft orderers (OrdererMSP),
+# or four SmartBFT ones with `up --consensus bft`,
 # one peer each for AssocMSP, Bank1MSP and Bank2MSP, and one blacklist-cc
 # chaincode-as-a-service process that serves all three peers.
 #
-# Everything generated (crypto, genesis block, ledgers, logs, pids, the
-# chaincode package) lives in network/.run (git-ignored); binaries come from
+# Everything generated lives in network/.run (git-ignored): crypto/, channel/
+# and chaincode/ are what the organisations' CAs and the association make
+# (cryptogen output, the genesis block, the chaincode package); each
+# organisation's processes then read only its own directory, network/.run/ORG
+# (orderer, assoc, bank1, bank2: its crypto, trusted TLS CAs, config, genesis
+# block, data, logs, pids), which is what its operator would copy to its own
+# host (docs/operations.md); binaries come from
 # scripts/fabric-build.sh (network/.build/bin); ports from network/ports.env.
 # See docs/fabric-network.md.
 set -euo pipefail
@@ -34,14 +41,21 @@ STOP_TIMEOUT=${STOP_TIMEOUT:-15}
 # shellcheck source=../network/ports.env
 . "$NET/ports.env"
 
-ORDERERS=(orderer0 orderer1 orderer2)
 ORGS=(assoc bank1 bank2)
 PEERS=(peer-assoc peer-bank1 peer-bank2)
-ALL_PROCS=("${ORDERERS[@]}" "${PEERS[@]}" chaincode)
+# ORDERERS, ALL_PROCS and CONSENSUS: set_consensus (raft: orderer0-2,
+# bft: orderer0-3). A network's consensus is chosen by the `up` that makes
+# its genesis block and recorded in RUN/consensus; every later command reads
+# it from there.
+CONSENSUS_FILE="$RUN/consensus"
+ORDERERS=(); ALL_PROCS=(); CONSENSUS=""
 
 ORDERER_DOMAIN=orderer.example.com
-ORDERER_TLSCA="$CRYPTO/ordererOrganizations/$ORDERER_DOMAIN/tlsca/tlsca.$ORDERER_DOMAIN-cert.pem"
-ORDERER_ADMIN_TLS="$CRYPTO/ordererOrganizations/$ORDERER_DOMAIN/users/Admin@$ORDERER_DOMAIN/tls"
+# The ordering organisation's admin (osnadmin) in its own directory.
+ORDERER_ADMIN_TLS="$RUN/orderer/crypto/users/Admin@$ORDERER_DOMAIN/tls"
+# The orderers' TLS CA as the association holds it; another organisation's
+# admin uses its own copy (orderer_tlsca ORG).
+ORDERER_TLSCA="$RUN/assoc/trust/orderer-tlsca.pem"
 
 # ---------------------------------------------------------------- helpers
 
@@ -53,13 +67,49 @@ die()  { printf 'network.sh: error: %s\n' "$*" >&2; exit 1; }
 org_msp()    { case $1 in assoc) echo AssocMSP ;; bank1) echo Bank1MSP ;; bank2) echo Bank2MSP ;; *) die "unknown org $1" ;; esac; }
 org_domain() { echo "$1.example.com"; }
 org_var()    { local v="${1^^}_$2"; echo "${!v}"; }   # org_var assoc PEER_PORT -> $ASSOC_PEER_PORT
-peer_dir()   { local d; d=$(org_domain "$1"); echo "$CRYPTO/peerOrganizations/$d/peers/peer0.$d"; }
-peer_tlsca() { echo "$(peer_dir "$1")/tls/ca.crt"; }
-peer_addr()  { echo "127.0.0.1:$(org_var "$1" PEER_PORT)"; }
+# org_dir ORG: ORG's own directory (ORG: orderer, assoc, bank1, bank2).
+org_dir()    { echo "$RUN/$1"; }
+# org_crypto ORG: ORG's crypto, copied from cryptogen's output (its CA's).
+org_crypto() { echo "$(org_dir "$1")/crypto"; }
+peer_dir()   { local d; d=$(org_domain "$1"); echo "$(org_crypto "$1")/peers/peer0.$d"; }
+# peer_tlsca ORG [VIEWER]: the TLS CA certificate of ORG's peer as VIEWER
+# (default: the association) holds it, in VIEWER's trust/ directory.
+peer_tlsca() { echo "$(org_dir "${2:-assoc}")/trust/$1-tlsca.pem"; }
+# orderer_tlsca VIEWER: the ordering organisation's TLS CA as VIEWER holds it.
+orderer_tlsca() { echo "$(org_dir "$1")/trust/orderer-tlsca.pem"; }
+org_host()   { org_var "$1" HOST; }                  # org_host bank1 -> $BANK1_HOST
+peer_addr()  { echo "$(org_host "$1"):$(org_var "$1" PEER_PORT)"; }
+
+# set_consensus raft|bft: the orderers of that kind of network.
+set_consensus() {
+  case $1 in
+    raft) ORDERERS=(orderer0 orderer1 orderer2) ;;
+    bft) ORDERERS=(orderer0 orderer1 orderer2 orderer3) ;;
+    *) die "unknown consensus '$1' (raft or bft)" ;;
+  esac
+  CONSENSUS=$1
+  ALL_PROCS=("${ORDERERS[@]}" "${PEERS[@]}" chaincode)
+}
+# The consensus recorded for the network in RUN (raft when there is none).
+recorded_consensus() { if [ -s "$CONSENSUS_FILE" ]; then cat "$CONSENSUS_FILE"; else echo raft; fi; }
+# The configtx.yaml profile of the channel for the consensus.
+channel_profile() { if [ "$CONSENSUS" = bft ]; then echo BlacklistChannelBFT; else echo BlacklistChannel; fi; }
 
 orderer_index() { echo "${1#orderer}"; }
 orderer_var()   { local v="ORDERER$(orderer_index "$1")_$2"; echo "${!v}"; }
-orderer_dir()   { echo "$CRYPTO/ordererOrganizations/$ORDERER_DOMAIN/orderers/$1.$ORDERER_DOMAIN"; }
+orderer_dir()   { echo "$(org_crypto orderer)/orderers/$1.$ORDERER_DOMAIN"; }
+
+# The address a process listens on (network/ports.env: one per
+# organisation, as if each ran on its own host).
+proc_host() {
+  case $1 in
+    orderer*) echo "$ORDERER_HOST" ;;
+    peer-*) org_host "${1#peer-}" ;;
+    chaincode) echo "$CHAINCODE_HOST" ;;
+    node-*) local a; a=$(node_field "${1#node-}" ADDR); echo "${a%:*}" ;;
+    *) die "unknown process '$1' (one of: ${ALL_PROCS[*]})" ;;
+  esac
+}
 
 # Main (client-facing) port of a process, for the port checks.
 proc_port() {
@@ -80,20 +130,35 @@ proc_ports() {
   esac
 }
 
-# port_open PORT: something listens on 127.0.0.1:PORT. Read from the kernel's
-# socket table rather than by connecting, which would leave a "TLS handshake
-# failed" error in the node's log for every check.
+# port_open PORT [HOST]: something listens on HOST:PORT (HOST an IPv4
+# address, default 127.0.0.1), or on PORT of every address. Read from the
+# kernel's socket table rather than by connecting, which would leave a "TLS
+# handshake failed" error in the node's log for every check.
 port_open() {
+  local host=${2:-127.0.0.1}
+  [[ $host =~ ^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$ ]] || host=127.0.0.1   # a node's ADDR may name a host
   if [ -r /proc/net/tcp ]; then
-    local hex; hex=$(printf '%04X' "$1")
-    grep -qE "^ *[0-9]+: (0100007F|00000000):$hex [0-9A-F]+:[0-9A-F]+ 0A " /proc/net/tcp 2>/dev/null
+    local hex a b c d; hex=$(printf '%04X' "$1")
+    IFS=. read -r a b c d <<<"$host"
+    grep -qE "^ *[0-9]+: ($(printf '%02X%02X%02X%02X' "$d" "$c" "$b" "$a")|00000000):$hex [0-9A-F]+:[0-9A-F]+ 0A " /proc/net/tcp 2>/dev/null
   else
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+    (exec 3<>"/dev/tcp/$host/$1") 2>/dev/null
   fi
 }
 
-pid_file() { echo "$RUN/pids/$1.pid"; }
-log_file() { echo "$RUN/logs/$1.log"; }
+# proc_org NAME: the organisation whose directory holds process NAME's pid
+# and log (the chaincode service is the association's).
+proc_org() {
+  case $1 in
+    orderer*) echo orderer ;;
+    peer-*) echo "${1#peer-}" ;;
+    chaincode) echo assoc ;;
+    node-*) echo "${1#node-}" ;;
+    *) die "unknown process '$1'" ;;
+  esac
+}
+pid_file() { echo "$(org_dir "$(proc_org "$1")")/pids/$1.pid"; }
+log_file() { echo "$(org_dir "$(proc_org "$1")")/logs/$1.log"; }
 
 # pid_of NAME: prints the pid of our running process NAME, fails otherwise.
 # A pid counts only if its command line runs one of our binaries, so a
@@ -158,16 +223,20 @@ need_bins() {
 }
 
 # Render network/configtx.yaml (a template) into RUN/channel with the ports.
-render_configtx() {
+render_configtx() { render_template configtx.yaml "$CHANNEL_DIR/configtx.yaml"; }
+
+# render_template NAME DEST: network/NAME with each ${VAR} replaced by its
+# value from network/ports.env (addresses and ports), written to DEST.
+render_template() {
   local text v
-  text=$(<"$NET/configtx.yaml")
+  text=$(<"$NET/$1")
   for v in $(sed -n 's/^\([A-Z0-9_]*\)=.*/\1/p' "$NET/ports.env"); do
     text=${text//"\${$v}"/${!v}}
   done
   local unknown
   unknown=$(grep -v '^[[:space:]]*#' <<<"$text" | grep -o '\${[A-Za-z0-9_]*}' | sort -u | tr '\n' ' ' || true)
-  [ -z "$unknown" ] || die "network/configtx.yaml uses variables that network/ports.env does not define: $unknown"
-  printf '%s\n' "$text" >"$CHANNEL_DIR/configtx.yaml"
+  [ -z "$unknown" ] || die "network/$1 uses variables that network/ports.env does not define: $unknown"
+  printf '%s\n' "$text" >"$2"
 }
 
 # ---------------------------------------------------------------- CLI identities
@@ -176,31 +245,35 @@ render_configtx() {
 as_admin() {
   local org=$1; shift
   local d; d=$(org_domain "$org")
-  FABRIC_CFG_PATH="$CFG" \
+  FABRIC_CFG_PATH="$(org_dir "$org")/config" \
   CORE_PEER_LOCALMSPID="$(org_msp "$org")" \
-  CORE_PEER_MSPCONFIGPATH="$CRYPTO/peerOrganizations/$d/users/Admin@$d/msp" \
+  CORE_PEER_MSPCONFIGPATH="$(org_crypto "$org")/users/Admin@$d/msp" \
   CORE_PEER_ADDRESS="$(peer_addr "$org")" \
   CORE_PEER_TLS_ENABLED=true \
-  CORE_PEER_TLS_ROOTCERT_FILE="$(peer_tlsca "$org")" \
+  CORE_PEER_TLS_ROOTCERT_FILE="$(peer_tlsca "$org" "$org")" \
   FABRIC_LOGGING_SPEC="${CLI_LOGGING_SPEC:-info}" \
     "$@"
 }
 
+# set_orderer_args [ORG]: the orderer options of the peer CLI run by ORG's
+# admin (default: the association's), with ORG's copy of the orderer TLS CA.
 ORDERER_ARGS=()
 set_orderer_args() {
-  ORDERER_ARGS=(-o "127.0.0.1:$ORDERER0_PORT" --tls --cafile "$ORDERER_TLSCA")
+  ORDERER_ARGS=(-o "$ORDERER_HOST:$ORDERER0_PORT" --tls --cafile "$(orderer_tlsca "${1:-assoc}")")
 }
 
-# peer_args ORG...: --peerAddresses/--tlsRootCertFiles for each org's peer.
+# peer_args ORG...: --peerAddresses/--tlsRootCertFiles for each org's peer,
+# the TLS CAs as PEER_ARGS_AS (the organisation running the CLI; default
+# the association) holds them.
 peer_args() {
   local o
-  for o in "$@"; do printf '%s\n' --peerAddresses "$(peer_addr "$o")" --tlsRootCertFiles "$(peer_tlsca "$o")"; done
+  for o in "$@"; do printf '%s\n' --peerAddresses "$(peer_addr "$o")" --tlsRootCertFiles "$(peer_tlsca "$o" "${PEER_ARGS_AS:-assoc}")"; done
 }
 
 osnadmin_() {
   local o=$1; shift
-  "$BIN/osnadmin" channel "$@" -o "127.0.0.1:$(orderer_var "$o" ADMIN_PORT)" \
-    --ca-file "$ORDERER_TLSCA" --client-cert "$ORDERER_ADMIN_TLS/client.crt" --client-key "$ORDERER_ADMIN_TLS/client.key"
+  "$BIN/osnadmin" channel "$@" -o "$ORDERER_HOST:$(orderer_var "$o" ADMIN_PORT)" \
+    --ca-file "$(orderer_tlsca orderer)" --client-cert "$ORDERER_ADMIN_TLS/client.crt" --client-key "$ORDERER_ADMIN_TLS/client.key"
 }
 
 # ---------------------------------------------------------------- generation
@@ -212,7 +285,10 @@ generate_crypto() {
   fi
   log "crypto: generating with cryptogen (network/crypto-config.yaml)"
   rm -rf "$CRYPTO"
-  "$BIN/cryptogen" generate --config "$NET/crypto-config.yaml" --output "$CRYPTO" >"$OUT" 2>&1 || { cat "$OUT" >&2; die "cryptogen failed"; }
+  mkdir -p "$RUN"
+  # A template too: each organisation's TLS certificates name its address.
+  render_template crypto-config.yaml "$RUN/crypto-config.yaml"
+  "$BIN/cryptogen" generate --config "$RUN/crypto-config.yaml" --output "$CRYPTO" >"$OUT" 2>&1 || { cat "$OUT" >&2; die "cryptogen failed"; }
   touch "$CRYPTO/.complete"
 }
 
@@ -221,19 +297,43 @@ generate_genesis() {
     log "channel: using existing genesis block ${GENESIS#"$ROOT"/}"
     return
   fi
-  log "channel: generating genesis block for '$CHANNEL' with configtxgen (network/configtx.yaml)"
+  log "channel: generating genesis block for '$CHANNEL' ($CONSENSUS, profile $(channel_profile)) with configtxgen (network/configtx.yaml)"
   mkdir -p "$CHANNEL_DIR"
   render_configtx
-  "$BIN/configtxgen" -configPath "$CHANNEL_DIR" -profile BlacklistChannel -channelID "$CHANNEL" \
+  "$BIN/configtxgen" -configPath "$CHANNEL_DIR" -profile "$(channel_profile)" -channelID "$CHANNEL" \
     -outputBlock "$GENESIS.tmp" >"$OUT" 2>&1 || { cat "$OUT" >&2; die "configtxgen failed"; }
+  echo "$CONSENSUS" >"$CONSENSUS_FILE"
   mv "$GENESIS.tmp" "$GENESIS"
+}
+
+# install_org_dirs: each organisation's own directory from what the CAs and
+# configtxgen made: its own crypto (copied once), the TLS CA certificates of
+# the others (public: trust/ORG-tlsca.pem), its Fabric config (refreshed
+# from network/config) and the genesis block. After this, its processes and
+# its admin's CLI read nothing outside it (but the binaries and the
+# chaincode builder, which are software, not data).
+install_org_dirs() {
+  local org src dir o
+  for org in orderer "${ORGS[@]}"; do
+    dir=$(org_dir "$org")
+    if [ "$org" = orderer ]; then src="$CRYPTO/ordererOrganizations/$ORDERER_DOMAIN"; else src="$CRYPTO/peerOrganizations/$(org_domain "$org")"; fi
+    mkdir -p "$dir/trust" "$dir/config" "$dir/channel"
+    [ -d "$dir/crypto" ] || cp -a "$src" "$dir/crypto"
+    cp "$CRYPTO/ordererOrganizations/$ORDERER_DOMAIN/tlsca/tlsca.$ORDERER_DOMAIN-cert.pem" "$dir/trust/orderer-tlsca.pem"
+    for o in "${ORGS[@]}"; do
+      cp "$CRYPTO/peerOrganizations/$(org_domain "$o")/tlsca/tlsca.$(org_domain "$o")-cert.pem" "$dir/trust/$o-tlsca.pem"
+    done
+    if [ "$org" = orderer ]; then cp "$CFG/orderer.yaml" "$dir/config/"; else cp "$CFG/core.yaml" "$dir/config/"; fi
+    cp "$GENESIS" "$dir/channel/genesis.block"
+  done
 }
 
 # ---------------------------------------------------------------- processes
 
 # start_proc NAME ENV=VALUE... -- CMD ARGS...: starts CMD in its own session
 # (so Ctrl-C on the terminal does not reach it), working directory network/,
-# output appended to RUN/logs/NAME.log, pid in RUN/pids/NAME.pid.
+# output appended to RUN/ORG/logs/NAME.log, pid in RUN/ORG/pids/NAME.pid
+# (ORG: proc_org NAME).
 start_proc() {
   local name=$1; shift
   local envs=()
@@ -245,9 +345,9 @@ start_proc() {
     return
   fi
   for p in $(proc_ports "$name"); do
-    port_open "$p" && die "$name: port $p is already in use by another process (see network/ports.env)"
+    port_open "$p" "$(proc_host "$name")" && die "$name: port $(proc_host "$name"):$p is already in use by another process (see network/ports.env)"
   done
-  mkdir -p "$RUN/logs" "$RUN/pids"
+  mkdir -p "$(dirname "$(log_file "$name")")" "$(dirname "$(pid_file "$name")")"
   printf '\n===== %s: starting %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$name" >>"$(log_file "$name")"
   (cd "$NET" && exec setsid env "${envs[@]}" "$@" >>"$(log_file "$name")" 2>&1 </dev/null) &
   echo $! >"$(pid_file "$name")"
@@ -261,20 +361,24 @@ check_ports() {
   for name in "$@"; do
     pid_of "$name" >/dev/null && continue
     for p in $(proc_ports "$name"); do
-      port_open "$p" && busy+=" $p ($name)"
+      port_open "$p" "$(proc_host "$name")" && busy+=" $(proc_host "$name"):$p ($name)"
     done
   done
   [ -z "$busy" ] || die "ports already in use by other programs:$busy; stop them or change network/ports.env"
 }
 
+# Where an orderer keeps its consensus write-ahead log (SmartBFT uses the
+# same Consensus.WALDir setting as etcdraft).
+consensus_dir() { if [ "$CONSENSUS" = bft ]; then echo smartbft; else echo etcdraft; fi; }
+
 start_orderer() {
   local o=$1 d data
-  d=$(orderer_dir "$o"); data="$RUN/data/$o"
+  d=$(orderer_dir "$o"); data="$(org_dir orderer)/data/$o"
   mkdir -p "$data"
   start_proc "$o" \
-    FABRIC_CFG_PATH="$CFG" \
+    FABRIC_CFG_PATH="$(org_dir orderer)/config" \
     FABRIC_LOGGING_SPEC="${FABRIC_LOGGING_SPEC:-info}" \
-    ORDERER_GENERAL_LISTENADDRESS=127.0.0.1 \
+    ORDERER_GENERAL_LISTENADDRESS="$ORDERER_HOST" \
     ORDERER_GENERAL_LISTENPORT="$(orderer_var "$o" PORT)" \
     ORDERER_GENERAL_LOCALMSPID=OrdererMSP \
     ORDERER_GENERAL_LOCALMSPDIR="$d/msp" \
@@ -285,11 +389,11 @@ start_orderer() {
     ORDERER_GENERAL_CLUSTER_CLIENTCERTIFICATE="$d/tls/server.crt" \
     ORDERER_GENERAL_CLUSTER_CLIENTPRIVATEKEY="$d/tls/server.key" \
     ORDERER_FILELEDGER_LOCATION="$data/ledger" \
-    ORDERER_CONSENSUS_WALDIR="$data/etcdraft/wal" \
-    ORDERER_CONSENSUS_SNAPDIR="$data/etcdraft/snapshot" \
-    ORDERER_OPERATIONS_LISTENADDRESS="127.0.0.1:$(orderer_var "$o" OPS_PORT)" \
+    ORDERER_CONSENSUS_WALDIR="$data/$(consensus_dir)/wal" \
+    ORDERER_CONSENSUS_SNAPDIR="$data/$(consensus_dir)/snapshot" \
+    ORDERER_OPERATIONS_LISTENADDRESS="$ORDERER_HOST:$(orderer_var "$o" OPS_PORT)" \
     ORDERER_METRICS_PROVIDER=prometheus \
-    ORDERER_ADMIN_LISTENADDRESS="127.0.0.1:$(orderer_var "$o" ADMIN_PORT)" \
+    ORDERER_ADMIN_LISTENADDRESS="$ORDERER_HOST:$(orderer_var "$o" ADMIN_PORT)" \
     ORDERER_ADMIN_TLS_ENABLED=true \
     ORDERER_ADMIN_TLS_CERTIFICATE="$d/tls/server.crt" \
     ORDERER_ADMIN_TLS_PRIVATEKEY="$d/tls/server.key" \
@@ -300,18 +404,18 @@ start_orderer() {
 
 start_peer() {
   local org=$1 d data addr
-  d=$(peer_dir "$org"); data="$RUN/data/peer-$org"; addr=$(peer_addr "$org")
+  d=$(peer_dir "$org"); data="$(org_dir "$org")/data/peer-$org"; addr=$(peer_addr "$org")
   mkdir -p "$data"
   start_proc "peer-$org" \
-    FABRIC_CFG_PATH="$CFG" \
+    FABRIC_CFG_PATH="$(org_dir "$org")/config" \
     FABRIC_LOGGING_SPEC="${FABRIC_LOGGING_SPEC:-info}" \
     CORE_PEER_ID="peer0.$(org_domain "$org")" \
     CORE_PEER_LOCALMSPID="$(org_msp "$org")" \
     CORE_PEER_MSPCONFIGPATH="$d/msp" \
     CORE_PEER_ADDRESS="$addr" \
     CORE_PEER_LISTENADDRESS="$addr" \
-    CORE_PEER_CHAINCODEADDRESS="127.0.0.1:$(org_var "$org" CC_PORT)" \
-    CORE_PEER_CHAINCODELISTENADDRESS="127.0.0.1:$(org_var "$org" CC_PORT)" \
+    CORE_PEER_CHAINCODEADDRESS="$(org_host "$org"):$(org_var "$org" CC_PORT)" \
+    CORE_PEER_CHAINCODELISTENADDRESS="$(org_host "$org"):$(org_var "$org" CC_PORT)" \
     CORE_PEER_GOSSIP_BOOTSTRAP="$addr" \
     CORE_PEER_GOSSIP_EXTERNALENDPOINT="$addr" \
     CORE_PEER_GOSSIP_RECONNECTINTERVAL=5s \
@@ -323,7 +427,7 @@ start_peer() {
     CORE_PEER_TLS_ROOTCERT_FILE="$d/tls/ca.crt" \
     CORE_PEER_FILESYSTEMPATH="$data" \
     CORE_LEDGER_SNAPSHOTS_ROOTDIR="$data/snapshots" \
-    CORE_OPERATIONS_LISTENADDRESS="127.0.0.1:$(org_var "$org" OPS_PORT)" \
+    CORE_OPERATIONS_LISTENADDRESS="$(org_host "$org"):$(org_var "$org" OPS_PORT)" \
     CORE_METRICS_PROVIDER=prometheus \
     -- "$BIN/peer" node start
 }
@@ -342,7 +446,7 @@ start_chaincode() {
   fi
   start_proc chaincode \
     CHAINCODE_ID="$id" \
-    CHAINCODE_SERVER_ADDRESS="127.0.0.1:$CHAINCODE_PORT" \
+    CHAINCODE_SERVER_ADDRESS="$CHAINCODE_HOST:$CHAINCODE_PORT" \
     BLACKLIST_ASSOCIATION="$ASSOCIATION" \
     -- "$BIN/blacklist-cc"
 }
@@ -353,7 +457,7 @@ wait_ports() {
   local name p start=$SECONDS delay=100
   for name in "$@"; do
     for p in $(proc_ports "$name"); do
-      while ! port_open "$p"; do
+      while ! port_open "$p" "$(proc_host "$name")"; do
         if ! kill -0 "$(cat "$(pid_file "$name")" 2>/dev/null || echo 0)" 2>/dev/null; then
           tail -n 30 "$(log_file "$name")" >&2 || true
           die "$name exited during start-up (log: $(log_file "$name"))"
@@ -405,7 +509,7 @@ orderer_joined() { local out; out=$(osnadmin_ "$1" list --channelID "$CHANNEL" 2
 # that went through) counts as success.
 osn_join() {
   local out
-  out=$(osnadmin_ "$1" join --channelID "$CHANNEL" --config-block "$GENESIS" 2>&1) || true
+  out=$(osnadmin_ "$1" join --channelID "$CHANNEL" --config-block "$(org_dir orderer)/channel/genesis.block" 2>&1) || true
   printf '%s\n' "$out"
   grep -q 'Status: 201' <<<"$out" || grep -q 'already exists' <<<"$out"
 }
@@ -422,14 +526,16 @@ join_orderers() {
   done
 }
 
-# A Raft leader exists when one orderer's metrics say is_leader 1.
+# The ordering service has a leader when one orderer's metrics say
+# is_leader 1 (consensus_etcdraft_is_leader, or consensus_BFT_is_leader).
+leader_metric() { if [ "$CONSENSUS" = bft ]; then echo consensus_BFT_is_leader; else echo consensus_etcdraft_is_leader; fi; }
 raft_leader() {
   local o m
   for o in "${ORDERERS[@]}"; do
-    m=$(curl -fsS "http://127.0.0.1:$(orderer_var "$o" OPS_PORT)/metrics" 2>/dev/null) || continue
-    grep -q "^consensus_etcdraft_is_leader{channel=\"$CHANNEL\"} 1" <<<"$m" && { echo "Raft leader: $o"; return 0; }
+    m=$(curl -fsS "http://$ORDERER_HOST:$(orderer_var "$o" OPS_PORT)/metrics" 2>/dev/null) || continue
+    grep -q "^$(leader_metric){channel=\"$CHANNEL\"} 1" <<<"$m" && { echo "$CONSENSUS leader: $o"; return 0; }
   done
-  echo "no Raft leader yet"; return 1
+  echo "no $CONSENSUS leader yet"; return 1
 }
 
 peer_joined() { as_admin "$1" "$BIN/peer" channel getinfo -c "$CHANNEL" >/dev/null 2>&1; }
@@ -441,7 +547,7 @@ join_peers() {
       log "peer-$org: already joined channel '$CHANNEL'"
       continue
     fi
-    retry "$READY_TIMEOUT" "peer-$org: peer channel join" as_admin "$org" "$BIN/peer" channel join -b "$GENESIS"
+    retry "$READY_TIMEOUT" "peer-$org: peer channel join" as_admin "$org" "$BIN/peer" channel join -b "$(org_dir "$org")/channel/genesis.block"
     log "peer-$org: joined channel '$CHANNEL'"
   done
 }
@@ -453,7 +559,7 @@ join_peers() {
 gossip_ready() {
   local org m n want=$((${#ORGS[@]} - 1)) out=""
   for org in "${ORGS[@]}"; do
-    m=$(curl -fsS "http://127.0.0.1:$(org_var "$org" OPS_PORT)/metrics" 2>/dev/null) || m=""
+    m=$(curl -fsS "http://$(org_host "$org"):$(org_var "$org" OPS_PORT)/metrics" 2>/dev/null) || m=""
     n=$(sed -n "s/^gossip_membership_total_peers_known{channel=\"$CHANNEL\"} \([0-9]*\).*/\1/p" <<<"$m")
     out+="peer-$org knows ${n:-0}; "
     [ "${n:-0}" -ge "$want" ] || { echo "gossip: $out"; return 1; }
@@ -472,7 +578,7 @@ build_package() {
   local src="$CC_DIR/src" pkg="$CC_DIR/pkg" file="$CC_DIR/$CC_LABEL.tar.gz"
   local tarflags=(--sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner --mode=u=rw,go=r --format=ustar)
   rm -rf "$src" "$pkg"; mkdir -p "$src" "$pkg"
-  printf '{"address":"127.0.0.1:%s","dial_timeout":"10s","tls_required":false}\n' "$CHAINCODE_PORT" >"$src/connection.json"
+  printf '{"address":"%s:%s","dial_timeout":"10s","tls_required":false}\n' "$CHAINCODE_HOST" "$CHAINCODE_PORT" >"$src/connection.json"
   printf '{"type":"ccaas","label":"%s"}\n' "$CC_LABEL" >"$pkg/metadata.json"
   tar -C "$src" "${tarflags[@]}" -cf - connection.json | gzip -n -9 >"$pkg/code.tar.gz"
   tar -C "$pkg" "${tarflags[@]}" -cf - code.tar.gz metadata.json | gzip -n -9 >"$file.tmp"
@@ -496,8 +602,10 @@ install_chaincode() {
       log "peer-$org: chaincode package already installed"
       continue
     fi
+    # The organisation installs its own copy of the (public) package.
+    mkdir -p "$(org_dir "$org")/chaincode"; cp "$CC_DIR/$CC_LABEL.tar.gz" "$(org_dir "$org")/chaincode/"
     retry "$READY_TIMEOUT" "peer-$org: install chaincode" \
-      as_admin "$org" "$BIN/peer" lifecycle chaincode install "$CC_DIR/$CC_LABEL.tar.gz"
+      as_admin "$org" "$BIN/peer" lifecycle chaincode install "$(org_dir "$org")/chaincode/$CC_LABEL.tar.gz"
     grep -q "$PKG_ID" "$OUT" || { cat "$OUT" >&2; die "peer-$org installed a package with an unexpected id (expected $PKG_ID)"; }
     log "peer-$org: chaincode installed"
   done
@@ -531,8 +639,8 @@ define_chaincode() {
     fi
   fi
   seq=$((seq + 1))
-  set_orderer_args
   for org in "${ORGS[@]}"; do
+    set_orderer_args "$org"
     if approved_with_package "$org" "$seq"; then
       log "$(org_msp "$org"): already approved '$CC_NAME' sequence $seq"
       continue
@@ -546,6 +654,7 @@ define_chaincode() {
     log "$(org_msp "$org"): approved '$CC_NAME' sequence $seq"
   done
   local pargs; mapfile -t pargs < <(peer_args "${ORGS[@]}")
+  set_orderer_args assoc
   retry "$READY_TIMEOUT" "commit '$CC_NAME' sequence $seq" \
     as_admin assoc "$BIN/peer" lifecycle chaincode commit "${ORDERER_ARGS[@]}" \
     --channelID "$CHANNEL" --name "$CC_NAME" --version "$CC_VERSION" --sequence "$seq" "${pargs[@]}"
@@ -557,7 +666,7 @@ json_escape() { local s=$1; s=${s//\\/\\\\}; s=${s//\"/\\\"}; printf '%s' "$s"; 
 # cc_query ORG FUNCTION JSON [PEER_ORG]: evaluates as ORG's admin on
 # PEER_ORG's peer (default: ORG's own).
 cc_query() {
-  local pargs; mapfile -t pargs < <(peer_args "${4:-$1}")
+  local pargs; mapfile -t pargs < <(PEER_ARGS_AS=$1 peer_args "${4:-$1}")
   as_admin "$1" "$BIN/peer" chaincode query -C "$CHANNEL" -n "$CC_NAME" "${pargs[@]}" \
     -c "{\"Args\":[\"$2\",\"$(json_escape "$3")\"]}"
 }
@@ -566,8 +675,8 @@ cc_query() {
 # endorsed by the given orgs' peers, and waits until they committed it.
 cc_invoke() {
   local org=$1 fn=$2 arg=$3; shift 3
-  local pargs; mapfile -t pargs < <(peer_args "$@")
-  set_orderer_args
+  local pargs; mapfile -t pargs < <(PEER_ARGS_AS=$org peer_args "$@")
+  set_orderer_args "$org"
   as_admin "$org" "$BIN/peer" chaincode invoke "${ORDERER_ARGS[@]}" -C "$CHANNEL" -n "$CC_NAME" \
     "${pargs[@]}" --waitForEvent --waitForEventTimeout 30s \
     -c "{\"Args\":[\"$fn\",\"$(json_escape "$arg")\"]}"
@@ -589,9 +698,10 @@ init_ledger() {
     return
   fi
   # The association's consortium secret (docs/decisions/0007): made once,
-  # kept in $RUN/consortium.secret for the association's node
-  # (--consortium-secret); only its key-check value goes on the ledger.
-  local secret="$RUN/consortium.secret" kcv
+  # kept in the association's directory for its node (--consortium-secret);
+  # only its key-check value goes on the ledger.
+  local secret; secret="$(org_dir assoc)/consortium.secret"
+  local kcv
   if [ -f "$secret" ]; then
     kcv=$(cd "$ROOT" && go run ./cmd/blacklistd secret check --in "$secret")
   else
@@ -612,7 +722,7 @@ deploy_peers() {
   install_chaincode
 }
 
-# The part that orders transactions (needs a Raft leader).
+# The part that orders transactions (needs a consensus leader).
 deploy_channel() {
   define_chaincode
   init_ledger
@@ -620,7 +730,7 @@ deploy_channel() {
 
 deploy() {
   deploy_peers
-  wait_until "$READY_TIMEOUT" "Raft leader for '$CHANNEL'" raft_leader
+  wait_until "$READY_TIMEOUT" "$CONSENSUS leader for '$CHANNEL'" raft_leader
   deploy_channel
 }
 
@@ -667,8 +777,8 @@ smoke_test() {
 # ---------------------------------------------------------------- blacklistd nodes
 
 # One blacklistd per organisation in fabric mode (`node ORG ADDR DATADIR`),
-# managed like the network's processes: pid in RUN/pids/node-ORG.pid, log
-# in RUN/logs/node-ORG.log. RUN/nodes/ORG.env records its address and data
+# managed like the network's processes: pid in RUN/ORG/pids/node-ORG.pid,
+# log in RUN/ORG/logs/node-ORG.log. RUN/nodes/ORG.env records its address and data
 # directory for `status` and the port checks.
 NODES=(node-assoc node-bank1 node-bank2)
 NODE_DIR="$RUN/nodes"
@@ -690,16 +800,16 @@ NODE_CMD=()
 node_cmdline() {
   local org=$1 addr=$2 data=$3 domain user
   domain=$(org_domain "$org")
-  user="$CRYPTO/peerOrganizations/$domain/users/User1@$domain/msp"
+  user="$(org_crypto "$org")/users/User1@$domain/msp"
   NODE_CMD=("$BIN/blacklistd" --ledger fabric --data "$data" --listen "$addr"
     --fabric-peer "$(peer_addr "$org")" --fabric-msp "$(org_msp "$org")"
-    --fabric-tls-ca "$(peer_tlsca "$org")"
+    --fabric-tls-ca "$(peer_tlsca "$org" "$org")"
     --fabric-cert "$user/signcerts/User1@$domain-cert.pem"
     --fabric-key "$user/keystore/priv_sk")
   # The association's node holds the consortium secret made for Init; a
   # bank's node receives it sealed to its node key through the ledger.
   if [ "$org" = assoc ]; then
-    NODE_CMD+=(--consortium-secret "$RUN/consortium.secret")
+    NODE_CMD+=(--consortium-secret "$(org_dir assoc)/consortium.secret")
   fi
 }
 
@@ -745,12 +855,14 @@ usage() {
 Usage: scripts/network.sh COMMAND [OPTIONS]
 
 A local Hyperledger Fabric network for the blacklist chaincode: 3 etcdraft
-orderers, one peer each for AssocMSP, Bank1MSP, Bank2MSP, and the blacklist-cc
-chaincode service, all native processes on 127.0.0.1 (ports: network/ports.env).
-Data, logs and pids: network/.run.
+orderers (or 4 SmartBFT ones), one peer each for AssocMSP, Bank1MSP, Bank2MSP,
+and the blacklist-cc chaincode service, all native processes, each
+organisation's on its own loopback address (addresses and ports:
+network/ports.env). Data, logs and pids: network/.run.
 
 Commands:
-  up              build, generate crypto and channel if missing, start, join,
+  up [--consensus raft|bft]
+                  build, generate crypto and channel if missing, start, join,
                   deploy, and prove the channel takes a submit
   down [--clean]  stop every process (--clean also deletes network/.run)
   deploy          (re)package, install, approve, commit and Init the chaincode
@@ -765,8 +877,8 @@ Commands:
   node-stop ORG   stop ORG's blacklistd (its data stays)
   logs NAME [-n N] [-f]
                   show the last N (100) lines of one process's log; -f follows.
-                  NAME: orderer0 orderer1 orderer2 peer-assoc peer-bank1
-                  peer-bank2 chaincode node-assoc node-bank1 node-bank2
+                  NAME: orderer0 orderer1 orderer2 (orderer3: BFT) peer-assoc
+                  peer-bank1 peer-bank2 chaincode node-assoc node-bank1 node-bank2
 
 Run `scripts/network.sh COMMAND --help` for details.
 EOF
@@ -774,20 +886,30 @@ EOF
 
 help_up() {
   cat <<EOF
-Usage: scripts/network.sh up
+Usage: scripts/network.sh up [--consensus raft|bft]
 
 Brings the network up, from nothing or on existing data in network/.run:
   1. scripts/fabric-build.sh (skips up-to-date binaries)
   2. cryptogen (network/crypto-config.yaml) and configtxgen
-     (network/configtx.yaml) unless network/.run already holds their output
-  3. starts orderer0-2 and the three peers (skips running ones), waits for
-     their ports
+     (network/configtx.yaml, profile BlacklistChannel, or BlacklistChannelBFT
+     for bft) unless network/.run already holds their output
+  3. starts the orderers (raft: orderer0-2; bft: orderer0-3) and the three
+     peers (skips running ones), waits for their ports
   4. joins the orderers (osnadmin, mutual TLS) and peers (peer channel join)
-     to channel '$CHANNEL' unless already joined; waits for a Raft leader
+     to channel '$CHANNEL' unless already joined; waits for a Raft (or
+     SmartBFT) leader
   5. deploy (see: scripts/network.sh deploy --help)
   6. waits until the peers know each other by gossip, evaluates GetPolicy
      and submits AdmitMember Bank1MSP (or, when already a member, SetPolicy
      with the unchanged policy), waiting for the commit
+
+  --consensus raft   three etcdraft orderers: crash fault tolerant, one may
+                     stop (the default)
+  --consensus bft    four SmartBFT orderers: byzantine fault tolerant, one may
+                     stop or lie (docs/fabric-network.md, decision 0012)
+The consensus is fixed when the genesis block is made (recorded in
+network/.run/consensus); on an existing network --consensus must match it
+(down --clean first to change it).
 
 Environment: READY_TIMEOUT (seconds per readiness wait, default 120),
 FABRIC_LOGGING_SPEC (node log level, default info).
@@ -798,7 +920,7 @@ help_down() {
   cat <<'EOF'
 Usage: scripts/network.sh down [--clean]
 
-Stops the processes started by `up`, by the pids in network/.run/pids: the
+Stops the processes started by `up`, by the pids in network/.run/ORG/pids: the
 peers and blacklist-cc first, then the orderers, each group in parallel,
 SIGTERM then SIGKILL after STOP_TIMEOUT seconds (default 15).
 
@@ -827,16 +949,16 @@ Usage: scripts/network.sh node ORG ADDR DATADIR
        scripts/network.sh node-stop ORG
 
 Starts one blacklistd in fabric mode for ORG (assoc, bank1 or bank2) on the
-running network, listening on ADDR (host:port, e.g. 127.0.0.1:8182), with
+running network, listening on ADDR (host:port, e.g. 127.0.0.4:8182 for bank1: its address in network/ports.env), with
 its data (replica, node store, API clients) in DATADIR:
   1. builds blacklistd into network/.build/bin (quick when up to date)
   2. unless DATADIR/api-key exists: adds an API client "api" for ORG's MSP
      with roles admin (assoc) or reporter,querier (a bank) and writes its
      key to DATADIR/api-key (mode 600)
   3. starts the node (pid and log like the network's processes:
-     network/.run/pids/node-ORG.pid, network/.run/logs/node-ORG.log), as
+     network/.run/ORG/pids/node-ORG.pid, network/.run/ORG/logs/node-ORG.log), as
      ORG's User1 client identity through ORG's own peer; the association's
-     node with --consortium-secret network/.run/consortium.secret (made for
+     node with --consortium-secret network/.run/assoc/consortium.secret (made for
      Init by up)
   4. waits until it answers (READY_TIMEOUT seconds) and prints its /readyz
      status: a bank's node answers 503 secret-unavailable until the
@@ -865,32 +987,49 @@ help_logs() {
   cat <<'EOF'
 Usage: scripts/network.sh logs NAME [-n N] [-f|--follow]
 
-Shows the last N (default 100) lines of network/.run/logs/NAME.log; -f keeps
+Shows the last N (default 100) lines of network/.run/ORG/logs/NAME.log; -f keeps
 following it. NAME: orderer0 orderer1 orderer2 peer-assoc peer-bank1
 peer-bank2 chaincode node-assoc node-bank1 node-bank2.
 EOF
 }
 
 cmd_up() {
-  case ${1:-} in
-    -h|--help) help_up; return ;;
-    "") ;;
-    *) die "up: unexpected argument '$1' (see up --help)" ;;
+  local want=""
+  while [ $# -gt 0 ]; do
+    case $1 in
+      -h|--help) help_up; return ;;
+      --consensus) [ $# -ge 2 ] || die "up: --consensus needs raft or bft"; want=$2; shift ;;
+      --consensus=*) want=${1#*=} ;;
+      *) die "up: unexpected argument '$1' (see up --help)" ;;
+    esac
+    shift
+  done
+  case $want in
+    ""|raft|bft) ;;
+    *) die "up: unknown consensus '$want' (raft or bft)" ;;
   esac
+  if [ -s "$GENESIS" ]; then
+    [ -z "$want" ] || [ "$want" = "$CONSENSUS" ] ||
+      die "up: network/.run holds a $CONSENSUS network; run scripts/network.sh down --clean to start a $want one"
+  elif [ -n "$want" ]; then
+    set_consensus "$want"
+  fi
   "$ROOT/scripts/fabric-build.sh"
   need_bins
   check_ports "${ALL_PROCS[@]}"
   generate_crypto
   generate_genesis
+  install_org_dirs
   local o org
+  log "consensus: $CONSENSUS (${ORDERERS[*]})"
   for o in "${ORDERERS[@]}"; do start_orderer "$o"; done
   for org in "${ORGS[@]}"; do start_peer "$org"; done
   wait_ports "${ORDERERS[@]}" "${PEERS[@]}"
   join_orderers
   join_peers
-  # Installing needs no orderer: do it while the Raft election runs.
+  # Installing needs no orderer: do it while the leader election runs.
   deploy_peers
-  wait_until "$READY_TIMEOUT" "Raft leader for '$CHANNEL'" raft_leader
+  wait_until "$READY_TIMEOUT" "$CONSENSUS leader for '$CHANNEL'" raft_leader
   log "$(tail -n1 "$OUT")"
   deploy_channel
   wait_until "$READY_TIMEOUT" "gossip membership" gossip_ready
@@ -943,20 +1082,21 @@ cmd_status() {
   for name in "${ALL_PROCS[@]}"; do
     port=$(proc_port "$name")
     if pid=$(pid_of "$name"); then alive=yes; else alive=no; pid=$( [ -f "$(pid_file "$name")" ] && cat "$(pid_file "$name")" || echo -); fi
-    if port_open "$port"; then open=yes; else open=no; fi
+    if port_open "$port" "$(proc_host "$name")"; then open=yes; else open=no; fi
     [ "$alive" = yes ] && [ "$open" = yes ] || rc=3
-    printf '%-11s %-8s %-6s %-16s %s\n' "$name" "$pid" "$alive" "127.0.0.1:$port" "$open"
+    printf '%-11s %-8s %-6s %-16s %s\n' "$name" "$pid" "$alive" "$(proc_host "$name"):$port" "$open"
   done
   local org addr
   for org in "${ORGS[@]}"; do
     [ -f "$(node_env "$org")" ] || continue
     addr=$(node_field "$org" ADDR)
     if pid=$(pid_of "node-$org"); then alive=yes; else alive=no; pid=-; fi
-    if port_open "${addr##*:}"; then open=yes; else open=no; fi
+    if port_open "${addr##*:}" "${addr%:*}"; then open=yes; else open=no; fi
     printf '%-11s %-8s %-6s %-16s %s   (data %s)\n' "node-$org" "$pid" "$alive" "$addr" "$open" "$(node_field "$org" DATA)"
   done
   [ -f "$CRYPTO/.complete" ] || { echo "no network data in ${RUN#"$ROOT"/}"; return $rc; }
   echo
+  echo "consensus: $CONSENSUS (${ORDERERS[*]})"
   echo "channel '$CHANNEL' height:"
   local h
   for org in "${ORGS[@]}"; do
@@ -1096,6 +1236,7 @@ main() {
   esac
   OUT=$(mktemp "${TMPDIR:-/tmp}/fabric-network.XXXXXX")
   trap 'rm -f "$OUT"' EXIT
+  set_consensus "$(recorded_consensus)"
   case $cmd in
     up) cmd_up "$@" ;;
     down) cmd_down "$@" ;;

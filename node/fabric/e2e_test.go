@@ -36,7 +36,7 @@ func stack(t testing.TB, run, org, msp string, roles ...string) *member {
 	// test (secret_test.go). Webhook receivers in these tests listen on
 	// loopback.
 	n, err := node.OpenWith(t.TempDir(), l, node.Options{WebhookDestinations: webhooktest.Loopback(),
-		Secret: node.SecretOptions{File: filepath.Join(run, "consortium.secret")}})
+		Secret: node.SecretOptions{File: filepath.Join(run, "assoc", "consortium.secret")}})
 	if err != nil {
 		t.Fatal(err)
 	}

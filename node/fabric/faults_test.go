@@ -45,7 +45,7 @@ func policyWrite(ctx context.Context, l *Ledger) (uint64, error) {
 // TestOneOrdererDown stops one of the three Raft orderers: writes still
 // commit through the other two.
 func TestOneOrdererDown(t *testing.T) {
-	run := networkDir(t)
+	run := networkOf(t, "raft")
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	assoc := open(t, run, "assoc", "AssocMSP")
@@ -115,7 +115,7 @@ var orderers = []string{"orderer0", "orderer1", "orderer2"}
 // channel's Raft membership entries and never elected a leader (Fabric
 // #4199, fixed in v2.5.3 and every v3; docs/fabric-network.md).
 func TestOrderersRestartAfterLoad(t *testing.T) {
-	run := networkDir(t)
+	run := networkOf(t, "raft")
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	largest, _ := largeBlocks(ctx, t, run)
@@ -175,7 +175,7 @@ func restartedWrite(ctx context.Context, t *testing.T, run string, l *Ledger, wh
 func ordererMetric(t *testing.T, run, o, name string) float64 {
 	t.Helper()
 	port := portOf(t, run, strings.ToUpper(o)+"_OPS_PORT")
-	resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/metrics", port))
+	resp, err := http.Get(fmt.Sprintf("http://%s:%d/metrics", hostOf(t, run, "ORDERER_HOST"), port))
 	if err != nil {
 		return -1
 	}

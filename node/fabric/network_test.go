@@ -29,30 +29,40 @@ func networkDir(t testing.TB) string {
 	return dir
 }
 
-// peerPort reads an organisation's peer port from network/ports.env, the
-// one place the network's ports are listed.
-func peerPort(t testing.TB, run, org string) int {
-	return portOf(t, run, strings.ToUpper(org)+"_PEER_PORT")
+// peerAddr is an organisation's peer endpoint, host:port, from
+// network/ports.env, the one place the network's addresses and ports are
+// listed (each organisation listens on its own address).
+func peerAddr(t testing.TB, run, org string) string {
+	o := strings.ToUpper(org)
+	return fmt.Sprintf("%s:%d", hostOf(t, run, o+"_HOST"), portOf(t, run, o+"_PEER_PORT"))
 }
 
 // portOf reads the port called name (ASSOC_PEER_PORT, ORDERER0_OPS_PORT)
 // from network/ports.env.
 func portOf(t testing.TB, run, name string) int {
+	port, err := strconv.Atoi(envValue(t, run, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return port
+}
+
+// hostOf reads the address called name (ORDERER_HOST, BANK1_HOST) from
+// network/ports.env.
+func hostOf(t testing.TB, run, name string) string { return envValue(t, run, name) }
+
+func envValue(t testing.TB, run, name string) string {
 	b, err := os.ReadFile(filepath.Join(run, "..", "ports.env"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, line := range strings.Split(string(b), "\n") {
 		if v, ok := strings.CutPrefix(line, name+"="); ok {
-			port, err := strconv.Atoi(strings.TrimSpace(v))
-			if err != nil {
-				t.Fatal(err)
-			}
-			return port
+			return strings.TrimSpace(v)
 		}
 	}
 	t.Fatalf("no %s in ports.env", name)
-	return 0
+	return ""
 }
 
 // open connects a node of org (assoc, bank1, bank2) as its Admin user,
@@ -68,11 +78,11 @@ func open(t testing.TB, run, org, msp string) *Ledger {
 
 // openAt connects a node of org with its replica in replicaDir.
 func openAt(t testing.TB, run, org, msp, replicaDir string) (*Ledger, error) {
-	port := peerPort(t, run, org)
-	base := filepath.Join(run, "crypto", "peerOrganizations", org+".example.com")
+	// The organisation's own directory (network.sh install_org_dirs).
+	base := filepath.Join(run, org, "crypto")
 	user := filepath.Join(base, "users", "Admin@"+org+".example.com", "msp")
 	return Open(Options{
-		PeerEndpoint: fmt.Sprintf("127.0.0.1:%d", port),
+		PeerEndpoint: peerAddr(t, run, org),
 		TLSCACert:    filepath.Join(base, "peers", "peer0."+org+".example.com", "tls", "ca.crt"),
 		MSPID:        msp,
 		CertFile:     filepath.Join(user, "signcerts", "Admin@"+org+".example.com-cert.pem"),

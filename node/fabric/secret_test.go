@@ -63,7 +63,7 @@ func TestConsortiumSecretAcrossOrganisations(t *testing.T) {
 	run := networkDir(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	secretFile := filepath.Join(run, "consortium.secret")
+	secretFile := filepath.Join(run, "assoc", "consortium.secret")
 	kcv, err := node.SecretFileKeyCheck(secretFile)
 	if err != nil {
 		t.Fatal(err)
