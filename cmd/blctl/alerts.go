@@ -38,42 +38,11 @@ const (
 	webhookSecretEnv = "BLACKLIST_WEBHOOK_SECRET"
 )
 
-const alertsUsage = `Usage: blctl alerts [--after ID] [--follow | --wait D]
-
-Lists your member's alerts on watched subjects (roles querier, reporter),
-oldest first: a default, settlement, revocation, dispute-opened or
-dispute-resolved that the ledger gained on a subject in the watchlist,
-whoever filed it, and already-listed for a subject that was listed when it
-was added (see 'blctl watch'). Ids are increasing numbers: pass the last id
-you processed as --after to see only what is new.
-
-With --wait D, when there is no alert (after --after) yet, blctl asks again
-until one is raised or D has passed, then lists: for a script that has just
-filed what should raise one.
-
-With --follow blctl then stays connected (GET /v1/alerts/stream, Server-Sent
-Events) and prints each alert as the node raises it, until interrupted
-(Ctrl-C, exit 0). A lost connection is re-established after a pause that
-grows while the node cannot be reached, resuming after the last alert
-printed (Last-Event-ID), so nothing is missed or printed twice.
-
-Output: id, time, kind, subject (abbreviated to 12 characters), reporter,
-attestation, detail (the default a settlement or revocation closes, a
-dispute's id or outcome) and your label. With --output json:
-{"alerts":[...],"last":ID} where last is the id to pass as --after next
-time; with --follow, one alert object per line (NDJSON).
-
-Examples:
-  blctl alerts
-  blctl alerts --after 1042
-  blctl --output json alerts --follow | while read -r a; do notify "$a"; done
-`
-
 func cmdAlerts(e *env, args []string) int {
-	f := e.flags("alerts", alertsUsage)
-	after := f.String("after", "", "only alerts with a greater id")
-	follow := f.Bool("follow", false, "keep printing alerts as they are raised, until interrupted")
-	wait := f.Duration("wait", 0, "when there is no alert yet, wait up to this long for one (e.g. 10s)")
+	f := e.flags("alerts")
+	after := f.String("after", "", "")
+	follow := f.Bool("follow", false, "")
+	wait := f.Duration("wait", 0, "")
 	pos, code, ok := f.parse(args)
 	if !ok {
 		return code
@@ -422,58 +391,18 @@ func (c *Client) Stream(ctx context.Context, path, lastEventID string) (*eventSt
 	return nil, &ServerError{Op: op, Err: fmt.Errorf("answer (HTTP %d, %q) is not an event stream", status, mt)}
 }
 
-const webhookUsage = `Usage: blctl webhook SUBCOMMAND [flags]
-
-A webhook has the node POST each of your member's alerts to a URL of
-yours as it is raised (roles querier, reporter), signed with a shared
-secret (HMAC-SHA256), at least once and in order, retrying while the
-receiver fails; receivers drop duplicates by the alert id. One webhook per
-member.
-
-Subcommands:
-%s
-Examples:
-  blctl webhook set --url https://alerts.bank1.example/blacklist --secret-file webhook.secret
-  BLACKLIST_WEBHOOK_SECRET=$(vault read -field=secret bank1/webhook) blctl webhook set --url https://...
-  blctl webhook show
-  blctl webhook rm
-
-Run 'blctl webhook SUBCOMMAND --help' for its flags.
-`
-
 func cmdWebhook(e *env, args []string) int {
-	return e.group("webhook", webhookUsage, args, []command{
-		{"set", "send alerts to a URL: --url --secret-file F", webhookSet},
-		{"show", "show the webhook and its delivery state", webhookShow},
-		{"rm", "stop sending alerts", webhookRemove},
+	return e.group("webhook", args, []command{
+		{"set", webhookSet},
+		{"show", webhookShow},
+		{"rm", webhookRemove},
 	})
 }
 
-const webhookSetUsage = `Usage: blctl webhook set --url URL [--secret-file FILE|-]
-
-Sets your member's webhook (PUT /v1/webhook), or changes its URL or secret
-without losing its place: alerts not yet delivered still are. A first
-webhook starts with the alerts raised after it is set.
-
-The secret (at least 16 bytes) is read from FILE (a trailing newline is
-dropped), or - for stdin, or else from the environment variable
-BLACKLIST_WEBHOOK_SECRET; never from a flag, which ps and the shell history
-would show. It is not printed back.
-
-The URL must be http or https, without credentials or a fragment, on a
-public address: the node refuses loopback, private, link-local and other
-internal addresses (and names resolving to them) unless its operator
-allowed them (blacklistd --webhook-allow). Redirects are not followed.
-
-Examples:
-  blctl webhook set --url https://alerts.bank1.example/blacklist --secret-file /etc/bank1/webhook.secret
-  openssl rand -hex 32 | tee webhook.secret | blctl webhook set --url https://... --secret-file -
-`
-
 func webhookSet(e *env, args []string) int {
-	f := e.flags("webhook set", webhookSetUsage)
-	target := f.String("url", "", "where the node POSTs alerts (http or https)")
-	secretFile := f.String("secret-file", "", "file holding the shared secret (- for stdin; default: $"+webhookSecretEnv+")")
+	f := e.flags("webhook set")
+	target := f.String("url", "", "")
+	secretFile := f.String("secret-file", "", "")
 	pos, code, ok := f.parse(args)
 	if !ok {
 		return code
@@ -503,7 +432,7 @@ func webhookSet(e *env, args []string) int {
 }
 
 func webhookShow(e *env, args []string) int {
-	raw, code, ok := e.getNoArgs(args, "/v1/webhook", "webhook show", "Usage: blctl webhook show\n\nShows your member's webhook (GET /v1/webhook): its URL, the last alert\ndelivered, how many wait, and whether deliveries are failing and the\nclass of the last failure (connection-failed, timeout, tls, redirect,\nhttp-4xx, http-5xx, destination-refused); the node's operator has the\ndetails in its log.\nExits 1 if no webhook is set.\n\nExample:\n  blctl webhook show\n")
+	raw, code, ok := e.getNoArgs(args, "/v1/webhook", "webhook show")
 	if !ok {
 		return code
 	}
@@ -552,7 +481,7 @@ func (e *env) showWebhook(raw json.RawMessage) int {
 }
 
 func webhookRemove(e *env, args []string) int {
-	f := e.flags("webhook rm", "Usage: blctl webhook rm\n\nRemoves your member's webhook (DELETE /v1/webhook): the node stops\nsending alerts and forgets its position, so a webhook set later starts\nwith the alerts raised after that. Exits 1 if none is set.\n\nExample:\n  blctl webhook rm\n")
+	f := e.flags("webhook rm")
 	pos, code, ok := f.parse(args)
 	if !ok {
 		return code

@@ -9,29 +9,15 @@ import (
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
 )
 
-const attestationUsage = `Usage: blctl attestation show --purpose P ID
-
-Shows an attestation by id (any role): its payload, the key that signed
-it, when the ledger recorded it and, for a default, its state and the
-settlement or revocation that closed it. --output json adds the JWS.
-An attestation names a subject, so reading one is recorded in the node's
-audit log like a lookup, under the stated purpose: loan-approval,
-post-loan, guarantor-check or dispute-handling.
-
-Example:
-  blctl attestation show --purpose dispute-handling 9c1f...e2
-  blctl --output json attestation show --purpose dispute-handling 9c1f...e2 | jq -r .jws
-`
-
 func cmdAttestation(e *env, args []string) int {
 	if len(args) > 0 && args[0] == "show" {
 		return attestationShow(e, args[1:])
 	}
 	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help" || args[0] == "help") {
-		fmt.Fprint(e.stdout, attestationUsage)
+		fmt.Fprint(e.stdout, e.usage("attestation show"))
 		return exitOK
 	}
-	fmt.Fprint(e.stderr, attestationUsage)
+	fmt.Fprint(e.stderr, e.usage("attestation show"))
 	return exitUsage
 }
 
@@ -41,8 +27,8 @@ type attestationAnswer struct {
 }
 
 func attestationShow(e *env, args []string) int {
-	f := e.flags("attestation show", attestationUsage)
-	purpose := f.String("purpose", "", "why: loan-approval, post-loan, guarantor-check or dispute-handling")
+	f := e.flags("attestation show")
+	purpose := f.String("purpose", "", "")
 	pos, code, ok := f.parse(args)
 	if !ok {
 		return code

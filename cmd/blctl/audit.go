@@ -8,30 +8,6 @@ import (
 	"time"
 )
 
-const auditUsage = `Usage: blctl audit [--member M] [--subject K] [--from T] [--to T]
-       blctl audit export --out FILE [--member M]
-       blctl audit verify --log FILE [--member M]
-
-Reads the node's query audit log (roles auditor, admin): who looked up
-which subject, for what purpose, and what they saw, with the outcome (ok,
-denied, error, over-budget). Pages are followed until the log is exhausted.
-T is an RFC 3339 time. An auditor of a bank sees only its own member's
-lookups. With --subject the node answers from its subject index.
-
-Each member's entries are hash-chained, and the node commits the chain's
-head to the shared ledger every few minutes. "export" downloads a member's
-chain; "verify" checks an exported chain and that it extends every head
-the member anchored (see 'blctl audit verify --help').
-
-Output: a table, or with --output json {"entries":[...]} with every entry
-as the server sent it.
-
-Examples:
-  blctl audit --from 2026-03-01T00:00:00+08:00 --to 2026-04-01T00:00:00+08:00
-  blctl audit --subject 3f5a0c...e9
-  blctl --output json audit --member Bank2MSP | jq '.entries[] | select(.purpose == "post-loan")'
-`
-
 // auditEntry is the part of an audit entry the table shows. It is not the
 // node's type, which would tie this client to the node's storage code.
 type auditEntry struct {
@@ -60,11 +36,11 @@ func cmdAudit(e *env, args []string) int {
 			return cmdAuditVerify(e, args[1:])
 		}
 	}
-	f := e.flags("audit", auditUsage)
-	member := f.String("member", "", "only lookups by this member")
-	subject := f.String("subject", "", "only lookups of this subject key")
-	from := f.String("from", "", "only lookups at or after this RFC 3339 time")
-	to := f.String("to", "", "only lookups before this RFC 3339 time")
+	f := e.flags("audit")
+	member := f.String("member", "", "")
+	subject := f.String("subject", "", "")
+	from := f.String("from", "", "")
+	to := f.String("to", "", "")
 	pos, code, ok := f.parse(args)
 	if !ok {
 		return code

@@ -16,57 +16,10 @@ import (
 	"github.com/assoc-ledger/blacklist/node/audit/chain"
 )
 
-const auditExportUsage = `Usage: blctl audit export --out FILE [--member M] [--after N]
-
-Downloads a member's query audit chain (GET /v1/audit/log, roles auditor,
-admin) as NDJSON, one entry a line, in chain order, up to the head at the
-time of the request. A bank's clients export their own member's chain; the
-association's clients may name another member held on this node. The file
-is written whole or not at all (FILE is replaced only when the download
-completed). Hand it to the auditor, who runs 'blctl audit verify'.
-
-Examples:
-  blctl audit export --out bank1-audit.ndjson
-  blctl audit export --member Bank1MSP --out - | gzip > bank1-audit.ndjson.gz
-`
-
-const auditVerifyUsage = `Usage: blctl audit verify --log FILE [--member M]
-
-Verifies an exported audit chain (FILE, or - for stdin): every entry's hash
-and link to the previous one, positions 1, 2, ... without gaps, one member
-only; and that the log extends every head the member anchored on the shared
-ledger (GET /v1/audit/anchors, roles auditor, admin; any member's anchors
-can be read). The member is --member or the log's own.
-
-It fails (exit 1) with the first bad position and why:
-  broken-link  an entry's hash or link does not match: rewritten in place
-  gap          a position is missing or out of order
-  truncated    the log ends before a size the member anchored
-  diverged     the log does not extend an anchored head: rewritten and
-               re-hashed, between the previous matching anchor and this one
-  mixed        an entry of another member
-  malformed    a line that is not an audit entry
-Entries after the last anchor are checked as a chain but nothing outside
-the node binds them yet; verify reports how many there are.
-
-A member's log is named on the ledger by its first entry's hash; a node
-that lost its store starts a new log, which shows as a second log of the
-member: verify says so, and each log should be verified. A log whose first
-entry matches none of the member's anchored logs fails (diverged at 1).
-
-Output: a summary, or with --output json {"verified":..., "member", "size",
-"head", "anchors" (of this log), "logs" (the member anchored), "unanchored"}
-and on failure "kind", "position", "message".
-
-Examples:
-  blctl audit verify --log bank1-audit.ndjson
-  blctl --output json audit verify --member Bank1MSP --log - < bank1-audit.ndjson
-`
-
 func cmdAuditExport(e *env, args []string) int {
-	f := e.flags("audit export", auditExportUsage)
-	out := f.String("out", "", "file to write (- for stdout)")
-	member := f.String("member", "", "whose chain (association clients only; default your own member)")
+	f := e.flags("audit export")
+	out := f.String("out", "", "")
+	member := f.String("member", "", "")
 	after := f.Uint64("after", 0, "export entries after this chain position")
 	pos, code, ok := f.parse(args)
 	if !ok {
@@ -174,9 +127,9 @@ type verifyResult struct {
 }
 
 func cmdAuditVerify(e *env, args []string) int {
-	f := e.flags("audit verify", auditVerifyUsage)
-	logFile := f.String("log", "", "exported audit chain (NDJSON; - for stdin)")
-	member := f.String("member", "", "whose chain (default: the member of the log's entries)")
+	f := e.flags("audit verify")
+	logFile := f.String("log", "", "")
+	member := f.String("member", "", "")
 	pos, code, ok := f.parse(args)
 	if !ok {
 		return code

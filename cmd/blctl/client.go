@@ -246,8 +246,8 @@ func snippet(answer []byte, header http.Header) string {
 // getNoArgs runs a command that takes no arguments and reads path: it
 // parses args, GETs path and returns the answer, or the exit code when
 // ok is false.
-func (e *env) getNoArgs(args []string, path, name, usage string) (raw json.RawMessage, code int, ok bool) {
-	f := e.flags(name, usage)
+func (e *env) getNoArgs(args []string, path, name string) (raw json.RawMessage, code int, ok bool) {
+	f := e.flags(name)
 	pos, code, ok := f.parse(args)
 	if !ok {
 		return nil, code, false

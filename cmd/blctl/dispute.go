@@ -10,48 +10,20 @@ import (
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
 )
 
-const disputeUsage = `Usage: blctl dispute SUBCOMMAND [flags] [args]
-
-A dispute is a subject's objection to a default. The reporter must answer
-within the policy's dispute-answer days; until then the subject shows as
-disputed.
-
-Subcommands:
-%s
-Examples:
-  blctl dispute open --attestation 9c1f...e2 --reason-code already-paid --statement-file letter.pdf
-  blctl dispute list --state open
-  blctl dispute resolve 5d2a...77 --outcome upheld --note "payment confirmed 2026-02-03"
-
-Run 'blctl dispute SUBCOMMAND --help' for its flags.
-`
-
 func cmdDispute(e *env, args []string) int {
-	return e.group("dispute", disputeUsage, args, []command{
-		{"open", "open a dispute against a default", disputeOpen},
-		{"list", "list disputes [--state S]", disputeList},
-		{"resolve", "resolve a dispute: ID --outcome --note", disputeResolve},
+	return e.group("dispute", args, []command{
+		{"open", disputeOpen},
+		{"list", disputeList},
+		{"resolve", disputeResolve},
 	})
 }
 
-const disputeOpenUsage = `Usage: blctl dispute open --attestation ID --reason-code CODE (--statement-file F | --statement-digest HEX)
-
-Opens a dispute against a default (roles reporter, querier, admin). Only the
-SHA-256 of the subject's statement goes on the ledger: give the statement
-file to have it hashed here, or its lower-case hex digest. Reason codes:
-not-mine, amount-wrong, already-paid, no-notice, dates-wrong, other.
-
-Examples:
-  blctl dispute open --attestation 9c1f...e2 --reason-code not-mine --statement-file statement.pdf
-  blctl dispute open --attestation 9c1f...e2 --reason-code other --statement-digest $(sha256sum s.txt | cut -c1-64)
-`
-
 func disputeOpen(e *env, args []string) int {
-	f := e.flags("dispute open", disputeOpenUsage)
-	att := f.String("attestation", "", "id of the disputed default")
-	reason := f.String("reason-code", "", "not-mine, amount-wrong, already-paid, no-notice, dates-wrong or other")
-	file := f.String("statement-file", "", "the subject's statement, hashed locally")
-	digest := f.String("statement-digest", "", "hex SHA-256 of the statement")
+	f := e.flags("dispute open")
+	att := f.String("attestation", "", "")
+	reason := f.String("reason-code", "", "")
+	file := f.String("statement-file", "", "")
+	digest := f.String("statement-digest", "", "")
 	pos, code, ok := f.parse(args)
 	if !ok {
 		return code
@@ -120,8 +92,8 @@ func disputeState(d contract.Dispute) string {
 }
 
 func disputeList(e *env, args []string) int {
-	f := e.flags("dispute list", "Usage: blctl dispute list [--state S]\n\nLists disputes visible to this client, optionally only those in state S\n(open, upheld, rejected or overdue).\n\nExample:\n  blctl dispute list --state overdue\n")
-	state := f.String("state", "", "open, upheld, rejected or overdue")
+	f := e.flags("dispute list")
+	state := f.String("state", "", "")
 	pos, code, ok := f.parse(args)
 	if !ok {
 		return code
@@ -150,19 +122,10 @@ func disputeList(e *env, args []string) int {
 	})
 }
 
-const disputeResolveUsage = `Usage: blctl dispute resolve ID --outcome upheld|rejected --note TEXT
-
-Resolves a dispute (the reporter of the default, or admin). upheld means the
-subject is right and the default stops counting; rejected keeps it.
-
-Example:
-  blctl dispute resolve 5d2a...77 --outcome upheld --note "paid in full on 2026-02-03"
-`
-
 func disputeResolve(e *env, args []string) int {
-	f := e.flags("dispute resolve", disputeResolveUsage)
-	outcome := f.String("outcome", "", "upheld or rejected")
-	note := f.String("note", "", "explanation, recorded on the ledger")
+	f := e.flags("dispute resolve")
+	outcome := f.String("outcome", "", "")
+	note := f.String("note", "", "")
 	pos, code, ok := f.parse(args)
 	if !ok {
 		return code

@@ -11,23 +11,9 @@ import (
 	"github.com/assoc-ledger/blacklist/chaincode/attestation"
 )
 
-const keygenUsage = `Usage: blctl keygen --out PREFIX
-
-Creates an ES256 (ECDSA P-256) signing key pair for attestations:
-PREFIX.key, the PKCS#8 private key (mode 0600, keep it secret), and
-PREFIX.pub, the public key to register with the association. Existing
-files are never overwritten (exit 1). Prints the key's RFC 7638 thumbprint,
-which the association can compare with the registered key
-(blctl members show MSP). No server is contacted.
-
-Examples:
-  blctl keygen --out /etc/blacklist/bank1-2026
-  blctl members add-key Bank1MSP --kid bank1-2026 --pubkey /etc/blacklist/bank1-2026.pub
-`
-
 func cmdKeygen(e *env, args []string) int {
-	f := e.flags("keygen", keygenUsage)
-	out := f.String("out", "", "path prefix of the two files to write")
+	f := e.flags("keygen")
+	out := f.String("out", "", "")
 	pos, code, ok := f.parse(args)
 	if !ok {
 		return code
@@ -133,29 +119,11 @@ func loadPublicKeyPEM(path string) (string, error) {
 	return strings.TrimSpace(string(b)) + "\n", nil
 }
 
-const signUsage = `Usage: blctl sign --key FILE --kid KID [--in FILE|-]
-
-Signs one attestation payload (JSON, from --in or stdin) as a compact ES256
-JWS. The payload is checked with the ledger's own rules first, so a token
-blctl signs is never refused for its content. Prints the JWS on stdout and
-the attestation id on stderr. No server is contacted.
-
-A payload has every field of its type, e.g. a default:
-  {"v":1,"type":"default","reporter":"Bank1MSP","subject":"<64 hex>",
-   "issuedAt":"2026-03-01T09:00:00+08:00","loanRef":"<64 hex>",
-   "product":"consumer","amount":12000000,"currency":"CNY",
-   "overdueSince":"2025-10-01","daysPastDue":151,"noticeDate":"2026-01-15"}
-
-Examples:
-  blctl sign --key bank1.key --kid bank1-2026 --in default.json > default.jws
-  jq -c . default.json | blctl sign --key bank1.key --kid bank1-2026
-`
-
 func cmdSign(e *env, args []string) int {
-	f := e.flags("sign", signUsage)
-	keyFile := f.String("key", "", "PEM private key file (PKCS#8 or SEC 1)")
-	kid := f.String("kid", "", "key id registered for the key")
-	in := f.String("in", "-", "payload JSON file, or - for stdin")
+	f := e.flags("sign")
+	keyFile := f.String("key", "", "")
+	kid := f.String("kid", "", "")
+	in := f.String("in", "-", "")
 	pos, code, ok := f.parse(args)
 	if !ok {
 		return code

@@ -23,43 +23,6 @@ import (
 // variable so that tests can exercise chunking with a few keys.
 var lookupChunk = 10000
 
-const lookupUsage = `Usage: blctl lookup --purpose P [--fail-if-listed] (SUBJECT... | --file FILE|- | --id-type T --id-number N)
-
-Looks up subjects' blacklist status (role querier). Every lookup is
-recorded in the node's audit log under the stated purpose: loan-approval,
-post-loan, guarantor-check or dispute-handling.
-
-A SUBJECT is what you have in hand: a subject key, a unique prefix of one
-(at least 6 characters, as tables show them), or a PRC resident identity
-number (18 characters, or the first-generation 15 digits), which the node
-turns into its key without storing it or sending it back. A passport
-number is given with --id-type passport. --file holds one subject a line:
-any of those, optionally followed by a comma and your label for it
-("11010519491231002X,cust-42"), or {"idType","idNumber"} or {"subjectKey"}
-objects with an optional "label"; lines of all kinds may be mixed.
-
-One key is read with GET /v1/subjects/{key}; anything else with POST
-/v1/lookups, 10,000 per request.
-
-Output: a table in input order. INPUT is your label, or what you gave (an
-identity number masked to its first 6 and last 4 characters); SUBJECT the
-key (12 characters, --full-ids for all 64); OUTSTANDING the amounts per
-currency. With --output json: the server's answer, the status for one key,
-{"asOf","results"} in input order for several (asOf is then the lowest
-ledger height any request was read at).
-
-With --fail-if-listed the exit code is 4 when any subject is listed, so a
-script can branch without parsing output.
-
-Examples:
-  blctl lookup --purpose loan-approval 11010519491231002X
-  blctl lookup --purpose loan-approval --id-type passport --id-number "CHN E12345678"
-  blctl lookup --purpose post-loan 3f5a0c9e12ab
-  blctl lookup --purpose post-loan --file portfolio.txt
-  blctl lookup --purpose loan-approval --fail-if-listed --file applicants.ndjson && approve
-  blctl --output json lookup --purpose post-loan KEY1 KEY2 | jq '.results[] | select(.listed)'
-`
-
 // lookupRequest is the body of POST /v1/lookups: exactly one of the lists.
 type lookupRequest struct {
 	Purpose  string     `json:"purpose"`
@@ -91,12 +54,12 @@ type query struct {
 }
 
 func cmdLookup(e *env, args []string) int {
-	f := e.flags("lookup", lookupUsage)
-	purpose := f.String("purpose", "", "why: loan-approval, post-loan, guarantor-check or dispute-handling")
-	file := f.String("file", "", "file of subject keys or identity numbers, one per line (- for stdin)")
-	idType := f.String("id-type", "", "the type of --id-number and of plain identity numbers in --file: cn-ric or passport")
-	idNum := f.String("id-number", "", "one identity number to look up (turned into its key on the node, never stored)")
-	failIfListed := f.Bool("fail-if-listed", false, "exit 4 if any subject is listed")
+	f := e.flags("lookup")
+	purpose := f.String("purpose", "", "")
+	file := f.String("file", "", "")
+	idType := f.String("id-type", "", "")
+	idNum := f.String("id-number", "", "")
+	failIfListed := f.Bool("fail-if-listed", false, "")
 	args2, code, ok := f.parse(args)
 	if !ok {
 		return code

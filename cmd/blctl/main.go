@@ -86,10 +86,11 @@ func (e *env) api() *Client {
 	return e.client
 }
 
+// command is a command or subcommand; its one-line summary is in the
+// help table (help.go) under its path, "members admit".
 type command struct {
-	name    string
-	summary string
-	run     func(e *env, args []string) int
+	name string
+	run  func(e *env, args []string) int
 }
 
 // commands is a function rather than a variable because help refers to it
@@ -97,74 +98,28 @@ type command struct {
 // cycle.
 func commands() []command {
 	return []command{
-		{"keygen", "create an ES256 signing key pair (local, no server)", cmdKeygen},
-		{"subject-key", "turn an identity number into a subject key", cmdSubjectKey},
-		{"sign", "sign one attestation payload (local, no server)", cmdSign},
-		{"submit", "submit attestations from an NDJSON or CSV file, resumably", cmdSubmit},
-		{"lookup", "look up subjects' blacklist status", cmdLookup},
-		{"members", "list, show, admit, suspend, reinstate, expel members; add and revoke keys", cmdMembers},
-		{"dispute", "open, list and resolve disputes", cmdDispute},
-		{"audit", "read, export and verify the query audit log", cmdAudit},
-		{"attestation", "show one attestation", cmdAttestation},
-		{"policy", "show or set the association's listing policy", cmdPolicy},
-		{"watch", "watch subjects for alerts: import a loan book, add, rm, list", cmdWatch},
-		{"alerts", "list alerts on watched subjects, or follow them as raised", cmdAlerts},
-		{"webhook", "set, show or remove the webhook alerts are sent to", cmdWebhook},
+		{"keygen", cmdKeygen},
+		{"subject-key", cmdSubjectKey},
+		{"sign", cmdSign},
+		{"submit", cmdSubmit},
+		{"lookup", cmdLookup},
+		{"members", cmdMembers},
+		{"dispute", cmdDispute},
+		{"audit", cmdAudit},
+		{"attestation", cmdAttestation},
+		{"policy", cmdPolicy},
+		{"watch", cmdWatch},
+		{"alerts", cmdAlerts},
+		{"webhook", cmdWebhook},
 	}
 }
 
-const mainUsage = `blctl is the command-line client of a blacklist ledger node's HTTP API.
-
-Usage:
-  blctl [global flags] COMMAND [flags] [args]
-  blctl COMMAND --help
-
-Commands:
-%s
-Global flags (before or after COMMAND):
-  --server URL      node API base URL (env BLACKLIST_SERVER, default ` + defaultServer + `)
-  --api-key KEY     API key, sent as a bearer token (env BLACKLIST_API_KEY;
-                    prefer the variable: flags show up in ps and shell history)
-  --output FORMAT   table (default) or json; json prints the server's answer
-  --timeout D       limit for each HTTP request, e.g. 10s or 2m (default 30s)
-  --full-ids        tables show whole ids and subject keys, not their first
-                    12 characters (any unique prefix is accepted as an id)
-  --lang en|zh      messages, tables, amounts and times in English or Chinese
-                    (default: from LANG, e.g. zh_CN.UTF-8; Chinese shows
-                    times in Asia/Shanghai, English in the local zone)
-  --field PATH      print only this member of the json answer, for scripts
-                    without jq: a string unquoted, a list one per line; dots
-                    go deeper (results.0.id). Implies --output json.
-
-Exit codes (stable, for scripts):
-  0  success
-  1  refused: the server answered with a 4xx problem (its type, title, detail
-     and item errors are printed on stderr), or blctl refused the input for
-     the same kind of reason before sending it (invalid payload, invalid id
-     number or key, key file already exists); submit, watch import: at
-     least one line was rejected; audit verify: the log does not verify
-  2  usage error: unknown command or flag, missing or invalid argument,
-     unreadable input file
-  3  transport or server error: connection refused, timeout, 5xx, or an
-     answer that does not parse
-  4  lookup --fail-if-listed: at least one subject is listed
-
-Examples:
-  export BLACKLIST_SERVER=https://node.bank1.example:8443
-  export BLACKLIST_API_KEY=$(cat ~/.blacklist/api-key)
-  blctl keygen --out bank1-2026
-  blctl subject-key --id-type cn-ric --id-number 11010519491231002X
-  blctl lookup --purpose loan-approval --fail-if-listed 3f5a...c9
-  blctl submit --key bank1-2026.key --kid bank1-2026 defaults.ndjson
-  blctl --output json members list | jq '.members[].mspId'
-`
-
-func printMainUsage(w io.Writer) {
+func (e *env) printMainUsage(w io.Writer) {
 	var b strings.Builder
 	for _, c := range commands() {
-		fmt.Fprintf(&b, "  %-12s %s\n", c.name, c.summary)
+		fmt.Fprintf(&b, "  %-12s %s\n", c.name, e.summary(c.name))
 	}
-	fmt.Fprintf(w, mainUsage, b.String())
+	fmt.Fprintf(w, e.usage(""), b.String())
 }
 
 func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -172,24 +127,33 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	fs := flag.NewFlagSet("blctl", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are reported below, in blctl's words
 	fs.Usage = func() {}     // help is printed below, on stdout, only when asked for
-	fs.StringVar(&e.server, "server", envOr("BLACKLIST_SERVER", defaultServer), "node API base URL")
-	fs.StringVar(&e.apiKey, "api-key", os.Getenv("BLACKLIST_API_KEY"), "API key")
-	fs.StringVar(&e.output, "output", "table", "table or json")
-	fs.DurationVar(&e.timeout, "timeout", 30*time.Second, "limit for each HTTP request")
-	fs.StringVar(&e.field, "field", "", "print only this member of the json answer")
-	fs.BoolVar(&e.fullIDs, "full-ids", false, "show whole ids and keys in tables")
-	fs.StringVar(&e.langArg, "lang", "", "en or zh (default: from LANG)")
+	fs.StringVar(&e.server, "server", envOr("BLACKLIST_SERVER", defaultServer), "")
+	fs.StringVar(&e.apiKey, "api-key", os.Getenv("BLACKLIST_API_KEY"), "")
+	fs.StringVar(&e.output, "output", "table", "")
+	fs.DurationVar(&e.timeout, "timeout", 30*time.Second, "")
+	fs.StringVar(&e.field, "field", "", "")
+	fs.BoolVar(&e.fullIDs, "full-ids", false, "")
+	fs.StringVar(&e.langArg, "lang", "", "")
 	if err := fs.Parse(args); err != nil {
+		// the language is known as far as the flags were read: --lang
+		// before the mistake, else the locale
+		if e.setLang(e.langArg) != nil {
+			e.setLang("en")
+		}
 		if errors.Is(err, flag.ErrHelp) {
-			printMainUsage(stdout)
+			e.printMainUsage(stdout)
 			return exitOK
 		}
-		fmt.Fprintf(stderr, "blctl: %s\nRun 'blctl --help' for usage.\n", e.flagErrorText(fs, err, ""))
+		e.localiseFlags(fs, "")
+		fmt.Fprintf(stderr, "blctl: %s\n%s\n", e.flagErrorText(fs, err, ""), e.t("cli.run.help"))
 		return exitUsage
 	}
 	rest := fs.Args()
 	if len(rest) == 0 {
-		printMainUsage(stderr)
+		if e.setLang(e.langArg) != nil {
+			e.setLang("en")
+		}
+		e.printMainUsage(stderr)
 		return exitUsage
 	}
 	name, rest := rest[0], rest[1:]
@@ -201,6 +165,7 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		fmt.Fprintln(stderr, "blctl:", err)
 		return exitUsage
 	}
+	e.localiseFlags(fs, "")
 	if globalsErr != nil {
 		fmt.Fprintf(stderr, "blctl: %s\n%s\n", e.flagErrorText(fs, globalsErr, ""), e.t("cli.run.help"))
 		return exitUsage
@@ -334,7 +299,7 @@ func (e *env) runField(c command, args []string) int {
 // helpCommand makes "blctl help submit" the same as "blctl submit --help".
 func helpCommand(e *env, args []string) int {
 	if len(args) == 0 {
-		printMainUsage(e.stdout)
+		e.printMainUsage(e.stdout)
 		return exitOK
 	}
 	for _, c := range commands() {
@@ -342,7 +307,7 @@ func helpCommand(e *env, args []string) int {
 			return c.run(e, append(args[1:], "--help"))
 		}
 	}
-	fmt.Fprintf(e.stderr, "blctl: unknown command %q\n", args[0])
+	fmt.Fprintf(e.stderr, "blctl: %s\n%s\n", e.t("cli.unknown.command", args[0], e.didYouMean(args[0], commandNames())), e.t("cli.run.help"))
 	return exitUsage
 }
 
@@ -370,27 +335,29 @@ func envOr(name, def string) string {
 	return def
 }
 
-// cmdFlags is a subcommand's flag set with its help text.
+// cmdFlags is a subcommand's flag set.
 type cmdFlags struct {
 	*flag.FlagSet
-	e     *env
-	name  string
-	usage string
+	e    *env
+	name string
 }
 
-// flags starts a subcommand's flag set. usage is the help text shown
-// before the flag list: synopsis, what the command does, examples.
-func (e *env) flags(name, usage string) *cmdFlags {
+// flags starts a subcommand's flag set. Its help text (synopsis, what the
+// command does, examples) and the descriptions of its flags are in the
+// help table under name, in both languages (help.go): flags are defined
+// with an empty usage, filled in by parse.
+func (e *env) flags(name string) *cmdFlags {
 	fs := flag.NewFlagSet("blctl "+name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // parse reports errors in blctl's words
 	fs.Usage = func() {}
-	return &cmdFlags{FlagSet: fs, e: e, name: name, usage: usage}
+	return &cmdFlags{FlagSet: fs, e: e, name: name}
 }
 
 // parse parses flags and positional arguments in any order (flag alone
 // stops at the first positional, but "members suspend MSP --reason x" reads
 // naturally). ok is false when the command should end with code.
 func (c *cmdFlags) parse(args []string) (pos []string, code int, ok bool) {
+	c.e.localiseFlags(c.FlagSet, c.name)
 	for {
 		err := c.Parse(args)
 		if errors.Is(err, flag.ErrHelp) {
@@ -414,15 +381,8 @@ func (c *cmdFlags) parse(args []string) (pos []string, code int, ok bool) {
 }
 
 func (c *cmdFlags) printHelp(w io.Writer) {
-	fmt.Fprint(w, c.usage)
-	n := 0
-	c.VisitAll(func(*flag.Flag) { n++ })
-	if n > 0 {
-		fmt.Fprintln(w, "\nFlags:")
-		c.SetOutput(w)
-		c.PrintDefaults()
-		c.SetOutput(c.e.stderr)
-	}
+	fmt.Fprint(w, c.e.usage(c.name))
+	c.e.printFlags(w, c.FlagSet)
 }
 
 // usageErr reports a command-line mistake and returns exitUsage.
@@ -445,12 +405,12 @@ func (c *cmdFlags) required(names ...string) (int, bool) {
 }
 
 // group dispatches "blctl members admit ..." style subcommands.
-func (e *env) group(name, usage string, args []string, subs []command) int {
+func (e *env) group(name string, args []string, subs []command) int {
 	var b strings.Builder
 	for _, s := range subs {
-		fmt.Fprintf(&b, "  %-11s %s\n", s.name, s.summary)
+		fmt.Fprintf(&b, "  %-11s %s\n", s.name, e.summary(name+" "+s.name))
 	}
-	help := fmt.Sprintf(usage, b.String())
+	help := fmt.Sprintf(e.usage(name), b.String())
 	if len(args) == 0 {
 		fmt.Fprint(e.stderr, help)
 		return exitUsage
@@ -468,7 +428,7 @@ func (e *env) group(name, usage string, args []string, subs []command) int {
 	for _, s := range subs {
 		names = append(names, s.name)
 	}
-	fmt.Fprintf(e.stderr, "blctl %s: unknown subcommand %q%s\n%s\n", name, args[0], e.didYouMean(args[0], names), e.t("cli.run.cmdhelp", name))
+	fmt.Fprintf(e.stderr, "blctl %s: %s\n%s\n", name, e.t("cli.unknown.subcommand", args[0], e.didYouMean(args[0], names)), e.t("cli.run.cmdhelp", name))
 	return exitUsage
 }
 

@@ -165,7 +165,7 @@ func TestEnvironmentSetsServerAndKey(t *testing.T) {
 
 func TestParseInterspersedFlags(t *testing.T) {
 	e := &env{stdout: &strings.Builder{}, stderr: &strings.Builder{}}
-	f := e.flags("x", "")
+	f := e.flags("x")
 	reason := f.String("reason", "", "")
 	pos, _, ok := f.parse([]string{"A", "--reason", "r", "B", "--", "--C"})
 	if !ok || *reason != "r" || strings.Join(pos, " ") != "A B --C" {

@@ -9,41 +9,21 @@ import (
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
 )
 
-const membersUsage = `Usage: blctl members SUBCOMMAND [flags] [args]
-
-Members are the banks of the association (and the association itself).
-Reading is open to every client; admitting and changing a member's status
-needs the admin role; a member's reporter may add and revoke its own keys.
-
-Subcommands:
-%s
-Examples:
-  blctl members list
-  blctl members show Bank1MSP
-  blctl members admit --msp Bank3MSP --legal-name "Bank Three Ltd" --credit-code 91110000XXXXXXXXXX \
-      --roles reporter,querier --pubkey bank3-2026.pub --kid bank3-2026
-  blctl members suspend Bank3MSP --reason "membership fee unpaid"
-  blctl members add-key Bank1MSP --kid bank1-2027 --pubkey bank1-2027.pub
-  blctl members revoke-key Bank1MSP bank1-2026 --reason "rotated"
-
-Run 'blctl members SUBCOMMAND --help' for its flags.
-`
-
 func cmdMembers(e *env, args []string) int {
-	return e.group("members", membersUsage, args, []command{
-		{"list", "list all members", membersList},
-		{"show", "show one member and its keys: MSP", membersShow},
-		{"admit", "admit a new member (admin)", membersAdmit},
-		{"suspend", "suspend a member: MSP --reason (admin)", memberStatus("suspend")},
-		{"reinstate", "reinstate a suspended member: MSP --reason (admin)", memberStatus("reinstate")},
-		{"expel", "expel a member for good: MSP --reason (admin)", memberStatus("expel")},
-		{"add-key", "register a signing key: MSP --kid --pubkey FILE", membersAddKey},
-		{"revoke-key", "revoke a signing key: MSP KID [--reason]", membersRevokeKey},
+	return e.group("members", args, []command{
+		{"list", membersList},
+		{"show", membersShow},
+		{"admit", membersAdmit},
+		{"suspend", memberStatus("suspend")},
+		{"reinstate", memberStatus("reinstate")},
+		{"expel", memberStatus("expel")},
+		{"add-key", membersAddKey},
+		{"revoke-key", membersRevokeKey},
 	})
 }
 
 func membersList(e *env, args []string) int {
-	raw, code, ok := e.getNoArgs(args, "/v1/members", "members list", "Usage: blctl members list\n\nLists all members: MSP id, legal name, status, roles and active keys.\n\nExample:\n  blctl --output json members list | jq '.members[] | select(.status != \"active\")'\n")
+	raw, code, ok := e.getNoArgs(args, "/v1/members", "members list")
 	if !ok {
 		return code
 	}
@@ -127,7 +107,7 @@ func (e *env) showMember(raw json.RawMessage) int {
 }
 
 func membersShow(e *env, args []string) int {
-	f := e.flags("members show", "Usage: blctl members show MSP\n\nShows a member and its keys, with each key's RFC 7638 thumbprint.\n\nExample:\n  blctl members show Bank1MSP\n")
+	f := e.flags("members show")
 	pos, code, ok := f.parse(args)
 	if !ok {
 		return code
@@ -142,26 +122,14 @@ func membersShow(e *env, args []string) int {
 	return e.showMember(raw)
 }
 
-const admitUsage = `Usage: blctl members admit --msp MSP --legal-name NAME --credit-code CODE --roles ROLES [--pubkey FILE --kid KID]
-
-Admits a member (role admin). ROLES is a comma-separated list of reporter
-and querier. A first signing key may be registered at once with --pubkey
-(a PEM public key, as written by 'blctl keygen') and --kid.
-
-Example:
-  blctl members admit --msp Bank3MSP --legal-name "Bank Three Ltd" \
-      --credit-code 91110000XXXXXXXXXX --roles reporter,querier \
-      --pubkey bank3-2026.pub --kid bank3-2026
-`
-
 func membersAdmit(e *env, args []string) int {
-	f := e.flags("members admit", admitUsage)
-	msp := f.String("msp", "", "the member's MSP id")
-	name := f.String("legal-name", "", "registered legal name")
-	credit := f.String("credit-code", "", "unified social credit code")
-	roles := f.String("roles", "", "comma-separated: reporter, querier")
-	pubkey := f.String("pubkey", "", "PEM public key file of a first signing key")
-	kid := f.String("kid", "", "key id of --pubkey")
+	f := e.flags("members admit")
+	msp := f.String("msp", "", "")
+	name := f.String("legal-name", "", "")
+	credit := f.String("credit-code", "", "")
+	roles := f.String("roles", "", "")
+	pubkey := f.String("pubkey", "", "")
+	kid := f.String("kid", "", "")
 	pos, code, ok := f.parse(args)
 	if !ok {
 		return code
@@ -206,10 +174,8 @@ func splitList(s string) []string {
 // and shown to every member.
 func memberStatus(action string) func(e *env, args []string) int {
 	return func(e *env, args []string) int {
-		usage := fmt.Sprintf("Usage: blctl members %s MSP --reason TEXT\n\n%s a member (role admin). The reason is recorded on the ledger.\n\nExample:\n  blctl members %s Bank3MSP --reason \"board decision 2026-04\"\n",
-			action, strings.ToUpper(action[:1])+action[1:], action)
-		f := e.flags("members "+action, usage)
-		reason := f.String("reason", "", "why (recorded on the ledger)")
+		f := e.flags("members " + action)
+		reason := f.String("reason", "", "")
 		pos, code, ok := f.parse(args)
 		if !ok {
 			return code
@@ -228,20 +194,10 @@ func memberStatus(action string) func(e *env, args []string) int {
 	}
 }
 
-const addKeyUsage = `Usage: blctl members add-key MSP --kid KID --pubkey FILE
-
-Registers a signing key for a member (role admin, or a reporter of that
-member). Attestations name the key by KID in their JWS header.
-
-Example:
-  blctl keygen --out bank1-2027
-  blctl members add-key Bank1MSP --kid bank1-2027 --pubkey bank1-2027.pub
-`
-
 func membersAddKey(e *env, args []string) int {
-	f := e.flags("members add-key", addKeyUsage)
-	kid := f.String("kid", "", "key id")
-	pubkey := f.String("pubkey", "", "PEM public key file")
+	f := e.flags("members add-key")
+	kid := f.String("kid", "", "")
+	pubkey := f.String("pubkey", "", "")
 	pos, code, ok := f.parse(args)
 	if !ok {
 		return code
@@ -263,19 +219,9 @@ func membersAddKey(e *env, args []string) int {
 	return e.showMember(raw)
 }
 
-const revokeKeyUsage = `Usage: blctl members revoke-key MSP KID [--reason TEXT]
-
-Revokes a member's signing key (role admin, or a reporter of that member).
-Attestations already on the ledger stay; new ones signed with the key are
-refused.
-
-Example:
-  blctl members revoke-key Bank1MSP bank1-2026 --reason "key rotated"
-`
-
 func membersRevokeKey(e *env, args []string) int {
-	f := e.flags("members revoke-key", revokeKeyUsage)
-	reason := f.String("reason", "", "why (optional)")
+	f := e.flags("members revoke-key")
+	reason := f.String("reason", "", "")
 	pos, code, ok := f.parse(args)
 	if !ok {
 		return code

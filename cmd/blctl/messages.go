@@ -46,6 +46,9 @@ var notes = map[string]string{
 
 var cliMessages = []l10n.Entry{
 	{Key: "cli.unknown.command", EN: "unknown command %q%s", ZH: "未知命令 %q%s"},
+	{Key: "cli.unknown.subcommand", EN: "unknown subcommand %q%s", ZH: "未知子命令 %q%s"},
+	{Key: "cli.help.flags", EN: "Flags:", ZH: "参数："},
+	{Key: "cli.help.default", EN: " (default %s)", ZH: "（默认 %s）"},
 	{Key: "cli.didyoumean", EN: " (did you mean %q?)", ZH: "（您是否想输入 %q？）"},
 	{Key: "cli.run.help", EN: "Run 'blctl --help' for the list of commands.", ZH: "运行 'blctl --help' 查看命令列表。"},
 	{Key: "cli.run.cmdhelp", EN: "Run 'blctl %s --help' for usage.", ZH: "运行 'blctl %s --help' 查看用法。"},

@@ -11,31 +11,15 @@ import (
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
 )
 
-const policyUsage = `Usage: blctl policy SUBCOMMAND [flags]
-
-The association's listing policy: from how many days past due and which
-amount a default counts, how long closed defaults stay visible, and how
-long a reporter has to answer a dispute.
-
-Subcommands:
-%s
-Examples:
-  blctl policy show
-  blctl policy set --min-days-past-due 90 --retention-years 5 --dispute-answer-days 20 \
-      --min-amount CNY=100000 --min-amount USD=20000
-
-Run 'blctl policy SUBCOMMAND --help' for its flags.
-`
-
 func cmdPolicy(e *env, args []string) int {
-	return e.group("policy", policyUsage, args, []command{
-		{"show", "show the current policy", policyShow},
-		{"set", "replace the policy (admin)", policySet},
+	return e.group("policy", args, []command{
+		{"show", policyShow},
+		{"set", policySet},
 	})
 }
 
 func policyShow(e *env, args []string) int {
-	raw, code, ok := e.getNoArgs(args, "/v1/policy", "policy show", "Usage: blctl policy show\n\nShows the current policy (any role).\n\nExample:\n  blctl --output json policy show\n")
+	raw, code, ok := e.getNoArgs(args, "/v1/policy", "policy show")
 	if !ok {
 		return code
 	}
@@ -56,22 +40,6 @@ func (e *env) showPolicy(raw json.RawMessage) int {
 		return w.Flush()
 	})
 }
-
-const policySetUsage = `Usage: blctl policy set --min-days-past-due N --retention-years N --dispute-answer-days N [--min-amount CUR=MINOR ...]
-                        [--daily-derivations N] [--daily-lookups N]
-
-Replaces the whole policy (role admin). Every setting must be given: a
-currency without --min-amount has no minimum afterwards, and a budget not
-given goes back to its default, so run 'blctl policy show' first. Amounts
-are in minor units (CNY=100000 is 1,000.00 yuan); --min-amount may be
-repeated. The budgets are per member and Asia/Shanghai day: raw identity
-numbers turned into subject keys (default 10000) and subjects looked up
-(default 200000); past one a member's requests get 429 and the association
-an alert.
-
-Example:
-  blctl policy set --min-days-past-due 90 --retention-years 5 --dispute-answer-days 20 --min-amount CNY=100000
-`
 
 // minAmounts collects repeated --min-amount CUR=N flags.
 type minAmounts map[string]int64
@@ -104,14 +72,14 @@ func (m minAmounts) Set(v string) error {
 }
 
 func policySet(e *env, args []string) int {
-	f := e.flags("policy set", policySetUsage)
-	days := f.Int("min-days-past-due", 0, "days past due from which a default counts")
-	years := f.Int("retention-years", 0, "years a closed default stays visible")
-	answer := f.Int("dispute-answer-days", 0, "days a reporter has to answer a dispute")
-	derivations := f.Int64("daily-derivations", 0, "raw-ID derivations per member and day (0: the default, 10000)")
-	lookups := f.Int64("daily-lookups", 0, "subjects looked up per member and day (0: the default, 200000)")
+	f := e.flags("policy set")
+	days := f.Int("min-days-past-due", 0, "")
+	years := f.Int("retention-years", 0, "")
+	answer := f.Int("dispute-answer-days", 0, "")
+	derivations := f.Int64("daily-derivations", 0, "")
+	lookups := f.Int64("daily-lookups", 0, "")
 	mins := minAmounts{}
-	f.Var(mins, "min-amount", "CUR=MINOR_UNITS: minimum outstanding amount per currency (repeatable)")
+	f.Var(mins, "min-amount", "")
 	pos, code, ok := f.parse(args)
 	if !ok {
 		return code

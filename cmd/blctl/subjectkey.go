@@ -10,26 +10,11 @@ import (
 	"github.com/assoc-ledger/blacklist/node/subjectkey"
 )
 
-const subjectKeyUsage = `Usage: blctl subject-key --id-type cn-ric|passport --id-number N [--secret-file F]
-
-Prints the subject key of an identity number: the key the ledger knows a
-person by. With --secret-file (the hex consortium secret, as in the node's
-DATA/consortium.secret) the key is derived locally and the number never
-leaves this machine; otherwise the node derives it (POST /v1/subject-keys,
-roles querier or reporter). --id-number - reads the number from stdin,
-which keeps it out of ps and shell history. An invalid number exits 1.
-
-Examples:
-  blctl subject-key --id-type cn-ric --id-number 11010519491231002X
-  blctl subject-key --id-type passport --id-number "CHN E12345678" --secret-file /var/lib/bl/consortium.secret
-  read -rs ID; printf '%s\n' "$ID" | blctl subject-key --id-type cn-ric --id-number -
-`
-
 func cmdSubjectKey(e *env, args []string) int {
-	f := e.flags("subject-key", subjectKeyUsage)
-	idType := f.String("id-type", "", "cn-ric or passport")
-	number := f.String("id-number", "", "the identity number, or - to read it from stdin")
-	secretFile := f.String("secret-file", "", "hex consortium secret file: derive locally")
+	f := e.flags("subject-key")
+	idType := f.String("id-type", "", "")
+	number := f.String("id-number", "", "")
+	secretFile := f.String("secret-file", "", "")
 	pos, code, ok := f.parse(args)
 	if !ok {
 		return code

@@ -19,52 +19,6 @@ const maxBatch = 1000 // the API's limit per batch request
 // terminal. A variable so that tests see progress lines without waiting.
 var progressInterval = 5 * time.Second
 
-const submitUsage = `Usage: blctl submit [--key FILE --kid KID] [flags] FILE|-
-
-Submits attestations to POST /v1/attestations/batch (role reporter), in
-batches of --batch lines, and prints how many were accepted, were already
-on the ledger (duplicate) and were rejected. Rejected lines are printed
-with their reasons (the first 20 on stderr) and all written to
-FILE.rejected.ndjson ({"line","code","message","input"}, input being the
-line or CSV row as it was read, a string);
-the command exits 1 if any line was rejected.
-
-Input: NDJSON, one attestation per line, either a payload object (see
-'blctl sign --help') or {"jws": "<compact JWS>"} already signed; or, for a
-FILE ending in .csv (or --format csv), CSV whose header row names payload
-fields (v, amount and daysPastDue are numbers; an empty cell is an absent
-field, so one file can mix types).
-
-Signing: with --key and --kid every payload is signed here, and must be
-complete (v, reporter and issuedAt included). Without them the node signs
-with its member's key; v and reporter may be left out and are filled in by
-the node, and a missing issuedAt is filled in by blctl (see below).
-
-Resuming: the state file (--state, default FILE.blctl-state) lists every
-line the ledger accepted or already had, and is synced after each batch.
-Rerunning the same command after an interruption (Ctrl-C, a timeout, exit
-3) skips those lines and sends only the rest. Lines are known by their
-attestation id when it can be computed (signed lines, or --key given),
-otherwise by line number and the SHA-256 of the line. The time the state
-file was created is used as the issuedAt of node-signed payloads without
-one, so a rerun resends identical statements and the ledger answers
-"duplicate" rather than recording one default twice. Keep the state file
-until the whole input has been submitted.
-
-With --output json the summary is {"accepted","duplicate","rejected",
-"skipped","stateFile","ids"[,"rejectedFile"]}, ids being the attestation
-ids of the lines accepted or found on the ledger in this run, in input
-order: D=$(blctl --field ids submit default.ndjson) keeps the one id.
-
-Progress goes to stderr: a bar on a terminal, otherwise a line every 5s.
-
-Examples:
-  blctl submit --key bank1-2026.key --kid bank1-2026 defaults.ndjson
-  blctl submit --batch 200 settlements.csv
-  blctl submit defaults.ndjson || jq -r .input defaults.ndjson.rejected.ndjson > retry.ndjson
-  producer | blctl submit --state today.state -
-`
-
 type submitCounts struct {
 	seen, skipped, accepted, duplicate, rejected int
 }
@@ -79,14 +33,14 @@ type submitFlags struct {
 }
 
 func cmdSubmit(e *env, args []string) int {
-	f := e.flags("submit", submitUsage)
+	f := e.flags("submit")
 	var o submitFlags
-	f.StringVar(&o.keyFile, "key", "", "PEM private key: sign locally (with --kid)")
-	f.StringVar(&o.kid, "kid", "", "key id registered for --key")
-	f.IntVar(&o.batch, "batch", 500, "attestations per request, 1 to 1000")
-	f.StringVar(&o.state, "state", "", "state file (default FILE.blctl-state; required for stdin)")
-	f.StringVar(&o.rejected, "rejected", "", "rejected lines file (default FILE.rejected.ndjson, or STATE.rejected.ndjson for stdin)")
-	f.StringVar(&o.format, "format", "auto", "auto (by extension), ndjson or csv")
+	f.StringVar(&o.keyFile, "key", "", "")
+	f.StringVar(&o.kid, "kid", "", "")
+	f.IntVar(&o.batch, "batch", 500, "")
+	f.StringVar(&o.state, "state", "", "")
+	f.StringVar(&o.rejected, "rejected", "", "")
+	f.StringVar(&o.format, "format", "auto", "")
 	pos, code, ok := f.parse(args)
 	if !ok {
 		return code

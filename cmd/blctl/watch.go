@@ -17,67 +17,14 @@ import (
 	"time"
 )
 
-const watchUsage = `Usage: blctl watch SUBCOMMAND [flags] [args]
-
-The watchlist is your member's private list of subjects to monitor after
-lending (roles querier, reporter): typically the whole loan book, each
-subject key with your own label. It stays on your node. The node raises an
-alert (see 'blctl alerts') whenever the ledger gains a default, settlement,
-revocation or dispute on a watched subject, whoever filed it; adding a
-subject that is already listed raises an "already-listed" alert at once.
-
-Subcommands:
-%s
-Examples:
-  blctl watch import loan-book.ndjson
-  blctl watch add 3f5a0c...e9 --label cust-000123
-  blctl watch list --all
-  blctl watch rm 3f5a0c...e9
-
-Run 'blctl watch SUBCOMMAND --help' for its flags.
-`
-
 func cmdWatch(e *env, args []string) int {
-	return e.group("watch", watchUsage, args, []command{
-		{"import", "import a loan book: FILE|- (NDJSON or CSV)", watchImport},
-		{"add", "watch one subject: KEY [--label L]", watchAdd},
-		{"rm", "stop watching a subject: KEY", watchRemove},
-		{"list", "list the watchlist [--all]", watchList},
+	return e.group("watch", args, []command{
+		{"import", watchImport},
+		{"add", watchAdd},
+		{"rm", watchRemove},
+		{"list", watchList},
 	})
 }
-
-const watchImportUsage = `Usage: blctl watch import [--format F] FILE|-
-
-Streams a loan book into the watchlist with POST /v1/watchlist/import. The
-file is sent as it is read, never held in memory, so it may have millions
-of lines; the node checks every key against the ledger as it goes.
-
-Input, one subject per line:
-  NDJSON (.ndjson, .jsonl): {"subjectKey":"<64 hex>","label":"cust-000123"}
-    or {"idType":"cn-ric","idNumber":"...","label":"..."} for the node to
-    turn into the subject key (the number itself is not kept)
-  CSV (.csv): a header row naming columns among subjectKey, idType,
-    idNumber and label, then one row per subject
-The format comes from the file name's extension, or from --format (needed
-for stdin).
-
-A bad line is counted and reported by line number (the node lists the first
-100) and the import goes on; the command then exits 1. Importing the same
-book again is harmless: it only updates labels.
-
-Output: lines, imported, rejected and already listed (subjects that are
-listed today: see 'blctl alerts'), then the rejected lines; or with
---output json the node's answer.
-
-Progress goes to stderr: a bar on a terminal, otherwise a line every 5s.
---timeout limits how long the node may go without reading more of the
-file (or, at the end, without answering), not the whole upload.
-
-Examples:
-  blctl watch import loan-book.ndjson
-  blctl watch import customers.csv
-  export-book | blctl watch import --format ndjson -
-`
 
 // importFormats maps a format to the Content-Type the node reads it by.
 var importFormats = map[string]string{"ndjson": "application/x-ndjson", "csv": "text/csv"}
@@ -95,8 +42,8 @@ type importResult struct {
 }
 
 func watchImport(e *env, args []string) int {
-	f := e.flags("watch import", watchImportUsage)
-	format := f.String("format", "auto", "auto (by extension), ndjson or csv")
+	f := e.flags("watch import")
+	format := f.String("format", "auto", "")
 	pos, code, ok := f.parse(args)
 	if !ok {
 		return code
@@ -325,23 +272,9 @@ func (g *stallGuard) describe(ctx context.Context, err error, timeout time.Durat
 	return describeTransport(err, timeout)
 }
 
-const watchAddUsage = `Usage: blctl watch add KEY [--label L]
-
-Adds one subject to the watchlist with PUT /v1/watchlist/{KEY}, or, if it
-is watched already, replaces its label (with none when --label is not
-given). A label is your own reference (a customer number), at most 128
-bytes; it comes back in every alert on the subject.
-
-If the subject is listed today, the node raises "already-listed" alerts at
-once; they are printed below the entry.
-
-Example:
-  blctl watch add 3f5a0c...e9 --label cust-000123
-`
-
 func watchAdd(e *env, args []string) int {
-	f := e.flags("watch add", watchAddUsage)
-	label := f.String("label", "", "your reference for the subject, e.g. a customer number")
+	f := e.flags("watch add")
+	label := f.String("label", "", "")
 	pos, code, ok := f.parse(args)
 	if !ok {
 		return code
@@ -384,7 +317,7 @@ func watchAdd(e *env, args []string) int {
 }
 
 func watchRemove(e *env, args []string) int {
-	f := e.flags("watch rm", "Usage: blctl watch rm KEY\n\nRemoves a subject from the watchlist (DELETE /v1/watchlist/{KEY}): no\nalerts are raised on it from now on; those raised already are kept.\nExits 1 if the subject was not watched.\n\nExample:\n  blctl watch rm 3f5a0c...e9\n")
+	f := e.flags("watch rm")
 	pos, code, ok := f.parse(args)
 	if !ok {
 		return code
@@ -410,21 +343,6 @@ func watchRemove(e *env, args []string) int {
 	return exitOK
 }
 
-const watchListUsage = `Usage: blctl watch list [--all] [--after KEY] [--limit N]
-
-Lists the watchlist in subject-key order (GET /v1/watchlist): one page of
---limit entries, or with --all every page, printed as it arrives. Without
---all, when more entries follow, the key to continue from is printed on
-stderr (and is "next" in json output).
-
-Output: subject key (abbreviated to 12 characters), label and when it was
-added; or with --output json {"entries":[...],"next":KEY|null}.
-
-Examples:
-  blctl watch list
-  blctl --output json watch list --all | jq -r '.entries[].subjectKey' > watched.txt
-`
-
 // watchEntry is one watchlist entry as the API gives it.
 type watchEntry struct {
 	SubjectKey string `json:"subjectKey"`
@@ -433,10 +351,10 @@ type watchEntry struct {
 }
 
 func watchList(e *env, args []string) int {
-	f := e.flags("watch list", watchListUsage)
-	all := f.Bool("all", false, "follow every page to the end")
-	after := f.String("after", "", "start after this subject key")
-	limit := f.Int("limit", 1000, "entries per page, 1 to 1000")
+	f := e.flags("watch list")
+	all := f.Bool("all", false, "")
+	after := f.String("after", "", "")
+	limit := f.Int("limit", 1000, "")
 	pos, code, ok := f.parse(args)
 	if !ok {
 		return code
