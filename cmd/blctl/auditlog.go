@@ -20,7 +20,7 @@ func cmdAuditExport(e *env, args []string) int {
 	f := e.flags("audit export")
 	out := f.String("out", "", "")
 	member := f.String("member", "", "")
-	after := f.Uint64("after", 0, "export entries after this chain position")
+	after := f.Uint64("after", 0, "")
 	pos, code, ok := f.parse(args)
 	if !ok {
 		return code

@@ -1269,6 +1269,7 @@ var flagTexts = map[string]bilingual{
 	"audit --member":                   {"only lookups by this member", "只列出此成员的查询"},
 	"audit --subject":                  {"only lookups of this subject key", "只列出对此主体密钥的查询"},
 	"audit --to":                       {"only lookups before this RFC 3339 time", "只列出在此 RFC 3339 时间之前的查询"},
+	"audit export --after":             {"export entries after this chain position", "只导出此链位置之后的条目"},
 	"audit export --member":            {"whose chain (association clients only; default your own member)", "谁的链（仅限协会的客户端；默认为本成员）"},
 	"audit export --out":               {"file to write (- for stdout)", "要写入的文件（- 表示 stdout）"},
 	"audit verify --log":               {"exported audit chain (NDJSON; - for stdin)", "导出的审计链（NDJSON；- 表示 stdin）"},

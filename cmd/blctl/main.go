@@ -265,7 +265,7 @@ func (e *env) flagErrorText(fs *flag.FlagSet, err error, command string) string 
 			name, why, _ := strings.Cut(rest, ": ")
 			text := e.t("cli.flag.badvalue", name, val)
 			if f := fs.Lookup(name); f != nil {
-				text += " (" + f.Usage + ")"
+				text += e.t("cli.flag.why", f.Usage)
 			}
 			if why != "" && why != "parse error" && !strings.Contains(why, "strconv.") {
 				text += ": " + why

@@ -57,6 +57,7 @@ var cliMessages = []l10n.Entry{
 	{Key: "cli.flag.seehelp", EN: " (the flags of %s are listed by 'blctl %s --help')", ZH: "（%s 的参数见 'blctl %s --help'）"},
 	{Key: "cli.flag.needsvalue", EN: "--%s needs a value", ZH: "--%s 需要一个值"},
 	{Key: "cli.flag.badvalue", EN: "--%s: %s is not a valid value", ZH: "--%s：%s 不是有效的值"},
+	{Key: "cli.flag.why", EN: " (%s)", ZH: "（%s）"},
 	{Key: "cli.flag.required", EN: "--%s is required (%s)", ZH: "缺少必需参数 --%s（%s）"},
 	{Key: "cli.flag.requiredbare", EN: "--%s is required", ZH: "缺少必需参数 --%s"},
 	{Key: "cli.problem.type", EN: "  type:   %s", ZH: "  类型：%s"},
