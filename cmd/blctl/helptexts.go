@@ -527,7 +527,7 @@ Run 'blctl members SUBCOMMAND --help' for its flags.
 		ZH: `用法：blctl members SUBCOMMAND [flags] [args]
 
 成员是协会的各家银行（以及协会本身）。所有客户端都可以读取成员信息；
-吸收成员和变更成员状态需要 admin 角色；成员的 reporter 可以登记和吊销
+接纳成员和变更成员状态需要 admin 角色；成员的 reporter 可以登记和吊销
 本成员的密钥。
 
 子命令：
@@ -578,7 +578,7 @@ Example:
 `,
 		ZH: `用法：blctl members admit --msp MSP --legal-name NAME --credit-code CODE --roles ROLES [--pubkey FILE --kid KID]
 
-吸收一个成员（角色 admin）。ROLES 为逗号分隔的 reporter 和 querier。
+接纳一个成员（角色 admin）。ROLES 为逗号分隔的 reporter 和 querier。
 可同时用 --pubkey（PEM 公钥，即 'blctl keygen' 生成的公钥）和 --kid 登记
 第一个签名密钥。
 
@@ -1225,9 +1225,9 @@ var summaryTexts = map[string]bilingual{
 	"dispute resolve":    {"resolve a dispute: ID --outcome --note", "处理一项异议：ID --outcome --note"},
 	"keygen":             {"create an ES256 signing key pair (local, no server)", "生成 ES256 签名密钥对（本地，不连接服务器）"},
 	"lookup":             {"look up subjects' blacklist status", "查询主体的黑名单状态"},
-	"members":            {"list, show, admit, suspend, reinstate, expel members; add and revoke keys", "列出、显示、吸收、暂停、恢复、除名成员；登记和吊销密钥"},
+	"members":            {"list, show, admit, suspend, reinstate, expel members; add and revoke keys", "列出、显示、接纳、暂停、恢复、除名成员；登记和吊销密钥"},
 	"members add-key":    {"register a signing key: MSP --kid --pubkey FILE", "登记签名密钥：MSP --kid --pubkey FILE"},
-	"members admit":      {"admit a new member (admin)", "吸收新成员（admin）"},
+	"members admit":      {"admit a new member (admin)", "接纳新成员（admin）"},
 	"members expel":      {"expel a member for good: MSP --reason (admin)", "永久除名成员：MSP --reason（admin）"},
 	"members list":       {"list all members", "列出全部成员"},
 	"members reinstate":  {"reinstate a suspended member: MSP --reason (admin)", "恢复被暂停的成员：MSP --reason（admin）"},

@@ -15,7 +15,8 @@ import (
 // else the locale (LC_ALL, LC_MESSAGES, LANG: zh_CN.UTF-8 is Chinese). The
 // language decides blctl's messages, table headers and labels, how amounts
 // and times are shown, and the Accept-Language sent to the node, whose
-// problem documents then come back in it. Help texts are English. Data
+// problem documents then come back in it, and its help: --help texts,
+// command summaries and flag descriptions (help.go). Data
 // stays as it is: codes (default, upheld), MSP ids, labels, keys.
 //
 // Times are shown as RFC 3339 with whole seconds and the offset, in the
