@@ -4,7 +4,7 @@
 # etcdraft orderers (OrdererMSP),
 # or four SmartBFT ones with `up --consensus bft`,
 # one peer each for AssocMSP, Bank1MSP and Bank2MSP, and one blacklist-cc
-# chaincode-as-a-service process that serves all three peers. `add-org NAME`
+# chaincode-as-a-service process that serves every peer. `add-org NAME`
 # adds a bank organisation to the running channel, with its own address,
 # directory, fabric-ca-server and peer (decision 0014).
 #
