@@ -1212,8 +1212,9 @@ usage() {
 Usage: scripts/network.sh COMMAND [OPTIONS]
 
 A local Hyperledger Fabric network for the blacklist chaincode: 3 etcdraft
-orderers (or 4 SmartBFT ones), one peer each for AssocMSP, Bank1MSP, Bank2MSP,
-and the blacklist-cc chaincode service, all native processes, each
+orderers (or 4 SmartBFT ones), one peer each for AssocMSP, Bank1MSP, Bank2MSP
+(and each bank add-org adds, with its own CA), and the blacklist-cc chaincode
+service, all native processes, each
 organisation's on its own loopback address (addresses and ports:
 network/ports.env). Data, logs and pids: network/.run.
 
