@@ -2,6 +2,9 @@
 # Builds the native binaries of the local Fabric network into network/.build/bin:
 #   peer, orderer, configtxgen, cryptogen, osnadmin, configtxlator
 #       from the Fabric version pinned in network/tools/go.mod
+#   fabric-ca-server, fabric-ca-client
+#       from the fabric-ca version pinned in network/tools/ca/go.mod, a module
+#       of its own (see network/tools/ca/tools.go); for scripts/network.sh add-org
 #   blacklist-cc
 #       from this repository (cmd/blacklist-cc)
 # A binary is rebuilt only when something it is built from is newer than it
@@ -15,8 +18,9 @@ usage() {
 Usage: scripts/fabric-build.sh [--force] [--help]
 
 Builds peer, orderer, configtxgen, cryptogen, osnadmin and configtxlator
-from the Fabric version pinned in network/tools/go.mod, and blacklist-cc from
-this module, into network/.build/bin (git-ignored). Up-to-date binaries are
+from the Fabric version pinned in network/tools/go.mod, fabric-ca-server and
+fabric-ca-client from the fabric-ca version pinned in network/tools/ca/go.mod,
+and blacklist-cc from this module, into network/.build/bin (git-ignored). Up-to-date binaries are
 skipped.
 
   --force   rebuild everything
@@ -39,6 +43,9 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TOOLS="$ROOT/network/tools"
 BIN=${BIN_DIR:-$ROOT/network/.build/bin}
 FABRIC_TOOLS=(peer orderer configtxgen cryptogen osnadmin configtxlator)
+# fabric-ca has semantic-versioned tags: its binaries know their version.
+CA_TOOLS="$TOOLS/ca"
+FABRIC_CA_TOOLS=(fabric-ca-server fabric-ca-client)
 # The release the pseudo-version in network/tools/go.mod is cut from. The
 # module proxy only knows Fabric by pseudo-versions (Fabric's v2/v3 tags are
 # not semantic-import-versioned), so the binaries would otherwise report
@@ -84,6 +91,23 @@ if [ ${#todo[@]} -gt 0 ]; then
   # go build leaves an unchanged binary's mtime alone; mark them as fresh.
   for p in "${todo[@]}"; do touch "$BIN/${p##*/}"; done
   echo "fabric-build: Fabric binaries built in $((SECONDS - t0)) s"
+fi
+
+# --- fabric-ca binaries (cgo: go-sqlite3), from their own module
+todo=()
+for t in "${FABRIC_CA_TOOLS[@]}"; do
+  if stale "$BIN/$t" "$CA_TOOLS/go.mod" "$CA_TOOLS/go.sum" "$ROOT/scripts/fabric-build.sh"; then
+    todo+=("github.com/hyperledger/fabric-ca/cmd/$t")
+  else
+    echo "fabric-build: $t is up to date"
+  fi
+done
+if [ ${#todo[@]} -gt 0 ]; then
+  echo "fabric-build: building ${todo[*]##*/} (fabric-ca $(cd "$CA_TOOLS" && go list -m -f '{{.Version}}' github.com/hyperledger/fabric-ca)) into $BIN"
+  t0=$SECONDS
+  (cd "$CA_TOOLS" && go build -o "$BIN/" "${todo[@]}")
+  for p in "${todo[@]}"; do touch "$BIN/${p##*/}"; done
+  echo "fabric-build: fabric-ca binaries built in $((SECONDS - t0)) s"
 fi
 
 # --- blacklist-cc from the main module

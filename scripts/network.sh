@@ -4,14 +4,17 @@
 # etcdraft orderers (OrdererMSP),
 # or four SmartBFT ones with `up --consensus bft`,
 # one peer each for AssocMSP, Bank1MSP and Bank2MSP, and one blacklist-cc
-# chaincode-as-a-service process that serves all three peers.
+# chaincode-as-a-service process that serves every peer. `add-org NAME`
+# adds a bank organisation to the running channel, with its own address,
+# directory, fabric-ca-server and peer (decision 0014).
 #
 # Everything generated lives in network/.run (git-ignored): crypto/, channel/
 # and chaincode/ are what the organisations' CAs and the association make
 # (cryptogen output, the genesis block, the chaincode package); each
 # organisation's processes then read only its own directory, network/.run/ORG
-# (orderer, assoc, bank1, bank2: its crypto, trusted TLS CAs, config, genesis
-# block, data, logs, pids), which is what its operator would copy to its own
+# (orderer, assoc, bank1, bank2, and any added bank: its crypto, trusted TLS
+# CAs, config, genesis block, data, logs, pids; an added bank's CA too),
+# which is what its operator would copy to its own
 # host (docs/operations.md); binaries come from
 # scripts/fabric-build.sh (network/.build/bin); ports from network/ports.env.
 # See docs/fabric-network.md.
@@ -41,7 +44,10 @@ STOP_TIMEOUT=${STOP_TIMEOUT:-15}
 # shellcheck source=../network/ports.env
 . "$NET/ports.env"
 
-ORGS=(assoc bank1 bank2)
+# The organisations of the genesis block (cryptogen's); add-org appends the
+# ones it added to ORGS and PEERS (load_added_orgs).
+FOUNDING_ORGS=(assoc bank1 bank2)
+ORGS=("${FOUNDING_ORGS[@]}")
 PEERS=(peer-assoc peer-bank1 peer-bank2)
 # ORDERERS, ALL_PROCS and CONSENSUS: set_consensus (raft: orderer0-2,
 # bft: orderer0-3). A network's consensus is chosen by the `up` that makes
@@ -64,12 +70,14 @@ log()  { printf '[network %3ds] %s\n' "$((SECONDS - t_start))" "$*"; }
 warn() { printf '[network %3ds] WARNING: %s\n' "$((SECONDS - t_start))" "$*" >&2; }
 die()  { printf 'network.sh: error: %s\n' "$*" >&2; exit 1; }
 
-org_msp()    { case $1 in assoc) echo AssocMSP ;; bank1) echo Bank1MSP ;; bank2) echo Bank2MSP ;; *) die "unknown org $1" ;; esac; }
+org_msp()    { case $1 in assoc) echo AssocMSP ;; bank1) echo Bank1MSP ;; bank2) echo Bank2MSP ;; *) added_msp "$1" ;; esac; }
 org_domain() { echo "$1.example.com"; }
 org_var()    { local v="${1^^}_$2"; echo "${!v}"; }   # org_var assoc PEER_PORT -> $ASSOC_PEER_PORT
-# org_dir ORG: ORG's own directory (ORG: orderer, assoc, bank1, bank2).
+# org_dir ORG: ORG's own directory (ORG: orderer, assoc, bank1, bank2, or
+# an added bank).
 org_dir()    { echo "$RUN/$1"; }
-# org_crypto ORG: ORG's crypto, copied from cryptogen's output (its CA's).
+# org_crypto ORG: ORG's crypto, copied from cryptogen's output (its CA's),
+# or, for an organisation add-org added, enrolled there from its own CA.
 org_crypto() { echo "$(org_dir "$1")/crypto"; }
 peer_dir()   { local d; d=$(org_domain "$1"); echo "$(org_crypto "$1")/peers/peer0.$d"; }
 # peer_tlsca ORG [VIEWER]: the TLS CA certificate of ORG's peer as VIEWER
@@ -105,6 +113,7 @@ proc_host() {
   case $1 in
     orderer*) echo "$ORDERER_HOST" ;;
     peer-*) org_host "${1#peer-}" ;;
+    ca-*) org_host "${1#ca-}" ;;
     chaincode) echo "$CHAINCODE_HOST" ;;
     node-*) local a; a=$(node_field "${1#node-}" ADDR); echo "${a%:*}" ;;
     *) die "unknown process '$1' (one of: ${ALL_PROCS[*]})" ;;
@@ -116,6 +125,7 @@ proc_port() {
   case $1 in
     orderer*) orderer_var "$1" PORT ;;
     peer-*) org_var "${1#peer-}" PEER_PORT ;;
+    ca-*) org_var "${1#ca-}" CA_PORT ;;
     chaincode) echo "$CHAINCODE_PORT" ;;
     node-*) node_port "${1#node-}" ;;
     *) die "unknown process '$1' (one of: ${ALL_PROCS[*]})" ;;
@@ -125,6 +135,7 @@ proc_ports() {
   case $1 in
     orderer*) echo "$(orderer_var "$1" PORT) $(orderer_var "$1" ADMIN_PORT) $(orderer_var "$1" OPS_PORT)" ;;
     peer-*) local o=${1#peer-}; echo "$(org_var "$o" PEER_PORT) $(org_var "$o" CC_PORT) $(org_var "$o" OPS_PORT)" ;;
+    ca-*) echo "$(org_var "${1#ca-}" CA_PORT) $(org_var "${1#ca-}" CA_OPS_PORT)" ;;
     chaincode) echo "$CHAINCODE_PORT" ;;
     node-*) node_port "${1#node-}" ;;
   esac
@@ -147,11 +158,13 @@ port_open() {
 }
 
 # proc_org NAME: the organisation whose directory holds process NAME's pid
-# and log (the chaincode service is the association's).
+# and log (the chaincode service is the association's; an added bank's CA,
+# ca-ORG, is ORG's).
 proc_org() {
   case $1 in
     orderer*) echo orderer ;;
     peer-*) echo "${1#peer-}" ;;
+    ca-*) echo "${1#ca-}" ;;
     chaincode) echo assoc ;;
     node-*) echo "${1#node-}" ;;
     *) die "unknown process '$1'" ;;
@@ -312,20 +325,43 @@ generate_genesis() {
 # from network/config) and the genesis block. After this, its processes and
 # its admin's CLI read nothing outside it (but the binaries and the
 # chaincode builder, which are software, not data).
+#
+# An organisation add-org added has no cryptogen output: its crypto is
+# enrolled in its directory by its own CA, and its TLS CA certificate is
+# published from there (tlsca_of); it joins from block 0 fetched from the
+# ordering service, so it gets no genesis block. Running this again (add-org
+# does, once the new bank's CA has issued its identities) hands every
+# organisation the newcomer's TLS CA and the newcomer everyone else's.
 install_org_dirs() {
-  local org src dir o
+  local org src dir o ca
   for org in orderer "${ORGS[@]}"; do
     dir=$(org_dir "$org")
-    if [ "$org" = orderer ]; then src="$CRYPTO/ordererOrganizations/$ORDERER_DOMAIN"; else src="$CRYPTO/peerOrganizations/$(org_domain "$org")"; fi
     mkdir -p "$dir/trust" "$dir/config" "$dir/channel"
-    [ -d "$dir/crypto" ] || cp -a "$src" "$dir/crypto"
+    if [ "$org" = orderer ]; then src="$CRYPTO/ordererOrganizations/$ORDERER_DOMAIN"; else src="$CRYPTO/peerOrganizations/$(org_domain "$org")"; fi
+    if [ "$org" = orderer ] || founding_org "$org"; then
+      [ -d "$dir/crypto" ] || cp -a "$src" "$dir/crypto"
+      cp "$GENESIS" "$dir/channel/genesis.block"
+    fi
     cp "$CRYPTO/ordererOrganizations/$ORDERER_DOMAIN/tlsca/tlsca.$ORDERER_DOMAIN-cert.pem" "$dir/trust/orderer-tlsca.pem"
     for o in "${ORGS[@]}"; do
-      cp "$CRYPTO/peerOrganizations/$(org_domain "$o")/tlsca/tlsca.$(org_domain "$o")-cert.pem" "$dir/trust/$o-tlsca.pem"
+      ca=$(tlsca_of "$o")
+      # An added bank whose CA has not issued its identities yet: nothing to hand out.
+      [ -s "$ca" ] || continue
+      cp "$ca" "$dir/trust/$o-tlsca.pem"
     done
     if [ "$org" = orderer ]; then cp "$CFG/orderer.yaml" "$dir/config/"; else cp "$CFG/core.yaml" "$dir/config/"; fi
-    cp "$GENESIS" "$dir/channel/genesis.block"
   done
+}
+
+# founding_org ORG: ORG is one of the genesis block's organisations.
+founding_org() { case " ${FOUNDING_ORGS[*]} " in *" $1 "*) return 0 ;; esac; return 1; }
+
+# tlsca_of ORG: where ORG's TLS CA certificate (public) comes from: its
+# cryptogen output, or, for an added bank, what its own CA put in its
+# directory.
+tlsca_of() {
+  local d; d=$(org_domain "$1")
+  if founding_org "$1"; then echo "$CRYPTO/peerOrganizations/$d/tlsca/tlsca.$d-cert.pem"; else echo "$(org_crypto "$1")/tlsca/tlsca.$d-cert.pem"; fi
 }
 
 # ---------------------------------------------------------------- processes
@@ -351,7 +387,8 @@ start_proc() {
   printf '\n===== %s: starting %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$name" >>"$(log_file "$name")"
   (cd "$NET" && exec setsid env "${envs[@]}" "$@" >>"$(log_file "$name")" 2>&1 </dev/null) &
   echo $! >"$(pid_file "$name")"
-  log "$name: started (pid $!, log ${RUN#"$ROOT"/}/logs/$name.log)"
+  local lf; lf=$(log_file "$name")
+  log "$name: started (pid $!, log ${lf#"$ROOT"/})"
 }
 
 # check_ports NAME...: before starting anything, fail if a port of a process
@@ -543,6 +580,10 @@ peer_joined() { as_admin "$1" "$BIN/peer" channel getinfo -c "$CHANNEL" >/dev/nu
 join_peers() {
   local org
   for org in "${ORGS[@]}"; do
+    if ! founding_org "$org"; then
+      join_added_peer "$org"
+      continue
+    fi
     if peer_joined "$org"; then
       log "peer-$org: already joined channel '$CHANNEL'"
       continue
@@ -740,7 +781,7 @@ BANK1_ADMISSION='{"mspId":"Bank1MSP","legalName":"Bank One","creditCode":"913501
 # earlier attempt that committed after all) counts as success.
 admit_once() {
   local out rc=0
-  out=$(cc_invoke assoc AdmitMember "$BANK1_ADMISSION" assoc bank2 2>&1) || rc=$?
+  out=$(cc_invoke assoc AdmitMember "$BANK1_ADMISSION" $(majority_of assoc bank2) 2>&1) || rc=$?
   printf '%s\n' "$out"
   [ $rc -eq 0 ] || grep -q 'already on the ledger' <<<"$out"
 }
@@ -748,7 +789,8 @@ admit_once() {
 # Proves the channel takes submits: evaluate GetPolicy, then submit (and wait
 # for the commit of) AdmitMember Bank1MSP, or, when Bank1MSP is already a
 # member (a restart), SetPolicy with the unchanged policy. Both are endorsed
-# by AssocMSP and Bank2MSP: a majority.
+# by AssocMSP and Bank2MSP (and more organisations' peers when add-org made
+# them fewer than a majority).
 smoke_test() {
   retry "$READY_TIMEOUT" "evaluate GetPolicy" cc_query assoc GetPolicy '{}'
   local policy member
@@ -756,7 +798,7 @@ smoke_test() {
   log "GetPolicy: $policy"
   if member=$(cc_query assoc GetMember '{"mspId":"Bank1MSP"}' 2>&1); then
     log "Bank1MSP is already a member: submitting SetPolicy (unchanged policy) instead of AdmitMember"
-    retry "$READY_TIMEOUT" "submit SetPolicy" cc_invoke assoc SetPolicy "$policy" assoc bank2
+    retry "$READY_TIMEOUT" "submit SetPolicy" cc_invoke assoc SetPolicy "$policy" $(majority_of assoc bank2)
   else
     grep -q 'not-found' <<<"$member" || { echo "$member" >&2; die "GetMember Bank1MSP failed unexpectedly"; }
     log "submitting AdmitMember Bank1MSP"
@@ -848,6 +890,321 @@ node_client() {
   log "node-$org: API client \"api\" ($(org_msp "$org"), roles $(node_roles "$org")), key in $data/api-key"
 }
 
+# ---------------------------------------------------------------- added organisations
+
+# `add-org NAME` adds a bank organisation to the running channel (decision
+# 0014, docs/fabric-network.md). It gets what a founding bank has (its own
+# address NAME_HOST and ports in network/ports.env, its own directory
+# RUN/NAME), but its identities come from its own fabric-ca-server (RUN/NAME/ca,
+# process ca-NAME on NAME's address), as a real new member's would, not from
+# cryptogen; they are laid out like cryptogen's in RUN/NAME/crypto (msp/,
+# tlsca/, peers/peer0.NAME.example.com with tls/, users/Admin@ and User1@),
+# so everything here that acts as an organisation's admin, peer or node
+# (as_admin, start_peer, node_cmdline) serves it unchanged.
+# RUN/orgs/NAME.env (MSP=...) records the organisation from add-org's first
+# step on, so that down, up, status and node know it; RUN/orgs/NAME.added
+# marks that add-org completed (the network's records, like RUN/consensus,
+# read by no process).
+ADDED_DIR="$RUN/orgs"
+CAS=()
+
+added_env() { echo "$ADDED_DIR/$1.env"; }
+added_msp() {
+  local f; f=$(added_env "$1")
+  [ -f "$f" ] || die "unknown org $1"
+  sed -n 's/^MSP=//p' "$f"
+}
+known_org() { case " ${ORGS[*]} " in *" $1 "*) return 0 ;; esac; return 1; }
+
+# load_added_orgs: the organisations add-org added (or began to add) join
+# ORGS, PEERS, ALL_PROCS and NODES; their CAs are CAS.
+load_added_orgs() {
+  local f o
+  for f in "$ADDED_DIR"/*.env; do
+    [ -f "$f" ] || continue
+    o=$(basename "$f" .env)
+    known_org "$o" && continue
+    ORGS+=("$o"); PEERS+=("peer-$o"); ALL_PROCS+=("peer-$o"); NODES+=("node-$o"); CAS+=("ca-$o")
+  done
+}
+
+# An added organisation's CA: its state in RUN/ORG/ca, listening on ORG's
+# address.
+ca_dir()  { echo "$(org_dir "$1")/ca"; }
+ca_url()  { echo "https://$(org_host "$1"):$(org_var "$1" CA_PORT)"; }
+ca_cert() { echo "$(ca_dir "$1")/server/ca-cert.pem"; }
+
+# start_ca ORG: ORG's fabric-ca-server, one CA (root) that issues both the
+# enrolment certificates and, through its "tls" signing profile, the TLS
+# certificates; its API is served over TLS with a certificate it issues
+# itself. The first start initialises it with a bootstrap registrar whose
+# password stays in RUN/ORG/ca/registrar.secret (mode 600).
+start_ca() {
+  local org=$1 dir host
+  dir="$(ca_dir "$org")/server"; host=$(org_host "$org")
+  if [ ! -s "$dir/ca-cert.pem" ]; then
+    mkdir -p "$dir"; chmod 700 "$(ca_dir "$org")"
+    (umask 077 && head -c 18 /dev/urandom | base64 | tr '+/' '-_' >"$(ca_dir "$org")/registrar.secret")
+    FABRIC_CA_SERVER_BOOT="registrar:$(<"$(ca_dir "$org")/registrar.secret")" \
+      "$BIN/fabric-ca-server" init -H "$dir" --csr.cn "ca.$(org_domain "$org")" --csr.hosts "localhost,$host" \
+      >"$OUT" 2>&1 || { cat "$OUT" >&2; die "ca-$org: fabric-ca-server init failed"; }
+    log "ca-$org: initialised ($(openssl x509 -in "$dir/ca-cert.pem" -noout -subject 2>/dev/null || echo "${dir#"$ROOT"/}/ca-cert.pem"))"
+  fi
+  start_proc "ca-$org" \
+    FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS="$host:$(org_var "$org" CA_OPS_PORT)" \
+    -- "$BIN/fabric-ca-server" start -H "$dir" --address "$host" --port "$(org_var "$org" CA_PORT)" \
+    --tls.enabled --csr.hosts "localhost,$host"
+}
+
+# ca_client ORG HOME ARGS...: fabric-ca-client with its state in HOME,
+# against ORG's CA over TLS.
+ca_client() {
+  local org=$1 home=$2; shift 2
+  "$BIN/fabric-ca-client" "$@" -H "$home" --tls.certfiles "$(ca_cert "$org")"
+}
+
+# nodeou_config MSPDIR CACERT: the config.yaml that turns NodeOUs on, the
+# way cryptogen writes it: an identity's role (client, peer, admin,
+# orderer) is the OU the CA put in its certificate (fabric-ca adds the
+# registered type as an OU).
+nodeou_config() {
+  local ou
+  {
+    echo "NodeOUs:"
+    echo "  Enable: true"
+    for ou in Client Peer Admin Orderer; do
+      echo "  ${ou}OUIdentifier:"
+      echo "    Certificate: $2"
+      echo "    OrganizationalUnitIdentifier: ${ou,,}"
+    done
+  } >"$1/config.yaml"
+}
+
+# enrol ORG ID TYPE NAME DIR: registers ID (TYPE peer, admin or client) with
+# ORG's CA and enrols it into DIR/msp laid out like cryptogen's
+# (signcerts/NAME-cert.pem, keystore/priv_sk, cacerts, tlscacerts,
+# config.yaml); a peer also gets its TLS certificate and key (DIR/tls:
+# server.crt, server.key, ca.crt) from the CA's tls profile, valid for
+# localhost and ORG's address.
+enrol() {
+  local org=$1 id=$2 type=$3 name=$4 dir=$5 d url secret tmp host
+  d=$(org_domain "$org"); url=$(ca_url "$org"); host=$(org_host "$org")
+  secret=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
+  tmp="$(ca_dir "$org")/clients/$id"
+  rm -rf "$tmp"; mkdir -p "$tmp"
+  ca_client "$org" "$(ca_dir "$org")/clients/registrar" register -u "$url" \
+    --id.name "$id" --id.secret "$secret" --id.type "$type" >"$OUT" 2>&1 || { cat "$OUT" >&2; die "ca-$org: register $id failed"; }
+  ca_client "$org" "$tmp" enroll -u "https://$id:$secret@${url#https://}" -M "$tmp/msp" \
+    --csr.cn "$id" --csr.hosts "$id,localhost,$host" --csr.names "O=${org^}" >"$OUT" 2>&1 || { cat "$OUT" >&2; die "ca-$org: enrol $id failed"; }
+  mkdir -p "$dir/msp/cacerts" "$dir/msp/tlscacerts" "$dir/msp/signcerts" "$dir/msp/keystore"
+  cat "$tmp"/msp/cacerts/*.pem >"$dir/msp/cacerts/ca.$d-cert.pem"
+  cp "$dir/msp/cacerts/ca.$d-cert.pem" "$dir/msp/tlscacerts/tlsca.$d-cert.pem"
+  cp "$tmp/msp/signcerts/cert.pem" "$dir/msp/signcerts/$name-cert.pem"
+  (umask 077 && cat "$tmp"/msp/keystore/*_sk >"$dir/msp/keystore/priv_sk")
+  nodeou_config "$dir/msp" "cacerts/ca.$d-cert.pem"
+  if [ "$type" = peer ]; then
+    ca_client "$org" "$tmp" enroll -u "https://$id:$secret@${url#https://}" -M "$tmp/tls" --enrollment.profile tls \
+      --csr.cn "$id" --csr.hosts "$id,localhost,$host" --csr.names "O=${org^}" >"$OUT" 2>&1 || { cat "$OUT" >&2; die "ca-$org: TLS enrolment of $id failed"; }
+    mkdir -p "$dir/tls"
+    cp "$tmp/tls/signcerts/cert.pem" "$dir/tls/server.crt"
+    (umask 077 && cat "$tmp"/tls/keystore/*_sk >"$dir/tls/server.key")
+    cat "$tmp"/tls/tlscacerts/*.pem >"$dir/tls/ca.crt"
+  fi
+  rm -rf "$tmp/msp/keystore" "$tmp/tls/keystore"
+  log "ca-$org: enrolled $id ($type) into ${dir#"$ROOT"/}"
+}
+
+# org_identities ORG: ORG's CA running, and its organisation MSP, peer,
+# Admin and User1 (the node's client identity) enrolled into
+# RUN/ORG/crypto, unless an earlier add-org finished this step. A half-done
+# earlier attempt starts over: its identities were never used on the
+# channel.
+org_identities() {
+  local org=$1 d base
+  d=$(org_domain "$org"); base=$(org_crypto "$org")
+  if [ -f "$base/.complete" ]; then
+    log "ca-$org: identities already enrolled in ${base#"$ROOT"/}"
+    start_ca "$org"; wait_ports "ca-$org"
+    return
+  fi
+  stop_procs "ca-$org"
+  rm -rf "$(ca_dir "$org")" "$base"
+  start_ca "$org"
+  wait_ports "ca-$org"
+  retry "$READY_TIMEOUT" "ca-$org: enrol the registrar" ca_client "$org" "$(ca_dir "$org")/clients/registrar" enroll \
+    -u "https://registrar:$(<"$(ca_dir "$org")/registrar.secret")@$(org_host "$org"):$(org_var "$org" CA_PORT)"
+  mkdir -p "$base/msp/cacerts" "$base/msp/tlscacerts" "$base/ca" "$base/tlsca"
+  cp "$(ca_cert "$org")" "$base/msp/cacerts/ca.$d-cert.pem"
+  cp "$(ca_cert "$org")" "$base/msp/tlscacerts/tlsca.$d-cert.pem"
+  # The public CA certificates, where cryptogen puts them: tlsca/ is what
+  # the other organisations receive for their trust/ (install_org_dirs).
+  cp "$(ca_cert "$org")" "$base/ca/ca.$d-cert.pem"
+  cp "$(ca_cert "$org")" "$base/tlsca/tlsca.$d-cert.pem"
+  nodeou_config "$base/msp" "cacerts/ca.$d-cert.pem"
+  enrol "$org" peer0 peer "peer0.$d" "$base/peers/peer0.$d"
+  enrol "$org" admin admin "Admin@$d" "$base/users/Admin@$d"
+  enrol "$org" user1 client "User1@$d" "$base/users/User1@$d"
+  touch "$base/.complete"
+}
+
+# org_definition ORG FILE: ORG's channel definition as configtxgen -printOrg
+# writes it, in ORG's own directory, from a one-organisation configtx.yaml:
+# its MSP (public certificates only), the policies every organisation of
+# network/configtx.yaml has, and its anchor peer on its address. This is
+# what the new bank hands the association.
+org_definition() {
+  local org=$1 out=$2 msp addr dir
+  msp=$(org_msp "$org"); addr=$(peer_addr "$org"); dir="$(org_dir "$org")/channel"
+  mkdir -p "$dir"
+  cat >"$dir/configtx.yaml" <<EOF
+# Generated by scripts/network.sh add-org $org: $msp's organisation
+# definition (configtxgen -printOrg $msp), as the organisations in
+# network/configtx.yaml.
+Organizations:
+  - Name: $msp
+    ID: $msp
+    MSPDir: $(org_crypto "$org")/msp
+    Policies:
+      Readers: {Type: Signature, Rule: "OR('$msp.admin', '$msp.peer', '$msp.client')"}
+      Writers: {Type: Signature, Rule: "OR('$msp.admin', '$msp.client')"}
+      Admins: {Type: Signature, Rule: "OR('$msp.admin')"}
+      Endorsement: {Type: Signature, Rule: "OR('$msp.peer')"}
+    AnchorPeers:
+      - Host: ${addr%:*}
+        Port: ${addr##*:}
+EOF
+  "$BIN/configtxgen" -configPath "$dir" -printOrg "$msp" >"$dir/$org.json" 2>"$OUT" || { cat "$OUT" >&2; die "configtxgen -printOrg $msp failed"; }
+  cp "$dir/$org.json" "$out"
+}
+
+# fetch_config ORG DIR: the channel's newest configuration block, fetched
+# from the ordering service as ORG's admin, decoded into DIR/config.json.
+fetch_config() {
+  local org=$1 dir=$2
+  set_orderer_args "$org"
+  as_admin "$org" "$BIN/peer" channel fetch config "$dir/config_block.pb" -c "$CHANNEL" "${ORDERER_ARGS[@]}" &&
+    "$BIN/configtxlator" proto_decode --input "$dir/config_block.pb" --type common.Block --output "$dir/config_block.json" &&
+    jq '.data.data[0].payload.data.config' "$dir/config_block.json" >"$dir/config.json"
+}
+
+# config_has_org ORG DIR MSP: the channel's configuration, fetched as ORG's
+# admin, lists MSP among its application organisations.
+config_has_org() {
+  fetch_config "$1" "$2" && jq -e --arg m "$3" '.channel_group.groups.Application.groups | has($m)' "$2/config.json"
+}
+
+# add_org_to_channel ORG: the configuration update that adds ORG's
+# definition (with its anchor peer) to the channel's Application group,
+# prepared by the association in its directory (RUN/assoc/channel/add-ORG),
+# signed by a majority of the current application organisations' admins
+# (/Channel/Application/Admins is MAJORITY Admins), each on a copy in its
+# own directory handed back, as the envelope would travel between hosts;
+# the last of them submits it, which counts as its signature.
+add_org_to_channel() {
+  local org=$1 msp dir
+  msp=$(org_msp "$org"); dir="$(org_dir assoc)/channel/add-$org"
+  rm -rf "$dir"; mkdir -p "$dir"
+  retry "$READY_TIMEOUT" "fetch the channel configuration" fetch_config assoc "$dir"
+  if jq -e --arg m "$msp" '.channel_group.groups.Application.groups | has($m)' "$dir/config.json" >/dev/null; then
+    log "channel: $msp is already in the configuration of '$CHANNEL'"
+    return
+  fi
+  org_definition "$org" "$dir/org.json"
+  jq --arg m "$msp" --slurpfile org "$dir/org.json" '.channel_group.groups.Application.groups[$m] = $org[0]' \
+    "$dir/config.json" >"$dir/modified.json"
+  local t
+  for t in config modified; do
+    "$BIN/configtxlator" proto_encode --input "$dir/$t.json" --type common.Config --output "$dir/$t.pb"
+  done
+  "$BIN/configtxlator" compute_update --channel_id "$CHANNEL" --original "$dir/config.pb" --updated "$dir/modified.pb" --output "$dir/update.pb"
+  "$BIN/configtxlator" proto_decode --input "$dir/update.pb" --type common.ConfigUpdate --output "$dir/update.json"
+  jq --arg ch "$CHANNEL" '{payload: {header: {channel_header: {channel_id: $ch, type: 2}}, data: {config_update: .}}}' \
+    "$dir/update.json" >"$dir/update_envelope.json"
+  "$BIN/configtxlator" proto_encode --input "$dir/update_envelope.json" --type common.Envelope --output "$dir/update_envelope.pb"
+
+  local current signers=() o need copy
+  current=" $(jq -r '.channel_group.groups.Application.groups | keys | join(" ")' "$dir/config.json") "
+  need=$(($(wc -w <<<"$current") / 2 + 1))
+  for o in "${ORGS[@]}"; do
+    [ ${#signers[@]} -lt "$need" ] || break
+    [[ $current == *" $(org_msp "$o") "* ]] && signers+=("$o")
+  done
+  [ ${#signers[@]} -eq "$need" ] || die "channel: $need admins must sign, only ${#signers[@]} of this network's organisations are in the channel ($current)"
+  log "channel: adding $msp needs $need of the $(wc -w <<<"$current") application organisations' admins: $(for o in "${signers[@]}"; do printf '%s ' "$(org_msp "$o")"; done)"
+  for o in "${signers[@]:0:need-1}"; do
+    copy="$(org_dir "$o")/channel/add-$org-update.pb"
+    cp "$dir/update_envelope.pb" "$copy"
+    as_admin "$o" "$BIN/peer" channel signconfigtx -f "$copy" >"$OUT" 2>&1 || { cat "$OUT" >&2; die "$(org_msp "$o"): signconfigtx failed"; }
+    cp "$copy" "$dir/update_envelope.pb"
+    log "channel: $(org_msp "$o") signed the update"
+  done
+  o=${signers[need-1]}
+  copy="$(org_dir "$o")/channel/add-$org-update.pb"
+  [ "$copy" -ef "$dir/update_envelope.pb" ] || cp "$dir/update_envelope.pb" "$copy"
+  set_orderer_args "$o"
+  retry "$READY_TIMEOUT" "$(org_msp "$o"): submit the configuration update" \
+    as_admin "$o" "$BIN/peer" channel update -f "$copy" -c "$CHANNEL" "${ORDERER_ARGS[@]}"
+  wait_until "$READY_TIMEOUT" "channel: $msp in the configuration" config_has_org assoc "$dir" "$msp"
+  log "channel: $msp added to '$CHANNEL' (signed by $need admins, submitted by $(org_msp "$o"))"
+}
+
+# join_added_peer ORG: ORG's peer joins the channel from its block 0,
+# fetched from the ordering service as ORG's admin into ORG's directory
+# (which works only now that the channel's configuration lets ORG read),
+# then pulls every block.
+join_added_peer() {
+  local org=$1 block
+  block="$(org_dir "$1")/channel/block0.pb"
+  if peer_joined "$org"; then
+    log "peer-$org: already joined channel '$CHANNEL'"
+    return
+  fi
+  set_orderer_args "$org"
+  retry "$READY_TIMEOUT" "peer-$org: fetch block 0 from the ordering service" \
+    as_admin "$org" "$BIN/peer" channel fetch 0 "$block" -c "$CHANNEL" "${ORDERER_ARGS[@]}"
+  retry "$READY_TIMEOUT" "peer-$org: peer channel join" as_admin "$org" "$BIN/peer" channel join -b "$block"
+  log "peer-$org: joined channel '$CHANNEL'"
+}
+
+# approve_for_org ORG: the chaincode package installed on ORG's peer and
+# the committed definition (its sequence, unchanged) approved for ORG, so
+# that ORG's peer runs and endorses the chaincode. Nothing is committed
+# again: the definition's default endorsement policy (MAJORITY Endorsement)
+# counts ORG from the configuration update on.
+approve_for_org() {
+  local org=$1 seq
+  [ -s "$CC_DIR/package-id" ] || die "no chaincode package id in ${CC_DIR#"$ROOT"/}: run scripts/network.sh deploy"
+  PKG_ID=$(<"$CC_DIR/package-id")
+  install_chaincode
+  retry "$READY_TIMEOUT" "query committed chaincode definition" committed_sequence
+  seq=$(tail -n1 "$OUT")
+  [[ $seq =~ ^[1-9][0-9]*$ ]] || die "chaincode '$CC_NAME' is not committed on '$CHANNEL' (sequence '$seq'): run scripts/network.sh deploy"
+  if approved_with_package "$org" "$seq"; then
+    log "$(org_msp "$org"): already approved '$CC_NAME' sequence $seq"
+  else
+    set_orderer_args "$org"
+    retry "$READY_TIMEOUT" "$(org_msp "$org"): approve '$CC_NAME' sequence $seq" \
+      as_admin "$org" "$BIN/peer" lifecycle chaincode approveformyorg "${ORDERER_ARGS[@]}" \
+      --channelID "$CHANNEL" --name "$CC_NAME" --version "$CC_VERSION" --package-id "$PKG_ID" --sequence "$seq"
+    log "$(org_msp "$org"): approved '$CC_NAME' sequence $seq"
+  fi
+  # Its peer answers once it has caught up to the approval.
+  # (Asked by the association: ORG is not a member of the blacklist yet.)
+  wait_until "$READY_TIMEOUT" "peer-$org: chaincode answers (GetPolicy)" cc_query assoc GetPolicy '{}' "$org"
+}
+
+# majority_of ORG...: the given organisations, and more of ORGS after them
+# when they are not a majority of ORGS: endorsers that satisfy the default
+# endorsement policy however many organisations add-org added.
+majority_of() {
+  local picked=("$@") o need=$((${#ORGS[@]} / 2 + 1))
+  for o in "${ORGS[@]}"; do
+    [ ${#picked[@]} -lt "$need" ] || break
+    [[ " ${picked[*]} " == *" $o "* ]] || picked+=("$o")
+  done
+  echo "${picked[*]}"
+}
+
 # ---------------------------------------------------------------- commands
 
 usage() {
@@ -855,8 +1212,9 @@ usage() {
 Usage: scripts/network.sh COMMAND [OPTIONS]
 
 A local Hyperledger Fabric network for the blacklist chaincode: 3 etcdraft
-orderers (or 4 SmartBFT ones), one peer each for AssocMSP, Bank1MSP, Bank2MSP,
-and the blacklist-cc chaincode service, all native processes, each
+orderers (or 4 SmartBFT ones), one peer each for AssocMSP, Bank1MSP, Bank2MSP
+(and each bank add-org adds, with its own CA), and the blacklist-cc chaincode
+service, all native processes, each
 organisation's on its own loopback address (addresses and ports:
 network/ports.env). Data, logs and pids: network/.run.
 
@@ -871,14 +1229,20 @@ Commands:
   stop NAME...    stop orderers or peers (fault tests); SIGTERM, then SIGKILL
   start NAME...   start stopped orderers or peers again and wait for their ports
   node ORG ADDR DATADIR
-                  start ORG's blacklistd (assoc, bank1, bank2) in fabric mode
-                  on ADDR with its data in DATADIR and an API client whose key
-                  is in DATADIR/api-key; print its command line
+                  start ORG's blacklistd (assoc, bank1, bank2, or one that
+                  add-org added) in fabric mode on ADDR with its data in
+                  DATADIR and an API client whose key is in DATADIR/api-key;
+                  print its command line
   node-stop ORG   stop ORG's blacklistd (its data stays)
+  add-org NAME    add bank organisation NAME (e.g. bank3: Bank3MSP, on
+                  BANK3_HOST) to the running channel: its own CA, identities,
+                  configuration update signed by a majority of admins, its
+                  peer joined, the chaincode approved for it
   logs NAME [-n N] [-f]
                   show the last N (100) lines of one process's log; -f follows.
                   NAME: orderer0 orderer1 orderer2 (orderer3: BFT) peer-assoc
                   peer-bank1 peer-bank2 chaincode node-assoc node-bank1 node-bank2
+                  (and an added bank's peer-NAME, ca-NAME, node-NAME)
 
 Run `scripts/network.sh COMMAND --help` for details.
 EOF
@@ -948,8 +1312,8 @@ help_node() {
 Usage: scripts/network.sh node ORG ADDR DATADIR
        scripts/network.sh node-stop ORG
 
-Starts one blacklistd in fabric mode for ORG (assoc, bank1 or bank2) on the
-running network, listening on ADDR (host:port, e.g. 127.0.0.4:8182 for bank1: its address in network/ports.env), with
+Starts one blacklistd in fabric mode for ORG (assoc, bank1, bank2, or an
+organisation that add-org added) on the running network, listening on ADDR (host:port, e.g. 127.0.0.4:8182 for bank1: its address in network/ports.env), with
 its data (replica, node store, API clients) in DATADIR:
   1. builds blacklistd into network/.build/bin (quick when up to date)
   2. unless DATADIR/api-key exists: adds an API client "api" for ORG's MSP
@@ -989,7 +1353,8 @@ Usage: scripts/network.sh logs NAME [-n N] [-f|--follow]
 
 Shows the last N (default 100) lines of network/.run/ORG/logs/NAME.log; -f keeps
 following it. NAME: orderer0 orderer1 orderer2 peer-assoc peer-bank1
-peer-bank2 chaincode node-assoc node-bank1 node-bank2.
+peer-bank2 chaincode node-assoc node-bank1 node-bank2; for a bank that
+add-org added, peer-NAME, ca-NAME and node-NAME.
 EOF
 }
 
@@ -1024,7 +1389,9 @@ cmd_up() {
   log "consensus: $CONSENSUS (${ORDERERS[*]})"
   for o in "${ORDERERS[@]}"; do start_orderer "$o"; done
   for org in "${ORGS[@]}"; do start_peer "$org"; done
-  wait_ports "${ORDERERS[@]}" "${PEERS[@]}"
+  # Organisations added by add-org keep their CAs running too.
+  for org in "${CAS[@]#ca-}"; do if [ -s "$(ca_cert "$org")" ]; then start_ca "$org"; fi; done
+  wait_ports "${ORDERERS[@]}" "${PEERS[@]}" "${CAS[@]}"
   join_orderers
   join_peers
   # Installing needs no orderer: do it while the leader election runs.
@@ -1049,7 +1416,7 @@ cmd_down() {
   done
   stop_procs "${NODES[@]}"
   rm -rf "$NODE_DIR"
-  stop_procs "${PEERS[@]}" chaincode
+  stop_procs "${PEERS[@]}" "${CAS[@]}" chaincode
   stop_procs "${ORDERERS[@]}"
   if $clean; then
     rm -rf "$RUN"
@@ -1079,7 +1446,7 @@ cmd_status() {
   esac
   local name pid alive port open rc=0
   printf '%-11s %-8s %-6s %-16s %s\n' PROCESS PID ALIVE PORT OPEN
-  for name in "${ALL_PROCS[@]}"; do
+  for name in "${ALL_PROCS[@]}" "${CAS[@]}"; do
     port=$(proc_port "$name")
     if pid=$(pid_of "$name"); then alive=yes; else alive=no; pid=$( [ -f "$(pid_file "$name")" ] && cat "$(pid_file "$name")" || echo -); fi
     if port_open "$port" "$(proc_host "$name")"; then open=yes; else open=no; fi
@@ -1130,10 +1497,10 @@ cmd_logs() {
     esac
     shift
   done
-  [ -n "$name" ] || die "logs: which process? one of: ${ALL_PROCS[*]} ${NODES[*]}"
-  case " ${ALL_PROCS[*]} ${NODES[*]} " in
+  [ -n "$name" ] || die "logs: which process? one of: ${ALL_PROCS[*]} ${NODES[*]} ${CAS[*]}"
+  case " ${ALL_PROCS[*]} ${NODES[*]} ${CAS[*]} " in
     *" $name "*) ;;
-    *) die "logs: unknown process '$name' (one of: ${ALL_PROCS[*]} ${NODES[*]})" ;;
+    *) die "logs: unknown process '$name' (one of: ${ALL_PROCS[*]} ${NODES[*]} ${CAS[*]})" ;;
   esac
   local f; f=$(log_file "$name")
   [ -f "$f" ] || die "no log for $name yet ($f)"
@@ -1180,10 +1547,7 @@ cmd_node() {
   esac
   [ $# -eq 3 ] || die "node: ORG ADDR DATADIR (see node --help)"
   local org=$1 addr=$2 data=$3 name pid
-  case $org in
-    assoc|bank1|bank2) ;;
-    *) die "node: unknown organisation '$org' (assoc, bank1 or bank2)" ;;
-  esac
+  known_org "$org" || die "node: unknown organisation '$org' (${ORGS[*]})"
   [[ $addr =~ ^[^:]+:[0-9]+$ ]] || die "node: ADDR must be host:port, got '$addr'"
   [ -f "$CRYPTO/.complete" ] || die "no network in ${RUN#"$ROOT"/}: run scripts/network.sh up"
   pid_of "peer-$org" >/dev/null || die "node: peer-$org is not running: run scripts/network.sh up"
@@ -1215,9 +1579,8 @@ cmd_node() {
 cmd_node_stop() {
   case ${1:-} in
     -h|--help|"") help_node; return ;;
-    assoc|bank1|bank2) ;;
-    *) die "node-stop: unknown organisation '$1' (assoc, bank1 or bank2)" ;;
   esac
+  known_org "$1" || die "node-stop: unknown organisation '$1' (${ORGS[*]})"
   [ $# -eq 1 ] || die "node-stop: one ORG only"
   if pid_of "node-$1" >/dev/null; then
     stop_procs "node-$1"
@@ -1226,6 +1589,94 @@ cmd_node_stop() {
   fi
   # Only the record for status goes; the node's data stays in DATADIR.
   rm -f "$(node_env "$1")"
+}
+
+help_add_org() {
+  cat <<EOF
+Usage: scripts/network.sh add-org NAME
+
+Adds the bank organisation NAME (lower case, e.g. bank3, MSP ID Bank3MSP,
+domain bank3.example.com) to channel '$CHANNEL' of the running network, and
+prints how long it took. Its address and ports come from network/ports.env
+(NAME_HOST, NAME_PEER_PORT, NAME_CC_PORT, NAME_OPS_PORT, NAME_CA_PORT,
+NAME_CA_OPS_PORT; bank3's are there); its files go to its own directory,
+network/.run/NAME, like a founding bank's.
+  1. identities: starts NAME's own fabric-ca-server on NAME_HOST (state in
+     network/.run/NAME/ca, process ca-NAME) and enrols its peer (with a TLS
+     certificate naming NAME_HOST), its Admin and its User1 client (the
+     node's identity) into network/.run/NAME/crypto (NodeOUs on); hands its
+     TLS CA certificate to every organisation's trust/ and theirs to its own
+  2. channel: fetches the configuration block, adds NAME's MSP definition and
+     anchor peer (configtxgen -printOrg, configtxlator compute_update), has a
+     majority of the current application organisations' admins sign, the
+     last one submitting
+  3. starts peer-NAME, joins it from block 0 fetched from the ordering service
+  4. installs the chaincode package on it and approves the committed
+     definition for NAME's MSP (no new commit); waits until its peer answers
+     and the peers know each other by gossip
+It does not admit NAME to the blacklist: the association does that on the
+ledger (AdmitMember, e.g. POST /v1/members on its node); then
+\`scripts/network.sh node NAME ADDR DATADIR\` starts NAME's node, which gets
+the consortium secret sealed to its node key and builds its replica from
+block 0. Running add-org again resumes or re-checks each step. The
+endorsement policy (MAJORITY Endorsement) then counts one more organisation
+(docs/fabric-network.md).
+EOF
+}
+
+cmd_add_org() {
+  case ${1:-} in
+    -h|--help|"") help_add_org; return ;;
+  esac
+  [ $# -eq 1 ] || die "add-org: one NAME only (see add-org --help)"
+  local org=$1 start=$SECONDS v p
+  [[ $org =~ ^[a-z][a-z0-9]{0,15}$ ]] || die "add-org: NAME must be lower-case letters and digits, starting with a letter (e.g. bank3), got '$org'"
+  case $org in orderer|orgs|crypto|channel|chaincode|nodes) die "add-org: '$org' names a directory of network/.run, not an organisation" ;; esac
+  founding_org "$org" && die "add-org: $org is one of the channel's founding organisations"
+  for v in HOST PEER_PORT CC_PORT OPS_PORT CA_PORT CA_OPS_PORT; do
+    p="${org^^}_$v"
+    [ -n "${!p:-}" ] || die "add-org: network/ports.env has no $p (add ${org^^}_HOST, _PEER_PORT, _CC_PORT, _OPS_PORT, _CA_PORT and _CA_OPS_PORT)"
+  done
+  [ -f "$CRYPTO/.complete" ] || die "no network in ${RUN#"$ROOT"/}: run scripts/network.sh up"
+  for p in "${ORDERERS[@]}" peer-assoc peer-bank1 peer-bank2 chaincode; do
+    pid_of "$p" >/dev/null || die "$p is not running: run scripts/network.sh up"
+  done
+  "$ROOT/scripts/fabric-build.sh"
+  need_bins
+  for p in configtxlator fabric-ca-server fabric-ca-client; do
+    [ -x "$BIN/$p" ] || die "$BIN/$p is missing: run scripts/fabric-build.sh"
+  done
+  command -v jq >/dev/null || die "add-org needs jq (to edit the channel configuration)"
+  mkdir -p "$ADDED_DIR"
+  if [ ! -f "$(added_env "$org")" ]; then
+    printf 'MSP=%s\n' "${org^}MSP" >"$(added_env "$org")"
+    load_added_orgs
+  fi
+  local msp; msp=$(org_msp "$org")
+  log "add-org $org ($msp): 1/4 identities from its own CA on $(org_host "$org")"
+  check_ports "ca-$org" "peer-$org"
+  org_identities "$org"
+  install_org_dirs
+  log "add-org $org: every organisation's trust/ holds $msp's TLS CA, and network/.run/$org/trust the others'"
+  log "add-org $org: 2/4 channel configuration update"
+  add_org_to_channel "$org"
+  log "add-org $org: 3/4 peer"
+  start_peer "$org"
+  wait_ports "peer-$org"
+  join_added_peer "$org"
+  log "add-org $org: 4/4 chaincode"
+  approve_for_org "$org"
+  wait_until "$READY_TIMEOUT" "gossip membership" gossip_ready
+  log "$(tail -n1 "$OUT")"
+  local took=$((SECONDS - start))
+  printf 'MSP=%s\nSECONDS=%s\nAT=%s\n' "$msp" "$took" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$ADDED_DIR/$org.added"
+  log "add-org $org: $msp is on channel '$CHANNEL' with peer-$org ($(peer_addr "$org"), height $(channel_height "$org")) in $took s; the endorsement policy now needs $((${#ORGS[@]} / 2 + 1)) of ${#ORGS[@]} organisations"
+  cat <<EOF
+Next: the association admits $msp on the ledger (AdmitMember, e.g. POST
+/v1/members on its node), then $msp's node starts with
+  scripts/network.sh node $org $(org_host "$org"):PORT DATADIR
+and receives the consortium secret sealed to its node key.
+EOF
 }
 
 main() {
@@ -1237,6 +1688,7 @@ main() {
   OUT=$(mktemp "${TMPDIR:-/tmp}/fabric-network.XXXXXX")
   trap 'rm -f "$OUT"' EXIT
   set_consensus "$(recorded_consensus)"
+  load_added_orgs
   case $cmd in
     up) cmd_up "$@" ;;
     down) cmd_down "$@" ;;
@@ -1247,6 +1699,7 @@ main() {
     node) cmd_node "$@" ;;
     node-stop) cmd_node_stop "$@" ;;
     logs) cmd_logs "$@" ;;
+    add-org) cmd_add_org "$@" ;;
     *) usage >&2; die "unknown command '$cmd'" ;;
   esac
 }

@@ -25,6 +25,8 @@ func TestEachOrganisationKeepsToItsDirectory(t *testing.T) {
 		t.Fatalf("no pid files under %s/ORG/pids (%v)", abs, err)
 	}
 	underRun := regexp.MustCompile(regexp.QuoteMeta(abs) + `/[^/\s:,\]]+`)
+	var checked []string
+	defer func() { t.Logf("checked %d running processes: %s", len(checked), strings.Join(checked, " ")) }()
 	for _, pf := range pids {
 		org := filepath.Base(filepath.Dir(filepath.Dir(pf)))
 		pid, err := os.ReadFile(pf)
@@ -36,6 +38,7 @@ func TestEachOrganisationKeepsToItsDirectory(t *testing.T) {
 		if err != nil {
 			continue // not running (a fault test stopped it): nothing to check
 		}
+		checked = append(checked, org+"/"+strings.TrimSuffix(filepath.Base(pf), ".pid"))
 		seen := underRun.FindAllString(string(env), -1)
 		fds, _ := os.ReadDir(filepath.Join(proc, "fd"))
 		for _, fd := range fds {
