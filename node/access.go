@@ -112,14 +112,46 @@ func (n *Node) memberActive(member string) (bool, error) {
 	return status == contract.StatusActive, err
 }
 
-// statusCache remembers members' standing at one ledger height: a status
-// changes only by a committed transaction, so an answer is good until the
-// height moves. Lookups at 10,000 requests a second then cost one ledger
-// read per member and block, not one per request.
+// statusCache remembers members' standing and the policy at one ledger
+// height: both change only by a committed transaction, so an answer is
+// good until the height moves. Lookups at 10,000 requests a second then
+// cost one ledger read per member and block, not one per request.
 type statusCache struct {
 	mu       sync.Mutex
 	height   uint64
 	byMember map[string]string
+	policy   *contract.Policy
+}
+
+// at empties the cache if the ledger has moved past its height. Called
+// with mu held.
+func (c *statusCache) at(h uint64) {
+	if c.height != h || c.byMember == nil {
+		c.height, c.byMember, c.policy = h, map[string]string{}, nil
+	}
+}
+
+// policyOf is the listing policy (with the daily budgets), read as member
+// and cached per ledger height.
+func (n *Node) policyOf(member string) (contract.Policy, error) {
+	h := n.ledger.Height()
+	n.statuses.mu.Lock()
+	n.statuses.at(h)
+	if p := n.statuses.policy; p != nil {
+		n.statuses.mu.Unlock()
+		return *p, nil
+	}
+	n.statuses.mu.Unlock()
+	p, _, err := evaluate(n, member, contract.TxGetPolicy, contract.Empty{})
+	if err != nil {
+		return p, err
+	}
+	n.statuses.mu.Lock()
+	if n.statuses.height == h {
+		n.statuses.policy = &p
+	}
+	n.statuses.mu.Unlock()
+	return p, nil
 }
 
 // memberStatus is member's status on the ledger (active, suspended,
@@ -128,9 +160,8 @@ type statusCache struct {
 func (n *Node) memberStatus(member string) (string, error) {
 	h := n.ledger.Height()
 	n.statuses.mu.Lock()
-	if n.statuses.height != h || n.statuses.byMember == nil {
-		n.statuses.height, n.statuses.byMember = h, map[string]string{}
-	} else if s, ok := n.statuses.byMember[member]; ok {
+	n.statuses.at(h)
+	if s, ok := n.statuses.byMember[member]; ok {
 		n.statuses.mu.Unlock()
 		return s, nil
 	}

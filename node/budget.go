@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -91,15 +92,99 @@ func (n *Node) refund(c *Client, kind, day string, count int) error {
 	if count <= 0 {
 		return nil
 	}
+	key := string(budgetCountKey(kind, day, c.Member))
 	n.budgetMu.Lock()
-	defer n.budgetMu.Unlock()
-	return n.db.Update(func(txn *badger.Txn) error {
-		used, err := readCount(txn, budgetCountKey(kind, day, c.Member))
-		if err != nil {
-			return err
-		}
-		return txn.Set(budgetCountKey(kind, day, c.Member), binary.BigEndian.AppendUint64(nil, uint64(max(0, used-int64(count)))))
+	used, err := n.budgetCount(key)
+	if err != nil {
+		n.budgetMu.Unlock()
+		return err
+	}
+	used = max(0, used-int64(count))
+	n.budgets.counts[key] = used
+	n.budgetMu.Unlock()
+	return n.budgets.persist(n.db, key, used)
+}
+
+// budgetState holds today's counters in memory (loaded from the node store
+// on first use, authoritative afterwards) and writes changed counters back
+// in groups: a lookup waits until its count is on disk, but concurrent
+// lookups share one write and one fsync, like the audit log's entries.
+type budgetState struct {
+	counts map[string]int64 // counter key -> units spent; guarded by Node.budgetMu
+
+	mu      sync.Mutex
+	dirty   map[string]int64 // counter key -> value to write
+	waiting []chan error
+	writing bool
+}
+
+// budgetCount is the counter at key, from memory or the store. Called with
+// budgetMu held.
+func (n *Node) budgetCount(key string) (int64, error) {
+	if v, ok := n.budgets.counts[key]; ok {
+		return v, nil
+	}
+	if n.budgets.counts == nil {
+		n.budgets.counts = map[string]int64{}
+	}
+	var used int64
+	err := n.db.View(func(txn *badger.Txn) error {
+		var err error
+		used, err = readCount(txn, []byte(key))
+		return err
 	})
+	if err == nil {
+		n.budgets.counts[key] = used
+	}
+	return used, err
+}
+
+// persist writes value at key with the other changed counters and returns
+// once it is on disk. Writes run one group at a time, each with the latest
+// value of every counter changed since the last, so a smaller value never
+// overwrites a larger one written later.
+func (b *budgetState) persist(db *badger.DB, key string, value int64) error {
+	done := make(chan error, 1)
+	b.mu.Lock()
+	if b.dirty == nil {
+		b.dirty = map[string]int64{}
+	}
+	b.dirty[key] = value
+	b.waiting = append(b.waiting, done)
+	if !b.writing {
+		b.writing = true
+		go b.write(db)
+	}
+	b.mu.Unlock()
+	return <-done
+}
+
+func (b *budgetState) write(db *badger.DB) {
+	for {
+		b.mu.Lock()
+		if len(b.waiting) == 0 {
+			b.writing = false
+			b.mu.Unlock()
+			return
+		}
+		group, waiting := b.dirty, b.waiting
+		b.dirty, b.waiting = map[string]int64{}, nil
+		b.mu.Unlock()
+		err := db.Update(func(txn *badger.Txn) error {
+			for k, v := range group {
+				if err := txn.Set([]byte(k), binary.BigEndian.AppendUint64(nil, uint64(v))); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			err = fmt.Errorf("budget store: %w", err)
+		}
+		for _, w := range waiting {
+			w <- err
+		}
+	}
 }
 
 func readCount(txn *badger.Txn, key []byte) (int64, error) {
@@ -130,40 +215,46 @@ func (n *Node) take(ctx context.Context, c *Client, kind string, count int, part
 		return 0, err
 	}
 	day := budgetClock().In(shanghai).Format(time.DateOnly)
+	key := string(budgetCountKey(kind, day, c.Member))
 	n.budgetMu.Lock()
-	defer n.budgetMu.Unlock()
-	var used int64
-	granted := 0
-	reported := false
-	err = n.db.Update(func(txn *badger.Txn) error {
-		var err error
-		if used, err = readCount(txn, budgetCountKey(kind, day, c.Member)); err != nil {
-			return err
-		}
-		if _, err := txn.Get(budgetReportKey(kind, day, c.Member)); err == nil {
-			reported = true
-		} else if !errors.Is(err, badger.ErrKeyNotFound) {
-			return err
-		}
-		left := budget - used
-		switch {
-		case int64(count) <= left:
-			granted = count
-		case partial && left > 0:
-			granted = int(left)
-		default:
-			return nil
-		}
-		return txn.Set(budgetCountKey(kind, day, c.Member), binary.BigEndian.AppendUint64(nil, uint64(used+int64(granted))))
-	})
+	used, err := n.budgetCount(key)
 	if err != nil {
+		n.budgetMu.Unlock()
 		return 0, err
 	}
+	granted := 0
+	switch left := budget - used; {
+	case int64(count) <= left:
+		granted = count
+	case partial && left > 0:
+		granted = int(left)
+	}
 	if granted > 0 {
+		n.budgets.counts[key] = used + int64(granted)
+	}
+	n.budgetMu.Unlock()
+	if granted > 0 {
+		// Counted in memory first, so that concurrent requests cannot
+		// both take the last units; answered only once it is on disk.
+		if err := n.budgets.persist(n.db, key, used+int64(granted)); err != nil {
+			return 0, err
+		}
 		return granted, nil
 	}
 	if partial {
 		count = 1 // a reservation is refused only when not one unit is left
+	}
+	var reported bool
+	err = n.db.View(func(txn *badger.Txn) error {
+		_, err := txn.Get(budgetReportKey(kind, day, c.Member))
+		reported = err == nil
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		return 0, err
 	}
 	if !reported {
 		n.reportOverBudget(ctx, c.Member, kind, day, used+int64(count), budget)
@@ -195,7 +286,7 @@ func (n *Node) budget(member, kind string) (int64, error) {
 	if n.ledger == nil {
 		return 0, ErrNoLedger
 	}
-	p, _, err := evaluate(n, member, contract.TxGetPolicy, contract.Empty{})
+	p, err := n.policyOf(member)
 	if err != nil {
 		return 0, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -86,4 +87,57 @@ func TestSpendBudgetSurvivesRestartAndResetsAtShanghaiMidnight(t *testing.T) {
 		}
 	}
 	l.Close()
+}
+
+// Concurrent requests share the last units of a budget exactly: counts
+// are taken in memory under one lock and written in groups, and what was
+// granted is on disk when the requests are answered.
+func TestConcurrentSpendsNeverExceedTheBudget(t *testing.T) {
+	dir := t.TempDir()
+	n, l := openNode(t, dir)
+	defer l.Close()
+	ctx := context.Background()
+	if _, err := n.SetupDemo(ctx, dir, "http://test"); err != nil {
+		t.Fatal(err)
+	}
+	p := contract.DefaultPolicy()
+	p.DailyLookups = 50
+	arg, _ := json.Marshal(p)
+	if _, err := l.Submit(ctx, DemoAssociation, "SetPolicy", arg); err != nil {
+		t.Fatal(err)
+	}
+	c := &Client{Name: "app", Member: DemoBank1}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	granted, refused := 0, 0
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := n.spend(ctx, c, SpendLookups, 5)
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				granted++
+			case errors.Is(err, ErrOverBudget):
+				refused++
+			default:
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if granted != 10 || refused != 10 {
+		t.Fatalf("%d granted, %d refused of 20 requests of 5 under a budget of 50", granted, refused)
+	}
+	n.Close()
+	n, err := Open(dir, l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Close()
+	if err := n.spend(ctx, c, SpendLookups, 1); !errors.Is(err, ErrOverBudget) {
+		t.Fatalf("after a restart the spent budget is not on disk: %v", err)
+	}
 }

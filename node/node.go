@@ -46,6 +46,7 @@ type Node struct {
 	anchorStop context.CancelFunc
 	anchorDone chan struct{}
 	budgetMu   sync.Mutex // serialises budget counters
+	budgets    budgetState
 	logf       func(format string, args ...any)
 }
 
