@@ -2,12 +2,9 @@ package main
 
 import (
 	"go/ast"
-	"go/parser"
 	"go/token"
-	"path/filepath"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -109,56 +106,25 @@ func TestHelpInBothLanguages(t *testing.T) {
 // e.group or e.getNoArgs has a help text, and no flag is defined with a
 // description of its own (it would be English only).
 func TestEveryCommandHasHelp(t *testing.T) {
-	files, _ := filepath.Glob("*.go")
-	fset := token.NewFileSet()
 	defs := map[string]int{"String": 2, "Bool": 2, "Int": 2, "Int64": 2, "Uint64": 2, "Duration": 2,
 		"StringVar": 3, "BoolVar": 3, "IntVar": 3, "Int64Var": 3, "Uint64Var": 3, "DurationVar": 3, "Var": 2}
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
+	eachCall(t, func(fset *token.FileSet, call *ast.CallExpr, sel *ast.SelectorExpr, lit func(int) (string, bool)) {
+		var cmd string
+		switch sel.Sel.Name {
+		case "flags", "group":
+			cmd, _ = lit(0)
+		case "getNoArgs":
+			cmd, _ = lit(2)
 		}
-		f, err := parser.ParseFile(fset, name, nil, 0)
-		if err != nil {
-			t.Fatal(err)
+		if _, ok := usageTexts[cmd]; cmd != "" && !ok {
+			t.Errorf("%s: command %q has no help text in helptexts.go", fset.Position(call.Pos()), cmd)
 		}
-		ast.Inspect(f, func(n ast.Node) bool {
-			call, ok := n.(*ast.CallExpr)
-			if !ok {
-				return true
+		if i, ok := defs[sel.Sel.Name]; ok && len(call.Args) == i+1 {
+			if s, ok := lit(i); ok && s != "" {
+				t.Errorf("%s: a flag described in the code (%q): describe it in flagTexts", fset.Position(call.Pos()), s)
 			}
-			sel, ok := call.Fun.(*ast.SelectorExpr)
-			if !ok {
-				return true
-			}
-			lit := func(i int) (string, bool) {
-				if i >= len(call.Args) {
-					return "", false
-				}
-				b, ok := call.Args[i].(*ast.BasicLit)
-				if !ok || b.Kind != token.STRING {
-					return "", false
-				}
-				s, _ := strconv.Unquote(b.Value)
-				return s, true
-			}
-			var cmd string
-			switch sel.Sel.Name {
-			case "flags", "group":
-				cmd, _ = lit(0)
-			case "getNoArgs":
-				cmd, _ = lit(2)
-			}
-			if _, ok := usageTexts[cmd]; cmd != "" && !ok {
-				t.Errorf("%s: command %q has no help text in helptexts.go", fset.Position(call.Pos()), cmd)
-			}
-			if i, ok := defs[sel.Sel.Name]; ok && len(call.Args) == i+1 {
-				if s, ok := lit(i); ok && s != "" {
-					t.Errorf("%s: a flag described in the code (%q): describe it in flagTexts", fset.Position(call.Pos()), s)
-				}
-			}
-			return true
-		})
-	}
+		}
+	})
 }
 
 // helpPaths are blctl's commands and the subcommands their help lists.

@@ -3,11 +3,9 @@ package main
 import (
 	"encoding/json"
 	"go/ast"
-	"go/parser"
 	"go/token"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -36,65 +34,34 @@ func TestEveryMessageInBothLanguages(t *testing.T) {
 			t.Errorf("%s: verbs differ: %s / %s", e.Key, l10n.Verbs(e.EN), l10n.Verbs(e.ZH))
 		}
 	}
-	files, _ := filepath.Glob("*.go")
-	fset := token.NewFileSet()
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
+	eachCall(t, func(fset *token.FileSet, call *ast.CallExpr, sel *ast.SelectorExpr, lit func(int) (string, bool)) {
+		need := func(key string) {
+			if !l10n.Has(key) {
+				t.Errorf("%s: %s is not in the catalogue", fset.Position(call.Pos()), key)
+			}
 		}
-		f, err := parser.ParseFile(fset, name, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ast.Inspect(f, func(n ast.Node) bool {
-			call, ok := n.(*ast.CallExpr)
-			if !ok {
-				return true
-			}
-			sel, ok := call.Fun.(*ast.SelectorExpr)
-			if !ok {
-				return true
-			}
-			lit := func(i int) (string, bool) {
-				if i >= len(call.Args) {
-					return "", false
-				}
-				b, ok := call.Args[i].(*ast.BasicLit)
-				if !ok || b.Kind != token.STRING {
-					return "", false
-				}
-				s, _ := strconv.Unquote(b.Value)
-				return s, true
-			}
-			need := func(key string) {
-				if !l10n.Has(key) {
-					t.Errorf("%s: %s is not in the catalogue", fset.Position(call.Pos()), key)
-				}
-			}
-			switch sel.Sel.Name {
-			case "header":
-				for i := 1; i < len(call.Args); i++ {
-					if s, ok := lit(i); ok {
-						need("cli.label." + s)
-					}
-				}
-			case "row":
-				if s, ok := lit(1); ok {
+		switch sel.Sel.Name {
+		case "header":
+			for i := 1; i < len(call.Args); i++ {
+				if s, ok := lit(i); ok {
 					need("cli.label." + s)
 				}
-				for i := 2; i < len(call.Args); i++ {
-					if s, ok := lit(i); ok {
-						need("cli.note." + s)
-					}
-				}
-			case "t":
-				if s, ok := lit(0); ok {
-					need(s)
+			}
+		case "row":
+			if s, ok := lit(1); ok {
+				need("cli.label." + s)
+			}
+			for i := 2; i < len(call.Args); i++ {
+				if s, ok := lit(i); ok {
+					need("cli.note." + s)
 				}
 			}
-			return true
-		})
-	}
+		case "t":
+			if s, ok := lit(0); ok {
+				need(s)
+			}
+		}
+	})
 }
 
 // TestChinese: with LANG=zh_CN.UTF-8 (or --lang zh) blctl's tables,
