@@ -4,46 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/assoc-ledger/blacklist/gateway"
-	"github.com/assoc-ledger/blacklist/node"
 	"github.com/assoc-ledger/blacklist/node/audit/chain"
-	"github.com/assoc-ledger/blacklist/node/embedded"
 )
 
 // auditNode is realNode with the node at hand, to anchor on demand.
-func auditNode(t *testing.T) (string, map[string]string, *node.Node) {
-	dir := t.TempDir()
-	l, err := embedded.Open(embedded.Options{Dir: filepath.Join(dir, "ledger")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	n, err := node.Open(dir, l)
-	if err != nil {
-		t.Fatal(err)
-	}
-	creds, err := n.SetupDemo(context.Background(), dir, "http://test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(gateway.New(n, gateway.Options{MaxBodyBytes: 8 << 20}))
-	t.Cleanup(func() {
-		srv.Close()
-		n.Close()
-		l.Close()
-	})
-	keys := map[string]string{}
-	for _, c := range creds.Clients {
-		keys[c.Name] = c.APIKey
-	}
-	return srv.URL, keys, n
-}
-
 func readLog(t *testing.T, file string) []chain.Entry {
 	t.Helper()
 	b, err := os.ReadFile(file)
@@ -78,7 +47,7 @@ func writeLog(t *testing.T, file string, entries []chain.Entry) {
 // ledger; a truncated log, a rewritten entry and a re-hashed log that no
 // longer extends its last anchor each fail with the first bad position.
 func TestAuditExportAndVerify(t *testing.T) {
-	url, keys, n := auditNode(t)
+	url, keys, n := realNodeOf(t)
 	dir := t.TempDir()
 	lookup := func(i int) {
 		t.Helper()

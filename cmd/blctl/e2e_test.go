@@ -23,6 +23,13 @@ import (
 // realNode serves a real node (embedded ledger, demo consortium) through the
 // real gateway and returns its URL and the demo API keys.
 func realNode(t *testing.T) (string, map[string]string) {
+	url, keys, _ := realNodeOf(t)
+	return url, keys
+}
+
+// realNodeOf is realNode with the node itself, for tests that also look at
+// its store (the audit log).
+func realNodeOf(t *testing.T) (string, map[string]string, *node.Node) {
 	dir := t.TempDir()
 	l, err := embedded.Open(embedded.Options{Dir: filepath.Join(dir, "ledger")})
 	if err != nil {
@@ -47,7 +54,7 @@ func realNode(t *testing.T) (string, map[string]string) {
 	for _, c := range creds.Clients {
 		keys[c.Name] = c.APIKey
 	}
-	return srv.URL, keys
+	return srv.URL, keys, n
 }
 
 func blctl(t *testing.T, url, key string, args ...string) (int, string, string) {
