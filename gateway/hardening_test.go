@@ -248,3 +248,40 @@ func TestReporterOfAnotherMemberIsForbidden(t *testing.T) {
 		t.Fatalf("batch: %+v", batch)
 	}
 }
+
+// The audit routes: without credentials 401; a bank's querier 403; a
+// bank's own auditor reads and exports only its own member's log (403 for
+// another's), and may read any member's anchors (they hold no personal
+// data); the association's auditor reads any member's.
+func TestAuditRoutesRefusals(t *testing.T) {
+	e := newEnv(t, DefaultOptions())
+	key, err := e.n.CreateClient("bank1-auditor", "Bank1MSP", []string{node.RoleAuditor})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.keys["bank1-auditor"] = key
+	for _, path := range []string{"/v1/audit/queries", "/v1/audit/log", "/v1/audit/anchors"} {
+		e.expect("GET", path, "", nil, 401, "unauthenticated")
+		e.expect("GET", path, "bank1-app", nil, 403, "forbidden")
+	}
+	e.expect("GET", "/v1/audit/log?member=Bank2MSP", "bank1-auditor", nil, 403, "forbidden")
+	e.expect("GET", "/v1/audit/queries?member=Bank2MSP", "bank1-auditor", nil, 403, "forbidden")
+	for _, ok := range []struct{ path, client string }{
+		{"/v1/audit/log", "bank1-auditor"},
+		{"/v1/audit/anchors?member=Bank2MSP", "bank1-auditor"},
+		{"/v1/audit/log?member=Bank2MSP", "auditor"},
+	} {
+		resp, err := http.DefaultClient.Do(func() *http.Request {
+			r, _ := http.NewRequest("GET", e.url+ok.path, nil)
+			r.Header.Set("Authorization", "Bearer "+e.keys[ok.client])
+			return r
+		}())
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("GET %s as %s: %d", ok.path, ok.client, resp.StatusCode)
+		}
+	}
+}
