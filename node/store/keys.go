@@ -89,6 +89,33 @@ const (
 	// WebhookCursors: "whc/<member>" holds the <seq> of the last alert the
 	// member's receiver acknowledged.
 	WebhookCursors Prefix = "whc/"
+
+	// The association-wide statistics (package node/stats): counters kept
+	// up to date from the ledger's feed and the query audit log's writes,
+	// never computed by scanning the ledger.
+	// StatsPos: the ledger feed position counting continues from.
+	StatsPos Prefix = "st/pos"
+	// StatsCounters: "st/c/<period>/<metric>/<dim>/<value>" holds a count
+	// (uint64); period is "w2026-W48", "m2026-11" or "d2026-11-30".
+	StatsCounters Prefix = "st/c/"
+	// StatsLookups: "st/q/<day>/<dim>/<value>" holds the subjects looked
+	// up on day (Asia/Shanghai), in total ("t/"), by purpose ("p/<purpose>")
+	// and by member ("m/<member>").
+	StatsLookups Prefix = "st/q/"
+	// StatsListedDays: "st/ld/<day>" holds the number of listed subjects
+	// at the end of day (written on days it changed).
+	StatsListedDays Prefix = "st/ld/"
+	// StatsListedNow: the number of listed subjects now (as far as counted).
+	StatsListedNow Prefix = "st/ln"
+	// StatsListedSubjects: "st/ls/<subject key>" marks a subject counted as
+	// listed.
+	StatsListedSubjects Prefix = "st/ls/"
+	// StatsDisputes: "st/dp/<dispute id>" holds an open dispute's due time
+	// (RFC 3339).
+	StatsDisputes Prefix = "st/dp/"
+	// StatsDisputesDue: "st/dd/<due time>/<dispute id>" indexes the open
+	// disputes by due time, so overdue ones are one scan of open disputes.
+	StatsDisputesDue Prefix = "st/dd/"
 )
 
 // All lists every prefix above, for tests and tools that walk the store.
@@ -96,7 +123,8 @@ func All() []Prefix {
 	return []Prefix{Clients, ClientNames, ClientCerts, SigningKeys, LegacyAudit, LegacyAuditHead,
 		AuditKey, AuditSeq, AuditHeads, AuditAnchored, AuditEntries, AuditByMember, AuditBySubject,
 		BudgetCounts, BudgetReports, WatchEntries, WatchIndex,
-		Alerts, AlertMarkers, AlertSeq, AlertPos, Webhooks, WebhookCursors}
+		Alerts, AlertMarkers, AlertSeq, AlertPos, Webhooks, WebhookCursors,
+		StatsPos, StatsCounters, StatsLookups, StatsListedDays, StatsListedNow, StatsListedSubjects, StatsDisputes, StatsDisputesDue}
 }
 
 // Bytes is the prefix itself: a scan's prefix, or the key of a single key.
