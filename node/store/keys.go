@@ -116,6 +116,10 @@ const (
 	// StatsDisputesDue: "st/dd/<due time>/<dispute id>" indexes the open
 	// disputes by due time, so overdue ones are one scan of open disputes.
 	StatsDisputesDue Prefix = "st/dd/"
+
+	// AlertRules: "ar/<member>" holds the member's alert rules (package
+	// node/rules; JSON, as saved).
+	AlertRules Prefix = "ar/"
 )
 
 // All lists every prefix above, for tests and tools that walk the store.
@@ -124,7 +128,8 @@ func All() []Prefix {
 		AuditKey, AuditSeq, AuditHeads, AuditAnchored, AuditEntries, AuditByMember, AuditBySubject,
 		BudgetCounts, BudgetReports, WatchEntries, WatchIndex,
 		Alerts, AlertMarkers, AlertSeq, AlertPos, Webhooks, WebhookCursors,
-		StatsPos, StatsCounters, StatsLookups, StatsListedDays, StatsListedNow, StatsListedSubjects, StatsDisputes, StatsDisputesDue}
+		StatsPos, StatsCounters, StatsLookups, StatsListedDays, StatsListedNow, StatsListedSubjects, StatsDisputes, StatsDisputesDue,
+		AlertRules}
 }
 
 // Bytes is the prefix itself: a scan's prefix, or the key of a single key.
