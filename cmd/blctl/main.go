@@ -112,6 +112,7 @@ func commands() []command {
 		{"alerts", cmdAlerts},
 		{"webhook", cmdWebhook},
 		{"stats", cmdStats},
+		{"rules", cmdRules},
 	}
 }
 
