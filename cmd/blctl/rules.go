@@ -199,4 +199,3 @@ func rulesTest(e *env, args []string) int {
 	}
 	return exitOK
 }
-
