@@ -418,13 +418,18 @@ var LookupKinds = []string{"status", "history"}
 // appends them, after their times are set.
 func CountLookups(txn *badger.Txn, entries []*chain.Entry) error {
 	add := map[string]int64{}
+	var lastTime string // a write's entries share one time: parse it once
+	var t time.Time
 	for _, e := range entries {
 		if !slices.Contains(LookupKinds, e.Kind) {
 			continue
 		}
-		t, err := time.Parse(time.RFC3339Nano, e.Time)
-		if err != nil {
-			return fmt.Errorf("audit entry %d: time %q: %w", e.Seq, e.Time, err)
+		if e.Time != lastTime {
+			var err error
+			if t, err = time.Parse(time.RFC3339Nano, e.Time); err != nil {
+				return fmt.Errorf("audit entry %d: time %q: %w", e.Seq, e.Time, err)
+			}
+			lastTime = e.Time
 		}
 		day := dayOf(t)
 		add[string(store.StatsLookups.Key(day, "t", ""))]++
