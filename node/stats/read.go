@@ -164,7 +164,7 @@ func count(p *Period, metric, dim, val string, n int64) {
 
 // DayMembersMaxDays is the longest range whose days carry lookups by
 // member; longer ranges give them per period (ByMember empty on days).
-const DayMembersMaxDays = 92
+const DayMembersMaxDays = 366
 
 // readLookups fills the lookups of days (consecutive), with one iterator:
 // per day, everything, or from "p/" on (purposes and total) when members
