@@ -1,6 +1,11 @@
 package gateway
 
 import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -83,6 +88,10 @@ func TestAlertRulesEndToEnd(t *testing.T) {
 			}
 		}
 	}
+	// The stream carries the same plan.
+	if a := e.firstStreamed(t, "bank1-app"); a.SubjectKey != card || a.Plan == nil || a.Plan.Code != "call-within-24h" {
+		t.Fatalf("streamed alert %+v plan %+v", a, a.Plan)
+	}
 	// Bank1 files on the card borrower too: two reporters, the first rule.
 	if st, _ := e.call("POST", "/v1/attestations", "bank1-app", map[string]any{"attestation": defaultPayload(card, "r-loan-own")}, nil); st != 201 {
 		t.Fatalf("file: %d", st)
@@ -93,5 +102,33 @@ func TestAlertRulesEndToEnd(t *testing.T) {
 	}
 	if a := hooks[2]; a.Plan == nil || a.Plan.Code != "freeze-limit" || a.Plan.Rule != "wave on cards" || a.Plan.Priority != "critical" {
 		t.Fatalf("third alert %+v plan %+v", a, a.Plan)
+	}
+}
+
+// firstStreamed reads the first alert of client's stream from the start.
+func (e *env) firstStreamed(t *testing.T, client string) alert.Alert {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", e.url+"/v1/alerts/stream?after=0", nil)
+	req.Header.Set("Authorization", "Bearer "+e.keys[client])
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("stream: %v %v", resp, err)
+	}
+	defer resp.Body.Close()
+	r := bufio.NewReader(resp.Body)
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			t.Fatalf("stream ended: %v", err)
+		}
+		if data, ok := strings.CutPrefix(line, "data: "); ok {
+			var a alert.Alert
+			if err := json.Unmarshal([]byte(data), &a); err != nil {
+				t.Fatalf("stream data %q: %v", data, err)
+			}
+			return a
+		}
 	}
 }
