@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/assoc-ledger/blacklist/gateway"
+	"github.com/assoc-ledger/blacklist/gateway/console"
 	"github.com/assoc-ledger/blacklist/node"
 	"github.com/assoc-ledger/blacklist/node/embedded"
 	"github.com/assoc-ledger/blacklist/node/fabric"
@@ -309,7 +310,11 @@ func serve(cfg config, log *slog.Logger, stdout io.Writer) error {
 		printWalkthrough(stdout, cfg.Data, creds)
 	}
 	opts := gateway.Options{MaxBodyBytes: cfg.MaxBodyBytes, MaxImportBytes: cfg.MaxImport, RatePerSecond: cfg.RatePerSec, Burst: cfg.Burst, Logger: log}
-	srv := &http.Server{Handler: gateway.New(n, opts), ReadHeaderTimeout: 10 * time.Second,
+	// The web console (/console/) beside the API: both call the same node.
+	mux := http.NewServeMux()
+	mux.Handle(console.Prefix, console.New(n, console.Options{Logger: log}))
+	mux.Handle("/", gateway.New(n, opts))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: time.Minute, WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

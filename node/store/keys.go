@@ -89,6 +89,11 @@ const (
 	// WebhookCursors: "whc/<member>" holds the <seq> of the last alert the
 	// member's receiver acknowledged.
 	WebhookCursors Prefix = "whc/"
+
+	// ConsoleSessions: "cs/<SHA-256 of the session token>" holds a web
+	// console session (client, CSRF token, expiry; JSON), written with a
+	// badger TTL so an expired session disappears by itself.
+	ConsoleSessions Prefix = "cs/"
 )
 
 // All lists every prefix above, for tests and tools that walk the store.
@@ -96,7 +101,8 @@ func All() []Prefix {
 	return []Prefix{Clients, ClientNames, ClientCerts, SigningKeys, LegacyAudit, LegacyAuditHead,
 		AuditKey, AuditSeq, AuditHeads, AuditAnchored, AuditEntries, AuditByMember, AuditBySubject,
 		BudgetCounts, BudgetReports, WatchEntries, WatchIndex,
-		Alerts, AlertMarkers, AlertSeq, AlertPos, Webhooks, WebhookCursors}
+		Alerts, AlertMarkers, AlertSeq, AlertPos, Webhooks, WebhookCursors,
+		ConsoleSessions}
 }
 
 // Bytes is the prefix itself: a scan's prefix, or the key of a single key.

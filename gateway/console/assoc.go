@@ -1,0 +1,5 @@
+package console
+
+import "net/http"
+
+func (s *server) assocRoutes(m *http.ServeMux) {}
