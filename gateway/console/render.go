@@ -86,6 +86,12 @@ func (v *view) MoneyP(minor *int64, cur string) string {
 	return fmtMoney(*minor, cur)
 }
 
+// Major shows minor units as the plain number an input takes ("12500.00").
+func (v *view) Major(minor int64, cur string) string {
+	m := fmtMoney(minor, cur)
+	return strings.ReplaceAll(strings.TrimSuffix(m, " "+cur), ",", "")
+}
+
 // Other is the language the switch offers.
 func (v *view) Other() string {
 	if v.Lang == "zh" {

@@ -1,0 +1,75 @@
+package console
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+var assocPages = []string{"/console/overview", "/console/members", "/console/policy", "/console/queue", "/console/audit"}
+var bankPages = []string{"/console/check", "/console/filings", "/console/filings/new", "/console/disputes", "/console/watchlist", "/console/alerts", "/console/webhook"}
+
+func TestABankGetsA403PageOnAssociationPages(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser()
+	b.signIn("bank1-app")
+	for _, p := range assocPages {
+		code, body := b.get(p)
+		if code != http.StatusForbidden || !strings.Contains(body, `id="problem"`) || !strings.Contains(body, "无权执行此操作") {
+			t.Errorf("%s as a bank: %d", p, code)
+		}
+	}
+	// and cannot post to them either
+	_, page := b.get("/console/check")
+	tok := csrf(t, page)
+	code, _, _ := b.post("/console/policy", url.Values{"csrf": {tok}, "minDaysPastDue": {"1"}})
+	if code != http.StatusForbidden {
+		t.Fatalf("bank posting a policy: %d", code)
+	}
+	code, _, _ = b.post("/console/members/status", url.Values{"csrf": {tok}, "mspId": {"Bank2MSP"}, "action": {"suspend"}, "reason": {"x"}, "confirm": {"yes"}})
+	if code != http.StatusForbidden {
+		t.Fatalf("bank suspending a member: %d", code)
+	}
+}
+
+func TestEveryPageRendersForItsRoleInBothLanguages(t *testing.T) {
+	e := newEnv(t)
+	for client, pages := range map[string][]string{"assoc-admin": assocPages, "bank1-app": bankPages} {
+		b := e.browser()
+		b.signIn(client)
+		for _, lang := range []string{"zh", "en"} {
+			for _, p := range pages {
+				code, body := b.get(p + "?lang=" + lang)
+				if code != http.StatusOK {
+					t.Errorf("%s %s as %s: %d %s", p, lang, client, code, body)
+				}
+				if lang == "en" && strings.Contains(body, "征信黑名单控制台") || lang == "zh" && !strings.Contains(body, "征信黑名单控制台") {
+					t.Errorf("%s in %s: wrong language", p, lang)
+				}
+			}
+		}
+	}
+}
+
+func TestAdmitRefusesAMistypedCreditCodeBeforeTheLedger(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser()
+	tok := b.signIn("assoc-admin")
+	code, body, _ := b.post("/console/members", url.Values{"csrf": {tok}, "mspId": {"Bank3MSP"}, "legalName": {"Bank Three"},
+		"creditCode": {"91350100M000100Y44"}, "roles": {"querier"}})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "校验码为 4，应为 3") {
+		t.Fatalf("mistyped code: %d %s", code, body)
+	}
+	if _, page := b.get("/console/members"); strings.Contains(page, "Bank3MSP") {
+		t.Fatal("admitted with a mistyped code")
+	}
+	code, _, _ = b.post("/console/members", url.Values{"csrf": {tok}, "mspId": {"Bank3MSP"}, "legalName": {"Bank Three"},
+		"creditCode": {"91440300708461136T"}, "roles": {"querier"}})
+	if code != http.StatusSeeOther {
+		t.Fatalf("valid admission: %d", code)
+	}
+	if _, page := b.get("/console/members"); !strings.Contains(page, `id="member-Bank3MSP"`) {
+		t.Fatal("not admitted")
+	}
+}
