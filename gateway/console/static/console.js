@@ -8,8 +8,8 @@ document.addEventListener("DOMContentLoaded", function () {
   if (live && window.EventSource) {
     var status = document.getElementById("live-status");
     var es = new EventSource(live.getAttribute("data-stream"));
-    es.addEventListener("open", function () { if (status) status.textContent = status.getAttribute("data-on"); });
-    es.addEventListener("error", function () { if (status) status.textContent = status.getAttribute("data-off"); });
+    es.addEventListener("open", function () { if (status) { status.textContent = status.getAttribute("data-on"); status.className = "on"; } });
+    es.addEventListener("error", function () { if (status) { status.textContent = status.getAttribute("data-off"); status.className = "off"; } });
     es.addEventListener("alert", function (ev) {
       var a = JSON.parse(ev.data);
       var empty = document.getElementById("alerts-empty");
