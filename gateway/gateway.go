@@ -147,6 +147,8 @@ func New(n *node.Node, opts Options) http.Handler {
 	v1.GET("/webhook", monitor, s.getWebhook)
 	v1.PUT("/webhook", monitor, s.setWebhook)
 	v1.DELETE("/webhook", monitor, s.deleteWebhook)
+
+	v1.GET("/statistics", s.can(node.ReadStatistics), s.statistics)
 	return r
 }
 

@@ -704,6 +704,13 @@ func TestOpenAPIResponses(t *testing.T) {
 
 	oaMonitoring(e, b1, b2, auditor, subj)
 
+	// The association's statistics.
+	e.oaCall("GET", "/v1/statistics?from="+today+"&to="+today+"&by=week", auditor, nil, 200)
+	e.oaCall("GET", "/v1/statistics?from="+today+"&to="+today, admin, nil, 200)
+	e.oaCall("GET", "/v1/statistics?from="+today+"&to="+today, b1, nil, 403)
+	e.oaCall("GET", "/v1/statistics?from=2026-02-30&to="+today, auditor, nil, 400)
+	e.oaCall("GET", "/v1/statistics?from="+today+"&to="+today+"&by=day", auditor, nil, 400)
+
 	// Paths and methods the engine does not serve still answer problems.
 	e.oaProblem("GET", "/v1/nothing", b1, 404, "not-found")
 	e.oaProblem("PATCH", "/v1/policy", b1, 405, "method-not-allowed")

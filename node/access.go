@@ -53,6 +53,11 @@ const (
 	// ReadAlerts is reading the member's alerts (the association's
 	// admins too: budget-exceeded alerts are addressed to it).
 	ReadAlerts
+
+	// ReadStatistics is reading the association-wide statistics
+	// (node/stats): the association's admins and auditors; the node also
+	// refuses a client whose member is not the association.
+	ReadStatistics
 )
 
 var capabilityRoles = map[Capability][]string{
@@ -70,6 +75,8 @@ var capabilityRoles = map[Capability][]string{
 	ReadAudit:       {RoleAuditor, RoleAdmin},
 	Monitor:         {RoleQuerier, RoleReporter},
 	ReadAlerts:      {RoleQuerier, RoleReporter, RoleAdmin},
+
+	ReadStatistics: {RoleAdmin, RoleAuditor},
 }
 
 // Roles lists the roles that may use capability.

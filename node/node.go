@@ -13,6 +13,7 @@ import (
 	"github.com/assoc-ledger/blacklist/node/alert"
 	"github.com/assoc-ledger/blacklist/node/audit"
 	"github.com/assoc-ledger/blacklist/node/ledger"
+	"github.com/assoc-ledger/blacklist/node/stats"
 	"github.com/assoc-ledger/blacklist/node/watchlist"
 	"github.com/assoc-ledger/blacklist/node/webhook"
 	"github.com/assoc-ledger/blacklist/node/webhook/dest"
@@ -47,6 +48,9 @@ type Node struct {
 	anchorDone chan struct{}
 	budgetMu   sync.Mutex // serialises budget counters
 	budgets    budgetState
+	stats      *stats.Counter
+	statsStop  context.CancelFunc
+	assoc      association
 	logf       func(format string, args ...any)
 }
 
@@ -105,6 +109,10 @@ func OpenWith(dir string, l ledger.Ledger, opts Options) (*Node, error) {
 	if n.logf == nil {
 		n.logf = func(string, ...any) {}
 	}
+	if err := n.startStats(l, opts); err != nil {
+		n.Close()
+		return nil, err
+	}
 	if err := n.startAlerts(l, opts); err != nil {
 		n.Close()
 		return nil, err
@@ -128,10 +136,13 @@ func OpenWith(dir string, l ledger.Ledger, opts Options) (*Node, error) {
 // request may be in flight.
 func (n *Node) Close() error {
 	n.secret.close()
+	if n.statsStop != nil {
+		n.statsStop()
+	}
 	if n.stop != nil {
 		n.stop()
-		n.stopped.Wait()
 	}
+	n.stopped.Wait()
 	if n.anchorStop != nil {
 		n.anchorStop()
 		<-n.anchorDone

@@ -100,6 +100,10 @@ type Log struct {
 	stopped chan struct{}
 	closed  sync.Once
 
+	// counter, if set, is called in each transaction that appends entries
+	// (the statistics' lookup counts: package node/stats).
+	counter func(txn *badger.Txn, entries []*Entry) error
+
 	// mu guards seq and heads, which only the writer changes.
 	mu    sync.RWMutex
 	seq   uint64
@@ -163,6 +167,11 @@ func Open(db *badger.DB) (*Log, error) {
 }
 
 var errStop = errors.New("stop")
+
+// SetCounter has fn called in each badger transaction that appends
+// entries, with those entries (their times set), so that counts derived
+// from the log commit with it. Call it before the first Append.
+func (l *Log) SetCounter(fn func(txn *badger.Txn, entries []*Entry) error) { l.counter = fn }
 
 // Close waits for queued entries to be written and stops the writer. No
 // Append may be in flight.
@@ -272,6 +281,11 @@ func (l *Log) write(group []request) error {
 				}
 				heads[e.Member] = Head{Member: e.Member, Log: h.Log, Size: e.Pos, Hash: e.Hash}
 				touched[e.Member] = true
+			}
+			if l.counter != nil {
+				if err := l.counter(txn, part); err != nil {
+					return err
+				}
 			}
 			for m := range touched {
 				hb, _ := json.Marshal(heads[m])

@@ -90,6 +90,33 @@ const (
 	// member's receiver acknowledged.
 	WebhookCursors Prefix = "whc/"
 
+	// The association-wide statistics (package node/stats): counters kept
+	// up to date from the ledger's feed and the query audit log's writes,
+	// never computed by scanning the ledger.
+	// StatsPos: the ledger feed position counting continues from.
+	StatsPos Prefix = "st/pos"
+	// StatsCounters: "st/c/<period>/<metric>/<dim>/<value>" holds a count
+	// (uint64); period is "w2026-W48", "m2026-11" or "d2026-11-30".
+	StatsCounters Prefix = "st/c/"
+	// StatsLookups: "st/q/<day>/<dim>/<value>" holds the subjects looked
+	// up on day (Asia/Shanghai), in total ("t/"), by purpose ("p/<purpose>")
+	// and by member ("m/<member>").
+	StatsLookups Prefix = "st/q/"
+	// StatsListedDays: "st/ld/<day>" holds the number of listed subjects
+	// at the end of day (written on days it changed).
+	StatsListedDays Prefix = "st/ld/"
+	// StatsListedNow: the number of listed subjects now (as far as counted).
+	StatsListedNow Prefix = "st/ln"
+	// StatsListedSubjects: "st/ls/<subject key>" marks a subject counted as
+	// listed.
+	StatsListedSubjects Prefix = "st/ls/"
+	// StatsDisputes: "st/dp/<dispute id>" holds an open dispute's due time
+	// (RFC 3339).
+	StatsDisputes Prefix = "st/dp/"
+	// StatsDisputesDue: "st/dd/<due time>/<dispute id>" indexes the open
+	// disputes by due time, so overdue ones are one scan of open disputes.
+	StatsDisputesDue Prefix = "st/dd/"
+
 	// ConsoleSessions: "cs/<SHA-256 of the session token>" holds a web
 	// console session (client, CSRF token, expiry; JSON), written with a
 	// badger TTL so an expired session disappears by itself.
@@ -102,6 +129,7 @@ func All() []Prefix {
 		AuditKey, AuditSeq, AuditHeads, AuditAnchored, AuditEntries, AuditByMember, AuditBySubject,
 		BudgetCounts, BudgetReports, WatchEntries, WatchIndex,
 		Alerts, AlertMarkers, AlertSeq, AlertPos, Webhooks, WebhookCursors,
+		StatsPos, StatsCounters, StatsLookups, StatsListedDays, StatsListedNow, StatsListedSubjects, StatsDisputes, StatsDisputesDue,
 		ConsoleSessions}
 }
 
