@@ -15,7 +15,7 @@ import (
 )
 
 func (s *server) assocRoutes(m *http.ServeMux) {
-	m.HandleFunc("GET /console/overview", s.session(node.Administer, s.overview))
+	m.HandleFunc("GET /console/overview", s.session(node.ReadStatistics, s.overview))
 	m.HandleFunc("GET /console/members", s.session(node.Administer, s.membersPage))
 	m.HandleFunc("POST /console/members", s.session(node.Administer, s.admit))
 	m.HandleFunc("POST /console/members/status", s.session(node.Administer, s.memberStatus))

@@ -288,7 +288,7 @@ type pageLink struct {
 // navigation lists every page with the capability it needs; a client sees
 // the pages node.Authorize lets it open.
 var navigation = []pageLink{
-	{Prefix + "overview", "nav.overview", node.Administer, true},
+	{Prefix + "overview", "nav.overview", node.ReadStatistics, true},
 	{Prefix + "members", "nav.members", node.Administer, true},
 	{Prefix + "policy", "nav.policy", node.Administer, true},
 	{Prefix + "queue", "nav.queue", node.Administer, true},
