@@ -261,7 +261,8 @@ func (s *server) revoke(q *req) {
 
 // --- disputes ---
 
-// disputeRow is a dispute with its days left (negative: overdue).
+// disputeRow is a dispute with its days left, or, when Late, the days it
+// is overdue.
 type disputeRow struct {
 	contract.Dispute
 	DaysLeft int
@@ -277,9 +278,15 @@ func disputeRows(ds []contract.Dispute, keep func(contract.Dispute) bool) []disp
 		}
 		r := disputeRow{Dispute: d}
 		if due, err := time.Parse(time.RFC3339Nano, d.DueBy); err == nil {
+			// whole days, rounded up: a deadline later today is 1 day left,
+			// one missed this morning 1 day overdue
 			left := due.Sub(now)
-			r.DaysLeft = int(math.Floor(left.Hours() / 24))
 			r.Late = left < 0
+			if r.Late {
+				r.DaysLeft = int(math.Ceil(-left.Hours() / 24))
+			} else {
+				r.DaysLeft = int(math.Ceil(left.Hours() / 24))
+			}
 		}
 		out = append(out, r)
 	}

@@ -1,10 +1,14 @@
 package console
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/assoc-ledger/blacklist/chaincode/contract"
 )
 
 var assocPages = []string{"/console/overview", "/console/members", "/console/policy", "/console/queue", "/console/audit"}
@@ -71,5 +75,23 @@ func TestAdmitRefusesAMistypedCreditCodeBeforeTheLedger(t *testing.T) {
 	}
 	if _, page := b.get("/console/members"); !strings.Contains(page, `id="member-Bank3MSP"`) {
 		t.Fatal("not admitted")
+	}
+}
+
+func TestDisputeRowsSortByDeadlineAndCountDays(t *testing.T) {
+	now := time.Now()
+	at := func(d time.Duration) string { return now.Add(d).UTC().Format(time.RFC3339) }
+	rows := disputeRows([]contract.Dispute{
+		{ID: "later", Reporter: "B", DueBy: at(5*24*time.Hour - time.Hour)},
+		{ID: "late", Reporter: "B", DueBy: at(-2*24*time.Hour + time.Hour)},
+		{ID: "other", Reporter: "X", DueBy: at(time.Hour)},
+		{ID: "soon", Reporter: "B", DueBy: at(time.Hour)},
+	}, func(d contract.Dispute) bool { return d.Reporter == "B" })
+	var got []string
+	for _, r := range rows {
+		got = append(got, fmt.Sprintf("%s:%d:%v", r.ID, r.DaysLeft, r.Late))
+	}
+	if want := "late:2:true soon:1:false later:5:false"; strings.Join(got, " ") != want {
+		t.Fatalf("rows %v, want %s", got, want)
 	}
 }
