@@ -422,7 +422,7 @@ func (s *server) watchImport(q *req) {
 		return
 	}
 	fields := map[string]string{}
-	for {
+	for range 8 { // csrf, format, file: a form with more parts is not ours
 		part, err := mr.NextPart()
 		if err != nil {
 			s.fail(q, invalid("upload: no file part"))
@@ -452,6 +452,7 @@ func (s *server) watchImport(q *req) {
 		b, _ := io.ReadAll(io.LimitReader(part, 256))
 		fields[name] = string(b)
 	}
+	s.fail(q, invalid("upload: no file part"))
 }
 
 // --- alerts ---

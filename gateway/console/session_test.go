@@ -1,6 +1,10 @@
 package console
 
 import (
+	"bytes"
+	"context"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -110,5 +114,59 @@ func TestSessionCookieAndHeaders(t *testing.T) {
 	csp := resp.Header.Get("Content-Security-Policy")
 	if !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") {
 		t.Fatalf("CSP %q", csp)
+	}
+}
+
+// A multipart form is checked like any other: only the watchlist upload
+// reads its token from the stream, and it refuses a file before its token.
+func TestMultipartPostsNeedTheTokenToo(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser()
+	tok := b.signIn("assoc-admin")
+	post := func(path string, parts [][2]string) (int, string) {
+		var body bytes.Buffer
+		w := multipart.NewWriter(&body)
+		for _, p := range parts {
+			if p[0] == "file" {
+				f, _ := w.CreateFormFile("file", "book.csv")
+				f.Write([]byte(p[1]))
+				continue
+			}
+			w.WriteField(p[0], p[1])
+		}
+		w.Close()
+		resp, err := b.c.Post(e.url+path, w.FormDataContentType(), &body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		out, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(out)
+	}
+	code, _ := post("/console/members/status", [][2]string{{"mspId", "Bank2MSP"}, {"action", "suspend"}, {"reason", "x"}, {"confirm", "yes"}})
+	if code != http.StatusForbidden {
+		t.Fatalf("multipart suspension without a token: %d", code)
+	}
+	if m, _, _ := e.n.Member(context.Background(), e.clientOf("assoc-admin"), "Bank2MSP"); m.Status != "active" {
+		t.Fatalf("Bank2MSP is %s", m.Status)
+	}
+	code, _ = post("/console/members/status", [][2]string{{"csrf", tok}, {"mspId", "Bank2MSP"}, {"action", "suspend"}, {"reason", "x"}, {"confirm", "yes"}})
+	if code != http.StatusSeeOther {
+		t.Fatalf("multipart suspension with the token: %d", code)
+	}
+
+	bank := e.browser()
+	btok := bank.signIn("bank1-app")
+	b = bank
+	code, _ = post("/console/watchlist/import", [][2]string{{"file", "cn-ric,11010519491231002X,c1\n"}, {"csrf", btok}})
+	if code != http.StatusForbidden {
+		t.Fatalf("upload with the file before the token: %d", code)
+	}
+	code, _ = post("/console/watchlist/import", [][2]string{{"csrf", btok}, {"format", "csv"}, {"file", "idType,idNumber,label\ncn-ric,11010519491231002X,c1\n"}})
+	if code != http.StatusSeeOther {
+		t.Fatalf("upload: %d", code)
+	}
+	if _, page := bank.get("/console/watchlist"); !strings.Contains(page, e.subject(applicant)) {
+		t.Fatal("uploaded borrower not on the watchlist")
 	}
 }
