@@ -19,6 +19,8 @@ func (s *server) assocRoutes(m *http.ServeMux) {
 	m.HandleFunc("GET /console/members", s.session(node.Administer, s.membersPage))
 	m.HandleFunc("POST /console/members", s.session(node.Administer, s.admit))
 	m.HandleFunc("POST /console/members/status", s.session(node.Administer, s.memberStatus))
+	m.HandleFunc("POST /console/members/keys", s.session(node.Administer, s.registerKey))
+	m.HandleFunc("POST /console/members/keys/revoke", s.session(node.Administer, s.revokeKey))
 	m.HandleFunc("GET /console/policy", s.session(node.Administer, s.policyPage))
 	m.HandleFunc("POST /console/policy", s.session(node.Administer, s.setPolicy))
 	m.HandleFunc("GET /console/queue", s.session(node.Administer, s.queue))
@@ -47,6 +49,10 @@ func (s *server) members(q *req, status int, data map[string]any) {
 		data["Flash"] = q.T("members.admitted", v.Get("admitted"))
 	case v.Has("changed"):
 		data["Flash"] = q.T("members.changed", v.Get("changed"))
+	case v.Has("key"):
+		data["Flash"] = q.T("members.keyadded", v.Get("key"))
+	case v.Has("revoked"):
+		data["Flash"] = q.T("members.keyrevoked", v.Get("revoked"))
 	}
 	s.render(q, status, "members", paged(q, data, ms))
 }
@@ -112,6 +118,35 @@ func (s *server) memberStatus(q *req) {
 		return
 	}
 	http.Redirect(q.w, q.r, "/console/members?changed="+url.QueryEscape(f.Get("mspId")), http.StatusSeeOther)
+}
+
+// registerKey registers a signing key (PEM) for a member.
+func (s *server) registerKey(q *req) {
+	f := q.r.PostForm
+	msp := f.Get("mspId")
+	key := contract.KeyRequest{KID: strings.TrimSpace(f.Get("kid")), PublicKey: strings.TrimSpace(f.Get("publicKey")) + "\n"}
+	if _, _, err := s.node.RegisterKey(q.ctx(), q.client, msp, key); err != nil {
+		s.fail(q, err)
+		return
+	}
+	http.Redirect(q.w, q.r, "/console/members?key="+url.QueryEscape(key.KID), http.StatusSeeOther)
+}
+
+// revokeKey revokes a member's signing key with a reason, after a
+// confirmation step.
+func (s *server) revokeKey(q *req) {
+	f := q.r.PostForm
+	if f.Get("confirm") != "yes" {
+		s.render(q, http.StatusOK, "confirm", map[string]any{"Action": "/console/members/keys/revoke",
+			"Question": q.T("members.confirm.revokekey", f.Get("kid"), f.Get("mspId"), f.Get("reason")),
+			"Fields":   map[string]string{"mspId": f.Get("mspId"), "kid": f.Get("kid"), "reason": f.Get("reason")}, "Back": "/console/members"})
+		return
+	}
+	if _, _, err := s.node.RevokeKey(q.ctx(), q.client, f.Get("mspId"), f.Get("kid"), f.Get("reason")); err != nil {
+		s.fail(q, err)
+		return
+	}
+	http.Redirect(q.w, q.r, "/console/members?revoked="+url.QueryEscape(f.Get("kid")), http.StatusSeeOther)
 }
 
 // --- policy ---

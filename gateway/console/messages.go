@@ -251,6 +251,11 @@ var messages = [][3]string{
 	{"chart.disputes.opened", "Opened", "新提出"},
 	{"chart.disputes.answered", "Answered", "已答复"},
 	{"chart.disputes.overdue", "Overdue", "逾期"},
+	{"members.addkey", "Register a key", "登记密钥"},
+	{"members.revokekey", "Revoke", "吊销"},
+	{"members.keyadded", "Key %s registered.", "已登记密钥 %s。"},
+	{"members.keyrevoked", "Key %s revoked.", "已吊销密钥 %s。"},
+	{"members.confirm.revokekey", "Revoke key %s of %s (reason: %s)? Attestations signed with it are refused from now on.", "确定吊销 %[2]s 的密钥 %[1]s（理由：%[3]s）？此后以该密钥签名的报送将被拒绝。"},
 }
 
 func init() {

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -8,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/assoc-ledger/blacklist/chaincode/attestation"
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
 )
 
@@ -93,5 +95,62 @@ func TestDisputeRowsSortByDeadlineAndCountDays(t *testing.T) {
 	}
 	if want := "late:2:true soon:1:false later:5:false"; strings.Join(got, " ") != want {
 		t.Fatalf("rows %v, want %s", got, want)
+	}
+}
+
+func TestKeysAreRegisteredAndRevokedAfterConfirmation(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser()
+	tok := b.signIn("assoc-admin")
+	k, _ := attestation.GenerateKey()
+	pub, _ := attestation.MarshalPublicKeyPEM(&k.PublicKey)
+	code, body, _ := b.post("/console/members/keys", url.Values{"csrf": {tok}, "mspId": {"Bank2MSP"}, "kid": {"bank2-2027"}, "publicKey": {pub}})
+	if code != http.StatusSeeOther {
+		t.Fatalf("register: %d %s", code, body)
+	}
+	keyStatus := func() string {
+		m, _, _ := e.n.Member(context.Background(), e.clientOf("assoc-admin"), "Bank2MSP")
+		for _, k := range m.Keys {
+			if k.KID == "bank2-2027" {
+				return k.Status
+			}
+		}
+		return "absent"
+	}
+	if st := keyStatus(); st != "active" {
+		t.Fatalf("registered key is %s", st)
+	}
+	form := url.Values{"csrf": {tok}, "mspId": {"Bank2MSP"}, "kid": {"bank2-2027"}, "reason": {"rotated"}}
+	code, body, _ = b.post("/console/members/keys/revoke", form)
+	if code != http.StatusOK || !strings.Contains(body, `id="confirm-form"`) || keyStatus() != "active" {
+		t.Fatalf("revoke without confirmation: %d, key %s", code, keyStatus())
+	}
+	form.Set("confirm", "yes")
+	if code, _, _ = b.post("/console/members/keys/revoke", form); code != http.StatusSeeOther || keyStatus() != "revoked" {
+		t.Fatalf("confirmed revoke: %d, key %s", code, keyStatus())
+	}
+}
+
+func TestSuspensionNeedsConfirmationAndShutsTheBanksConsole(t *testing.T) {
+	e := newEnv(t)
+	bank := e.browser()
+	bank.signIn("bank2-app")
+	b := e.browser()
+	tok := b.signIn("assoc-admin")
+	form := url.Values{"csrf": {tok}, "mspId": {"Bank2MSP"}, "action": {"suspend"}, "reason": {"unpaid fees"}}
+	code, body, _ := b.post("/console/members/status", form)
+	if code != http.StatusOK || !strings.Contains(body, "确定暂停 Bank2MSP（理由：unpaid fees）") {
+		t.Fatalf("suspend without confirmation: %d", code)
+	}
+	if code, _ := bank.get("/console/check"); code != http.StatusOK {
+		t.Fatalf("bank before the confirmation: %d", code)
+	}
+	form.Set("confirm", "yes")
+	if code, _, _ := b.post("/console/members/status", form); code != http.StatusSeeOther {
+		t.Fatalf("confirmed suspension: %d", code)
+	}
+	// the suspended bank's open session now gets the 403 page, as its API clients do
+	if code, body := bank.get("/console/check"); code != http.StatusForbidden || !strings.Contains(body, "无权执行此操作") {
+		t.Fatalf("suspended bank: %d", code)
 	}
 }
