@@ -92,7 +92,10 @@ func (s *server) filingsPage(q *req) {
 // the member's filings and are left out.
 func (s *server) myFilings(q *req) (subject string, rows []contract.HistoryEntry, err error) {
 	purpose := q.r.PostFormValue("purpose")
-	if id := strings.TrimSpace(q.r.PostFormValue("attestation")); id != "" {
+	if key := q.r.PostFormValue("subject"); key != "" {
+		// a further page of a search: the subject key, never the number
+		subject = key
+	} else if id := strings.TrimSpace(q.r.PostFormValue("attestation")); id != "" {
 		v, _, err := s.node.Attestation(q.ctx(), q.client, purpose, id)
 		if err != nil {
 			return "", nil, err
@@ -124,8 +127,19 @@ func (s *server) filingsSearch(q *req) {
 		s.formError(q, "filings", data, err)
 		return
 	}
-	data["Subject"], data["Rows"], data["Searched"] = subject, rows, true
-	data["Search"] = map[string]string{"idType": q.r.PostFormValue("idType"), "attestation": q.r.PostFormValue("attestation")}
+	data["Subject"], data["Searched"] = subject, true
+	// pages of the results: each further page is a POST of the subject
+	// key (the identity number is not put in the page)
+	page := max(1, atoi(q.r.PostFormValue("page")))
+	start := min((page-1)*pageSize, len(rows))
+	end := min(start+pageSize, len(rows))
+	data["Rows"], data["Total"] = rows[start:end], len(rows)
+	if page > 1 {
+		data["PrevPage"] = page - 1
+	}
+	if end < len(rows) {
+		data["NextPage"] = page + 1
+	}
 	s.render(q, http.StatusOK, "filings", data)
 }
 

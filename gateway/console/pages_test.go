@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"encoding/csv"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -152,5 +153,36 @@ func TestSuspensionNeedsConfirmationAndShutsTheBanksConsole(t *testing.T) {
 	// the suspended bank's open session now gets the 403 page, as its API clients do
 	if code, body := bank.get("/console/check"); code != http.StatusForbidden || !strings.Contains(body, "无权执行此操作") {
 		t.Fatalf("suspended bank: %d", code)
+	}
+}
+
+func TestFilingsArePagedWithoutRepeatingTheNumber(t *testing.T) {
+	e := newEnv(t)
+	for i := range 25 {
+		e.fileDefault("bank1-app", applicant, fmt.Sprintf("LN-%d", i))
+	}
+	e.fileDefault("bank2-app", applicant, "B2-1") // not Bank1's
+	b := e.browser()
+	tok := b.signIn("bank1-app")
+	code, page, _ := b.post("/console/filings", url.Values{"csrf": {tok}, "idType": {"cn-ric"}, "idNumber": {applicant}, "purpose": {"post-loan"}})
+	if code != http.StatusOK || strings.Count(page, `class="filing-row"`) != 20 || !strings.Contains(page, `name="page" value="2"`) {
+		t.Fatalf("first page: %d, %d rows", code, strings.Count(page, `class="filing-row"`))
+	}
+	if strings.Contains(page, applicant) {
+		t.Fatal("the identity number is in the results page")
+	}
+	_, page, _ = b.post("/console/filings", url.Values{"csrf": {tok}, "subject": {e.subject(applicant)}, "purpose": {"post-loan"}, "page": {"2"}})
+	if n := strings.Count(page, `class="filing-row"`); n != 5 || !strings.Contains(page, `name="page" value="1"`) {
+		t.Fatalf("second page: %d rows", n)
+	}
+	// the CSV export has all 25 of Bank1's and none of Bank2's
+	resp, err := b.c.PostForm(e.url+"/console/filings/export", url.Values{"csrf": {tok}, "idType": {"cn-ric"}, "idNumber": {applicant}, "purpose": {"post-loan"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	rows, err := csv.NewReader(resp.Body).ReadAll()
+	if err != nil || len(rows) != 26 || resp.Header.Get("Content-Type") != "text/csv; charset=utf-8" {
+		t.Fatalf("export: %d rows, %v, %s", len(rows), err, resp.Header.Get("Content-Type"))
 	}
 }
