@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -25,6 +26,7 @@ func (s *server) assocRoutes(m *http.ServeMux) {
 	m.HandleFunc("POST /console/policy", s.session(node.Administer, s.setPolicy))
 	m.HandleFunc("GET /console/queue", s.session(node.Administer, s.queue))
 	m.HandleFunc("GET /console/audit", s.session(node.ReadAudit, s.auditPage))
+	m.HandleFunc("GET /console/health", s.session(node.Administer, s.health))
 }
 
 // --- members ---
@@ -328,4 +330,32 @@ func (s *server) auditPage(q *req) {
 
 func (s *server) overview(q *req) {
 	s.render(q, http.StatusOK, "overview", s.overviewData(q))
+}
+
+// --- node health ---
+
+// health shows what /readyz tells anyone: the ledger height, in fabric
+// mode how far the replica is behind the organisation's peer, the
+// consortium secret, webhook receivers failing (counted, not named), and
+// background work that stopped.
+func (s *server) health(q *req) {
+	ctx, cancel := context.WithTimeout(q.ctx(), 5*time.Second)
+	defer cancel()
+	data := map[string]any{"Height": s.node.Height(), "Secret": s.node.SecretState(), "Problems": s.node.BackgroundErrors()}
+	lag, follows, err := s.node.Lag(ctx)
+	if err != nil {
+		pr := problemOf(q, err)
+		data["Problem"] = &pr
+	}
+	data["Follows"], data["Lag"] = follows, lag
+	if hooks, err := s.node.WebhookStatuses(); err == nil {
+		failing := 0
+		for _, h := range hooks {
+			if h.Failing {
+				failing++
+			}
+		}
+		data["Webhooks"], data["FailingWebhooks"] = len(hooks), failing
+	}
+	s.render(q, http.StatusOK, "health", data)
 }

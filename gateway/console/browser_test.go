@@ -94,7 +94,10 @@ func (e *env) served() string {
 func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
 	if err := chromedp.Do(ctx, steps...); err != nil {
-		t.Fatal(err)
+		// say where the browser was, and what it showed
+		loc, _ := chromedp.Run(ctx, chromedp.Location())
+		page, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
+		t.Fatalf("%v\nat %s:\n%s", err, loc, page)
 	}
 }
 
@@ -294,6 +297,8 @@ func TestBrowserAlertArrivesLiveAndStaysWithItsMember(t *testing.T) {
 	// Bank1 sees none of Bank2's watchlist or alerts
 	ctx1, cancel := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
 	defer cancel()
+	ctx1, cancelT := context.WithTimeout(ctx1, 90*time.Second)
+	defer cancelT()
 	signInAs(t, ctx1, base, e.keys["bank1-app"])
 	do(t, ctx1, chromedp.Navigate(base+"/console/watchlist"), chromedp.WaitVisible(chromedp.CSS("#empty")),
 		chromedp.Navigate(base+"/console/alerts"), chromedp.WaitVisible(chromedp.CSS("#alerts-empty")))

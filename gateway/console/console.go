@@ -296,6 +296,7 @@ var navigation = []pageLink{
 	{Prefix + "policy", "nav.policy", node.Administer, true},
 	{Prefix + "queue", "nav.queue", node.Administer, true},
 	{Prefix + "audit", "nav.audit", node.ReadAudit, true},
+	{Prefix + "health", "nav.health", node.Administer, true},
 	{Prefix + "check", "nav.check", node.Lookup, false},
 	{Prefix + "filings", "nav.filings", node.Report, false},
 	{Prefix + "disputes", "nav.disputes", node.ResolveDispute, false},

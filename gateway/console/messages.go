@@ -256,6 +256,17 @@ var messages = [][3]string{
 	{"members.keyadded", "Key %s registered.", "已登记密钥 %s。"},
 	{"members.keyrevoked", "Key %s revoked.", "已吊销密钥 %s。"},
 	{"members.confirm.revokekey", "Revoke key %s of %s (reason: %s)? Attestations signed with it are refused from now on.", "确定吊销 %[2]s 的密钥 %[1]s（理由：%[3]s）？此后以该密钥签名的报送将被拒绝。"},
+	{"nav.health", "Node health", "节点状态"},
+	{"health.title", "Node health", "节点状态"},
+	{"health.height", "Ledger height", "账本高度"},
+	{"health.lag", "Replica behind the peer (blocks)", "副本落后节点（区块）"},
+	{"health.embedded", "embedded ledger: no peer to follow", "嵌入式账本：无需跟随节点"},
+	{"health.secret", "Consortium secret", "联盟密钥"},
+	{"health.secret.ok", "held (key check %s)", "已持有（校验值 %s）"},
+	{"health.webhooks", "Webhook receivers failing", "投递失败的 Webhook"},
+	{"health.problems", "Background work stopped", "已停止的后台任务"},
+	{"health.none", "none", "无"},
+	{"health.hint", "The same facts as /readyz. Peers, orderers and other organisations' nodes are not shown yet.", "与 /readyz 所示相同。暂不显示各节点、排序节点及其他机构节点的状态。"},
 }
 
 func init() {

@@ -14,7 +14,7 @@ import (
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
 )
 
-var assocPages = []string{"/console/overview", "/console/members", "/console/policy", "/console/queue", "/console/audit"}
+var assocPages = []string{"/console/overview", "/console/members", "/console/policy", "/console/queue", "/console/audit", "/console/health"}
 var bankPages = []string{"/console/check", "/console/filings", "/console/filings/new", "/console/disputes", "/console/watchlist", "/console/alerts", "/console/webhook"}
 
 func TestABankGetsA403PageOnAssociationPages(t *testing.T) {

@@ -64,7 +64,7 @@ func TestConsoleScreenshots(t *testing.T) {
 		do(t, ctx, chromedp.Navigate(base+"/console/signin?lang="+lang), chromedp.WaitVisible(chromedp.CSS("#signin-form")))
 		shot(ctx, "signin-"+lang)
 		signInAs(t, ctx, base, e.keys["assoc-admin"])
-		for _, p := range []string{"overview", "members", "policy", "queue", "audit"} {
+		for _, p := range []string{"overview", "members", "policy", "queue", "audit", "health"} {
 			do(t, ctx, chromedp.Navigate(base+"/console/"+p), chromedp.WaitVisible(chromedp.CSS("main h1")))
 			shot(ctx, p+"-"+lang)
 		}
