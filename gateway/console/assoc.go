@@ -220,6 +220,15 @@ func (s *server) setPolicy(q *req) {
 		}
 		p.MinAmount[c] = m
 	}
+	// a minimum for a currency that has none yet
+	if cur := strings.ToUpper(strings.TrimSpace(f.Get("newCurrency"))); cur != "" {
+		m, err := parseMoney(f.Get("newMinAmount"), cur)
+		if err != nil {
+			bad = append(bad, "newMinAmount")
+		} else {
+			p.MinAmount[cur] = m
+		}
+	}
 	if len(bad) > 0 {
 		pr := problemOf(q, invalid("not a number: "+strings.Join(bad, ", ")))
 		s.policy(q, pr.Status, map[string]any{"Problem": &pr})

@@ -186,3 +186,30 @@ func TestFilingsArePagedWithoutRepeatingTheNumber(t *testing.T) {
 		t.Fatalf("export: %d rows, %v, %s", len(rows), err, resp.Header.Get("Content-Type"))
 	}
 }
+
+func TestPolicyFormSetsEveryValue(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser()
+	tok := b.signIn("assoc-admin")
+	form := url.Values{"csrf": {tok}, "minDaysPastDue": {"60"}, "retentionYears": {"5"}, "disputeAnswerDays": {"15"},
+		"dailyDerivations": {"500"}, "dailyLookups": {"9000"}, "newCurrency": {"cny"}, "newMinAmount": {"1,000.50"}}
+	if code, body, _ := b.post("/console/policy", form); code != http.StatusSeeOther {
+		t.Fatalf("policy: %d %s", code, body)
+	}
+	p, _, _ := e.n.Policy(context.Background(), e.clientOf("assoc-admin"))
+	if p.MinDaysPastDue != 60 || p.DisputeAnswerDays != 15 || p.DailyDerivations != 500 || p.DailyLookups != 9000 || p.MinAmount["CNY"] != 100050 {
+		t.Fatalf("policy after the form: %+v", p)
+	}
+	// the page shows the new minimum with its currency's decimals; a bad number changes nothing
+	if _, page := b.get("/console/policy"); !strings.Contains(page, `name="minAmount.CNY" inputmode="decimal" value="1000.50"`) {
+		t.Fatal("minimum not shown")
+	}
+	form = url.Values{"csrf": {tok}, "minDaysPastDue": {"ninety"}, "retentionYears": {"5"}, "disputeAnswerDays": {"15"},
+		"dailyDerivations": {"500"}, "dailyLookups": {"9000"}, "minAmount.CNY": {"1000.50"}}
+	if code, body, _ := b.post("/console/policy", form); code != http.StatusUnprocessableEntity || !strings.Contains(body, "minDaysPastDue") {
+		t.Fatalf("bad number: %d", code)
+	}
+	if p2, _, _ := e.n.Policy(context.Background(), e.clientOf("assoc-admin")); p2.MinDaysPastDue != 60 {
+		t.Fatalf("policy changed by a refused form: %+v", p2)
+	}
+}
