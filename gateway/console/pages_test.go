@@ -213,3 +213,27 @@ func TestPolicyFormSetsEveryValue(t *testing.T) {
 		t.Fatalf("policy changed by a refused form: %+v", p2)
 	}
 }
+
+// A refusal shows the API's problem title and detail in the page's
+// language, and the number typed is not echoed back.
+func TestRefusalsShowTheProblemInThePagesLanguage(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser()
+	tok := b.signIn("bank1-app")
+	bad := "110105194912310021" // wrong check digit
+	for lang, want := range map[string][]string{"zh": {"参数无效", "校验"}, "en": {"Invalid argument", "check character"}} {
+		b.get("/console/check?lang=" + lang)
+		code, body, _ := b.post("/console/check", url.Values{"csrf": {tok}, "idType": {"cn-ric"}, "idNumber": {bad}, "purpose": {"loan-approval"}})
+		if code != http.StatusUnprocessableEntity {
+			t.Fatalf("%s: %d", lang, code)
+		}
+		for _, w := range want {
+			if !strings.Contains(body, w) {
+				t.Errorf("%s: the page lacks %q", lang, w)
+			}
+		}
+		if strings.Contains(body, bad) {
+			t.Errorf("%s: the identity number is echoed", lang)
+		}
+	}
+}
