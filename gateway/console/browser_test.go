@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -281,13 +282,22 @@ func TestBrowserAlertArrivesLiveAndStaysWithItsMember(t *testing.T) {
 	e := newEnv(t)
 	base := e.served()
 	signInAs(t, ctx, base, e.keys["bank2-app"])
+
+	// Bank2 uploads its loan book (the page's script posts it with progress)
+	book := filepath.Join(t.TempDir(), "book.csv")
+	if err := os.WriteFile(book, []byte("idType,idNumber,label\ncn-ric,"+applicant+",cust-42\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, chromedp.Navigate(base+"/console/watchlist"), chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{book}),
+		chromedp.Click(chromedp.CSS("#upload")), chromedp.WaitVisible(chromedp.CSS("#flash")))
+	if got := text(t, ctx, "#flash"); !strings.Contains(got, "导入 1 条") || !strings.Contains(text(t, ctx, "#watch-table"), "cust-42") {
+		t.Fatalf("after the upload: %q", got)
+	}
+
 	do(t, ctx, chromedp.Navigate(base+"/console/alerts"), chromedp.WaitVisible(chromedp.CSS("#alerts-empty")))
 	// the stream is open before anything is filed
 	do(t, ctx, chromedp.WaitVisible(chromedp.CSS("#live-status.on")))
 
-	if _, _, err := e.n.Watch(context.Background(), e.clientOf("bank2-app"), e.subject(applicant), "cust-42"); err != nil {
-		t.Fatal(err)
-	}
 	d := e.fileDefault("bank1-app", applicant, "LN-7")
 	do(t, ctx, chromedp.WaitVisible(chromedp.CSS("#alert-rows .alert-row")))
 	if got := text(t, ctx, "#alert-rows .alert-row"); !strings.Contains(got, "新增违约") || !strings.Contains(got, d[:12]) {
