@@ -237,3 +237,46 @@ func TestRefusalsShowTheProblemInThePagesLanguage(t *testing.T) {
 		}
 	}
 }
+
+func TestRevokeAndRemoveAskFirst(t *testing.T) {
+	e := newEnv(t)
+	id := e.fileDefault("bank1-app", applicant, "LN-1")
+	b := e.browser()
+	tok := b.signIn("bank1-app")
+	listed := func() bool {
+		st, _, _ := e.n.Lookup(context.Background(), e.clientOf("bank2-app"), "loan-approval", []string{e.subject(applicant)}, false)
+		return st[0].Listed
+	}
+	form := url.Values{"csrf": {tok}, "subject": {e.subject(applicant)}, "refersTo": {id}, "reason": {"filed in error"}}
+	code, body, _ := b.post("/console/filings/revoke", form)
+	if code != http.StatusOK || !strings.Contains(body, `id="confirm-form"`) || !listed() {
+		t.Fatalf("revoke without confirmation: %d, listed %v", code, listed())
+	}
+	form.Set("confirm", "yes")
+	if code, body, _ := b.post("/console/filings/revoke", form); code != http.StatusOK || !strings.Contains(body, `id="flash"`) || listed() {
+		t.Fatalf("confirmed revoke: %d, listed %v", code, listed())
+	}
+	// another bank cannot revoke it: the ledger's refusal, shown as the problem
+	other := e.browser()
+	otok := other.signIn("bank2-app")
+	id2 := e.fileDefault("bank1-app", applicant, "LN-2")
+	code, body, _ = other.post("/console/filings/revoke", url.Values{"csrf": {otok}, "subject": {e.subject(applicant)}, "refersTo": {id2}, "reason": {"x"}, "confirm": {"yes"}})
+	if code < 400 || !strings.Contains(body, `id="problem"`) || !listed() {
+		t.Fatalf("Bank2 revoking Bank1's default: %d, listed %v", code, listed())
+	}
+
+	if _, _, err := e.n.Watch(context.Background(), e.clientOf("bank1-app"), e.subject(applicant), "c1"); err != nil {
+		t.Fatal(err)
+	}
+	rm := url.Values{"csrf": {tok}, "key": {e.subject(applicant)}}
+	if code, body, _ := b.post("/console/watchlist/remove", rm); code != http.StatusOK || !strings.Contains(body, `id="confirm-form"`) {
+		t.Fatalf("remove without confirmation: %d", code)
+	}
+	rm.Set("confirm", "yes")
+	if code, _, _ := b.post("/console/watchlist/remove", rm); code != http.StatusSeeOther {
+		t.Fatalf("confirmed remove: %d", code)
+	}
+	if _, page := b.get("/console/watchlist"); !strings.Contains(page, `id="empty"`) {
+		t.Fatal("still watched")
+	}
+}
