@@ -13,6 +13,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -59,6 +60,12 @@ func (s *server) checkPage(q *req) {
 func (s *server) check(q *req) {
 	purpose := q.r.PostFormValue("purpose")
 	data := map[string]any{"Purposes": node.Purposes, "Purpose": purpose}
+	// a purpose the lookup would refuse is refused before a derivation
+	// is spent on it
+	if !slices.Contains(node.Purposes, purpose) {
+		s.formError(q, "check", data, node.ErrBadPurpose)
+		return
+	}
 	key, err := s.node.DeriveSubjectKey(q.ctx(), q.client, q.r.PostFormValue("idType"), strings.TrimSpace(q.r.PostFormValue("idNumber")))
 	if err != nil {
 		s.formError(q, "check", data, err)
@@ -92,6 +99,9 @@ func (s *server) filingsPage(q *req) {
 // the member's filings and are left out.
 func (s *server) myFilings(q *req) (subject string, rows []contract.HistoryEntry, err error) {
 	purpose := q.r.PostFormValue("purpose")
+	if !slices.Contains(node.Purposes, purpose) {
+		return "", nil, node.ErrBadPurpose
+	}
 	if key := q.r.PostFormValue("subject"); key != "" {
 		// a further page of a search: the subject key, never the number
 		subject = key

@@ -12,6 +12,7 @@ import (
 
 	"github.com/assoc-ledger/blacklist/chaincode/attestation"
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
+	"github.com/assoc-ledger/blacklist/node"
 )
 
 var assocPages = []string{"/console/overview", "/console/members", "/console/policy", "/console/queue", "/console/audit", "/console/health"}
@@ -278,5 +279,19 @@ func TestRevokeAndRemoveAskFirst(t *testing.T) {
 	}
 	if _, page := b.get("/console/watchlist"); !strings.Contains(page, `id="empty"`) {
 		t.Fatal("still watched")
+	}
+}
+
+func TestAnUnknownPurposeSpendsNoDerivation(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser()
+	tok := b.signIn("bank1-app")
+	code, body, _ := b.post("/console/check", url.Values{"csrf": {tok}, "idType": {"cn-ric"}, "idNumber": {applicant}, "purpose": {"curiosity"}})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "缺少查询用途或用途未知") {
+		t.Fatalf("unknown purpose: %d", code)
+	}
+	entries, err := e.n.AuditQueries(context.Background(), e.clientOf("assoc-admin"), node.AuditFilter{Member: "Bank1MSP", Limit: 10})
+	if err != nil || len(entries) != 0 {
+		t.Fatalf("audit after a refused purpose: %+v %v", entries, err)
 	}
 }
