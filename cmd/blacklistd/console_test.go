@@ -57,3 +57,23 @@ func TestConsoleServedBesideTheAPI(t *testing.T) {
 		t.Fatalf("the API beside the console, without a key: %d", resp.StatusCode)
 	}
 }
+
+// TestConsoleOff: --console=false serves the API only; /console/ is the
+// API's not-found problem.
+func TestConsoleOff(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and starts the binary")
+	}
+	bin := buildBinary(t)
+	data, addr := t.TempDir(), freeAddr(t)
+	d := start(t, bin, data, addr, "--demo", "--console=false")
+	defer d.cmd.Process.Kill()
+	resp, err := http.Get(d.url + "/console/signin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 404 || resp.Header.Get("Content-Type") != "application/problem+json" {
+		t.Fatalf("/console/signin with the console off: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+}

@@ -58,9 +58,14 @@ var staticFS embed.FS
 // Prefix is where the console is mounted.
 const Prefix = "/console/"
 
+// DefaultSessionTTL is how long a session lasts after sign-in unless
+// Options say otherwise: a working day.
+const DefaultSessionTTL = 8 * time.Hour
+
 // Options configure the console.
 type Options struct {
-	// SessionTTL is how long a session lasts after sign-in (default 8h).
+	// SessionTTL is how long a session lasts after sign-in
+	// (DefaultSessionTTL when 0).
 	SessionTTL time.Duration
 	// FailedSignInPerMinute and FailedSignInBurst bound the failed
 	// sign-ins one address may make (defaults: the API's failed
@@ -84,7 +89,7 @@ type server struct {
 // New returns the console's handler; mount it at Prefix.
 func New(n *node.Node, opts Options) http.Handler {
 	if opts.SessionTTL <= 0 {
-		opts.SessionTTL = 8 * time.Hour
+		opts.SessionTTL = DefaultSessionTTL
 	}
 	if opts.FailedSignInBurst <= 0 {
 		d := gateway.DefaultOptions()
