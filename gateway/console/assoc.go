@@ -48,13 +48,13 @@ func (s *server) members(q *req, status int, data map[string]any) {
 	}
 	switch v := q.r.URL.Query(); {
 	case v.Has("admitted"):
-		data["Flash"] = q.T("members.admitted", v.Get("admitted"))
+		data["Flash"] = q.T("members.admitted", name(v.Get("admitted")))
 	case v.Has("changed"):
-		data["Flash"] = q.T("members.changed", v.Get("changed"))
+		data["Flash"] = q.T("members.changed", name(v.Get("changed")))
 	case v.Has("key"):
-		data["Flash"] = q.T("members.keyadded", v.Get("key"))
+		data["Flash"] = q.T("members.keyadded", name(v.Get("key")))
 	case v.Has("revoked"):
-		data["Flash"] = q.T("members.keyrevoked", v.Get("revoked"))
+		data["Flash"] = q.T("members.keyrevoked", name(v.Get("revoked")))
 	}
 	s.render(q, status, "members", paged(q, data, ms))
 }

@@ -13,6 +13,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -369,9 +370,21 @@ func paged[T any](q *req, data map[string]any, rows []T) map[string]any {
 
 func (s *server) paged(q *req, data map[string]any, rows []disputeRow) map[string]any {
 	if d := q.r.URL.Query().Get("done"); d != "" {
-		data["Flash"] = q.T("disputes.resolved", d)
+		data["Flash"] = q.T("disputes.resolved", name(d))
 	}
 	return paged(q, data, rows)
+}
+
+// identifier is what a flash message may name after a redirect: an MSP
+// ID, a key id or a hex id. The message comes from the URL, so anything
+// else (a crafted link's text) is not shown.
+var identifier = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
+func name(s string) string {
+	if !identifier.MatchString(s) {
+		return "?"
+	}
+	return s
 }
 
 // --- watchlist ---

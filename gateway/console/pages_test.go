@@ -295,3 +295,16 @@ func TestAnUnknownPurposeSpendsNoDerivation(t *testing.T) {
 		t.Fatalf("audit after a refused purpose: %+v %v", entries, err)
 	}
 }
+
+func TestFlashMessagesNameOnlyIdentifiers(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser()
+	b.signIn("assoc-admin")
+	_, page := b.get("/console/members?admitted=" + url.QueryEscape("Call 400-123 to claim your refund"))
+	if strings.Contains(page, "refund") || !strings.Contains(page, "已接纳 ?") {
+		t.Fatal("a crafted link's text is shown")
+	}
+	if _, page := b.get("/console/members?admitted=Bank9MSP"); !strings.Contains(page, "已接纳 Bank9MSP") {
+		t.Fatal("an MSP ID is not shown")
+	}
+}
