@@ -149,6 +149,8 @@ func New(n *node.Node, opts Options) http.Handler {
 	v1.DELETE("/webhook", monitor, s.deleteWebhook)
 
 	v1.GET("/statistics", s.can(node.ReadStatistics), s.statistics)
+	v1.GET("/alert-rules", s.can(node.AlertRules), s.getAlertRules)
+	v1.PUT("/alert-rules", s.can(node.AlertRules), s.setAlertRules)
 	return r
 }
 

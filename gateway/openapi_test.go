@@ -702,6 +702,16 @@ func TestOpenAPIResponses(t *testing.T) {
 	e.oaCall("GET", "/v1/audit/anchors?member=Bank2MSP", auditor, nil, 200)
 	e.oaCall("GET", "/v1/audit/anchors?member=a%20b", auditor, nil, 422)
 
+	// Alert rules (set before monitoring, so its alerts carry a plan).
+	oaRules := map[string]any{"rules": []map[string]any{{"name": "any default", "when": `alert.kind == "default" && status.reporters >= 1`,
+		"plan": map[string]string{"code": "call-within-24h", "priority": "high", "text": "Call the borrower"}}}}
+	e.oaCall("PUT", "/v1/alert-rules", b1, oaRules, 200)
+	e.oaCall("GET", "/v1/alert-rules", b1, nil, 200)
+	e.oaCall("PUT", "/v1/alert-rules", b1, map[string]any{"rules": []map[string]any{{"name": "x", "when": "alert.kindd == 1",
+		"plan": map[string]string{"code": "x", "priority": "high", "text": "t"}}}}, 422)
+	e.oaCall("PUT", "/v1/alert-rules", b1, `{"rules": [}`, 400)
+	e.oaCall("GET", "/v1/alert-rules", auditor, nil, 403)
+
 	oaMonitoring(e, b1, b2, auditor, subj)
 
 	// The association's statistics.

@@ -58,6 +58,10 @@ const (
 	// (node/stats): the association's admins and auditors; the node also
 	// refuses a client whose member is not the association.
 	ReadStatistics
+
+	// AlertRules is reading and replacing the member's alert rules
+	// (node/rules), which attach handling plans to its alerts.
+	AlertRules
 )
 
 var capabilityRoles = map[Capability][]string{
@@ -77,6 +81,7 @@ var capabilityRoles = map[Capability][]string{
 	ReadAlerts:      {RoleQuerier, RoleReporter, RoleAdmin},
 
 	ReadStatistics: {RoleAdmin, RoleAuditor},
+	AlertRules:     {RoleReporter, RoleQuerier},
 }
 
 // Roles lists the roles that may use capability.

@@ -51,6 +51,7 @@ type Node struct {
 	stats      *stats.Counter
 	statsStop  context.CancelFunc
 	assoc      association
+	rules      alertRules
 	logf       func(format string, args ...any)
 }
 

@@ -26,7 +26,7 @@ func (n *Node) startAlerts(l ledger.Ledger, opts Options) error {
 	}
 	feed, _ := l.(ledger.Feed)
 	m, err := alert.Open(alert.Options{DB: n.db, Watchlist: n.watchlist, Ledger: l, Feed: feed, Logf: opts.Logf,
-		Active: n.memberActive, Audit: n.auditAlerts})
+		Active: n.memberActive, Audit: n.auditAlerts, Plan: n.planAlert})
 	if err != nil {
 		return err
 	}

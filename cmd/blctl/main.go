@@ -111,6 +111,8 @@ func commands() []command {
 		{"watch", cmdWatch},
 		{"alerts", cmdAlerts},
 		{"webhook", cmdWebhook},
+		{"stats", cmdStats},
+		{"rules", cmdRules},
 	}
 }
 

@@ -27,6 +27,11 @@ type Item struct {
 	Index   int    `json:"index"`
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	// Field, Line and Column locate a mistake in an alert rule: the field
+	// (rules[2].when) and, in an expression, the line and column (from 1).
+	Field  string `json:"field,omitempty"`
+	Line   int    `json:"line,omitempty"`
+	Column int    `json:"column,omitempty"`
 }
 
 // Code is the stable problem code: the type without its prefix.

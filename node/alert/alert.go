@@ -37,6 +37,7 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 
+	"github.com/assoc-ledger/blacklist/node/rules"
 	"github.com/assoc-ledger/blacklist/node/store"
 )
 
@@ -96,6 +97,9 @@ type Alert struct {
 	// Budget is set on budget-exceeded alerts.
 	Budget   *Budget `json:"budget,omitempty"`
 	RaisedAt string  `json:"raisedAt"`
+	// Plan is the handling plan of the member's first alert rule that
+	// matched when the alert was raised (package rules); nil when none did.
+	Plan *rules.Matched `json:"plan,omitempty"`
 }
 
 // Seq returns the alert's sequence number.

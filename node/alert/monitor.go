@@ -40,6 +40,10 @@ type Options struct {
 	// tells its member about a subject, like a lookup. It is called
 	// before they are stored, so no alert exists that is not on record.
 	Audit func([]Alert) error
+	// Plan, if set, attaches a handling plan to an alert about to be
+	// stored (the member's alert rules); an error stops derivation, which
+	// is retried.
+	Plan func(*Alert) error
 }
 
 // Monitor raises and keeps alerts.
@@ -205,6 +209,9 @@ func (m *Monitor) derive(changes []ledger.Change, next uint64) error {
 
 // commit stores batch (whose last id is seq) with the feed position pos.
 func (m *Monitor) commit(batch []Alert, seq, pos uint64) error {
+	if err := m.plan(batch); err != nil {
+		return err
+	}
 	if err := m.audit(batch); err != nil {
 		return err
 	}
@@ -222,6 +229,19 @@ func (m *Monitor) commit(batch []Alert, seq, pos uint64) error {
 	}
 	m.seq, m.pos, m.posSave = seq, pos, time.Now()
 	m.published(batch)
+	return nil
+}
+
+// plan attaches the members' handling plans to batch.
+func (m *Monitor) plan(batch []Alert) error {
+	if m.Plan == nil {
+		return nil
+	}
+	for i := range batch {
+		if err := m.Plan(&batch[i]); err != nil {
+			return fmt.Errorf("alert rules: %w", err)
+		}
+	}
 	return nil
 }
 

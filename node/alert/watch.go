@@ -141,6 +141,9 @@ func (m *Monitor) alreadyListed(member string, entries []watchlist.Entry, audit 
 	if len(batch) == 0 {
 		return nil, nil
 	}
+	if err := m.plan(batch); err != nil {
+		return nil, err
+	}
 	if err := m.audit(batch); err != nil {
 		return nil, err
 	}

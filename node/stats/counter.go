@@ -1,13 +1,10 @@
 package stats
 
 import (
-	"bytes"
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -421,258 +418,35 @@ var LookupKinds = []string{"status", "history"}
 // appends them, after their times are set.
 func CountLookups(txn *badger.Txn, entries []*chain.Entry) error {
 	add := map[string]int64{}
+	var lastTime string // a write's entries share one time: parse it once
+	var t time.Time
 	for _, e := range entries {
 		if !slices.Contains(LookupKinds, e.Kind) {
 			continue
 		}
-		t, err := time.Parse(time.RFC3339Nano, e.Time)
-		if err != nil {
-			return fmt.Errorf("audit entry %d: time %q: %w", e.Seq, e.Time, err)
+		if e.Time != lastTime {
+			var err error
+			if t, err = time.Parse(time.RFC3339Nano, e.Time); err != nil {
+				return fmt.Errorf("audit entry %d: time %q: %w", e.Seq, e.Time, err)
+			}
+			lastTime = e.Time
 		}
 		day := dayOf(t)
-		add[day+"/t/"]++
-		add[day+"/p/"+e.Purpose]++
-		add[day+"/m/"+e.Member]++
+		add[string(store.StatsLookups.Key(day, "t", ""))]++
+		add[string(store.StatsLookups.Key(day, "p", e.Purpose))]++
+		add[string(store.StatsLookups.Key(day, "m", e.Member))]++
+		// The weeks' and months' sums, so a long range reads periods,
+		// not every day's members.
+		for _, pk := range []string{"w" + weekOf(t), "m" + monthOf(t)} {
+			add[string(store.StatsCounters.Key(pk, "lk", "t", ""))]++
+			add[string(store.StatsCounters.Key(pk, "lk", "p", e.Purpose))]++
+			add[string(store.StatsCounters.Key(pk, "lk", "m", e.Member))]++
+		}
 	}
 	for k, d := range add {
-		if err := addTo(txn, append(store.StatsLookups.Bytes(), k...), d); err != nil {
+		if err := addTo(txn, []byte(k), d); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// Read answers q from the counters; now decides which open disputes are
-// overdue.
-func (c *Counter) Read(q Query, now time.Time) (Statistics, error) {
-	sp, err := q.span()
-	if err != nil {
-		return Statistics{}, err
-	}
-	out := Statistics{From: q.From, To: q.To, By: sp.by, TimeZone: ZoneName, Periods: periodsOf(sp.from, sp.to, sp.by)}
-	err = c.DB.View(func(txn *badger.Txn) error {
-		var v uint64
-		if _, err := store.Get(txn, store.StatsPos.Bytes(), store.Uint64(&v)); err != nil {
-			return err
-		}
-		out.AsOf = v
-		v = 0
-		if _, err := store.Get(txn, store.StatsListedNow.Bytes(), store.Uint64(&v)); err != nil {
-			return err
-		}
-		out.ListedNow = int64(v)
-		overdue, open, err := openDisputes(txn, now)
-		if err != nil {
-			return err
-		}
-		out.OpenDisputes = open
-		for i := range out.Periods {
-			p := &out.Periods[i]
-			if err := readPeriod(txn, periodKey(sp.by, p.Period), p); err != nil {
-				return err
-			}
-			p.Disputes.Overdue += overdue[periodKey(sp.by, p.Period)]
-			start, _ := time.ParseInLocation(time.DateOnly, p.Start, Zone)
-			end, _ := time.ParseInLocation(time.DateOnly, p.End, Zone)
-			if err := readLookups(txn, start, end, func(_ string, l Lookups) { addLookups(&p.Lookups, l) }); err != nil {
-				return err
-			}
-		}
-		out.Days, err = readDays(txn, sp)
-		return err
-	})
-	return out, err
-}
-
-// openDisputes counts the open disputes, and those overdue at now by the
-// week and month of their due time.
-func openDisputes(txn *badger.Txn, now time.Time) (overdue map[string]int64, open int64, err error) {
-	overdue = map[string]int64{}
-	err = store.ScanKeys(txn, store.StatsDisputesDue.Bytes(), nil, func(rest []byte) error {
-		open++
-		due, _, _ := strings.Cut(string(rest), "/")
-		t, err := time.Parse(time.RFC3339, due)
-		if err != nil || !t.Before(now) {
-			return nil
-		}
-		overdue["w"+weekOf(t)]++
-		overdue["m"+monthOf(t)]++
-		return nil
-	})
-	return overdue, open, err
-}
-
-func readPeriod(txn *badger.Txn, pk string, p *Period) error {
-	prefix := store.StatsCounters.Key(pk, "")
-	return store.Scan(txn, prefix, nil, func(rest, value []byte) error {
-		parts := strings.SplitN(string(rest), "/", 3)
-		if len(parts) != 3 || len(value) != 8 {
-			return nil
-		}
-		n := int64(binary.BigEndian.Uint64(value))
-		metric, dim, val := parts[0], parts[1], parts[2]
-		var b *Breakdown
-		switch metric {
-		case "def":
-			b = &p.Defaults
-		case "set":
-			b = &p.Settlements
-		case "rev":
-			b = &p.Revocations
-		case "drc":
-			switch val {
-			case "1":
-				p.DefaultsByReporters.One = n
-			case "2":
-				p.DefaultsByReporters.Two = n
-			case "3+":
-				p.DefaultsByReporters.ThreeOrMore = n
-			}
-			return nil
-		case "dsp":
-			switch dim {
-			case "opened":
-				p.Disputes.Opened = n
-			case "answered":
-				p.Disputes.Answered = n
-			case "late":
-				p.Disputes.Overdue += n
-			}
-			return nil
-		default:
-			return nil
-		}
-		switch dim {
-		case "t":
-			b.Total = n
-		case "r":
-			b.ByReporter[val] = n
-		case "p":
-			b.ByProduct[val] = n
-		}
-		return nil
-	})
-}
-
-// readLookups calls fn with the lookups of each day from start to end
-// that has any.
-func readLookups(txn *badger.Txn, start, end time.Time, fn func(day string, l Lookups)) error {
-	last := end.Format(time.DateOnly)
-	var cur string
-	var l Lookups
-	flush := func() {
-		if cur != "" {
-			fn(cur, l)
-		}
-	}
-	err := store.Scan(txn, store.StatsLookups.Bytes(), store.StatsLookups.Key(start.Format(time.DateOnly)), func(rest, value []byte) error {
-		parts := strings.SplitN(string(rest), "/", 3)
-		if len(parts) != 3 || len(value) != 8 {
-			return nil
-		}
-		if parts[0] > last {
-			return store.ErrStop
-		}
-		if parts[0] != cur {
-			flush()
-			cur, l = parts[0], newLookups()
-		}
-		n := int64(binary.BigEndian.Uint64(value))
-		switch parts[1] {
-		case "t":
-			l.Total = n
-		case "p":
-			l.ByPurpose[parts[2]] = n
-		case "m":
-			l.ByMember[parts[2]] = n
-		}
-		return nil
-	})
-	flush()
-	return err
-}
-
-func addLookups(to *Lookups, l Lookups) {
-	to.Total += l.Total
-	for k, n := range l.ByPurpose {
-		to.ByPurpose[k] += n
-	}
-	for k, n := range l.ByMember {
-		to.ByMember[k] += n
-	}
-}
-
-// readDays fills the days of sp: listed counts carried forward from the
-// last day that changed them, listing changes and lookups.
-func readDays(txn *badger.Txn, sp span) ([]Day, error) {
-	days := make([]Day, sp.days)
-	index := map[string]int{}
-	for i := range days {
-		d := sp.from.AddDate(0, 0, i).Format(time.DateOnly)
-		days[i] = Day{Date: d, Lookups: newLookups()}
-		index[d] = i
-	}
-	// The listed count at the start: the last day before from that has one.
-	var listed int64
-	it := txn.NewIterator(badger.IteratorOptions{Prefix: store.StatsListedDays.Bytes(), Reverse: true})
-	seek := store.StatsListedDays.Key(sp.from.Format(time.DateOnly))
-	it.Seek(seek)
-	for ; it.ValidForPrefix(store.StatsListedDays.Bytes()); it.Next() {
-		if bytes.Compare(it.Item().Key(), seek) < 0 {
-			err := it.Item().Value(func(v []byte) error {
-				if len(v) == 8 {
-					listed = int64(binary.BigEndian.Uint64(v))
-				}
-				return nil
-			})
-			if err != nil {
-				it.Close()
-				return nil, err
-			}
-			break
-		}
-	}
-	it.Close()
-	changed := map[int]int64{}
-	err := store.Scan(txn, store.StatsListedDays.Bytes(), store.StatsListedDays.Key(days[0].Date), func(rest, v []byte) error {
-		i, ok := index[string(rest)]
-		if !ok {
-			return store.ErrStop
-		}
-		if len(v) == 8 {
-			changed[i] = int64(binary.BigEndian.Uint64(v))
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	for i := range days {
-		if n, ok := changed[i]; ok {
-			listed = n
-		}
-		days[i].Listed = listed
-		err := store.Scan(txn, store.StatsCounters.Key("d"+days[i].Date, "lst", ""), nil, func(rest, v []byte) error {
-			if len(v) != 8 {
-				return nil
-			}
-			n := int64(binary.BigEndian.Uint64(v))
-			switch strings.TrimSuffix(string(rest), "/") {
-			case "in":
-				days[i].NewlyListed = n
-			case "out":
-				days[i].Delisted = n
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	err = readLookups(txn, sp.from, sp.to, func(day string, l Lookups) {
-		if i, ok := index[day]; ok {
-			days[i].Lookups = l
-		}
-	})
-	return days, err
 }

@@ -211,6 +211,8 @@ type DisputeCounts struct {
 
 // Lookups counts the subjects looked up (audit entries of kind status or
 // history, whatever their outcome), in total, by purpose and by member.
+// Days carry ByMember for ranges up to DayMembersMaxDays days (empty
+// otherwise); periods always do.
 type Lookups struct {
 	Total     int64            `json:"total"`
 	ByPurpose map[string]int64 `json:"byPurpose"`

@@ -117,6 +117,10 @@ const (
 	// disputes by due time, so overdue ones are one scan of open disputes.
 	StatsDisputesDue Prefix = "st/dd/"
 
+	// AlertRules: "ar/<member>" holds the member's alert rules (package
+	// node/rules; JSON, as saved).
+	AlertRules Prefix = "ar/"
+
 	// ConsoleSessions: "cs/<SHA-256 of the session token>" holds a web
 	// console session (client, CSRF token, expiry; JSON), written with a
 	// badger TTL so an expired session disappears by itself.
@@ -130,6 +134,7 @@ func All() []Prefix {
 		BudgetCounts, BudgetReports, WatchEntries, WatchIndex,
 		Alerts, AlertMarkers, AlertSeq, AlertPos, Webhooks, WebhookCursors,
 		StatsPos, StatsCounters, StatsLookups, StatsListedDays, StatsListedNow, StatsListedSubjects, StatsDisputes, StatsDisputesDue,
+		AlertRules,
 		ConsoleSessions}
 }
 
