@@ -6,7 +6,7 @@ PKGS    := ./...
 # Fuzz targets run briefly in `make fuzz`; longer with FUZZTIME=5m.
 FUZZTIME ?= 20s
 
-.PHONY: all build run test check fmt vet fuzz bench bench-quick clean fabric-up fabric-down fabric-test fabric-test-bft fabric-test-addorg fabric-demo
+.PHONY: all build run test check fmt vet console-shots fuzz bench bench-quick clean fabric-up fabric-down fabric-test fabric-test-bft fabric-test-addorg fabric-demo
 
 all: build
 
@@ -37,6 +37,11 @@ fmt:
 
 vet:
 	$(GO) vet $(PKGS)
+
+## console-shots: screenshots of every console page, Chinese and English,
+## 1280x800, into docs/console/ (headless Chromium: scripts/install-chromium.sh).
+console-shots:
+	CONSOLE_SHOTS=$(CURDIR)/docs/console $(GO) test -count=1 -run '^TestConsoleScreenshots$$' ./gateway/console/
 
 ## fuzz: each fuzz target for FUZZTIME.
 fuzz:

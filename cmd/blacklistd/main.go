@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/assoc-ledger/blacklist/gateway"
+	"github.com/assoc-ledger/blacklist/gateway/console"
 	"github.com/assoc-ledger/blacklist/node"
 	"github.com/assoc-ledger/blacklist/node/embedded"
 	"github.com/assoc-ledger/blacklist/node/fabric"
@@ -58,6 +59,14 @@ type config struct {
 	AuditAnchorInterval time.Duration
 	// ConsortiumSecret is the association's secret file (fabric mode).
 	ConsortiumSecret string
+	// Console is the web console at /console/.
+	Console consoleConfig
+}
+
+// consoleConfig turns the web console on or off and bounds its sessions.
+type consoleConfig struct {
+	Enabled bool
+	Session time.Duration
 }
 
 // webhookConfig tunes webhook retries and lists the internal destinations
@@ -115,6 +124,8 @@ func defineSettings(s *settings, cfg *config) {
 	s.String(&cfg.Fabric.Channel, "fabric-channel", "fabric.channel", "fabric mode: channel name")
 	s.String(&cfg.Fabric.Chaincode, "fabric-chaincode", "fabric.chaincode", "fabric mode: chaincode name")
 	s.Duration(&cfg.Fabric.EndorseRetry, "fabric-endorse-retry", "fabric.endorseRetry", "fabric mode: how long a write keeps asking for endorsements while too few organisations' peers can endorse (after a peer restart, gossip needs some seconds to find the others) before it answers 503; 0 or less: no retry")
+	s.Bool(&cfg.Console.Enabled, "console", "console.enabled", "serve the web console at /console/ (sign-in with an API client's key); --console=false serves the API only")
+	s.Duration(&cfg.Console.Session, "console-session", "console.session", "how long a web console session lasts after sign-in; at least 1m")
 }
 
 func main() {
@@ -166,7 +177,8 @@ func defaults() config {
 		Burst: o.Burst, MaxBodyBytes: o.MaxBodyBytes, MaxImport: o.MaxImportBytes, LogLevel: slog.LevelInfo,
 		Webhooks:            webhookConfig{MinBackoff: time.Second, MaxBackoff: 5 * time.Minute, FailingAfter: 5 * time.Minute},
 		Fabric:              fabricConfig{Channel: "blacklist", Chaincode: "blacklist", EndorseRetry: fabric.DefaultEndorseRetry},
-		AuditAnchorInterval: node.DefaultAuditAnchorInterval}
+		AuditAnchorInterval: node.DefaultAuditAnchorInterval,
+		Console:             consoleConfig{Enabled: true, Session: console.DefaultSessionTTL}}
 }
 
 const usageHead = `Usage: blacklistd [flags]
@@ -203,6 +215,9 @@ func loadConfig(args []string, stderr io.Writer) (config, error) {
 	}
 	if cfg.AuditAnchorInterval < time.Second {
 		return cfg, fmt.Errorf("--audit-anchor-interval %s: at least 1s", cfg.AuditAnchorInterval)
+	}
+	if cfg.Console.Session < time.Minute {
+		return cfg, fmt.Errorf("--console-session %s: at least 1m", cfg.Console.Session)
 	}
 	if (cfg.TLSCert == "") != (cfg.TLSKey == "") || (cfg.ClientCA != "" && cfg.TLSCert == "") {
 		return cfg, errors.New("--tls-cert and --tls-key go together, and --client-ca needs them")
@@ -309,7 +324,13 @@ func serve(cfg config, log *slog.Logger, stdout io.Writer) error {
 		printWalkthrough(stdout, cfg.Data, creds)
 	}
 	opts := gateway.Options{MaxBodyBytes: cfg.MaxBodyBytes, MaxImportBytes: cfg.MaxImport, RatePerSecond: cfg.RatePerSec, Burst: cfg.Burst, Logger: log}
-	srv := &http.Server{Handler: gateway.New(n, opts), ReadHeaderTimeout: 10 * time.Second,
+	// The web console (/console/) beside the API: both call the same node.
+	mux := http.NewServeMux()
+	if cfg.Console.Enabled {
+		mux.Handle(console.Prefix, console.New(n, console.Options{Logger: log, SessionTTL: cfg.Console.Session}))
+	}
+	mux.Handle("/", gateway.New(n, opts))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: time.Minute, WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

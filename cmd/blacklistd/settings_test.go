@@ -44,6 +44,8 @@ var every = []struct {
 	{"fabric-key", "BLACKLISTD_FABRIC_KEY", "fabric.key", "k.pem", func(c config) any { return c.Fabric.Key }, "k.pem"},
 	{"fabric-channel", "BLACKLISTD_FABRIC_CHANNEL", "fabric.channel", "ch", func(c config) any { return c.Fabric.Channel }, "ch"},
 	{"fabric-chaincode", "BLACKLISTD_FABRIC_CHAINCODE", "fabric.chaincode", "cc", func(c config) any { return c.Fabric.Chaincode }, "cc"},
+	{"console", "BLACKLISTD_CONSOLE", "console.enabled", "false", func(c config) any { return c.Console.Enabled }, false},
+	{"console-session", "BLACKLISTD_CONSOLE_SESSION", "console.session", "2h", func(c config) any { return c.Console.Session }, 2 * time.Hour},
 }
 
 // fileWith writes a config file setting key (a.b nests) to the JSON text v.
@@ -111,6 +113,9 @@ func TestInvalidSettingsAreErrors(t *testing.T) {
 	var errOut bytes.Buffer
 	if code := run([]string{"--log-level", "verbose"}, io.Discard, &errOut); code != 2 || !strings.Contains(errOut.String(), "log-level") {
 		t.Fatalf("--log-level verbose: exit %d, %q", code, errOut.String())
+	}
+	if _, err := loadConfig([]string{"--console-session", "10s"}, io.Discard); err == nil || !strings.Contains(err.Error(), "console-session") {
+		t.Fatalf("--console-session 10s: %v", err)
 	}
 	t.Setenv("BLACKLISTD_LOG_LEVEL", "loud")
 	if _, err := loadConfig(nil, io.Discard); err == nil || !strings.Contains(err.Error(), "BLACKLISTD_LOG_LEVEL") {

@@ -120,6 +120,11 @@ const (
 	// AlertRules: "ar/<member>" holds the member's alert rules (package
 	// node/rules; JSON, as saved).
 	AlertRules Prefix = "ar/"
+
+	// ConsoleSessions: "cs/<SHA-256 of the session token>" holds a web
+	// console session (client, CSRF token, expiry; JSON), written with a
+	// badger TTL so an expired session disappears by itself.
+	ConsoleSessions Prefix = "cs/"
 )
 
 // All lists every prefix above, for tests and tools that walk the store.
@@ -129,7 +134,8 @@ func All() []Prefix {
 		BudgetCounts, BudgetReports, WatchEntries, WatchIndex,
 		Alerts, AlertMarkers, AlertSeq, AlertPos, Webhooks, WebhookCursors,
 		StatsPos, StatsCounters, StatsLookups, StatsListedDays, StatsListedNow, StatsListedSubjects, StatsDisputes, StatsDisputesDue,
-		AlertRules}
+		AlertRules,
+		ConsoleSessions}
 }
 
 // Bytes is the prefix itself: a scan's prefix, or the key of a single key.

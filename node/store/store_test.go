@@ -61,7 +61,8 @@ func TestBytesOnDisk(t *testing.T) {
 	want := []string{"c/", "cn/", "cf/", "k/", "a/", "ah", "au/key", "au/seq", "au/h/", "au/a/", "au/e/", "au/m/", "au/x/",
 		"bu/c/", "bu/r/", "w/", "ws/", "al/a/", "al/x/", "al/seq", "al/pos", "wh/", "whc/",
 		"st/pos", "st/c/", "st/q/", "st/ld/", "st/ln", "st/ls/", "st/dp/", "st/dd/",
-		"ar/"}
+		"ar/",
+		"cs/"}
 	var got []string
 	for _, p := range All() {
 		got = append(got, string(p))
