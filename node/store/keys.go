@@ -89,6 +89,20 @@ const (
 	// WebhookCursors: "whc/<member>" holds the <seq> of the last alert the
 	// member's receiver acknowledged.
 	WebhookCursors Prefix = "whc/"
+
+	// The transparency log (package node/translog). <n> is a big-endian
+	// uint64.
+	// TranslogHashes: "tl/h/<n>" holds the tree's stored hash n (32 bytes,
+	// golang.org/x/mod/sumdb/tlog's storage order).
+	TranslogHashes Prefix = "tl/h/"
+	// TranslogLeaves: "tl/l/<n>" holds leaf n's data.
+	TranslogLeaves Prefix = "tl/l/"
+	// TranslogTags: "tl/t/"L(tag)<n> marks that leaf n is about tag (an
+	// attestation id, a member), so a bundle finds its leaves by one scan.
+	TranslogTags Prefix = "tl/t/"
+	// TranslogCursor: the feed position the log continues from and its
+	// size (JSON), written with the leaves they cover.
+	TranslogCursor Prefix = "tl/cur"
 )
 
 // All lists every prefix above, for tests and tools that walk the store.
@@ -96,7 +110,8 @@ func All() []Prefix {
 	return []Prefix{Clients, ClientNames, ClientCerts, SigningKeys, LegacyAudit, LegacyAuditHead,
 		AuditKey, AuditSeq, AuditHeads, AuditAnchored, AuditEntries, AuditByMember, AuditBySubject,
 		BudgetCounts, BudgetReports, WatchEntries, WatchIndex,
-		Alerts, AlertMarkers, AlertSeq, AlertPos, Webhooks, WebhookCursors}
+		Alerts, AlertMarkers, AlertSeq, AlertPos, Webhooks, WebhookCursors,
+		TranslogHashes, TranslogLeaves, TranslogTags, TranslogCursor}
 }
 
 // Bytes is the prefix itself: a scan's prefix, or the key of a single key.
