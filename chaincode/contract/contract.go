@@ -81,11 +81,12 @@ func init() {
 		TxListAuditAnchors.Name:     {true, (*Contract).listAuditAnchors},
 		TxSecretStatus.Name:         {true, (*Contract).secretStatus},
 
-		TxRegisterLogKey.Name:   {false, (*Contract).registerLogKey},
-		TxCosignCheckpoint.Name: {false, (*Contract).cosignCheckpoint},
-		TxListLogKeys.Name:      {true, (*Contract).listLogKeys},
-		TxListCosignatures.Name: {true, (*Contract).listCosignatures},
-		TxCheckpointQuorum.Name: {true, (*Contract).checkpointQuorum},
+		TxRegisterLogKey.Name:      {false, (*Contract).registerLogKey},
+		TxCosignCheckpoint.Name:    {false, (*Contract).cosignCheckpoint},
+		TxListLogKeys.Name:         {true, (*Contract).listLogKeys},
+		TxListCosignatures.Name:    {true, (*Contract).listCosignatures},
+		TxCheckpointQuorum.Name:    {true, (*Contract).checkpointQuorum},
+		TxReportLogDivergence.Name: {false, (*Contract).reportLogDivergence},
 	}
 }
 

@@ -2,6 +2,7 @@ package contract
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -27,6 +28,8 @@ import (
 //	                                the log itself: kind log-key)
 //	cosig/<size, 20 digits>/<msp>   the organisation's signature of the
 //	                                checkpoint of that size
+//	logdivergence/<msp>/<size>      the organisation's report that its root
+//	                                differs from another's at that size
 //
 // One key per (size, organisation): organisations cosigning the same size
 // concurrently never touch the same key, so Fabric's MVCC check never
@@ -300,4 +303,91 @@ func (c *Contract) checkpointQuorum(tx *txn, arg []byte) (any, error) {
 		q.Quorum = len(q.Active)/2 + 1
 	}
 	return q, nil
+}
+
+// EventLogDivergence is the chaincode event of ReportLogDivergence.
+const EventLogDivergence = "log-divergence"
+
+// ReportLogDivergenceRequest is a node's report that its organisation's
+// log has another root than another organisation cosigned at the same
+// size: one of the two copies of the ledger was altered. The reporting
+// organisation is the creator.
+type ReportLogDivergenceRequest struct {
+	Origin string `json:"origin"`
+	Size   int64  `json:"size"`
+	// RootHash is the root the reporter's node computed (base64).
+	RootHash string `json:"rootHash"`
+	// Other is the organisation whose cosignature disagrees.
+	Other string `json:"other"`
+}
+
+// LogDivergence is a recorded report; it is also the event's payload,
+// with the association that is to be alerted.
+type LogDivergence struct {
+	Member        string `json:"member"`
+	Origin        string `json:"origin"`
+	Size          int64  `json:"size"`
+	RootHash      string `json:"rootHash"`
+	Other         string `json:"other"`
+	OtherRootHash string `json:"otherRootHash"`
+	Association   string `json:"association"`
+	ReportedAt    string `json:"reportedAt"`
+	TxID          string `json:"txId"`
+}
+
+func divergenceKey(member string, size int64) string {
+	return key("logdivergence", member, fmt.Sprintf("%020d", size))
+}
+
+// reportLogDivergence records the report once per (member, size) and
+// emits the event from which the association's node raises an alert. The
+// other organisation's cosignature must be on the ledger with another
+// root: a report names a disagreement anyone can check.
+func (c *Contract) reportLogDivergence(tx *txn, arg []byte) (any, error) {
+	var req ReportLogDivergenceRequest
+	if err := decode(arg, &req); err != nil {
+		return nil, err
+	}
+	m, err := tx.anchorer()
+	if err != nil {
+		return nil, err
+	}
+	if req.Size < 1 {
+		return nil, errorf(CodeInvalidArgument, "size: at least 1, got %d", req.Size)
+	}
+	if root, err := base64.StdEncoding.DecodeString(req.RootHash); err != nil || len(root) != 32 {
+		return nil, errorf(CodeInvalidArgument, "rootHash: must be 32 bytes in base64")
+	}
+	if !mspIDPattern.MatchString(req.Other) || req.Other == m.MSPID {
+		return nil, errorf(CodeInvalidArgument, "other: %q is not another organisation's MSP ID", req.Other)
+	}
+	var other Cosignature
+	if found, err := getJSON(tx.st, cosigKey(req.Size, req.Other), &other); err != nil {
+		return nil, err
+	} else if !found || other.Origin != req.Origin {
+		return nil, errorf(CodeNotFound, "%s has not cosigned size %d of %q", req.Other, req.Size, req.Origin)
+	}
+	if other.RootHash == req.RootHash {
+		return nil, errorf(CodeInvalidArgument, "%s cosigned the same root at size %d: no divergence", req.Other, req.Size)
+	}
+	var prev LogDivergence
+	if ok, err := getJSON(tx.st, divergenceKey(m.MSPID, req.Size), &prev); err != nil {
+		return nil, err
+	} else if ok {
+		return prev, nil // reported already (a retry)
+	}
+	assoc, err := tx.association()
+	if err != nil {
+		return nil, err
+	}
+	d := LogDivergence{Member: m.MSPID, Origin: req.Origin, Size: req.Size, RootHash: req.RootHash, Other: req.Other,
+		OtherRootHash: other.RootHash, Association: assoc, ReportedAt: FormatTime(tx.now), TxID: tx.id}
+	if err := putJSON(tx.st, divergenceKey(m.MSPID, req.Size), d); err != nil {
+		return nil, err
+	}
+	ev, err := json.Marshal(d)
+	if err != nil {
+		return nil, err
+	}
+	return d, tx.st.SetEvent(EventLogDivergence, ev)
 }

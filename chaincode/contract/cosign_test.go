@@ -133,3 +133,32 @@ func TestCheckpointQuorum(t *testing.T) {
 	w.refuse(assoc, "SetPolicy", p, CodeInvalidArgument)
 	w.refuse("OutsiderMSP", "CheckpointQuorum", Empty{}, CodeForbidden)
 }
+
+func TestReportLogDivergence(t *testing.T) {
+	w := newWorld(t)
+	k1, k2 := logKey(t, bank1), logKey(t, bank2)
+	w.must(bank1, "RegisterLogKey", RegisterLogKeyRequest{MSPID: bank1, Verifier: k1.Verifier})
+	w.must(bank2, "RegisterLogKey", RegisterLogKeyRequest{MSPID: bank2, Verifier: k2.Verifier})
+	w.must(bank1, "CosignCheckpoint", cosig(t, k1, 5, 1))
+	mine := cosig(t, k2, 5, 2)
+	report := ReportLogDivergenceRequest{Origin: mine.Origin, Size: 5, RootHash: mine.RootHash, Other: bank1}
+
+	// Refusals: no cosignature of the other at that size, the same root,
+	// oneself as the other, a bad root, an outsider.
+	w.refuse(bank2, "ReportLogDivergence", ReportLogDivergenceRequest{Origin: mine.Origin, Size: 6, RootHash: mine.RootHash, Other: bank1}, CodeNotFound)
+	w.refuse(bank2, "ReportLogDivergence", ReportLogDivergenceRequest{Origin: mine.Origin, Size: 5, RootHash: cosig(t, k1, 5, 1).RootHash, Other: bank1}, CodeInvalidArgument)
+	w.refuse(bank1, "ReportLogDivergence", ReportLogDivergenceRequest{Origin: mine.Origin, Size: 5, RootHash: mine.RootHash, Other: bank1}, CodeInvalidArgument)
+	w.refuse(bank2, "ReportLogDivergence", ReportLogDivergenceRequest{Origin: mine.Origin, Size: 5, RootHash: "AAAA", Other: bank1}, CodeInvalidArgument)
+	w.refuse("OutsiderMSP", "ReportLogDivergence", report, CodeForbidden)
+
+	var d LogDivergence
+	if err := w.call(bank2, "ReportLogDivergence", report, &d); err != nil {
+		t.Fatal(err)
+	}
+	if d.Member != bank2 || d.Other != bank1 || d.OtherRootHash != cosig(t, k1, 5, 1).RootHash || d.Association != assoc {
+		t.Fatalf("report %+v", d)
+	}
+	if w.st.Event != EventLogDivergence {
+		t.Fatalf("event %q", w.st.Event)
+	}
+}

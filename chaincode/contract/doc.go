@@ -31,6 +31,7 @@
 //	budgetexceeded/<member>/<kind>/<day> a member's first budget excess of a day (budget.go)
 //	logkey/<member>/<key hash>          an organisation's transparency-log key (cosign.go)
 //	cosig/<size>/<member>               its signature of the log's checkpoint at size
+//	logdivergence/<member>/<size>       its report of another organisation's different root
 //
 // # Batches
 //

@@ -52,9 +52,10 @@ var (
 	TxSecretStatus     = Transaction[SecretStatusRequest, SecretStatus]{"SecretStatus"}
 
 	// The transparency log's keys and cosignatures (cosign.go).
-	TxRegisterLogKey   = Transaction[RegisterLogKeyRequest, LogKey]{"RegisterLogKey"}
-	TxCosignCheckpoint = Transaction[CosignCheckpointRequest, Cosignature]{"CosignCheckpoint"}
-	TxListLogKeys      = Transaction[ListLogKeysRequest, []LogKey]{"ListLogKeys"}
-	TxListCosignatures = Transaction[ListCosignaturesRequest, []Cosignature]{"ListCosignatures"}
-	TxCheckpointQuorum = Transaction[Empty, CheckpointQuorum]{"CheckpointQuorum"}
+	TxRegisterLogKey      = Transaction[RegisterLogKeyRequest, LogKey]{"RegisterLogKey"}
+	TxCosignCheckpoint    = Transaction[CosignCheckpointRequest, Cosignature]{"CosignCheckpoint"}
+	TxListLogKeys         = Transaction[ListLogKeysRequest, []LogKey]{"ListLogKeys"}
+	TxListCosignatures    = Transaction[ListCosignaturesRequest, []Cosignature]{"ListCosignatures"}
+	TxCheckpointQuorum    = Transaction[Empty, CheckpointQuorum]{"CheckpointQuorum"}
+	TxReportLogDivergence = Transaction[ReportLogDivergenceRequest, LogDivergence]{"ReportLogDivergence"}
 )

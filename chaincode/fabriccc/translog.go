@@ -23,3 +23,7 @@ func (b *Blacklist) ListCosignatures(ctx contractapi.TransactionContextInterface
 func (b *Blacklist) CheckpointQuorum(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return b.run(ctx, "CheckpointQuorum", request)
 }
+
+func (b *Blacklist) ReportLogDivergence(ctx contractapi.TransactionContextInterface, request string) (string, error) {
+	return b.run(ctx, "ReportLogDivergence", request)
+}

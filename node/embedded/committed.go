@@ -7,6 +7,7 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 
+	"github.com/assoc-ledger/blacklist/chaincode/translog"
 	"github.com/assoc-ledger/blacklist/node/ledger"
 )
 
@@ -41,3 +42,7 @@ func (l *Ledger) CommittedTxs(from uint64, fn func(ledger.Committed) error) (uin
 	})
 	return next, err
 }
+
+// LogIdentity implements ledger.Logged: embedded leaves, in a log named
+// "embedded" (one operator's ledger).
+func (l *Ledger) LogIdentity() (mode, name string) { return translog.ModeEmbedded, "embedded" }

@@ -3,6 +3,7 @@ package fabric
 import (
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
 
+	"github.com/assoc-ledger/blacklist/chaincode/translog"
 	"github.com/assoc-ledger/blacklist/node/ledger"
 )
 
@@ -20,3 +21,6 @@ func (l *Ledger) CommittedTxs(from uint64, fn func(ledger.Committed) error) (uin
 func (l *Ledger) Block(n uint64) (*common.Block, bool, error) {
 	return l.replica.Block(n)
 }
+
+// LogIdentity implements ledger.Logged: fabric leaves, named by the channel.
+func (l *Ledger) LogIdentity() (mode, name string) { return translog.ModeFabric, l.opts.Channel }

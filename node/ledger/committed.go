@@ -51,3 +51,13 @@ type CommittedFeed interface {
 	// next, or ctx ends.
 	WaitForChanges(ctx context.Context, next uint64) error
 }
+
+// Logged is implemented by backends whose committed transactions the
+// node's transparency log follows.
+type Logged interface {
+	CommittedFeed
+	// LogIdentity names the log: the leaf mode (chaincode/translog's
+	// ModeEmbedded or ModeFabric) and the ledger's name (the channel),
+	// from which the checkpoints' origin line is made.
+	LogIdentity() (mode, name string)
+}

@@ -49,9 +49,11 @@ type Leaf struct {
 type Prev func(tag string) (index int64, ok bool, err error)
 
 // Encoder turns one committed transaction into its leaves, in order; a
-// transaction that wrote no record gives none. It must depend on nothing
-// but tx and prev, so that every node encodes alike.
-type Encoder func(tx ledger.Committed, prev Prev) ([]Leaf, error)
+// transaction that wrote no record gives none. first is the index its
+// first leaf will get; prev sees the leaves before the transaction, so an
+// encoder chains the transaction's own leaves itself. It must depend on
+// nothing but its arguments, so that every node encodes alike.
+type Encoder func(tx ledger.Committed, first int64, prev Prev) ([]Leaf, error)
 
 // Options configure Open.
 type Options struct {
@@ -248,7 +250,7 @@ func setCursor(txn *badger.Txn, cur Cursor) error {
 // appendTx writes tx's leaves at size and returns how many.
 func (l *Log) appendTx(txn *badger.Txn, size int64, tx ledger.Committed) (int, error) {
 	prev := func(tag string) (int64, bool, error) { return lastTagged(txn, tag) }
-	leaves, err := l.Encode(tx, prev)
+	leaves, err := l.Encode(tx, size, prev)
 	if err != nil {
 		return 0, fmt.Errorf("encode transaction %s (position %d): %w", tx.TxID, tx.Position, err)
 	}

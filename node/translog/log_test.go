@@ -39,7 +39,7 @@ func (f *sliceFeed) WaitForChanges(ctx context.Context, next uint64) error {
 
 // encodeWrites makes one leaf per write: position, index, key, value and
 // the previous leaf of the same key, tagged with the key.
-func encodeWrites(tx ledger.Committed, prev Prev) ([]Leaf, error) {
+func encodeWrites(tx ledger.Committed, first int64, prev Prev) ([]Leaf, error) {
 	var out []Leaf
 	for _, w := range tx.Writes {
 		p, ok, err := prev(w.Key)
@@ -129,11 +129,11 @@ func TestTreeIsRFC6962AndResumes(t *testing.T) {
 	dir := t.TempDir()
 	db := openDB(t, dir)
 	half := &sliceFeed{txs: feed.txs[:12]} // blocks 0-3
-	failing := func(tx ledger.Committed, prev Prev) ([]Leaf, error) {
+	failing := func(tx ledger.Committed, first int64, prev Prev) ([]Leaf, error) {
 		if tx.TxID == "tx2.2" {
 			return nil, errors.New("disk full")
 		}
-		return encodeWrites(tx, prev)
+		return encodeWrites(tx, first, prev)
 	}
 	l, err := Open(Options{DB: db, Feed: half, Encode: failing})
 	if err != nil {
