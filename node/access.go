@@ -53,6 +53,16 @@ const (
 	// ReadAlerts is reading the member's alerts (the association's
 	// admins too: budget-exceeded alerts are addressed to it).
 	ReadAlerts
+
+	// ReadLog is reading the transparency log (checkpoints, inclusion and
+	// consistency proofs) and the trust root: any active member's
+	// clients. None of it names a subject: leaves are only served inside
+	// evidence bundles.
+	ReadLog
+	// ReadEvidence is assembling a default's evidence bundle: the
+	// reporter's clients, the association's, and the reporter's or the
+	// association's auditors (evidence.go checks whose default it is).
+	ReadEvidence
 )
 
 var capabilityRoles = map[Capability][]string{
@@ -70,6 +80,9 @@ var capabilityRoles = map[Capability][]string{
 	ReadAudit:       {RoleAuditor, RoleAdmin},
 	Monitor:         {RoleQuerier, RoleReporter},
 	ReadAlerts:      {RoleQuerier, RoleReporter, RoleAdmin},
+
+	ReadLog:      {RoleAdmin, RoleReporter, RoleQuerier, RoleAuditor},
+	ReadEvidence: {RoleReporter, RoleAdmin, RoleAuditor},
 }
 
 // Roles lists the roles that may use capability.

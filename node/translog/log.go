@@ -180,16 +180,21 @@ func (l *Log) CatchUp() (uint64, error) {
 		if next == from.Position {
 			return next, nil
 		}
-		if err := l.append(txs, next); err != nil {
+		if err := l.append(from, txs, next); err != nil {
 			return from.Position, err
 		}
 	}
 }
 
-// append adds the leaves of txs, then moves the cursor to next.
-func (l *Log) append(txs []ledger.Committed, next uint64) error {
+// append adds the leaves of txs, read from cursor from, then moves the
+// cursor to next. If the cursor moved meanwhile (another CatchUp appended
+// them), it does nothing.
+func (l *Log) append(from Cursor, txs []ledger.Committed, next uint64) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.cur != from {
+		return nil
+	}
 	cur := l.cur
 	for len(txs) > 0 {
 		txn := l.DB.NewTransaction(true)
