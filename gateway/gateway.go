@@ -147,6 +147,11 @@ func New(n *node.Node, opts Options) http.Handler {
 	v1.GET("/webhook", monitor, s.getWebhook)
 	v1.PUT("/webhook", monitor, s.setWebhook)
 	v1.DELETE("/webhook", monitor, s.deleteWebhook)
+
+	// The transparency log and evidence (translog.go, evidence.go).
+	v1.GET("/log/checkpoint", s.can(node.ReadLog), s.logCheckpoint)
+	v1.GET("/log/proof", s.can(node.ReadLog), s.logProof)
+	v1.GET("/log/consistency", s.can(node.ReadLog), s.logConsistency)
 	return r
 }
 

@@ -90,7 +90,7 @@ func oaNode(t testing.TB) (*node.Node, *embedded.Ledger, map[string]string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := node.OpenWith(dir, l, node.Options{WebhookDestinations: webhooktest.Loopback()})
+	n, err := node.OpenWith(dir, l, node.Options{WebhookDestinations: webhooktest.Loopback(), LogCosignHeld: true, LogCheckpointInterval: -1})
 	if err != nil {
 		l.Close()
 		t.Fatal(err)
@@ -703,6 +703,7 @@ func TestOpenAPIResponses(t *testing.T) {
 	e.oaCall("GET", "/v1/audit/anchors?member=a%20b", auditor, nil, 422)
 
 	oaMonitoring(e, b1, b2, auditor, subj)
+	oaEvidence(e, b1, b2, admin, auditor)
 
 	// Paths and methods the engine does not serve still answer problems.
 	e.oaProblem("GET", "/v1/nothing", b1, 404, "not-found")
