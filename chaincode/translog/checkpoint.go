@@ -19,29 +19,44 @@ const OriginPrefix = "blacklist.assoc/"
 // name, or the embedded ledger's name.
 func Origin(ledger string) string { return OriginPrefix + ledger }
 
+// HeadsLinePrefix starts the checkpoint's one extension line, its chain
+// heads commitment: "heads <number of chains> <base64 root>".
+const HeadsLinePrefix = "heads "
+
 // Checkpoint is a C2SP tlog-checkpoint body: the log's origin, its size and
-// its root hash.
+// its root hash, and as the one extension line the root of the tree of its
+// chain heads (see HeadsTree), which makes a bundle's completeness provable.
 type Checkpoint struct {
 	Origin string
 	Size   int64
 	Root   Hash
+	// Heads is the chain heads commitment; nil in a checkpoint without one.
+	Heads *Commitment
 }
 
-// Text is the checkpoint's note body: "<origin>\n<size>\n<base64 root>\n".
+// Text is the checkpoint's note body: "<origin>\n<size>\n<base64 root>\n"
+// followed, when Heads is set, by "heads <size> <base64 root>\n".
 func (c Checkpoint) Text() string {
-	return c.Origin + "\n" + strconv.FormatInt(c.Size, 10) + "\n" + base64.StdEncoding.EncodeToString(c.Root[:]) + "\n"
+	s := c.Origin + "\n" + strconv.FormatInt(c.Size, 10) + "\n" + base64.StdEncoding.EncodeToString(c.Root[:]) + "\n"
+	if c.Heads != nil {
+		s += HeadsLinePrefix + strconv.FormatInt(c.Heads.Size, 10) + " " + base64.StdEncoding.EncodeToString(c.Heads.Root[:]) + "\n"
+	}
+	return s
 }
 
-// ParseCheckpoint parses a checkpoint body. Extension lines, which C2SP
-// allows, are refused: this log writes none, so one would be an addition by
-// someone else.
+// Equal reports whether two checkpoints say the same.
+func (c Checkpoint) Equal(o Checkpoint) bool { return c.Text() == o.Text() }
+
+// ParseCheckpoint parses a checkpoint body. The only extension line allowed
+// is the heads line; any other is refused, since this log writes none and
+// one would be an addition by someone else.
 func ParseCheckpoint(text string) (Checkpoint, error) {
 	if !strings.HasSuffix(text, "\n") {
 		return Checkpoint{}, errors.New("checkpoint: does not end with a newline")
 	}
 	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
-	if len(lines) != 3 {
-		return Checkpoint{}, fmt.Errorf("checkpoint: %d lines, want origin, size and root hash", len(lines))
+	if len(lines) != 3 && len(lines) != 4 {
+		return Checkpoint{}, fmt.Errorf("checkpoint: %d lines, want origin, size, root hash and the heads line", len(lines))
 	}
 	if lines[0] == "" {
 		return Checkpoint{}, errors.New("checkpoint: empty origin")
@@ -56,6 +71,22 @@ func ParseCheckpoint(text string) (Checkpoint, error) {
 	}
 	c := Checkpoint{Origin: lines[0], Size: size}
 	copy(c.Root[:], root)
+	if len(lines) == 4 {
+		f := strings.Split(lines[3], " ")
+		if len(f) != 3 || f[0]+" " != HeadsLinePrefix {
+			return Checkpoint{}, fmt.Errorf("checkpoint: extension line %q is not a heads line", lines[3])
+		}
+		n, err := strconv.ParseInt(f[1], 10, 64)
+		if err != nil || n < 0 {
+			return Checkpoint{}, fmt.Errorf("checkpoint: heads size %q is not a decimal number", f[1])
+		}
+		hr, err := base64.StdEncoding.DecodeString(f[2])
+		if err != nil || len(hr) != len(Hash{}) {
+			return Checkpoint{}, fmt.Errorf("checkpoint: heads root %q is not 32 bytes of base64", f[2])
+		}
+		c.Heads = &Commitment{Size: n}
+		copy(c.Heads.Root[:], hr)
+	}
 	if c.Text() != text {
 		return Checkpoint{}, errors.New("checkpoint: not in canonical form")
 	}

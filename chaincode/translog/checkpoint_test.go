@@ -28,6 +28,8 @@ func TestParseCheckpointRefusesNonCanonical(t *testing.T) {
 	for name, text := range map[string]string{
 		"no newline":      strings.TrimSuffix(good, "\n"),
 		"extension line":  good + "ext\n",
+		"two heads lines": good + "heads 1 " + strings.Split(good, "\n")[2] + "\nheads 1 " + strings.Split(good, "\n")[2] + "\n",
+		"bad heads size":  good + "heads x " + strings.Split(good, "\n")[2] + "\n",
 		"negative size":   strings.Replace(good, "\n10\n", "\n-1\n", 1),
 		"leading zero":    strings.Replace(good, "\n10\n", "\n010\n", 1),
 		"short root":      "o\n1\nAAAA\n",
@@ -119,7 +121,7 @@ func TestCosignedCheckpoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.Checkpoint != c || strings.Join(o.Orgs, ",") != "Org1MSP,Org3MSP" || len(o.Signers) != 3 {
+	if !o.Checkpoint.Equal(c) || strings.Join(o.Orgs, ",") != "Org1MSP,Org3MSP" || len(o.Signers) != 3 {
 		t.Fatalf("opened: %+v", o)
 	}
 	if len(o.Unknown) != 1 || o.Unknown[0].KeyName != "Org9MSP" {

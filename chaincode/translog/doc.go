@@ -48,13 +48,16 @@
 // outcomes) shares the chain "attestation/<defaultId>"; every version of a
 // member record shares "member/<msp>", and so on. Leaf.Prev is the leaf index
 // of the previous leaf of the same chain, or nil for the chain's first leaf.
-// The node sets it: it keeps an index from chain to the last leaf index and
-// updates it as it appends, which is deterministic because the leaves are
-// appended in commit order. A bundle's records thus form a linked chain: a
-// verifier checks that each record's prev is the one before it, and that the
-// chain's first record has none, so a record dropped from the middle is
-// detected; a record dropped from the end is detected by asking the log for
-// the chain's head at the checkpoint's size (see package evidence).
+// Log.Append sets it from its index of chain heads (chain -> last leaf
+// index), which is deterministic because leaves are appended in commit order.
+// A bundle's records thus form a linked chain: a verifier checks that each
+// record's prev is the one before it and that the first has none, so a record
+// dropped from the middle is detected. A record dropped from the end is
+// detected with the chain heads commitment: each checkpoint carries, as its
+// one extension line, the root of an RFC 6962 tree over every chain's head
+// sorted by chain name (HeadsTree), and a bundle proves its chain's head is
+// its last record (HeadProof). Every cosigner computes the heads tree itself,
+// so a forged head would need a quorum of organisations to sign it.
 //
 // # Leaf encoding, version 1
 //
@@ -90,7 +93,8 @@
 // # Checkpoints
 //
 // A checkpoint is a C2SP tlog-checkpoint (origin line, decimal size, base64
-// root hash) in a C2SP signed note, signed with Ed25519 log keys through
+// root hash, and the extension line "heads <chains> <base64 heads root>") in
+// a C2SP signed note, signed with Ed25519 log keys through
 // golang.org/x/mod/sumdb/note. A key's name is its organisation's id (MSP ID),
 // so the note's signature lines say who signed. A checkpoint cosigned by
 // several organisations is the same body with several signature lines
