@@ -71,7 +71,7 @@ type logState struct {
 	held      bool // also every member whose signing key the node holds
 
 	mu       sync.Mutex       // one cosigning round at a time
-	roots    map[int64]string // this node's roots by size (base64), as compared
+	roots    map[int64]translog.Checkpoint // this node's checkpoints by size, as compared
 	diverged *contract.LogDivergence
 }
 
@@ -222,12 +222,17 @@ func (n *Node) CosignCheckpoints(ctx context.Context) error {
 		if cs.Origin != s.origin || slices.Contains(cosigners, cs.MSPID) {
 			continue
 		}
-		mine, err := s.rootB64(cs.Size)
+		mine, err := s.checkpointAt(cs.Size)
 		if err != nil {
 			return err
 		}
-		if mine != cs.RootHash {
-			return n.diverge(ctx, reader, cs, mine)
+		if root := b64(mine.Root[:]); root != cs.RootHash {
+			return n.diverge(ctx, reader, cs, root)
+		}
+		if theirs, err := cs.Checkpoint(); err != nil || !theirs.Equal(mine) {
+			// The same root with other chain heads: the other
+			// organisation signed heads its log cannot have.
+			n.logf("transparency log: %s cosigned size %d with chain heads %s, this node computed %s", cs.MSPID, cs.Size, cs.HeadsRoot, b64(mine.Heads.Root[:]))
 		}
 	}
 	for _, org := range cosigners {
@@ -257,22 +262,24 @@ func (n *Node) logCosigners() ([]string, error) {
 	return out, nil
 }
 
-// rootB64 is the node's root at size, remembered: a log only grows, so
-// a root once computed stays.
-func (s *logState) rootB64(size int64) (string, error) {
-	if r, ok := s.roots[size]; ok {
-		return r, nil
+// checkpointAt is the node's checkpoint at size, remembered: a log only
+// grows, so a checkpoint once computed stays.
+func (s *logState) checkpointAt(size int64) (translog.Checkpoint, error) {
+	if c, ok := s.roots[size]; ok {
+		return c, nil
 	}
-	r, err := s.log.Root(size)
+	c, _, err := s.log.Checkpoint(s.origin, size)
 	if err != nil {
-		return "", err
+		return c, err
 	}
 	if s.roots == nil {
-		s.roots = map[int64]string{}
+		s.roots = map[int64]translog.Checkpoint{}
 	}
-	s.roots[size] = base64.StdEncoding.EncodeToString(r[:])
-	return s.roots[size], nil
+	s.roots[size] = c
+	return c, nil
 }
+
+func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
 
 // diverge records, reports and logs that this node's root at cs.Size is
 // mine where cs.MSPID cosigned another.
@@ -336,11 +343,10 @@ func (n *Node) cosignAs(ctx context.Context, org string, size int64, all []contr
 		}
 		target = size
 	}
-	root, err := s.log.Root(target)
+	cp, err := s.checkpointAt(target)
 	if err != nil {
 		return err
 	}
-	cp := translog.Checkpoint{Origin: s.origin, Size: target, Root: root}
 	signed, err := translog.SignCheckpoint(cp, k.Signer)
 	if err != nil {
 		return err
@@ -350,13 +356,15 @@ func (n *Node) cosignAs(ctx context.Context, org string, size int64, all []contr
 		return fmt.Errorf("signing the checkpoint: %v", err)
 	}
 	_, _, err = submit(ctx, n, org, contract.TxCosignCheckpoint, contract.CosignCheckpointRequest{MSPID: org, Origin: s.origin, Size: target,
-		RootHash: base64.StdEncoding.EncodeToString(root[:]), Signature: sigs[0].Base64})
+		RootHash: b64(cp.Root[:]), HeadsSize: cp.Heads.Size, HeadsRoot: b64(cp.Heads.Root[:]), Signature: sigs[0].Base64})
 	return err
 }
 
 // QuorumCheckpoint is a checkpoint cosigned by a quorum.
 type QuorumCheckpoint struct {
 	Checkpoint translog.Checkpoint
+	// Heads is the tree of the chain heads the checkpoint commits to.
+	Heads *translog.HeadsTree
 	// Note is the signed note with every cosignature of this root.
 	Note []byte
 	// Signers are the organisations that cosigned, sorted.
@@ -397,16 +405,15 @@ func (n *Node) quorumCheckpoint(member string) (QuorumCheckpoint, error) {
 	slices.Sort(sizes)
 	for i := len(sizes) - 1; i >= 0; i-- {
 		sz := sizes[i]
-		root, err := s.log.Root(sz)
+		cp, heads, err := s.log.Checkpoint(s.origin, sz)
 		if err != nil {
 			return QuorumCheckpoint{}, err
 		}
-		rootB64 := base64.StdEncoding.EncodeToString(root[:])
-		cp := translog.Checkpoint{Origin: s.origin, Size: sz, Root: root}
 		text := cp.Text() + "\n"
 		var signers []string
 		for _, cs := range bySize[sz] {
-			if cs.RootHash != rootB64 || !slices.Contains(q.Active, cs.MSPID) {
+			theirs, err := cs.Checkpoint()
+			if err != nil || !theirs.Equal(cp) || !slices.Contains(q.Active, cs.MSPID) {
 				continue
 			}
 			text += cs.Line()
@@ -415,7 +422,7 @@ func (n *Node) quorumCheckpoint(member string) (QuorumCheckpoint, error) {
 		slices.Sort(signers)
 		signers = slices.Compact(signers)
 		if len(signers) >= q.Quorum {
-			return QuorumCheckpoint{Checkpoint: cp, Note: []byte(text), Signers: signers, Quorum: q.Quorum, Height: height}, nil
+			return QuorumCheckpoint{Checkpoint: cp, Heads: heads, Note: []byte(text), Signers: signers, Quorum: q.Quorum, Height: height}, nil
 		}
 	}
 	return QuorumCheckpoint{}, ErrNoCheckpoint

@@ -190,12 +190,16 @@ func TestDivergenceRefusesAndAlerts(t *testing.T) {
 		t.Fatal(err)
 	}
 	submitJSON(t, l, DemoBank2, "RegisterLogKey", contract.RegisterLogKeyRequest{MSPID: DemoBank2, Verifier: k2.Verifier})
-	cp := translog.Checkpoint{Origin: n.LogOrigin(), Size: size}
-	cp.Root[0] = 1
+	cp, _, err := n.TransparencyLog().Checkpoint(n.LogOrigin(), size)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp.Root[0]++
 	signed, _ := translog.SignCheckpoint(cp, k2.Signer)
 	_, sigs, _ := translog.SplitNote(signed)
 	submitJSON(t, l, DemoBank2, "CosignCheckpoint", contract.CosignCheckpointRequest{MSPID: DemoBank2, Origin: cp.Origin, Size: size,
-		RootHash: base64.StdEncoding.EncodeToString(cp.Root[:]), Signature: sigs[0].Base64})
+		RootHash: base64.StdEncoding.EncodeToString(cp.Root[:]), HeadsSize: cp.Heads.Size, HeadsRoot: base64.StdEncoding.EncodeToString(cp.Heads.Root[:]),
+		Signature: sigs[0].Base64})
 	caughtUp(t, n)
 
 	if err := n.CosignCheckpoints(ctx); !errors.Is(err, ErrLogDiverged) {

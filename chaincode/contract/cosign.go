@@ -63,6 +63,12 @@ type CosignCheckpointRequest struct {
 	Size   int64  `json:"size"`
 	// RootHash is the tree's root at Size, base64 (standard, padded).
 	RootHash string `json:"rootHash"`
+	// HeadsSize and HeadsRoot are the checkpoint's heads line: the number
+	// of chains and the root (base64) of the tree of their last leaves
+	// at Size (translog.HeadsTree), which makes bundles' completeness
+	// provable.
+	HeadsSize int64  `json:"headsSize"`
+	HeadsRoot string `json:"headsRoot"`
 	// Signature is the base64 of a note signature line by one of the
 	// organisation's registered log keys: the 4-byte key hash and the
 	// Ed25519 signature of the checkpoint text.
@@ -75,9 +81,35 @@ type Cosignature struct {
 	Origin    string `json:"origin"`
 	Size      int64  `json:"size"`
 	RootHash  string `json:"rootHash"`
+	HeadsSize int64  `json:"headsSize"`
+	HeadsRoot string `json:"headsRoot"`
 	Signature string `json:"signature"`
 	SignedAt  string `json:"signedAt"`
 	TxID      string `json:"txId"`
+}
+
+// Checkpoint is the checkpoint the cosignature signs.
+func (c Cosignature) Checkpoint() (translog.Checkpoint, error) {
+	return checkpointOf(c.Origin, c.Size, c.RootHash, c.HeadsSize, c.HeadsRoot)
+}
+
+func checkpointOf(origin string, size int64, rootHash string, headsSize int64, headsRoot string) (translog.Checkpoint, error) {
+	cp := translog.Checkpoint{Origin: origin, Size: size}
+	root, err := base64.StdEncoding.DecodeString(rootHash)
+	if err != nil || len(root) != 32 {
+		return cp, errorf(CodeInvalidArgument, "rootHash: must be 32 bytes in base64")
+	}
+	copy(cp.Root[:], root)
+	hr, err := base64.StdEncoding.DecodeString(headsRoot)
+	if err != nil || len(hr) != 32 || headsSize < 1 {
+		return cp, errorf(CodeInvalidArgument, "headsSize and headsRoot: at least one chain, and 32 bytes in base64")
+	}
+	cp.Heads = &translog.Commitment{Size: headsSize}
+	copy(cp.Heads.Root[:], hr)
+	if _, err := translog.ParseCheckpoint(cp.Text()); err != nil {
+		return cp, errorf(CodeInvalidArgument, "%v", err)
+	}
+	return cp, nil
 }
 
 // Line is the cosignature's signature line in a signed note.
@@ -165,14 +197,9 @@ func (c *Contract) cosignCheckpoint(tx *txn, arg []byte) (any, error) {
 	if !strings.HasPrefix(req.Origin, translog.OriginPrefix) || len(req.Origin) > 200 {
 		return nil, errorf(CodeInvalidArgument, "origin: must start with %q (at most 200 characters)", translog.OriginPrefix)
 	}
-	root, err := base64.StdEncoding.DecodeString(req.RootHash)
-	if err != nil || len(root) != 32 {
-		return nil, errorf(CodeInvalidArgument, "rootHash: must be 32 bytes in base64")
-	}
-	cp := translog.Checkpoint{Origin: req.Origin, Size: req.Size}
-	copy(cp.Root[:], root)
-	if _, err := translog.ParseCheckpoint(cp.Text()); err != nil {
-		return nil, errorf(CodeInvalidArgument, "%v", err)
+	cp, err := checkpointOf(req.Origin, req.Size, req.RootHash, req.HeadsSize, req.HeadsRoot)
+	if err != nil {
+		return nil, err
 	}
 	if len(req.Signature) > 200 {
 		return nil, errorf(CodeInvalidArgument, "signature: longer than 200 characters")
@@ -196,12 +223,13 @@ func (c *Contract) cosignCheckpoint(tx *txn, arg []byte) (any, error) {
 	if found, err := getJSON(tx.st, cosigKey(req.Size, m.MSPID), &old); err != nil {
 		return nil, err
 	} else if found {
-		if old.Origin == req.Origin && old.RootHash == req.RootHash {
+		if old.Origin == req.Origin && old.RootHash == req.RootHash && old.HeadsSize == req.HeadsSize && old.HeadsRoot == req.HeadsRoot {
 			return old, nil // the same statement again
 		}
 		return nil, errorf(CodeConflict, "%s already cosigned size %d with root %s: an organisation states one root per size", m.MSPID, req.Size, old.RootHash)
 	}
-	cs := Cosignature{MSPID: m.MSPID, Origin: req.Origin, Size: req.Size, RootHash: req.RootHash, Signature: req.Signature,
+	cs := Cosignature{MSPID: m.MSPID, Origin: req.Origin, Size: req.Size, RootHash: req.RootHash,
+		HeadsSize: req.HeadsSize, HeadsRoot: req.HeadsRoot, Signature: req.Signature,
 		SignedAt: FormatTime(tx.now), TxID: tx.id}
 	return cs, putJSON(tx.st, cosigKey(req.Size, m.MSPID), cs)
 }

@@ -20,8 +20,9 @@ func logKey(t *testing.T, org string) translog.LogKey {
 // request carrying the signature line.
 func cosig(t *testing.T, k translog.LogKey, size int64, root byte) CosignCheckpointRequest {
 	t.Helper()
-	cp := translog.Checkpoint{Origin: translog.Origin("test"), Size: size}
+	cp := translog.Checkpoint{Origin: translog.Origin("test"), Size: size, Heads: &translog.Commitment{Size: 1}}
 	cp.Root[0] = root
+	cp.Heads.Root[0] = root
 	signed, err := translog.SignCheckpoint(cp, k.Signer)
 	if err != nil {
 		t.Fatal(err)
@@ -30,7 +31,8 @@ func cosig(t *testing.T, k translog.LogKey, size int64, root byte) CosignCheckpo
 	if err != nil {
 		t.Fatal(err)
 	}
-	return CosignCheckpointRequest{MSPID: k.Org, Origin: cp.Origin, Size: size, RootHash: base64.StdEncoding.EncodeToString(cp.Root[:]), Signature: sigs[0].Base64}
+	return CosignCheckpointRequest{MSPID: k.Org, Origin: cp.Origin, Size: size, RootHash: base64.StdEncoding.EncodeToString(cp.Root[:]),
+		HeadsSize: 1, HeadsRoot: base64.StdEncoding.EncodeToString(cp.Heads.Root[:]), Signature: sigs[0].Base64}
 }
 
 func TestRegisterLogKey(t *testing.T) {
@@ -86,6 +88,12 @@ func TestCosignCheckpoint(t *testing.T) {
 	short := cosig(t, k1, 5, 1)
 	short.RootHash = "AAAA"
 	w.refuse(bank1, "CosignCheckpoint", short, CodeInvalidArgument)
+	noHeads := cosig(t, k1, 5, 1)
+	noHeads.HeadsSize, noHeads.HeadsRoot = 0, ""
+	w.refuse(bank1, "CosignCheckpoint", noHeads, CodeInvalidArgument)
+	otherHeads := cosig(t, k1, 5, 1)
+	otherHeads.HeadsSize = 2 // not what was signed
+	w.refuse(bank1, "CosignCheckpoint", otherHeads, CodeInvalidArgument)
 	w.refuse("OutsiderMSP", "CosignCheckpoint", cosig(t, logKey(t, "OutsiderMSP"), 5, 1), CodeForbidden)
 
 	w.must(bank1, "CosignCheckpoint", cosig(t, k1, 5, 1))

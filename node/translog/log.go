@@ -86,6 +86,9 @@ type Log struct {
 	cur   Cursor
 	root  tlog.Hash
 	sizes ledger.Heights // the size, for waiters
+
+	hmu   sync.Mutex // guards heads
+	heads heads
 }
 
 // maxLeavesPerTxn bounds one badger transaction of appended leaves (each
