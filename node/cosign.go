@@ -70,7 +70,7 @@ type logState struct {
 	cosigners []string
 	held      bool // also every member whose signing key the node holds
 
-	mu       sync.Mutex       // one cosigning round at a time
+	mu       sync.Mutex                    // one cosigning round at a time
 	roots    map[int64]translog.Checkpoint // this node's checkpoints by size, as compared
 	diverged *contract.LogDivergence
 }
