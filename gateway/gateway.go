@@ -152,6 +152,8 @@ func New(n *node.Node, opts Options) http.Handler {
 	v1.GET("/log/checkpoint", s.can(node.ReadLog), s.logCheckpoint)
 	v1.GET("/log/proof", s.can(node.ReadLog), s.logProof)
 	v1.GET("/log/consistency", s.can(node.ReadLog), s.logConsistency)
+	v1.GET("/trust-root", s.can(node.ReadLog), s.trustRoot)
+	v1.GET("/evidence/:id", s.evidenceBundle) // audited by the node, refusals too
 	return r
 }
 

@@ -8,7 +8,7 @@ import (
 
 // oaEvidence drives the transparency log's routes (and later the trust
 // root and evidence) through the documented answers.
-func oaEvidence(e *oaEnv, b1, b2, admin, auditor string) {
+func oaEvidence(e *oaEnv, b1, b2, admin, auditor, d1, s1, d2 string) {
 	e.t.Helper()
 	ctx := context.Background()
 	tl := e.n.TransparencyLog()
@@ -16,6 +16,7 @@ func oaEvidence(e *oaEnv, b1, b2, admin, auditor string) {
 		e.t.Fatal(err)
 	}
 	e.oaCall("GET", "/v1/log/checkpoint", b1, nil, 404) // nobody cosigned yet
+	e.oaCall("GET", "/v1/evidence/"+d1+"?purpose=litigation", b1, nil, 409)
 	if err := e.n.CosignCheckpoints(ctx); err != nil {
 		e.t.Fatal(err)
 	}
@@ -37,4 +38,22 @@ func oaEvidence(e *oaEnv, b1, b2, admin, auditor string) {
 	e.oaCall("GET", "/v1/log/consistency?from=4&to=3", b1, nil, 400)
 	e.oaCall("GET", "/v1/log/consistency?from=1", b1, nil, 400)
 	e.oaCall("GET", fmt.Sprintf("/v1/log/consistency?from=1&to=%d", size+1000), b1, nil, 404)
+	oaEvidenceBundle(e, b1, b2, admin, auditor, d1, s1)
+	e.oaCall("GET", "/v1/evidence/"+d2+"?purpose=litigation", admin, nil, 200) // disputed and upheld
+}
+
+// oaEvidenceBundle asks for the evidence of default id.
+func oaEvidenceBundle(e *oaEnv, b1, b2, admin, auditor, id, settlement string) {
+	e.t.Helper()
+	e.oaCall("GET", "/v1/trust-root", b2, nil, 200)
+	e.oaCall("GET", "/v1/evidence/"+id+"?purpose=litigation", b1, nil, 200)
+	e.oaCall("GET", "/v1/evidence/"+id+"?purpose=litigation", auditor, nil, 200)
+	e.oaCall("GET", "/v1/evidence/"+id+"?purpose=litigation", b2, nil, 403)
+	e.oaCall("GET", "/v1/evidence/"+id+"?purpose=loan-approval", b1, nil, 422)
+	e.oaCall("GET", "/v1/evidence/"+id, b1, nil, 422)
+	e.oaCall("GET", "/v1/evidence/"+oaSHA("none")+"?purpose=litigation", b1, nil, 404)
+	e.oaCall("GET", "/v1/evidence/NOT-HEX?purpose=litigation", b1, nil, 422)
+	if settlement != "" {
+		e.oaCall("GET", "/v1/evidence/"+settlement+"?purpose=litigation", b1, nil, 422)
+	}
 }

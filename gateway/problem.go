@@ -134,6 +134,8 @@ func failErr(c *gin.Context, err error) {
 		fail(c, CodeMalformedRequest, err.Error())
 	case errors.Is(err, node.ErrNoCheckpoint), errors.Is(err, node.ErrNoLog):
 		fail(c, contract.CodeNotFound, err.Error())
+	case errors.Is(err, node.ErrNotCovered):
+		fail(c, contract.CodeFailedPrecondition, err.Error())
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		failMsg(c, CodeUnavailable, "ledger.timeout")
 	default:

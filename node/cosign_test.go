@@ -301,6 +301,11 @@ func TestEvidenceVerifies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A client of no member, and a suspended member's: refused.
+	stranger := &Client{Name: "x", Member: "GhostMSP", Roles: []string{RoleQuerier}}
+	if _, _, err := n.TrustRoot(ctx, stranger); !errors.As(err, &ce) || ce.Code != contract.CodeForbidden {
+		t.Fatalf("trust root for a non-member: %v", err)
+	}
 	for _, c := range []*Client{bank1, auditor} {
 		b, err := n.Evidence(ctx, c, PurposeLitigation, ids[0])
 		if err != nil {
@@ -314,19 +319,29 @@ func TestEvidenceVerifies(t *testing.T) {
 			t.Fatalf("%v\n%s", err, transcript.Render(evidence.English))
 		}
 	}
+	admin := &Client{Name: "assoc-admin", Member: DemoAssociation, Roles: []string{RoleAdmin}}
+	if _, _, err := n.ChangeMemberStatus(ctx, admin, Suspend, DemoBank1, "audit"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := n.LogCheckpoint(ctx, bank1); !errors.As(err, &ce) || ce.Code != contract.CodeForbidden {
+		t.Fatalf("checkpoint for a suspended member: %v", err)
+	}
+	if _, err := n.Evidence(ctx, bank1, PurposeLitigation, ids[0]); !errors.As(err, &ce) || ce.Code != contract.CodeForbidden {
+		t.Fatalf("evidence for a suspended member: %v", err)
+	}
 	entries, err := n.QueryAudit(AuditFilter{Member: DemoBank1, Limit: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
-	// bank1: not yet covered (error), the wrong purpose and the querier
-	// (denied), its bundle (ok).
+	// bank1: not yet covered (error), the wrong purpose, the querier and
+	// the suspended member (denied), its bundle (ok).
 	outcomes := map[string]int{}
 	for _, e := range entries {
 		if e.Kind == AuditEvidence {
 			outcomes[e.Outcome]++
 		}
 	}
-	if outcomes[OutcomeOK] != 1 || outcomes[OutcomeDenied] != 2 || outcomes[OutcomeError] != 1 {
+	if outcomes[OutcomeOK] != 1 || outcomes[OutcomeDenied] != 3 || outcomes[OutcomeError] != 1 {
 		t.Fatalf("bank1's evidence audit: %v", outcomes)
 	}
 }

@@ -1,0 +1,48 @@
+package gateway
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/assoc-ledger/blacklist/chaincode/evidence"
+)
+
+// trustRoot answers what a verifier of evidence obtains once: the
+// organisations, their log and signing keys, the quorum, and in fabric
+// mode the channel's MSP roots and endorsement policy (any active
+// member's clients; nothing in it names a subject).
+func (s *server) trustRoot(c *gin.Context) {
+	tr, height, err := s.node.TrustRoot(c.Request.Context(), client(c))
+	if err != nil {
+		failErr(c, err)
+		return
+	}
+	body, err := json.MarshalIndent(tr, "", "  ")
+	if err != nil {
+		failErr(c, err)
+		return
+	}
+	c.Header("X-Ledger-Height", strconv.FormatUint(height, 10))
+	c.Data(http.StatusOK, evidence.TrustRootMediaType, body)
+}
+
+// evidenceBundle answers one default's evidence bundle, assembled against
+// the latest checkpoint a quorum cosigned. The node checks who may have
+// it and audits the read, refused or not: no early capability check.
+func (s *server) evidenceBundle(c *gin.Context) {
+	b, err := s.node.Evidence(c.Request.Context(), client(c), c.Query("purpose"), c.Param("id"))
+	if err != nil {
+		failErr(c, err)
+		return
+	}
+	body, err := json.MarshalIndent(b, "", "  ")
+	if err != nil {
+		failErr(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="evidence-`+b.AttestationID+`.json"`)
+	c.Data(http.StatusOK, evidence.MediaType, body)
+}
