@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/assoc-ledger/blacklist/chaincode/contract"
 	"github.com/assoc-ledger/blacklist/chaincode/evidence"
 )
 
@@ -45,4 +46,25 @@ func (s *server) evidenceBundle(c *gin.Context) {
 	}
 	c.Header("Content-Disposition", `attachment; filename="evidence-`+b.AttestationID+`.json"`)
 	c.Data(http.StatusOK, evidence.MediaType, body)
+}
+
+// ownDefaults lists the client's member's own defaults for an export.
+func (s *server) ownDefaults(c *gin.Context) {
+	var req contract.OwnDefaultsRequest
+	if !bind(c, &req) {
+		return
+	}
+	res, height, err := s.node.OwnDefaults(c.Request.Context(), client(c), req)
+	if err != nil {
+		failErr(c, err)
+		return
+	}
+	body := gin.H{"defaults": res.Defaults, "missing": res.Missing, "asOf": height}
+	if res.Missing == nil {
+		body["missing"] = []string{}
+	}
+	if res.Next != "" {
+		body["next"] = res.Next
+	}
+	c.JSON(http.StatusOK, body)
 }

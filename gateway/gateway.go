@@ -154,6 +154,7 @@ func New(n *node.Node, opts Options) http.Handler {
 	v1.GET("/log/consistency", s.can(node.ReadLog), s.logConsistency)
 	v1.GET("/trust-root", s.can(node.ReadLog), s.trustRoot)
 	v1.GET("/evidence/:id", s.evidenceBundle) // audited by the node, refusals too
+	v1.POST("/evidence/defaults", s.can(node.ReadEvidence), s.ownDefaults)
 	return r
 }
 

@@ -53,6 +53,10 @@ func oaEvidenceBundle(e *oaEnv, b1, b2, admin, auditor, id, settlement string) {
 	e.oaCall("GET", "/v1/evidence/"+id, b1, nil, 422)
 	e.oaCall("GET", "/v1/evidence/"+oaSHA("none")+"?purpose=litigation", b1, nil, 404)
 	e.oaCall("GET", "/v1/evidence/NOT-HEX?purpose=litigation", b1, nil, 422)
+	e.oaCall("POST", "/v1/evidence/defaults", b1, map[string]any{"activeOnly": true}, 200)
+	e.oaCall("POST", "/v1/evidence/defaults", b1, map[string]any{"loanRefs": []string{oaSHA("L-1"), oaSHA("nothing")}}, 200)
+	e.oaCall("POST", "/v1/evidence/defaults", b1, map[string]any{"loanRefs": []string{"L-1"}}, 422)
+	e.oaCall("POST", "/v1/evidence/defaults", b1, `{"loanRefs": 1}`, 400)
 	if settlement != "" {
 		e.oaCall("GET", "/v1/evidence/"+settlement+"?purpose=litigation", b1, nil, 422)
 	}

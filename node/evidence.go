@@ -226,3 +226,14 @@ func fabricPart(fm FabricMaterial, b *evidence.Bundle) (*evidence.Fabric, error)
 	}
 	return evidence.NewFabric(trust.Channel, blocks, headers, nil), nil
 }
+
+// OwnDefaults lists the client's member's own defaults (by loan
+// reference, or all of them page by page), for batch litigation exports.
+// Only what the member filed itself is listed, so it is not audited as a
+// read of subjects; each bundle fetched afterwards is.
+func (n *Node) OwnDefaults(ctx context.Context, c *Client, req contract.OwnDefaultsRequest) (contract.OwnDefaultsResult, uint64, error) {
+	if err := n.Authorize(ctx, c, ReadEvidence); err != nil {
+		return contract.OwnDefaultsResult{}, 0, err
+	}
+	return evaluate(n, c.Member, contract.TxOwnDefaults, req)
+}

@@ -87,6 +87,7 @@ func init() {
 		TxListCosignatures.Name:    {true, (*Contract).listCosignatures},
 		TxCheckpointQuorum.Name:    {true, (*Contract).checkpointQuorum},
 		TxReportLogDivergence.Name: {false, (*Contract).reportLogDivergence},
+		TxOwnDefaults.Name:         {true, (*Contract).ownDefaults},
 	}
 }
 

@@ -58,4 +58,6 @@ var (
 	TxListCosignatures    = Transaction[ListCosignaturesRequest, []Cosignature]{"ListCosignatures"}
 	TxCheckpointQuorum    = Transaction[Empty, CheckpointQuorum]{"CheckpointQuorum"}
 	TxReportLogDivergence = Transaction[ReportLogDivergenceRequest, LogDivergence]{"ReportLogDivergence"}
+	// The reporter's own defaults, for batch litigation exports (owndefaults.go).
+	TxOwnDefaults = Transaction[OwnDefaultsRequest, OwnDefaultsResult]{"OwnDefaults"}
 )

@@ -27,3 +27,7 @@ func (b *Blacklist) CheckpointQuorum(ctx contractapi.TransactionContextInterface
 func (b *Blacklist) ReportLogDivergence(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return b.run(ctx, "ReportLogDivergence", request)
 }
+
+func (b *Blacklist) OwnDefaults(ctx contractapi.TransactionContextInterface, request string) (string, error) {
+	return b.run(ctx, "OwnDefaults", request)
+}
