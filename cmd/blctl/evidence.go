@@ -16,6 +16,8 @@ func cmdEvidence(e *env, args []string) int {
 func evidenceCommands() []command {
 	return []command{
 		{"verify", evidenceVerify},
+		{"get", evidenceGet},
+		{"export", evidenceExport},
 	}
 }
 

@@ -112,6 +112,8 @@ func commands() []command {
 		{"alerts", cmdAlerts},
 		{"webhook", cmdWebhook},
 		{"evidence", cmdEvidence},
+		{"log", cmdLog},
+		{"trust-root", cmdTrustRoot},
 	}
 }
 
