@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -144,6 +145,15 @@ func (r *run) checkpoint() bool {
 		res = text("r.reporter-in", len(cp.Orgs)-1)
 	}
 	r.add("checkpoint-reporter", text("w.reporter-signed", r.b.Reporter), text("a.none"), true, res)
+	// The bundle's own statement of who signed, when it makes one, must be
+	// what was verified: a reader of the JSON should not be told more than
+	// the signatures say.
+	stated := append([]string(nil), r.b.Cosigners...)
+	sort.Strings(stated)
+	if r.b.Cosigners != nil && (strings.Join(stated, ", ") != orgs || r.b.ReporterCosigned != cp.SignedBy(r.b.Reporter)) {
+		ok = r.add("checkpoint-cosigners", text("w.cosigners"), text("a.none"), false,
+			text("r.cosigners-differ", strings.Join(stated, ", "), r.b.ReporterCosigned, orgs)) && ok
+	}
 	r.cp = cp
 	r.roots[c.Size] = c.Root
 	return ok

@@ -282,3 +282,10 @@ func TestEveryMessageRendersInBothLanguages(t *testing.T) {
 		}
 	}
 }
+
+func TestOverstatedCosignersFail(t *testing.T) {
+	f := evidencetest.New(evidencetest.Options{Signers: []int{1, 2}})
+	f.Bundle.Cosigners = append(f.Bundle.Cosigners, "Org1MSP")
+	f.Bundle.ReporterCosigned = true
+	failsAt(t, f, "checkpoint-cosigners", "the bundle says Org1MSP, Org2MSP, Org3MSP signed (reporter cosigned: true), the signatures show Org2MSP, Org3MSP")
+}
