@@ -169,11 +169,13 @@ func (r *run) consistency() {
 	}
 }
 
-func ledgerPos(p translog.Position) string {
+// recordText names a record and its ledger position.
+func recordText(index int64, l translog.Leaf) Text {
+	p := l.Position
 	if p.Mode == translog.ModeFabric {
-		return fmt.Sprintf("block %d tx %d", p.Block, p.TxIndex)
+		return text("w.inclusion-fabric", index, l.Kind, l.RecordID(), p.Block, p.TxIndex)
 	}
-	return fmt.Sprintf("height %d", p.Height)
+	return text("w.inclusion", index, l.Kind, l.RecordID(), p.Height)
 }
 
 // records checks each record's inclusion, the chain links between them and
@@ -186,7 +188,7 @@ func (r *run) records(recs []Record, chain string, head translog.HeadProof, atte
 	}
 	for i, rec := range recs {
 		l := rec.Leaf
-		what := text("w.inclusion", rec.LeafIndex, l.Kind, l.RecordID(), ledgerPos(l.Position))
+		what := recordText(rec.LeafIndex, l)
 		h, err := l.Hash()
 		if err != nil {
 			r.add("inclusion", what, text("a.checkpoint", rec.TreeSize), false, text("r.bad-leaf", err))
@@ -335,7 +337,7 @@ func (r *run) signatures() {
 			continue
 		}
 		r.keyValid(rec, p, ks)
-		r.trustRootKey(p, pub)
+		r.trustRootKey(p, pub, ks)
 	}
 }
 
@@ -410,7 +412,7 @@ func (r *run) keyValid(rec Record, p *attestation.Parsed, ks keyState) {
 }
 
 // trustRootKey compares the ledger's key with the trust root's entry for it.
-func (r *run) trustRootKey(p *attestation.Parsed, pub *ecdsa.PublicKey) {
+func (r *run) trustRootKey(p *attestation.Parsed, pub *ecdsa.PublicKey, ks keyState) {
 	what := text("w.trust-root-key", p.KeyID, r.b.Reporter)
 	against := text("a.trust-key", p.KeyID)
 	org, ok := r.tr.Organisation(r.b.Reporter)
@@ -426,6 +428,12 @@ func (r *run) trustRootKey(p *attestation.Parsed, pub *ecdsa.PublicKey) {
 		if err != nil || !pub.Equal(tpub) {
 			r.add("trust-root-key", what, against, false, text("r.trust-other-key", p.KeyID))
 			return
+		}
+		if ledgerReg, ok1 := parseTime(ks.registeredAt); ok1 {
+			if trustReg, ok2 := parseTime(k.RegisteredAt); !ok2 || !trustReg.Equal(ledgerReg) {
+				r.add("trust-root-key", what, against, false, text("r.trust-other-registration", p.KeyID, k.RegisteredAt, ks.registeredAt))
+				return
+			}
 		}
 		if k.RevokedAt != "" {
 			if rev, ok := parseTime(k.RevokedAt); !ok || !rev.After(p.Payload.IssuedTime()) {

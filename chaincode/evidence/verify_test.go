@@ -289,3 +289,16 @@ func TestOverstatedCosignersFail(t *testing.T) {
 	f.Bundle.ReporterCosigned = true
 	failsAt(t, f, "checkpoint-cosigners", "the bundle says Org1MSP, Org2MSP, Org3MSP signed (reporter cosigned: true), the signatures show Org2MSP, Org3MSP")
 }
+
+func TestTrustRootDisagreeingAboutTheKeyFails(t *testing.T) {
+	f := evidencetest.New(evidencetest.Options{})
+	o, _ := f.TrustRoot.Organisation(evidencetest.Orgs[0])
+	o.SigningKeys[0].RegisteredAt = "2026-02-01T08:00:00Z"
+	failsAt(t, f, "trust-root-key", "the trust root says key org1-2026 was registered at 2026-02-01T08:00:00Z, the ledger says 2026-03-01T08:00:00Z")
+
+	f = evidencetest.New(evidencetest.Options{})
+	o, _ = f.TrustRoot.Organisation(evidencetest.Orgs[0])
+	other := evidencetest.New(evidencetest.Options{})
+	o.SigningKeys[0].JWK = other.TrustRoot.Organisations[0].SigningKeys[0].JWK
+	failsAt(t, f, "trust-root-key", "the trust root gives key org1-2026 another public key")
+}
