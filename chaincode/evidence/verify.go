@@ -89,6 +89,7 @@ func (r *run) verify() {
 	r.records(b.Records, chain, b.RecordsHead, true)
 	r.records(b.KeyRecords, translog.ChainOfMember(b.Reporter), b.KeyRecordsHead, false)
 	r.signatures()
+	r.content()
 	if tr.Mode == translog.ModeFabric {
 		r.fabric()
 	}

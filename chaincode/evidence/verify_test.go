@@ -262,6 +262,11 @@ func TestValidBundlesVerify(t *testing.T) {
 			if strings.Contains(en+zh, "%!") || !strings.Contains(zh, "全部") || !strings.Contains(en, "All ") {
 				t.Errorf("rendering:\n%s\n%s", en, zh)
 			}
+			if !strings.Contains(en, "12,500.00 CNY outstanding, overdue since 2025-11-20 (100 days past due)") ||
+				!strings.Contains(en, "the dispute was rejected by") || !strings.Contains(zh, "该异议的处理结果为 异议驳回") ||
+				!strings.Contains(zh, "已结清（协商结清）") {
+				t.Errorf("the transcript does not say what the records state:\n%s\n%s", en, zh)
+			}
 			if o.Signers != nil && !strings.Contains(en, "the checkpoint rests only on organisations other than the reporter") {
 				t.Errorf("the transcript does not say the reporter did not cosign:\n%s", en)
 			}
@@ -270,7 +275,7 @@ func TestValidBundlesVerify(t *testing.T) {
 }
 
 func TestEveryMessageRendersInBothLanguages(t *testing.T) {
-	f := evidencetest.New(evidencetest.Options{Fabric: true, RogueEndorser: true, RevokeBeforeIssued: true, Signers: []int{0}})
+	f := evidencetest.New(evidencetest.Options{Fabric: true, RogueEndorser: true, RevokeBeforeIssued: true})
 	tr, _ := evidence.Verify(f.Bundle, f.TrustRoot)
 	verb := regexp.MustCompile(`%!|%\[`)
 	for _, c := range tr.Checks {

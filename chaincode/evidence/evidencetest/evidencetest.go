@@ -159,7 +159,13 @@ func New(o Options) *Fixture {
 	}
 	dispute := hex64("dispute")
 	disp := func(st string) write {
-		b, _ := json.Marshal(map[string]string{"id": dispute, "attestationId": defID, "subject": Subject, "reporter": Orgs[0], "state": st})
+		d := map[string]string{"id": dispute, "attestationId": defID, "subject": Subject, "reporter": Orgs[0], "openedBy": Orgs[1],
+			"reasonCode": "already-paid", "openedAt": issued.Add(time.Hour).Format(time.RFC3339Nano),
+			"dueBy": issued.Add(20 * 24 * time.Hour).Format(time.RFC3339Nano), "state": st}
+		if st != "open" {
+			d["resolvedBy"], d["resolvedAt"], d["note"] = Orgs[0], issued.Add(24*time.Hour).Format(time.RFC3339Nano), "not paid when filed"
+		}
+		b, _ := json.Marshal(d)
 		return write{key("subj", Subject, "p", dispute), b}
 	}
 	index := func(k string) write { return write{key("loan", Orgs[0], k), []byte(`{}`)} }
