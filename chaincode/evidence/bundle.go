@@ -32,7 +32,8 @@ type Bundle struct {
 	Checkpoint string `json:"checkpoint"`
 	// Cosigners are the organisations the serving node found among the
 	// checkpoint's valid signers, and ReporterCosigned whether the reporter
-	// is among them. Informational: Verify recomputes both.
+	// is among them. Verify recomputes both and fails if they are stated
+	// (non-null) and differ.
 	Cosigners        []string `json:"cosigners"`
 	ReporterCosigned bool     `json:"reporterCosigned"`
 	// Records are every leaf of the default's chain

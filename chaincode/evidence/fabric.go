@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/asn1"
+	"encoding/hex"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -129,6 +130,9 @@ func (r *run) fabricTx(rec Record, blocks map[uint64][][]byte) {
 	if err == nil && tx.channel.TxId != pos.TxID {
 		err = fmt.Errorf("the transaction at this position is %s", tx.channel.TxId)
 	}
+	if err == nil && tx.channel.TxId != fabricTxID(tx.nonce, tx.creator) {
+		err = fmt.Errorf("transaction id %s is not the hash of its nonce and creator", tx.channel.TxId)
+	}
 	if !r.add("fabric-tx", what, against, err == nil, resultOf(err, text("r.tx-ok", pos.TxID, r.tr.Fabric.Channel))) {
 		return
 	}
@@ -194,6 +198,7 @@ type fabricTx struct {
 	env          *common.Envelope
 	channel      *common.ChannelHeader
 	creator      []byte
+	nonce        []byte
 	prp          []byte
 	endorsements []*peer.Endorsement
 	writes       map[string][]*kvrwset.KVWrite
@@ -220,7 +225,7 @@ func parseEnvelope(raw []byte) (*fabricTx, error) {
 	if err := proto.Unmarshal(payload.GetHeader().GetSignatureHeader(), sh); err != nil {
 		return nil, fmt.Errorf("signature header: %v", err)
 	}
-	tx.creator = sh.Creator
+	tx.creator, tx.nonce = sh.Creator, sh.Nonce
 	trans := &peer.Transaction{}
 	if err := proto.Unmarshal(payload.Data, trans); err != nil {
 		return nil, fmt.Errorf("transaction: %v", err)
@@ -300,6 +305,14 @@ func (r *run) identity(raw []byte, at time.Time) (org, cn string, pub *ecdsa.Pub
 		return org, cn, nil, &t
 	}
 	return org, cn, pub, nil
+}
+
+// fabricTxID is how Fabric derives a transaction id: the hex SHA-256 of
+// the signature header's nonce followed by the creator's serialized
+// identity. Checking it binds the id the leaf names to who signed.
+func fabricTxID(nonce, creator []byte) string {
+	sum := sha256.Sum256(append(append([]byte{}, nonce...), creator...))
+	return hex.EncodeToString(sum[:])
 }
 
 // verifyFabricSig checks a Fabric ECDSA signature: ASN.1 over SHA-256.

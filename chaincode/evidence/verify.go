@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -88,6 +89,7 @@ func (r *run) verify() {
 	r.records(b.Records, chain, b.RecordsHead, true)
 	r.records(b.KeyRecords, translog.ChainOfMember(b.Reporter), b.KeyRecordsHead, false)
 	r.signatures()
+	r.content()
 	if tr.Mode == translog.ModeFabric {
 		r.fabric()
 	}
@@ -144,6 +146,15 @@ func (r *run) checkpoint() bool {
 		res = text("r.reporter-in", len(cp.Orgs)-1)
 	}
 	r.add("checkpoint-reporter", text("w.reporter-signed", r.b.Reporter), text("a.none"), true, res)
+	// The bundle's own statement of who signed, when it makes one, must be
+	// what was verified: a reader of the JSON should not be told more than
+	// the signatures say.
+	stated := append([]string(nil), r.b.Cosigners...)
+	sort.Strings(stated)
+	if r.b.Cosigners != nil && (strings.Join(stated, ", ") != orgs || r.b.ReporterCosigned != cp.SignedBy(r.b.Reporter)) {
+		ok = r.add("checkpoint-cosigners", text("w.cosigners"), text("a.none"), false,
+			text("r.cosigners-differ", strings.Join(stated, ", "), r.b.ReporterCosigned, orgs)) && ok
+	}
 	r.cp = cp
 	r.roots[c.Size] = c.Root
 	return ok
@@ -159,11 +170,13 @@ func (r *run) consistency() {
 	}
 }
 
-func ledgerPos(p translog.Position) string {
+// recordText names a record and its ledger position.
+func recordText(index int64, l translog.Leaf) Text {
+	p := l.Position
 	if p.Mode == translog.ModeFabric {
-		return fmt.Sprintf("block %d tx %d", p.Block, p.TxIndex)
+		return text("w.inclusion-fabric", index, l.Kind, l.RecordID(), p.Block, p.TxIndex)
 	}
-	return fmt.Sprintf("height %d", p.Height)
+	return text("w.inclusion", index, l.Kind, l.RecordID(), p.Height)
 }
 
 // records checks each record's inclusion, the chain links between them and
@@ -176,7 +189,7 @@ func (r *run) records(recs []Record, chain string, head translog.HeadProof, atte
 	}
 	for i, rec := range recs {
 		l := rec.Leaf
-		what := text("w.inclusion", rec.LeafIndex, l.Kind, l.RecordID(), ledgerPos(l.Position))
+		what := recordText(rec.LeafIndex, l)
 		h, err := l.Hash()
 		if err != nil {
 			r.add("inclusion", what, text("a.checkpoint", rec.TreeSize), false, text("r.bad-leaf", err))
@@ -325,7 +338,7 @@ func (r *run) signatures() {
 			continue
 		}
 		r.keyValid(rec, p, ks)
-		r.trustRootKey(p, pub)
+		r.trustRootKey(p, pub, ks)
 	}
 }
 
@@ -400,7 +413,7 @@ func (r *run) keyValid(rec Record, p *attestation.Parsed, ks keyState) {
 }
 
 // trustRootKey compares the ledger's key with the trust root's entry for it.
-func (r *run) trustRootKey(p *attestation.Parsed, pub *ecdsa.PublicKey) {
+func (r *run) trustRootKey(p *attestation.Parsed, pub *ecdsa.PublicKey, ks keyState) {
 	what := text("w.trust-root-key", p.KeyID, r.b.Reporter)
 	against := text("a.trust-key", p.KeyID)
 	org, ok := r.tr.Organisation(r.b.Reporter)
@@ -416,6 +429,12 @@ func (r *run) trustRootKey(p *attestation.Parsed, pub *ecdsa.PublicKey) {
 		if err != nil || !pub.Equal(tpub) {
 			r.add("trust-root-key", what, against, false, text("r.trust-other-key", p.KeyID))
 			return
+		}
+		if ledgerReg, ok1 := parseTime(ks.registeredAt); ok1 {
+			if trustReg, ok2 := parseTime(k.RegisteredAt); !ok2 || !trustReg.Equal(ledgerReg) {
+				r.add("trust-root-key", what, against, false, text("r.trust-other-registration", p.KeyID, k.RegisteredAt, ks.registeredAt))
+				return
+			}
 		}
 		if k.RevokedAt != "" {
 			if rev, ok := parseTime(k.RevokedAt); !ok || !rev.After(p.Payload.IssuedTime()) {

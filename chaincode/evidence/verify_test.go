@@ -262,6 +262,11 @@ func TestValidBundlesVerify(t *testing.T) {
 			if strings.Contains(en+zh, "%!") || !strings.Contains(zh, "全部") || !strings.Contains(en, "All ") {
 				t.Errorf("rendering:\n%s\n%s", en, zh)
 			}
+			if !strings.Contains(en, "12,500.00 CNY outstanding, overdue since 2025-11-20 (100 days past due)") ||
+				!strings.Contains(en, "the dispute was rejected by") || !strings.Contains(zh, "该异议的处理结果为 异议驳回") ||
+				!strings.Contains(zh, "已结清（协商结清）") {
+				t.Errorf("the transcript does not say what the records state:\n%s\n%s", en, zh)
+			}
 			if o.Signers != nil && !strings.Contains(en, "the checkpoint rests only on organisations other than the reporter") {
 				t.Errorf("the transcript does not say the reporter did not cosign:\n%s", en)
 			}
@@ -270,7 +275,7 @@ func TestValidBundlesVerify(t *testing.T) {
 }
 
 func TestEveryMessageRendersInBothLanguages(t *testing.T) {
-	f := evidencetest.New(evidencetest.Options{Fabric: true, RogueEndorser: true, RevokeBeforeIssued: true, Signers: []int{0}})
+	f := evidencetest.New(evidencetest.Options{Fabric: true, RogueEndorser: true, RevokeBeforeIssued: true})
 	tr, _ := evidence.Verify(f.Bundle, f.TrustRoot)
 	verb := regexp.MustCompile(`%!|%\[`)
 	for _, c := range tr.Checks {
@@ -281,4 +286,24 @@ func TestEveryMessageRendersInBothLanguages(t *testing.T) {
 			}
 		}
 	}
+}
+
+func TestOverstatedCosignersFail(t *testing.T) {
+	f := evidencetest.New(evidencetest.Options{Signers: []int{1, 2}})
+	f.Bundle.Cosigners = append(f.Bundle.Cosigners, "Org1MSP")
+	f.Bundle.ReporterCosigned = true
+	failsAt(t, f, "checkpoint-cosigners", "the bundle says Org1MSP, Org2MSP, Org3MSP signed (reporter cosigned: true), the signatures show Org2MSP, Org3MSP")
+}
+
+func TestTrustRootDisagreeingAboutTheKeyFails(t *testing.T) {
+	f := evidencetest.New(evidencetest.Options{})
+	o, _ := f.TrustRoot.Organisation(evidencetest.Orgs[0])
+	o.SigningKeys[0].RegisteredAt = "2026-02-01T08:00:00Z"
+	failsAt(t, f, "trust-root-key", "the trust root says key org1-2026 was registered at 2026-02-01T08:00:00Z, the ledger says 2026-03-01T08:00:00Z")
+
+	f = evidencetest.New(evidencetest.Options{})
+	o, _ = f.TrustRoot.Organisation(evidencetest.Orgs[0])
+	other := evidencetest.New(evidencetest.Options{})
+	o.SigningKeys[0].JWK = other.TrustRoot.Organisations[0].SigningKeys[0].JWK
+	failsAt(t, f, "trust-root-key", "the trust root gives key org1-2026 another public key")
 }

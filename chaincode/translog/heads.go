@@ -3,7 +3,10 @@ package translog
 import (
 	"encoding/binary"
 	"fmt"
-	"sort"
+	"slices"
+	"strings"
+
+	"golang.org/x/mod/sumdb/tlog"
 )
 
 // Log is a transparency log being built: the tree and the chain heads (the
@@ -92,14 +95,12 @@ func (lg *Log) HeadsTree() *HeadsTree {
 	for c, i := range lg.heads {
 		entries = append(entries, Head{Chain: c, Index: i})
 	}
-	sort.Slice(entries, func(a, b int) bool { return entries[a].Chain < entries[b].Chain })
-	t := NewTree()
-	pos := make(map[string]int64, len(entries))
-	for i, e := range entries {
+	slices.SortFunc(entries, func(a, b Head) int { return strings.Compare(a.Chain, b.Chain) })
+	t := &Tree{hashes: make([]Hash, 0, tlog.StoredHashCount(int64(len(entries))))}
+	for _, e := range entries {
 		t.Append(LeafHash(e.Encode()))
-		pos[e.Chain] = int64(i)
 	}
-	return &HeadsTree{entries: entries, tree: t, pos: pos}
+	return &HeadsTree{entries: entries, tree: t}
 }
 
 // Head is one entry of the heads tree: a chain and the leaf index of its
@@ -123,9 +124,8 @@ func (h Head) Encode() []byte {
 // name, at one log size. Its root, in a checkpoint, lets a verifier check
 // that a chain's last record is the one a bundle ends with: completeness.
 type HeadsTree struct {
-	entries []Head
+	entries []Head // sorted by chain
 	tree    *Tree
-	pos     map[string]int64
 }
 
 // Commitment is what a checkpoint carries of the heads tree.
@@ -136,10 +136,11 @@ func (t *HeadsTree) Commitment() *Commitment {
 
 // Prove proves chain's head.
 func (t *HeadsTree) Prove(chain string) (HeadProof, error) {
-	p, ok := t.pos[chain]
+	i, ok := slices.BinarySearchFunc(t.entries, chain, func(e Head, c string) int { return strings.Compare(e.Chain, c) })
 	if !ok {
 		return HeadProof{}, fmt.Errorf("translog: no chain %q at this size", chain)
 	}
+	p := int64(i)
 	proof, err := t.tree.InclusionProof(p, t.tree.Size())
 	if err != nil {
 		return HeadProof{}, err

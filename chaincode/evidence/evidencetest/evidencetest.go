@@ -159,7 +159,13 @@ func New(o Options) *Fixture {
 	}
 	dispute := hex64("dispute")
 	disp := func(st string) write {
-		b, _ := json.Marshal(map[string]string{"id": dispute, "attestationId": defID, "subject": Subject, "reporter": Orgs[0], "state": st})
+		d := map[string]string{"id": dispute, "attestationId": defID, "subject": Subject, "reporter": Orgs[0], "openedBy": Orgs[1],
+			"reasonCode": "already-paid", "openedAt": issued.Add(time.Hour).Format(time.RFC3339Nano),
+			"dueBy": issued.Add(20 * 24 * time.Hour).Format(time.RFC3339Nano), "state": st}
+		if st != "open" {
+			d["resolvedBy"], d["resolvedAt"], d["note"] = Orgs[0], issued.Add(24*time.Hour).Format(time.RFC3339Nano), "not paid when filed"
+		}
+		b, _ := json.Marshal(d)
 		return write{key("subj", Subject, "p", dispute), b}
 	}
 	index := func(k string) write { return write{key("loan", Orgs[0], k), []byte(`{}`)} }
@@ -191,9 +197,10 @@ func New(o Options) *Fixture {
 		txID := fmt.Sprintf("%064x", sha256.Sum256([]byte(fmt.Sprint("tx", i))))
 		pos := translog.Position{Mode: translog.ModeEmbedded, Height: uint64(i + 1), TxID: txID}
 		if o.Fabric {
-			pos = translog.Position{Mode: translog.ModeFabric, Block: block, TxIndex: 0, TxID: txID, Validation: translog.ValidationValid}
 			rogue := o.RogueEndorser && len(ws) > 0 && ws[0].key == key("att", defID)
-			env := f.envelope(txID, Base.Add(time.Duration(i)*time.Minute), ws, rogue)
+			var env []byte
+			env, txID = f.envelope(i, Base.Add(time.Duration(i)*time.Minute), ws, rogue)
+			pos = translog.Position{Mode: translog.ModeFabric, Block: block, TxIndex: 0, TxID: txID, Validation: translog.ValidationValid}
 			data := [][]byte{env}
 			hdr := &common.BlockHeader{Number: block, PreviousHash: prevHeader, DataHash: evidence.DataHash(data)}
 			prevHeader = evidence.HeaderHash(evidence.HeaderOf(&common.Block{Header: hdr}))
@@ -288,10 +295,10 @@ func (f *Fixture) trustRoot() *evidence.TrustRoot {
 	return tr
 }
 
-// envelope makes a signed endorser transaction writing ws, submitted by
+// envelope makes a signed endorser transaction writing ws and its id, submitted by
 // Org1's client and endorsed by the peers of Org1 and Org2 (and a rogue
 // peer claiming Org3 when rogue).
-func (f *Fixture) envelope(txID string, at time.Time, ws []write, rogue bool) []byte {
+func (f *Fixture) envelope(i int, at time.Time, ws []write, rogue bool) ([]byte, string) {
 	kv := &kvrwset.KVRWSet{}
 	for _, w := range ws {
 		kv.Writes = append(kv.Writes, &kvrwset.KVWrite{Key: w.key, Value: w.value})
@@ -315,12 +322,15 @@ func (f *Fixture) envelope(txID string, at time.Time, ws []write, rogue bool) []
 		Action: &peer.ChaincodeEndorsedAction{ProposalResponsePayload: prp, Endorsements: ends}})
 	creatorCert, creatorKey := f.cas[Orgs[0]].issue("client.org1")
 	creator := marshal(&msp.SerializedIdentity{Mspid: Orgs[0], IdBytes: creatorCert})
-	sh := marshal(&common.SignatureHeader{Creator: creator, Nonce: []byte("nonce")})
+	nonce := sha256.Sum256([]byte(fmt.Sprint("nonce ", i)))
+	sh := marshal(&common.SignatureHeader{Creator: creator, Nonce: nonce[:24]})
+	// Fabric's transaction id: hex SHA-256 of the nonce and the creator.
+	txID := fmt.Sprintf("%x", sha256.Sum256(append(nonce[:24:24], creator...)))
 	tx := marshal(&peer.Transaction{Actions: []*peer.TransactionAction{{Header: sh, Payload: ccap}}})
 	ch := marshal(&common.ChannelHeader{Type: int32(common.HeaderType_ENDORSER_TRANSACTION), ChannelId: Channel, TxId: txID,
 		Timestamp: timestamppb.New(at)})
 	payload := marshal(&common.Payload{Header: &common.Header{ChannelHeader: ch, SignatureHeader: sh}, Data: tx})
-	return marshal(&common.Envelope{Payload: payload, Signature: sign(creatorKey, payload)})
+	return marshal(&common.Envelope{Payload: payload, Signature: sign(creatorKey, payload)}), txID
 }
 
 type ca struct {
