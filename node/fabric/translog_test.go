@@ -128,7 +128,7 @@ func TestTransparencyLogAcrossOrganisations(t *testing.T) {
 	for _, m := range members {
 		s, r := m.node.TransparencyLog().Head()
 		c := m.node.TransparencyLog().Cursor()
-		t.Logf("%s: log size %d root %x at block %d", m.msp, s, r, c.Position)
+		t.Logf("%s: log size %d root %s at block %d", m.msp, s, r, c.Position)
 		if s != size || r != root {
 			t.Fatalf("%s's log: size %d root %x; Bank1's: size %d root %x", m.msp, s, r, size, root)
 		}
