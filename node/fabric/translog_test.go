@@ -312,7 +312,7 @@ func dropLog(t *testing.T, data string) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	for _, p := range []store.Prefix{store.TranslogHashes, store.TranslogLeaves, store.TranslogTags, store.TranslogCursor} {
+	for _, p := range []store.Prefix{store.TranslogHashes, store.TranslogLeaves, store.TranslogTags, store.TranslogCursor, store.TranslogHeads} {
 		if err := db.DropPrefix(p.Bytes()); err != nil {
 			t.Fatal(err)
 		}

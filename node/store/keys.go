@@ -103,6 +103,9 @@ const (
 	// TranslogCursor: the feed position the log continues from and its
 	// size (JSON), written with the leaves they cover.
 	TranslogCursor Prefix = "tl/cur"
+	// TranslogHeads: "tl/p/<tag>" holds the <n> of the last leaf tagged
+	// tag (a chain's head), from which the next leaf's prev is set.
+	TranslogHeads Prefix = "tl/p/"
 )
 
 // All lists every prefix above, for tests and tools that walk the store.
@@ -111,7 +114,7 @@ func All() []Prefix {
 		AuditKey, AuditSeq, AuditHeads, AuditAnchored, AuditEntries, AuditByMember, AuditBySubject,
 		BudgetCounts, BudgetReports, WatchEntries, WatchIndex,
 		Alerts, AlertMarkers, AlertSeq, AlertPos, Webhooks, WebhookCursors,
-		TranslogHashes, TranslogLeaves, TranslogTags, TranslogCursor}
+		TranslogHashes, TranslogLeaves, TranslogTags, TranslogCursor, TranslogHeads}
 }
 
 // Bytes is the prefix itself: a scan's prefix, or the key of a single key.

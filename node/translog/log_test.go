@@ -70,7 +70,7 @@ func mth(leaves [][]byte) tlog.Hash {
 	return sha256.Sum256(append(append([]byte{1}, l[:]...), r[:]...))
 }
 
-func openDB(t *testing.T, dir string) *badger.DB {
+func openDB(t testing.TB, dir string) *badger.DB {
 	t.Helper()
 	db, err := badger.Open(badger.DefaultOptions(dir).WithLogger(nil))
 	if err != nil {
