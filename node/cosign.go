@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -71,6 +72,8 @@ type logState struct {
 	held      bool // also every member whose signing key the node holds
 
 	mu       sync.Mutex                    // one cosigning round at a time
+	floor    int64                         // the smallest of the cosigners' last cosigned sizes
+	quorumAt atomic.Int64                  // the largest size found with a quorum: later ones are above (not under mu: rounds hold it long)
 	roots    map[int64]translog.Checkpoint // this node's checkpoints by size, as compared
 	diverged *contract.LogDivergence
 }
@@ -212,7 +215,9 @@ func (n *Node) CosignCheckpoints(ctx context.Context) error {
 		return nil
 	}
 	reader := cosigners[0]
-	all, _, err := evaluate(n, reader, contract.TxListCosignatures, contract.ListCosignaturesRequest{MinSize: 1, MaxSize: size})
+	// Only the sizes from the last this node cosigned on: cosignatures
+	// accumulate for ever, and organisations cosign near the log's head.
+	all, _, err := evaluate(n, reader, contract.TxListCosignatures, contract.ListCosignaturesRequest{MinSize: max(1, s.floor), MaxSize: size})
 	if err != nil {
 		return err
 	}
@@ -235,11 +240,15 @@ func (n *Node) CosignCheckpoints(ctx context.Context) error {
 			n.logf("transparency log: %s cosigned size %d with chain heads %s, this node computed %s", cs.MSPID, cs.Size, cs.HeadsRoot, b64(mine.Heads.Root[:]))
 		}
 	}
+	floor := size
 	for _, org := range cosigners {
-		if err := n.cosignAs(ctx, org, size, all); err != nil {
+		signed, err := n.cosignAs(ctx, org, size, all)
+		if err != nil {
 			return fmt.Errorf("%s: %w", org, err)
 		}
+		floor = min(floor, signed)
 	}
+	s.floor = floor
 	return nil
 }
 
@@ -307,20 +316,21 @@ func (n *Node) LogDivergence() *contract.LogDivergence {
 	return n.tlog.diverged
 }
 
-// cosignAs registers org's log key if needed and cosigns one size.
-func (n *Node) cosignAs(ctx context.Context, org string, size int64, all []contract.Cosignature) error {
+// cosignAs registers org's log key if needed and cosigns one size; it
+// returns the largest size org has cosigned.
+func (n *Node) cosignAs(ctx context.Context, org string, size int64, all []contract.Cosignature) (int64, error) {
 	s := n.tlog
 	k, err := s.logKey(org)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	keys, _, err := evaluate(n, org, contract.TxListLogKeys, contract.ListLogKeysRequest{MSPID: org})
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if !slices.ContainsFunc(keys, func(lk contract.LogKey) bool { return lk.Verifier == k.Verifier }) {
 		if _, _, err := submit(ctx, n, org, contract.TxRegisterLogKey, contract.RegisterLogKeyRequest{MSPID: org, Verifier: k.Verifier}); err != nil {
-			return fmt.Errorf("registering the log key: %w", err)
+			return 0, fmt.Errorf("registering the log key: %w", err)
 		}
 	}
 	var last int64
@@ -339,25 +349,28 @@ func (n *Node) cosignAs(ctx context.Context, org string, size int64, all []contr
 	}
 	if target == 0 {
 		if size <= last {
-			return nil
+			return last, nil
 		}
 		target = size
 	}
 	cp, err := s.checkpointAt(target)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	signed, err := translog.SignCheckpoint(cp, k.Signer)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	_, sigs, err := translog.SplitNote(signed)
 	if err != nil || len(sigs) != 1 {
-		return fmt.Errorf("signing the checkpoint: %v", err)
+		return 0, fmt.Errorf("signing the checkpoint: %v", err)
 	}
 	_, _, err = submit(ctx, n, org, contract.TxCosignCheckpoint, contract.CosignCheckpointRequest{MSPID: org, Origin: s.origin, Size: target,
 		RootHash: b64(cp.Root[:]), HeadsSize: cp.Heads.Size, HeadsRoot: b64(cp.Heads.Root[:]), Signature: sigs[0].Base64})
-	return err
+	if err != nil {
+		return 0, err
+	}
+	return max(last, target), nil
 }
 
 // QuorumCheckpoint is a checkpoint cosigned by a quorum.
@@ -387,7 +400,8 @@ func (n *Node) quorumCheckpoint(member string) (QuorumCheckpoint, error) {
 	if err != nil {
 		return QuorumCheckpoint{}, err
 	}
-	all, height, err := evaluate(n, member, contract.TxListCosignatures, contract.ListCosignaturesRequest{MinSize: 1, MaxSize: size})
+	from := max(1, s.quorumAt.Load())
+	all, height, err := evaluate(n, member, contract.TxListCosignatures, contract.ListCosignaturesRequest{MinSize: from, MaxSize: size})
 	if err != nil {
 		return QuorumCheckpoint{}, err
 	}
@@ -422,6 +436,9 @@ func (n *Node) quorumCheckpoint(member string) (QuorumCheckpoint, error) {
 		slices.Sort(signers)
 		signers = slices.Compact(signers)
 		if len(signers) >= q.Quorum {
+			if sz > s.quorumAt.Load() {
+				s.quorumAt.Store(sz)
+			}
 			return QuorumCheckpoint{Checkpoint: cp, Heads: heads, Note: []byte(text), Signers: signers, Quorum: q.Quorum, Height: height}, nil
 		}
 	}
