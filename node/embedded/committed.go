@@ -13,16 +13,23 @@ import (
 
 var _ ledger.CommittedFeed = (*Ledger)(nil)
 
+// committedBytes bounds the write data one CommittedTxs call holds in
+// memory (a catch-up over bulk imports), checked between entries.
+var committedBytes = 64 << 20
+
 // CommittedTxs implements ledger.CommittedFeed: each log entry with its
 // write set, by height, at most changesEntries entries per call.
 func (l *Ledger) CommittedTxs(from uint64, fn func(ledger.Committed) error) (uint64, error) {
 	next := max(from, 1)
 	err := l.db.View(func(txn *badger.Txn) error {
 		var err error
-		n := 0
+		n, bytes := 0, 0
 		next, err = entries(txn, max(from, 1), func(e Entry) error {
-			if n++; n > changesEntries {
+			if n++; n > changesEntries || bytes > committedBytes {
 				return errEnough
+			}
+			for _, w := range e.Writes {
+				bytes += len(w.Key) + len(w.Value)
 			}
 			t, err := time.Parse(time.RFC3339Nano, e.Time)
 			if err != nil {

@@ -89,6 +89,10 @@ func (r *Replica) markWritesFrom() error {
 	})
 }
 
+// committedBytes bounds the write sets one CommittedTxs call holds in
+// memory; it ends at a block boundary once past it.
+var committedBytes = 64 << 20
+
 // ErrWritesMissing says the replica did not keep the write sets of its
 // first blocks.
 var ErrWritesMissing = errors.New("the replica predates kept write sets; remove its directory to rebuild it from block 0")
@@ -110,11 +114,19 @@ func (r *Replica) CommittedTxs(from uint64, fn func(ledger.Committed) error) (ui
 		if wf > from {
 			return ErrWritesMissing
 		}
+		bytes, last := 0, from
 		return store.Scan(txn, []byte{'w'}, txKey('w', from, 0), func(k, v []byte) error {
 			block := binary.BigEndian.Uint64(k[:8])
 			if block >= next {
 				return store.ErrStop
 			}
+			if block != last && bytes > committedBytes {
+				// Enough in memory: end at this block boundary.
+				next = block
+				return store.ErrStop
+			}
+			last = block
+			bytes += len(v)
 			var c committedTx
 			if err := json.Unmarshal(v, &c); err != nil {
 				return fmt.Errorf("write set of block %d: %w", block, err)

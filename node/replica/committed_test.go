@@ -64,6 +64,15 @@ func TestCommittedTxsMatchTheLedger(t *testing.T) {
 	if from3 := collect(t, r, 3); len(from3) != len(want)-2 || from3[0].Position != 3 {
 		t.Fatalf("from block 3: %d transactions", len(from3))
 	}
+	// With a memory budget of one byte, each call ends after one block:
+	// the same transactions come, over more calls.
+	old := committedBytes
+	committedBytes = 1
+	small := collect(t, r, 0)
+	committedBytes = old
+	if !reflect.DeepEqual(small, got) {
+		t.Fatalf("in one-block calls: %d transactions, in one call %d", len(small), len(got))
+	}
 	b, found, err := r.Block(2)
 	if err != nil || !found || len(b.Data.Data) != 3 || b.Header.Number != 2 {
 		t.Fatalf("block 2 kept: %v %v", found, err)
