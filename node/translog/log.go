@@ -100,6 +100,10 @@ type Log struct {
 // leaf writes its data, about two stored hashes and its tags).
 var maxLeavesPerTxn = 4000
 
+// maxBytesPerTxn bounds the leaf data of one badger transaction, under
+// badger's batch limit whatever the leaves' sizes.
+var maxBytesPerTxn = 4 << 20
+
 // Open loads the log's cursor from the store.
 func Open(opts Options) (*Log, error) {
 	if opts.Encode == nil {
@@ -217,9 +221,12 @@ func (l *Log) append(from Cursor, txs []ledger.Committed, next uint64) error {
 		n := 0
 		i := 0
 		var err error
-		for ; i < len(txs) && (n < maxLeavesPerTxn || i == 0); i++ {
+		bytes := 0
+		for ; i < len(txs) && ((n < maxLeavesPerTxn && bytes < maxBytesPerTxn) || i == 0); i++ {
 			var added int
-			added, err = l.appendTx(txn, cur.Size, txs[i])
+			var size int
+			added, size, err = l.appendTx(txn, cur.Size, txs[i])
+			bytes += size
 			if err != nil {
 				break
 			}
@@ -269,7 +276,7 @@ func setCursor(txn *badger.Txn, cur Cursor) error {
 }
 
 // appendTx writes tx's leaves at size and returns how many.
-func (l *Log) appendTx(txn *badger.Txn, size int64, tx ledger.Committed) (int, error) {
+func (l *Log) appendTx(txn *badger.Txn, size int64, tx ledger.Committed) (added, bytes int, err error) {
 	prev := func(tag string) (int64, bool, error) {
 		var i uint64
 		found, err := store.Get(txn, store.TranslogHeads.Key(tag), store.Uint64(&i))
@@ -277,34 +284,37 @@ func (l *Log) appendTx(txn *badger.Txn, size int64, tx ledger.Committed) (int, e
 	}
 	leaves, err := l.Encode(tx, size, prev)
 	if err != nil {
-		return 0, fmt.Errorf("encode transaction %s (position %d): %w", tx.TxID, tx.Position, err)
+		return 0, 0, fmt.Errorf("encode transaction %s (position %d): %w", tx.TxID, tx.Position, err)
 	}
 	r := hashReader(txn)
 	for i, leaf := range leaves {
 		n := size + int64(i)
 		hashes, err := tlog.StoredHashes(n, leaf.Data, r)
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		base := tlog.StoredHashIndex(0, n)
 		for j, h := range hashes {
 			if err := txn.Set(store.TranslogHashes.Key(string(store.Uint64Bytes(uint64(base+int64(j))))), h[:]); err != nil {
-				return 0, err
+				return 0, 0, err
 			}
 		}
 		if err := txn.Set(leafKey(n), leaf.Data); err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		for _, tag := range leaf.Tags {
 			if err := txn.Set(tagKey(tag, n), nil); err != nil {
-				return 0, err
+				return 0, 0, err
 			}
 			if err := txn.Set(store.TranslogHeads.Key(tag), store.Uint64Bytes(uint64(n))); err != nil {
-				return 0, err
+				return 0, 0, err
 			}
 		}
 	}
-	return len(leaves), nil
+	for _, leaf := range leaves {
+		bytes += len(leaf.Data)
+	}
+	return len(leaves), bytes, nil
 }
 
 func leafKey(n int64) []byte {
