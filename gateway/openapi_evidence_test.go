@@ -39,6 +39,15 @@ func oaEvidence(e *oaEnv, b1, b2, admin, auditor, d1, s1, d2 string) {
 	e.oaCall("GET", "/v1/log/consistency?from=1", b1, nil, 400)
 	e.oaCall("GET", fmt.Sprintf("/v1/log/consistency?from=1&to=%d", size+1000), b1, nil, 404)
 	oaEvidenceBundle(e, b1, b2, admin, auditor, d1, s1)
+	// An expelled member's client reads nothing of the log.
+	expelled, err := e.n.CreateClient("bank3-app", "Bank3MSP", []string{"querier", "reporter"})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.keys["bank3-app"] = expelled
+	for _, path := range []string{"/v1/log/checkpoint", "/v1/log/proof?index=0", "/v1/trust-root", "/v1/evidence/" + d1 + "?purpose=litigation"} {
+		e.oaCall("GET", path, "bank3-app", nil, 403)
+	}
 	e.oaCall("GET", "/v1/evidence/"+d2+"?purpose=litigation", admin, nil, 200) // disputed and upheld
 }
 
