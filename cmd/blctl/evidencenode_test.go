@@ -121,4 +121,17 @@ func TestEvidenceThroughTheRealGateway(t *testing.T) {
 	if code, _, _ := blctl(t, url, bank1, "evidence", "export", "--out", all); code != 2 {
 		t.Fatalf("export without --loans or --older-than: exit %d", code)
 	}
+	// The association asks for every organisation's cosignature.
+	admin := keys["assoc-admin"]
+	if code, out, errOut := blctl(t, url, admin, "policy", "set", "--min-days-past-due", "90", "--retention-years", "5",
+		"--dispute-answer-days", "20", "--log-quorum", "3"); code != 0 || !strings.Contains(out, "3 organisations") {
+		t.Fatalf("policy set --log-quorum 3: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if code, out, _ := blctl(t, url, admin, "--lang", "zh", "policy", "show"); code != 0 || !strings.Contains(out, "日志检查点法定数") {
+		t.Fatalf("policy show in Chinese: exit %d\n%s", code, out)
+	}
+	if code, _, _ := blctl(t, url, admin, "policy", "set", "--min-days-past-due", "90", "--retention-years", "5",
+		"--dispute-answer-days", "20", "--log-quorum", "-1"); code != 2 {
+		t.Fatalf("a negative quorum: exit %d", code)
+	}
 }

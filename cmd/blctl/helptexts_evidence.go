@@ -150,6 +150,7 @@ var evidenceNodeFlags = map[string]bilingual{
 	"evidence export --out":        {"directory for the bundles and the manifest", "存放证据包和清单的目录"},
 	"log checkpoint --out":         {"file to write the checkpoint to", "写入检查点的文件"},
 	"trust-root --out":             {"file to write the trust root to (- for stdout)", "写入信任根的文件（- 表示 stdout）"},
+	"policy set --log-quorum":      {"organisations that must cosign a transparency-log checkpoint (0: a majority of the active ones)", "透明日志检查点须共同签署的机构数（0：有效机构的多数）"},
 }
 
 var evidenceNodeMessages = []l10n.Entry{
@@ -161,6 +162,8 @@ var evidenceNodeMessages = []l10n.Entry{
 	{Key: "cli.evidence.skipped", EN: "already complete, skipped", ZH: "已完整，跳过"},
 	{Key: "cli.evidence.written", EN: "written", ZH: "已写入"},
 	{Key: "cli.evidence.exported", EN: "%d bundles in %s with manifest.csv and manifest.json; %d failed, %d loans without a default", ZH: "%d 个证据包及 manifest.csv、manifest.json 已在 %s；%d 个失败，%d 笔贷款没有违约记录"},
+	{Key: "cli.policy.quorum.majority", EN: "a majority of the active organisations", ZH: "有效机构的多数"},
+	{Key: "cli.policy.quorum.n", EN: "%s organisations", ZH: "%s 个机构"},
 	{Key: "cli.trustroot.wrote", EN: "wrote %s: %d organisations, quorum %d", ZH: "已写入 %s：%d 个机构，法定数 %d"},
 }
 
@@ -175,4 +178,5 @@ func init() {
 		flagTexts[k] = v
 	}
 	l10n.Register(evidenceNodeMessages...)
+	l10n.Register(l10n.Entry{Key: "cli.label.log checkpoint quorum", EN: "log checkpoint quorum", ZH: "日志检查点法定数"})
 }
