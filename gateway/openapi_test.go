@@ -90,7 +90,7 @@ func oaNode(t testing.TB) (*node.Node, *embedded.Ledger, map[string]string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := node.OpenWith(dir, l, node.Options{WebhookDestinations: webhooktest.Loopback()})
+	n, err := node.OpenWith(dir, l, node.Options{WebhookDestinations: webhooktest.Loopback(), LogCosignHeld: true, LogCheckpointInterval: -1})
 	if err != nil {
 		l.Close()
 		t.Fatal(err)
@@ -713,6 +713,7 @@ func TestOpenAPIResponses(t *testing.T) {
 	e.oaCall("GET", "/v1/alert-rules", auditor, nil, 403)
 
 	oaMonitoring(e, b1, b2, auditor, subj)
+	oaEvidence(e, b1, b2, admin, auditor, d1.ID, s1.ID, d2)
 
 	// The association's statistics.
 	e.oaCall("GET", "/v1/statistics?from="+today+"&to="+today+"&by=week", auditor, nil, 200)

@@ -130,6 +130,12 @@ func failErr(c *gin.Context, err error) {
 		fail(c, CodeBadPurpose, err.Error())
 	case errors.Is(err, node.ErrNoSigningKey):
 		fail(c, contract.CodeFailedPrecondition, err.Error()+": send a signed JWS instead")
+	case errors.As(err, new(*node.BadRangeError)):
+		fail(c, CodeMalformedRequest, err.Error())
+	case errors.Is(err, node.ErrNoCheckpoint), errors.Is(err, node.ErrNoLog):
+		fail(c, contract.CodeNotFound, err.Error())
+	case errors.Is(err, node.ErrNotCovered):
+		fail(c, contract.CodeFailedPrecondition, err.Error())
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		failMsg(c, CodeUnavailable, "ledger.timeout")
 	default:

@@ -62,6 +62,15 @@ const (
 	// AlertRules is reading and replacing the member's alert rules
 	// (node/rules), which attach handling plans to its alerts.
 	AlertRules
+	// ReadLog is reading the transparency log (checkpoints, inclusion and
+	// consistency proofs) and the trust root: any active member's
+	// clients. None of it names a subject: leaves are only served inside
+	// evidence bundles.
+	ReadLog
+	// ReadEvidence is assembling a default's evidence bundle: the
+	// reporter's clients, the association's, and the reporter's or the
+	// association's auditors (evidence.go checks whose default it is).
+	ReadEvidence
 )
 
 var capabilityRoles = map[Capability][]string{
@@ -82,6 +91,8 @@ var capabilityRoles = map[Capability][]string{
 
 	ReadStatistics: {RoleAdmin, RoleAuditor},
 	AlertRules:     {RoleReporter, RoleQuerier},
+	ReadLog:        {RoleAdmin, RoleReporter, RoleQuerier, RoleAuditor},
+	ReadEvidence:   {RoleReporter, RoleAdmin, RoleAuditor},
 }
 
 // Roles lists the roles that may use capability.

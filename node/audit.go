@@ -32,6 +32,7 @@ const (
 	AuditDerive      = "derive"
 	AuditAttestation = "attestation"
 	AuditAlert       = "alert"
+	// AuditEvidence ("evidence") is in evidence.go.
 
 	OutcomeOK         = "ok"
 	OutcomeDenied     = "denied"

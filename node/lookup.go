@@ -10,7 +10,7 @@ import (
 )
 
 // Purposes are the stated reasons a member may look a subject up.
-var Purposes = []string{"loan-approval", "post-loan", "guarantor-check", "dispute-handling"}
+var Purposes = []string{"loan-approval", "post-loan", "guarantor-check", "dispute-handling", "litigation"}
 
 // ErrBadPurpose is returned for a missing or unknown purpose.
 var ErrBadPurpose = fmt.Errorf("purpose must be one of %v", Purposes)

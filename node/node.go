@@ -53,6 +53,11 @@ type Node struct {
 	assoc      association
 	rules      alertRules
 	logf       func(format string, args ...any)
+
+	// The transparency log and its cosigner (cosign.go).
+	tlog    *logState
+	logStop context.CancelFunc
+	logDone sync.WaitGroup
 }
 
 // Options tune a node; the zero value is the default.
@@ -72,6 +77,18 @@ type Options struct {
 	// Secret says where the consortium secret comes from (secret.go);
 	// the zero value is a single operator's local secret.
 	Secret SecretOptions
+	// LogCosigners are the organisations whose log keys the node holds
+	// and for which it cosigns the transparency log's checkpoints
+	// (cosign.go): its own organisation in fabric mode. None: the node
+	// keeps the log but cosigns nothing.
+	LogCosigners []string
+	// LogCosignHeld adds every member whose signing key the node holds
+	// (embedded mode: one operator's node acts for them all).
+	LogCosignHeld bool
+	// LogCheckpointInterval is how often the node cosigns (0: every
+	// DefaultLogCheckpointInterval; negative: only when
+	// CosignCheckpoints is called).
+	LogCheckpointInterval time.Duration
 }
 
 // Open opens the node's store in dir (creating it and a local consortium
@@ -118,6 +135,10 @@ func OpenWith(dir string, l ledger.Ledger, opts Options) (*Node, error) {
 		n.Close()
 		return nil, err
 	}
+	if err := n.startLog(dir, l, opts); err != nil {
+		n.Close()
+		return nil, err
+	}
 	if l != nil && opts.AuditAnchorInterval >= 0 {
 		every := opts.AuditAnchorInterval
 		if every == 0 {
@@ -140,6 +161,7 @@ func (n *Node) Close() error {
 	if n.statsStop != nil {
 		n.statsStop()
 	}
+	n.stopLog()
 	if n.stop != nil {
 		n.stop()
 	}

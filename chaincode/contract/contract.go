@@ -80,6 +80,14 @@ func init() {
 		TxStateDigest.Name:          {true, (*Contract).stateDigest},
 		TxListAuditAnchors.Name:     {true, (*Contract).listAuditAnchors},
 		TxSecretStatus.Name:         {true, (*Contract).secretStatus},
+
+		TxRegisterLogKey.Name:      {false, (*Contract).registerLogKey},
+		TxCosignCheckpoint.Name:    {false, (*Contract).cosignCheckpoint},
+		TxListLogKeys.Name:         {true, (*Contract).listLogKeys},
+		TxListCosignatures.Name:    {true, (*Contract).listCosignatures},
+		TxCheckpointQuorum.Name:    {true, (*Contract).checkpointQuorum},
+		TxReportLogDivergence.Name: {false, (*Contract).reportLogDivergence},
+		TxOwnDefaults.Name:         {true, (*Contract).ownDefaults},
 	}
 }
 

@@ -29,6 +29,9 @@
 //	auditanchor/<member>/<log>/<size>   an audit head the member anchored (anchor.go)
 //	auditanchorhead/<member>/<log>      the log's latest anchor
 //	budgetexceeded/<member>/<kind>/<day> a member's first budget excess of a day (budget.go)
+//	logkey/<member>/<key hash>          an organisation's transparency-log key (cosign.go)
+//	cosig/<size>/<member>               its signature of the log's checkpoint at size
+//	logdivergence/<member>/<size>       its report of another organisation's different root
 //
 // # Batches
 //

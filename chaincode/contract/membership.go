@@ -348,6 +348,9 @@ func (p *Policy) validate() error {
 	case p.DisputeAnswerDays < 1 || p.DisputeAnswerDays > 365:
 		return errorf(CodeInvalidArgument, "disputeAnswerDays: must be 1 to 365, got %d", p.DisputeAnswerDays)
 	}
+	if p.LogQuorum < 0 || p.LogQuorum > 1000 {
+		return errorf(CodeInvalidArgument, "logQuorum: must be 0 (a majority of the active organisations) to 1000, got %d", p.LogQuorum)
+	}
 	if err := p.validateBudgets(); err != nil {
 		return err
 	}

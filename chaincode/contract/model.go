@@ -63,9 +63,13 @@ type Policy struct {
 	// DailyDerivations and DailyLookups are each member's daily budgets of
 	// raw-ID derivations and of subjects looked up (budget.go); 0 in a
 	// request means the default.
-	DailyDerivations int64  `json:"dailyDerivations,omitempty"`
-	DailyLookups     int64  `json:"dailyLookups,omitempty"`
-	UpdatedAt        string `json:"updatedAt,omitempty"`
+	DailyDerivations int64 `json:"dailyDerivations,omitempty"`
+	DailyLookups     int64 `json:"dailyLookups,omitempty"`
+	// LogQuorum is how many distinct organisations must cosign a
+	// transparency-log checkpoint for evidence to rest on it (cosign.go);
+	// 0 means the default, a majority of the active organisations.
+	LogQuorum int    `json:"logQuorum,omitempty"`
+	UpdatedAt string `json:"updatedAt,omitempty"`
 }
 
 // DefaultPolicy is the policy a new ledger starts with.

@@ -50,4 +50,14 @@ var (
 	TxStateDigest      = Transaction[Empty, StateDigestResult]{"StateDigest"}
 	TxListAuditAnchors = Transaction[ListAuditAnchorsRequest, []AuditAnchor]{"ListAuditAnchors"}
 	TxSecretStatus     = Transaction[SecretStatusRequest, SecretStatus]{"SecretStatus"}
+
+	// The transparency log's keys and cosignatures (cosign.go).
+	TxRegisterLogKey      = Transaction[RegisterLogKeyRequest, LogKey]{"RegisterLogKey"}
+	TxCosignCheckpoint    = Transaction[CosignCheckpointRequest, Cosignature]{"CosignCheckpoint"}
+	TxListLogKeys         = Transaction[ListLogKeysRequest, []LogKey]{"ListLogKeys"}
+	TxListCosignatures    = Transaction[ListCosignaturesRequest, []Cosignature]{"ListCosignatures"}
+	TxCheckpointQuorum    = Transaction[Empty, CheckpointQuorum]{"CheckpointQuorum"}
+	TxReportLogDivergence = Transaction[ReportLogDivergenceRequest, LogDivergence]{"ReportLogDivergence"}
+	// The reporter's own defaults, for batch litigation exports (owndefaults.go).
+	TxOwnDefaults = Transaction[OwnDefaultsRequest, OwnDefaultsResult]{"OwnDefaults"}
 )

@@ -61,6 +61,9 @@ type config struct {
 	ConsortiumSecret string
 	// Console is the web console at /console/.
 	Console consoleConfig
+	// LogCheckpointInterval is how often the node cosigns the
+	// transparency log's checkpoint.
+	LogCheckpointInterval time.Duration
 }
 
 // consoleConfig turns the web console on or off and bounds its sessions.
@@ -115,6 +118,7 @@ func defineSettings(s *settings, cfg *config) {
 	s.String(&cfg.TLSKey, "tls-key", "tlsKey", "PEM private key of --tls-cert")
 	s.String(&cfg.ClientCA, "client-ca", "clientCA", "PEM CA bundle: accept client certificates it signed, bound with 'client add --cert' (mutual TLS)")
 	s.String(&cfg.ConsortiumSecret, "consortium-secret", "consortiumSecret", "fabric mode, the association's node: the consortium secret file made by 'blacklistd secret new' (members' nodes leave it empty: they fetch the secret sealed to their node key from the ledger)")
+	s.Duration(&cfg.LogCheckpointInterval, "log-checkpoint-interval", "logCheckpointInterval", "how often the node signs the transparency log's checkpoint with its organisation's log key (DATA/log-<MSP>.key) and commits the cosignature to the ledger (embedded: for every member whose signing key it holds); at least 1s")
 	s.String(&cfg.Fabric.Peer, "fabric-peer", "fabric.peer", "fabric mode: host:port of the organisation's peer (Gateway service)")
 	s.String(&cfg.Fabric.TLSCA, "fabric-tls-ca", "fabric.tlsCA", "fabric mode: PEM file of the peer's TLS CA")
 	s.String(&cfg.Fabric.ServerName, "fabric-server-name", "fabric.serverName", "fabric mode: TLS server name of the peer, if not its host")
@@ -177,8 +181,8 @@ func defaults() config {
 		Burst: o.Burst, MaxBodyBytes: o.MaxBodyBytes, MaxImport: o.MaxImportBytes, LogLevel: slog.LevelInfo,
 		Webhooks:            webhookConfig{MinBackoff: time.Second, MaxBackoff: 5 * time.Minute, FailingAfter: 5 * time.Minute},
 		Fabric:              fabricConfig{Channel: "blacklist", Chaincode: "blacklist", EndorseRetry: fabric.DefaultEndorseRetry},
-		AuditAnchorInterval: node.DefaultAuditAnchorInterval,
-		Console:             consoleConfig{Enabled: true, Session: console.DefaultSessionTTL}}
+		AuditAnchorInterval: node.DefaultAuditAnchorInterval, LogCheckpointInterval: node.DefaultLogCheckpointInterval,
+		Console: consoleConfig{Enabled: true, Session: console.DefaultSessionTTL}}
 }
 
 const usageHead = `Usage: blacklistd [flags]
@@ -212,6 +216,9 @@ func loadConfig(args []string, stderr io.Writer) (config, error) {
 	}
 	if _, err := dest.Allow(cfg.Webhooks.Allow...); err != nil {
 		return cfg, fmt.Errorf("--webhook-allow: %w", err)
+	}
+	if cfg.LogCheckpointInterval < time.Second {
+		return cfg, fmt.Errorf("--log-checkpoint-interval %s: at least 1s", cfg.LogCheckpointInterval)
 	}
 	if cfg.AuditAnchorInterval < time.Second {
 		return cfg, fmt.Errorf("--audit-anchor-interval %s: at least 1s", cfg.AuditAnchorInterval)
@@ -291,8 +298,12 @@ func serve(cfg config, log *slog.Logger, stdout io.Writer) error {
 	n, err := node.OpenWith(cfg.Data, l, node.Options{WebhookMinBackoff: cfg.Webhooks.MinBackoff, WebhookDestinations: allow,
 		WebhookMaxBackoff: cfg.Webhooks.MaxBackoff, WebhookFailingAfter: cfg.Webhooks.FailingAfter,
 		AuditAnchorInterval: cfg.AuditAnchorInterval,
-		Logf:                func(format string, args ...any) { log.Warn(fmt.Sprintf(format, args...)) },
-		Secret:              secretOptions(cfg)})
+		// The transparency log's cosigner: a fabric node signs for its
+		// organisation, an embedded node for every member it holds a
+		// signing key of (one operator's ledger).
+		LogCosigners: logCosigners(cfg), LogCosignHeld: cfg.Ledger != "fabric", LogCheckpointInterval: cfg.LogCheckpointInterval,
+		Logf:   func(format string, args ...any) { log.Warn(fmt.Sprintf(format, args...)) },
+		Secret: secretOptions(cfg)})
 	if err != nil {
 		l.Close()
 		return err
@@ -347,5 +358,14 @@ func serve(cfg config, log *slog.Logger, stdout io.Writer) error {
 		return err
 	}
 	log.Info("stopped cleanly", "height", l.Height())
+	return nil
+}
+
+// logCosigners are the organisations a node cosigns the transparency log
+// for: in fabric mode its own.
+func logCosigners(cfg config) []string {
+	if cfg.Ledger == "fabric" && cfg.Fabric.MSPID != "" {
+		return []string{cfg.Fabric.MSPID}
+	}
 	return nil
 }

@@ -272,6 +272,15 @@ func TestConfigPrecedence(t *testing.T) {
 	if _, err := loadConfig([]string{"--audit-anchor-interval", "0s"}, io.Discard); err == nil {
 		t.Fatal("an audit anchor interval of 0 accepted")
 	}
+	if cfg, err := loadConfig([]string{"--log-checkpoint-interval", "5s"}, io.Discard); err != nil || cfg.LogCheckpointInterval != 5*time.Second {
+		t.Fatalf("--log-checkpoint-interval: %v %v", cfg.LogCheckpointInterval, err)
+	}
+	if _, err := loadConfig([]string{"--log-checkpoint-interval", "10ms"}, io.Discard); err == nil {
+		t.Fatal("a log checkpoint interval under 1s accepted")
+	}
+	if cfg := (config{Ledger: "fabric", Fabric: fabricConfig{MSPID: "Bank1MSP"}}); len(logCosigners(cfg)) != 1 || logCosigners(config{Ledger: "embedded"}) != nil {
+		t.Fatal("log cosigners: a fabric node cosigns for its organisation only, an embedded one for the members it holds keys of")
+	}
 	if _, err := loadConfig([]string{"--ledger", "oracle"}, io.Discard); err == nil {
 		t.Fatal("unknown ledger accepted")
 	}

@@ -36,7 +36,9 @@ func realNodeOf(t *testing.T) (string, map[string]string, *node.Node) {
 		t.Fatal(err)
 	}
 	// Test receivers listen on loopback: allowed here as an operator would.
-	n, err := node.OpenWith(dir, l, node.Options{WebhookDestinations: webhooktest.Loopback()})
+	// The node keeps the transparency log and cosigns for the demo's
+	// members when a test asks (CosignCheckpoints), not on a timer.
+	n, err := node.OpenWith(dir, l, node.Options{WebhookDestinations: webhooktest.Loopback(), LogCosignHeld: true, LogCheckpointInterval: -1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1212,6 +1212,81 @@ tls、redirect、http-4xx、http-5xx、destination-refused）；详细信息在�
   blctl webhook show
 `,
 	},
+	// evidence (issue 13)
+	"evidence": {
+		EN: `Usage: blctl evidence SUBCOMMAND [flags]
+
+Court evidence for one default: a bundle holds the default's signed record
+and every later record about it (settlement, revocation, disputes and their
+outcomes), the reporter's key records, each with its proof of inclusion in
+the ledger's transparency log, and a checkpoint of the log signed by a
+quorum of member organisations. "verify" checks a bundle offline against a
+trust root obtained once from the association; see docs/evidence.md.
+
+Subcommands:
+%s
+Examples:
+  blctl evidence verify bundle.json --trust-root trust-root.json
+  blctl --lang zh evidence verify bundle.json --trust-root trust-root.json
+
+Run 'blctl evidence SUBCOMMAND --help' for its flags.
+`,
+		ZH: `用法：blctl evidence SUBCOMMAND [flags]
+
+一笔违约的诉讼证据：证据包包含该违约的签名记录及其之后的全部相关记录
+（结清、撤回、异议及其处理结果）、报送机构的密钥记录，每条记录都附有其
+在账本透明日志中的包含证明，以及由法定数量成员机构签署的日志检查点。
+"verify" 对照一次性从协会取得的信任根离线校验证据包；详见 docs/evidence.md。
+
+子命令：
+%s
+示例：
+  blctl evidence verify bundle.json --trust-root trust-root.json
+  blctl --lang zh evidence verify bundle.json --trust-root trust-root.json
+
+运行 'blctl evidence SUBCOMMAND --help' 查看其参数。
+`,
+	},
+	"evidence verify": {
+		EN: `Usage: blctl evidence verify FILE --trust-root FILE
+
+Verifies an evidence bundle (FILE, or - for stdin) against a trust root,
+with no network: the checkpoint's signatures by the organisations' log keys
+and their quorum; every record's inclusion proof; that the records form an
+unbroken chain up to the last one the checkpoint knows (nothing left out);
+every attestation's ES256 signature with the reporter's key, registered and
+not revoked at its issuedAt; and in fabric mode each transaction's block,
+submitter signature, endorsements by member organisations' certificates
+under the endorsement policy, and write of the record.
+
+Prints the transcript, one numbered check each: what was checked, against
+which key, and the result; --lang zh prints it in Chinese. Exit 0 only if
+every check passed; exit 1 naming the first failure otherwise. With
+--output json {"verified", "failure", "checks":[...]}.
+
+Examples:
+  blctl evidence verify bundle.json --trust-root trust-root.json
+  blctl --lang zh evidence verify bundle.json --trust-root trust-root.json > transcript.txt
+`,
+		ZH: `用法：blctl evidence verify FILE --trust-root FILE
+
+对照信任根离线校验证据包（FILE，或用 - 从 stdin 读取），无需网络：各机构
+日志密钥对检查点的签名及其是否达到法定数；每条记录的包含证明；记录构成
+一条不间断的链，直至检查点所知的最后一条（无遗漏）；每份证明的 ES256
+签名使用报送机构在其签发时间（issuedAt）已登记且未撤销的密钥；fabric 模式
+下还校验每笔交易所在区块、提交者签名、成员机构证书所作的背书是否满足
+背书策略，以及交易对该记录的写入。
+
+输出校验记录，每项检查一段并编号：检查了什么、对照哪个密钥、结果如何；
+--lang zh 以中文输出。仅当全部检查通过时退出码为 0；否则退出码为 1 并
+指出第一项未通过的检查。使用 --output json 时输出
+{"verified", "failure", "checks":[...]}。
+
+示例：
+  blctl evidence verify bundle.json --trust-root trust-root.json
+  blctl --lang zh evidence verify bundle.json --trust-root trust-root.json > transcript.txt
+`,
+	},
 }
 
 // summaryTexts are the one-line descriptions in a parent's command list.
@@ -1249,6 +1324,9 @@ var summaryTexts = map[string]bilingual{
 	"webhook rm":         {"stop sending alerts", "停止发送预警"},
 	"webhook set":        {"send alerts to a URL: --url --secret-file F", "向一个 URL 发送预警：--url --secret-file F"},
 	"webhook show":       {"show the webhook and its delivery state", "显示 Webhook 及其送达状态"},
+	// evidence (issue 13)
+	"evidence":        {"verify court evidence bundles offline", "离线校验诉讼证据包"},
+	"evidence verify": {"check a bundle against a trust root, print the transcript", "对照信任根校验证据包并输出校验记录"},
 }
 
 // flagTexts are the flags' descriptions, by "PATH --flag"; see flagText.
@@ -1319,4 +1397,6 @@ var flagTexts = map[string]bilingual{
 	"watch list --limit":               {"entries per page, 1 to 1000", "每页条目数，1 到 1000"},
 	"webhook set --secret-file":        {"file holding the shared secret (- for stdin; default: $BLACKLIST_WEBHOOK_SECRET)", "存放共享密钥的文件（- 表示 stdin；默认：$BLACKLIST_WEBHOOK_SECRET）"},
 	"webhook set --url":                {"where the node POSTs alerts (http or https)", "节点 POST 预警的地址（http 或 https）"},
+	// evidence (issue 13)
+	"evidence verify --trust-root": {"trust root file from the association (JSON)", "从协会取得的信任根文件（JSON）"},
 }

@@ -113,6 +113,9 @@ func commands() []command {
 		{"webhook", cmdWebhook},
 		{"stats", cmdStats},
 		{"rules", cmdRules},
+		{"evidence", cmdEvidence},
+		{"log", cmdLog},
+		{"trust-root", cmdTrustRoot},
 	}
 }
 

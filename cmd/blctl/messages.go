@@ -89,6 +89,10 @@ var cliMessages = []l10n.Entry{
 	{Key: "cli.lookup.argument", EN: "argument %d: %s", ZH: "第 %d 个参数：%s"},
 	{Key: "cli.lookup.line", EN: "%s, line %d: %s", ZH: "%s 第 %d 行：%s"},
 	{Key: "cli.lookup.neither", EN: "neither a subject key nor a resident identity number (for a passport number give --id-type passport)", ZH: "既不是主体密钥，也不是居民身份证号码（护照号码请加 --id-type passport）"},
+	// evidence (issue 13)
+	{Key: "cli.evidence.onefile", EN: "give exactly one bundle file (or - for stdin)", ZH: "请给出且仅给出一个证据包文件（或用 - 表示 stdin）"},
+	{Key: "cli.evidence.unreadable", EN: "%s is not a readable document: %v", ZH: "%s 不是可读取的文件：%v"},
+	{Key: "cli.evidence.failed", EN: "%s does NOT verify: %s", ZH: "%s 未通过校验：%s"},
 }
 
 func init() {

@@ -36,6 +36,11 @@ func (e *env) showPolicy(raw json.RawMessage) int {
 		e.row(w, "dispute answer days", strconv.Itoa(p.DisputeAnswerDays))
 		e.row(w, "daily derivations per member", strconv.FormatInt(p.Budget(contract.BudgetDerivations), 10))
 		e.row(w, "daily lookups per member", strconv.FormatInt(p.Budget(contract.BudgetLookups), 10))
+		quorum := e.t("cli.policy.quorum.majority")
+		if p.LogQuorum > 0 {
+			quorum = e.t("cli.policy.quorum.n", strconv.Itoa(p.LogQuorum))
+		}
+		e.row(w, "log checkpoint quorum", quorum)
 		e.row(w, "updated", e.when(p.UpdatedAt))
 		return w.Flush()
 	})
@@ -78,6 +83,7 @@ func policySet(e *env, args []string) int {
 	answer := f.Int("dispute-answer-days", 0, "")
 	derivations := f.Int64("daily-derivations", 0, "")
 	lookups := f.Int64("daily-lookups", 0, "")
+	logQuorum := f.Int("log-quorum", 0, "")
 	mins := minAmounts{}
 	f.Var(mins, "min-amount", "")
 	pos, code, ok := f.parse(args)
@@ -95,11 +101,11 @@ func policySet(e *env, args []string) int {
 			return f.usageErr("--%s is required and must be at least 1", c.name)
 		}
 	}
-	if *derivations < 0 || *lookups < 0 {
-		return f.usageErr("--daily-derivations and --daily-lookups must not be negative")
+	if *derivations < 0 || *lookups < 0 || *logQuorum < 0 {
+		return f.usageErr("--daily-derivations, --daily-lookups and --log-quorum must not be negative")
 	}
 	p := contract.Policy{MinDaysPastDue: *days, MinAmount: mins, RetentionYears: *years, DisputeAnswerDays: *answer,
-		DailyDerivations: *derivations, DailyLookups: *lookups}
+		DailyDerivations: *derivations, DailyLookups: *lookups, LogQuorum: *logQuorum}
 	var raw json.RawMessage
 	if err := e.call("PUT", "/v1/policy", nil, p, &raw); err != nil {
 		return e.fail(err)

@@ -54,7 +54,23 @@ const (
 	// on the ledger). It is addressed to the association, not to watchers,
 	// and has no subject.
 	KindBudgetExceeded = "budget-exceeded"
+	// KindLogDivergence tells the association that a member's node
+	// computed another transparency-log root than another organisation
+	// cosigned at the same size, and refused to cosign: one copy of the
+	// ledger was altered. Addressed to the association; no subject.
+	KindLogDivergence = "log-divergence"
 )
+
+// Divergence is what a log-divergence alert is about: Member's node
+// computed RootHash at Size, where Other cosigned OtherRootHash.
+type Divergence struct {
+	Member        string `json:"member"`
+	Origin        string `json:"origin"`
+	Size          int64  `json:"size"`
+	RootHash      string `json:"rootHash"`
+	Other         string `json:"other"`
+	OtherRootHash string `json:"otherRootHash"`
+}
 
 // Budget is what a budget-exceeded alert is about.
 type Budget struct {
@@ -100,6 +116,8 @@ type Alert struct {
 	// Plan is the handling plan of the member's first alert rule that
 	// matched when the alert was raised (package rules); nil when none did.
 	Plan *rules.Matched `json:"plan,omitempty"`
+	// Divergence is set on log-divergence alerts.
+	Divergence *Divergence `json:"divergence,omitempty"`
 }
 
 // Seq returns the alert's sequence number.

@@ -318,6 +318,18 @@ func items(c ledger.Change) ([]Alert, error) {
 		a.Kind, a.Member, a.Reporter = KindBudgetExceeded, e.Association, e.Member
 		a.Budget = &Budget{Member: e.Member, Kind: e.Kind, Day: e.Day, Count: e.Count, Limit: e.Budget}
 		return []Alert{a}, nil
+	case contract.EventLogDivergence:
+		var e contract.LogDivergence
+		if err := json.Unmarshal(c.Payload, &e); err != nil {
+			return nil, fmt.Errorf("tx %s: log-divergence event: %w", c.TxID, err)
+		}
+		if e.Association == "" {
+			return nil, nil
+		}
+		a := base
+		a.Kind, a.Member, a.Reporter = KindLogDivergence, e.Association, e.Member
+		a.Divergence = &Divergence{Member: e.Member, Origin: e.Origin, Size: e.Size, RootHash: e.RootHash, Other: e.Other, OtherRootHash: e.OtherRootHash}
+		return []Alert{a}, nil
 	}
 	// Events this version does not know raise nothing.
 	return nil, nil

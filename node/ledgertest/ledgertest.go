@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/assoc-ledger/blacklist/chaincode/attestation"
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
+	"github.com/assoc-ledger/blacklist/chaincode/translog"
 	"github.com/assoc-ledger/blacklist/node/ledger"
 )
 
@@ -231,5 +233,32 @@ func Run(t *testing.T, c Consortium) {
 		jws, _, _ := attestation.Sign(s.defaultOf("Bank2MSP", subject, "suspended", 100), s.keys["Bank2MSP"], s.kids["Bank2MSP"])
 		s.refused("Bank2MSP", "SubmitAttestations", contract.SubmitRequest{Attestations: []string{jws}}, contract.CodeForbidden)
 		s.must("AssocMSP", "ReinstateMember", contract.MemberStatusRequest{MSPID: "Bank2MSP", Reason: "suite done"})
+	})
+
+	t.Run("log keys and cosignatures", func(t *testing.T) {
+		s.t = t
+		k, err := translog.GenerateLogKey("Bank1MSP")
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.refused("Bank2MSP", "RegisterLogKey", contract.RegisterLogKeyRequest{MSPID: "Bank1MSP", Verifier: k.Verifier}, contract.CodeForbidden)
+		s.refused("Bank1MSP", "RegisterLogKey", contract.RegisterLogKeyRequest{MSPID: "Bank1MSP", Verifier: "not a key"}, contract.CodeInvalidArgument)
+		s.must("Bank1MSP", "RegisterLogKey", contract.RegisterLogKeyRequest{MSPID: "Bank1MSP", Verifier: k.Verifier})
+		// A size of this run's own, far beyond any real log.
+		size := int64(1_000_000_000_000) + time.Now().UnixNano()%1_000_000_000
+		cosign := func(rootByte byte) contract.CosignCheckpointRequest {
+			cp := translog.Checkpoint{Origin: translog.Origin("ledgertest"), Size: size, Heads: &translog.Commitment{Size: 1}}
+			cp.Root[0], cp.Heads.Root[0] = rootByte, rootByte
+			signed, err := translog.SignCheckpoint(cp, k.Signer)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, sigs, _ := translog.SplitNote(signed)
+			return contract.CosignCheckpointRequest{MSPID: "Bank1MSP", Origin: cp.Origin, Size: size, RootHash: base64.StdEncoding.EncodeToString(cp.Root[:]),
+				HeadsSize: 1, HeadsRoot: base64.StdEncoding.EncodeToString(cp.Heads.Root[:]), Signature: sigs[0].Base64}
+		}
+		s.refused("Bank2MSP", "CosignCheckpoint", cosign(1), contract.CodeForbidden)
+		s.must("Bank1MSP", "CosignCheckpoint", cosign(1))
+		s.refused("Bank1MSP", "CosignCheckpoint", cosign(2), contract.CodeConflict)
 	})
 }

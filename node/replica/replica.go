@@ -82,6 +82,10 @@ func Open(dir, namespace string) (*Replica, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := r.markWritesFrom(); err != nil {
+		db.Close()
+		return nil, err
+	}
 	r.heights.Set(r.head.Height)
 	return r, nil
 }
@@ -117,6 +121,9 @@ func (r *Replica) Apply(b *common.Block) (applied bool, err error) {
 	}
 	next := Head{Height: n + 1, Time: head.Time}
 	err = r.db.Update(func(txn *badger.Txn) error {
+		if err := keepBlock(txn, b, txs); err != nil {
+			return err
+		}
 		for _, tx := range txs {
 			for _, w := range tx.Writes {
 				var err error

@@ -125,6 +125,22 @@ const (
 	// console session (client, CSRF token, expiry; JSON), written with a
 	// badger TTL so an expired session disappears by itself.
 	ConsoleSessions Prefix = "cs/"
+	// The transparency log (package node/translog). <n> is a big-endian
+	// uint64.
+	// TranslogHashes: "tl/h/<n>" holds the tree's stored hash n (32 bytes,
+	// golang.org/x/mod/sumdb/tlog's storage order).
+	TranslogHashes Prefix = "tl/h/"
+	// TranslogLeaves: "tl/l/<n>" holds leaf n's data.
+	TranslogLeaves Prefix = "tl/l/"
+	// TranslogTags: "tl/t/"L(tag)<n> marks that leaf n is about tag (an
+	// attestation id, a member), so a bundle finds its leaves by one scan.
+	TranslogTags Prefix = "tl/t/"
+	// TranslogCursor: the feed position the log continues from and its
+	// size (JSON), written with the leaves they cover.
+	TranslogCursor Prefix = "tl/cur"
+	// TranslogHeads: "tl/p/<tag>" holds the <n> of the last leaf tagged
+	// tag (a chain's head), from which the next leaf's prev is set.
+	TranslogHeads Prefix = "tl/p/"
 )
 
 // All lists every prefix above, for tests and tools that walk the store.
@@ -135,7 +151,8 @@ func All() []Prefix {
 		Alerts, AlertMarkers, AlertSeq, AlertPos, Webhooks, WebhookCursors,
 		StatsPos, StatsCounters, StatsLookups, StatsListedDays, StatsListedNow, StatsListedSubjects, StatsDisputes, StatsDisputesDue,
 		AlertRules,
-		ConsoleSessions}
+		ConsoleSessions,
+		TranslogHashes, TranslogLeaves, TranslogTags, TranslogCursor, TranslogHeads}
 }
 
 // Bytes is the prefix itself: a scan's prefix, or the key of a single key.

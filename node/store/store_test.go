@@ -62,7 +62,8 @@ func TestBytesOnDisk(t *testing.T) {
 		"bu/c/", "bu/r/", "w/", "ws/", "al/a/", "al/x/", "al/seq", "al/pos", "wh/", "whc/",
 		"st/pos", "st/c/", "st/q/", "st/ld/", "st/ln", "st/ls/", "st/dp/", "st/dd/",
 		"ar/",
-		"cs/"}
+		"cs/",
+		"tl/h/", "tl/l/", "tl/t/", "tl/cur", "tl/p/"}
 	var got []string
 	for _, p := range All() {
 		got = append(got, string(p))

@@ -36,6 +36,7 @@ const (
 	KindDerive      = "derive"
 	KindAttestation = "attestation"
 	KindAlert       = "alert"
+	KindEvidence    = "evidence"
 )
 
 // Zero is the PrevHash of a member's first entry.
@@ -54,7 +55,7 @@ type Entry struct {
 	Subject string `json:"subject"`
 	Purpose string `json:"purpose"`
 	// Kind is what was accessed: status, history, watch, derive,
-	// attestation or alert.
+	// attestation, alert or evidence.
 	Kind string `json:"kind"`
 	// Outcome is ok, denied, error or over-budget.
 	Outcome        string `json:"outcome"`
