@@ -3,8 +3,10 @@
 # run: starts blacklistd (embedded ledger, demo consortium, one listed
 # subject, rate limit off) and blload's trivial gin server, both on
 # 127.0.0.1, and loads them alternately with blload, RUNS times: single
-# lookups on CONNS connections, then 10,000-subject lookups on 2. The load
-# generator shares the machine's cores with the servers.
+# lookups on CONNS connections, then 10,000-subject lookups on 2. Both
+# servers run pinned to one core and blload to another (bench-lib.sh's
+# on_server, on_loader; BENCH_PIN=0 turns it off), so the ratio compares
+# what one core serves with the node against what it serves with gin.
 #
 # Prints Go benchmark format on stdout (req/s, p50-ms, p99-ms per row; see
 # cmd/benchreport), progress on stderr.
@@ -22,9 +24,9 @@ bench_init bench-http ./cmd/blacklistd ./cmd/blload
 # bench-store.sh, so that it runs beside a demo, a Fabric network or
 # another benchmark.
 NODE=127.0.0.1:18590 CEIL=127.0.0.1:18591
-"$bin/blacklistd" --demo --data "$work/data" --listen $NODE --rate 0 --log-level error >"$work/node.log" 2>&1 &
+"${on_server[@]}" "$bin/blacklistd" --demo --data "$work/data" --listen $NODE --rate 0 --log-level error >"$work/node.log" 2>&1 &
 pids+=($!)
-"$bin/blload" --serve-trivial $CEIL &
+"${on_server[@]}" "$bin/blload" --serve-trivial $CEIL &
 pids+=($!)
 for _ in $(seq 100); do
   curl -fs http://$NODE/readyz >/dev/null 2>&1 && curl -fs -o /dev/null http://$CEIL/v1/subjects/x 2>/dev/null && break
@@ -54,14 +56,14 @@ as_bench() {
     { rate = $2 + 0; sub(/^p50 /, "", $3); sub(/^p99 /, "", $4); n = $5 + 0
       printf "Benchmark%s\t%d\t%.0f ns/op\t%.1f req/s\t%.3f p50-ms\t%.3f p99-ms\n", name, n, (rate > 0 ? 1e9 / rate : 0), rate, ms($3), ms($4) }'
 }
-L="$bin/blload"
+L=("${on_loader[@]}" "$bin/blload")
 auth=(--credentials "$creds" --client bank2-app)
 echo "# command: RUNS=$RUNS DURATION=$DURATION CONNS=$CONNS scripts/bench-http.sh"
-echo "# runs: $RUNS, trivial gin and node alternating"
+echo "# runs: $RUNS, trivial gin and node alternating, $bench_pinning"
 for r in $(seq "$RUNS"); do
   echo "bench-http: run $r of $RUNS" >&2
-  "$L" -c "$CONNS" -d "$DURATION" --url "http://$CEIL/v1/subjects/$subject?purpose=loan-approval" | as_bench HTTP/gin/single
-  "$L" -c "$CONNS" -d "$DURATION" "${auth[@]}" --url "http://$NODE/v1/subjects/$subject?purpose=loan-approval" | as_bench HTTP/node/single
-  "$L" -c 2 -d "$DURATION" --method POST --lookup-subjects 10000 --url "http://$CEIL/v1/lookups" | as_bench HTTP/gin/batch=10000
-  "$L" -c 2 -d "$DURATION" --method POST --lookup-subjects 10000 "${auth[@]}" --url "http://$NODE/v1/lookups" | as_bench HTTP/node/batch=10000
+  "${L[@]}" -c "$CONNS" -d "$DURATION" --url "http://$CEIL/v1/subjects/$subject?purpose=loan-approval" | as_bench HTTP/gin/single
+  "${L[@]}" -c "$CONNS" -d "$DURATION" "${auth[@]}" --url "http://$NODE/v1/subjects/$subject?purpose=loan-approval" | as_bench HTTP/node/single
+  "${L[@]}" -c 2 -d "$DURATION" --method POST --lookup-subjects 10000 --url "http://$CEIL/v1/lookups" | as_bench HTTP/gin/batch=10000
+  "${L[@]}" -c 2 -d "$DURATION" --method POST --lookup-subjects 10000 "${auth[@]}" --url "http://$NODE/v1/lookups" | as_bench HTTP/node/batch=10000
 done

@@ -41,6 +41,7 @@ else
   OUT=${BENCH_OUT:-docs/benchmarks.md} EXPECTED="15-20 minutes with the Fabric rows"
 fi
 
+. scripts/bench-lib.sh # for bench_pinning
 begin=$(date +%s)
 work=$(mktemp -d "${TMPDIR:-/tmp}/bench.XXXXXX")
 res="$work/results"
@@ -67,6 +68,7 @@ git diff --quiet HEAD 2>/dev/null || dirty=" (with uncommitted changes)"
   echo "go: $(go version | cut -d' ' -f3-)"
   echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$dirty"
   echo "load-start: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "pinning: $bench_pinning"
 } >"$res/facts.txt"
 
 echo "bench: building" >&2

@@ -60,7 +60,7 @@ func valueAtLeast(v float64, text string) *target {
 var areas = []area{
 	{
 		title: "Lookups over HTTP against a trivial gin handler",
-		intro: "The node (embedded ledger, demo consortium, one listed subject, rate limit off) and a trivial gin server answering a constant, both on 127.0.0.1, loaded alternately by the same Go load generator (`blload`), which shares the 2 cores with the server. A lookup is durable: its audit entry is on disk before the answer.",
+		intro: "The node (embedded ledger, demo consortium, one listed subject, rate limit off) and a trivial gin server answering a constant, both on 127.0.0.1, loaded alternately by the same load generator (`blload`: keep-alive connections each resending one prepared request, about as cheap per request as wrk). The server under test runs pinned to core 0 and the loader to core 1 (`taskset`; the machine table says whether this run was pinned), so a ratio is what one core serves through the node against what the same core serves through gin, each repetition's node figure divided by the gin figure measured just before it, the median of those. A lookup is durable: its audit entry is on disk before the answer.",
 		rows: []row{
 			{figure: "single lookup, 32 connections", fig: m("http", "HTTP/node/single", "req/s"),
 				extra: []metric{m("http", "HTTP/node/single", "p50-ms"), m("http", "HTTP/node/single", "p99-ms")},
