@@ -33,6 +33,7 @@ import (
 	"github.com/assoc-ledger/blacklist/node/embedded"
 	"github.com/assoc-ledger/blacklist/node/fabric"
 	"github.com/assoc-ledger/blacklist/node/ledger"
+	"github.com/assoc-ledger/blacklist/node/store"
 	"github.com/assoc-ledger/blacklist/node/webhook/dest"
 )
 
@@ -58,6 +59,9 @@ type config struct {
 	AuditAnchorInterval time.Duration
 	// ConsortiumSecret is the association's secret file (fabric mode).
 	ConsortiumSecret string
+	// Store sizes the caches and memtables of each badger store the node
+	// opens (the ledger's or replica's, and the node store).
+	Store store.Tuning
 }
 
 // webhookConfig tunes webhook retries and lists the internal destinations
@@ -115,6 +119,10 @@ func defineSettings(s *settings, cfg *config) {
 	s.String(&cfg.Fabric.Channel, "fabric-channel", "fabric.channel", "fabric mode: channel name")
 	s.String(&cfg.Fabric.Chaincode, "fabric-chaincode", "fabric.chaincode", "fabric mode: chaincode name")
 	s.Duration(&cfg.Fabric.EndorseRetry, "fabric-endorse-retry", "fabric.endorseRetry", "fabric mode: how long a write keeps asking for endorsements while too few organisations' peers can endorse (after a peer restart, gossip needs some seconds to find the others) before it answers 503; 0 or less: no retry")
+	s.Int64(&cfg.Store.BlockCacheMB, "store-block-cache-mb", "store.blockCacheMB", "MB of decompressed table blocks each badger store (ledger or replica, node store) caches")
+	s.Int64(&cfg.Store.IndexCacheMB, "store-index-cache-mb", "store.indexCacheMB", "MB of table indexes and Bloom filters each store caches (0: all in memory, which grows with the store)")
+	s.Int64(&cfg.Store.MemTableMB, "store-memtable-mb", "store.memTableMB", "MB of each store's memtables (a write transaction may be 15% of it: at least 64 for 10,000-subject lookups' audit entries)")
+	s.Int(&cfg.Store.Compactors, "store-compactors", "store.compactors", "goroutines compacting each store's tables (at least 2)")
 }
 
 func main() {
@@ -166,7 +174,7 @@ func defaults() config {
 		Burst: o.Burst, MaxBodyBytes: o.MaxBodyBytes, MaxImport: o.MaxImportBytes, LogLevel: slog.LevelInfo,
 		Webhooks:            webhookConfig{MinBackoff: time.Second, MaxBackoff: 5 * time.Minute, FailingAfter: 5 * time.Minute},
 		Fabric:              fabricConfig{Channel: "blacklist", Chaincode: "blacklist", EndorseRetry: fabric.DefaultEndorseRetry},
-		AuditAnchorInterval: node.DefaultAuditAnchorInterval}
+		AuditAnchorInterval: node.DefaultAuditAnchorInterval, Store: store.DefaultTuning}
 }
 
 const usageHead = `Usage: blacklistd [flags]
@@ -197,6 +205,9 @@ func loadConfig(args []string, stderr io.Writer) (config, error) {
 	}
 	if cfg.Ledger != "embedded" && cfg.Ledger != "fabric" {
 		return cfg, fmt.Errorf("--ledger %q: embedded or fabric", cfg.Ledger)
+	}
+	if t := cfg.Store; t.BlockCacheMB < 0 || t.IndexCacheMB < 0 || t.Compactors < 0 || (t.MemTableMB != 0 && t.MemTableMB < 64) {
+		return cfg, fmt.Errorf("--store-*: sizes are not negative, and memtables are at least 64 MB (the audit of a 10,000-subject lookup is one transaction of up to 15%% of it)")
 	}
 	if _, err := dest.Allow(cfg.Webhooks.Allow...); err != nil {
 		return cfg, fmt.Errorf("--webhook-allow: %w", err)
@@ -248,10 +259,10 @@ func openLedger(cfg config, log *slog.Logger) (ledger.Ledger, error) {
 		f := cfg.Fabric
 		return fabric.Open(fabric.Options{PeerEndpoint: f.Peer, TLSCACert: f.TLSCA, ServerName: f.ServerName, MSPID: f.MSPID,
 			CertFile: f.Cert, KeyFile: f.Key, Channel: f.Channel, Chaincode: f.Chaincode, ReplicaDir: filepath.Join(cfg.Data, "replica"),
-			EndorseRetry: endorseRetry(f.EndorseRetry),
-			Logf:         func(format string, args ...any) { log.Warn(fmt.Sprintf(format, args...)) }})
+			EndorseRetry: endorseRetry(f.EndorseRetry), ReplicaTuning: cfg.Store,
+			Logf: func(format string, args ...any) { log.Warn(fmt.Sprintf(format, args...)) }})
 	}
-	return embedded.Open(embedded.Options{Dir: filepath.Join(cfg.Data, "ledger")})
+	return embedded.Open(embedded.Options{Dir: filepath.Join(cfg.Data, "ledger"), Tuning: cfg.Store})
 }
 
 // endorseRetry maps the setting (0 or less: no retry) to the backend's
@@ -277,7 +288,7 @@ func serve(cfg config, log *slog.Logger, stdout io.Writer) error {
 		WebhookMaxBackoff: cfg.Webhooks.MaxBackoff, WebhookFailingAfter: cfg.Webhooks.FailingAfter,
 		AuditAnchorInterval: cfg.AuditAnchorInterval,
 		Logf:                func(format string, args ...any) { log.Warn(fmt.Sprintf(format, args...)) },
-		Secret:              secretOptions(cfg)})
+		Secret:              secretOptions(cfg), StoreTuning: cfg.Store})
 	if err != nil {
 		l.Close()
 		return err

@@ -96,6 +96,8 @@ const maxLength = 1024
 type Log struct {
 	db  *badger.DB
 	key []byte
+	// chunkBytes bounds one commit's size (see chunkBytes).
+	chunkBytes int
 
 	queue   chan request
 	stopped chan struct{}
@@ -115,7 +117,7 @@ type request struct {
 // Open loads the log's key (creating it on first use), sequence number and
 // heads from db, and starts the writer.
 func Open(db *badger.DB) (*Log, error) {
-	l := &Log{db: db, heads: map[string]Head{}}
+	l := &Log{db: db, heads: map[string]Head{}, chunkBytes: chunkBytes(db.Opts().MemTableSize)}
 	err := db.Update(func(txn *badger.Txn) error {
 		item, err := txn.Get(keyKey)
 		if errors.Is(err, badger.ErrKeyNotFound) {
@@ -218,12 +220,12 @@ func (l *Log) writer() {
 
 // chunkBytes bounds one badger transaction; a group larger than this
 // commits in several, each with the heads it reached, so a crash leaves a
-// consistent prefix (none of whose callers had been answered). It is
-// under badger's limit on a transaction (15% of the node store's 64 MB
-// memtable: 9.6 MB) and above what the largest lookup writes (10,000
-// subjects: about 6.7 MB), so that a lookup costs one commit and one
-// sync, where the earlier bound of 2,000 entries cost five.
-const chunkBytes = 8 << 20
+// consistent prefix (none of whose callers had been answered). It is 80%
+// of badger's limit on a transaction (15% of the memtable): with the node
+// store's 64 MB memtables 7.7 MB, above what the largest lookup writes
+// (10,000 subjects: about 6.7 MB), so that a lookup costs one commit and
+// one sync, where the earlier bound of 2,000 entries cost five.
+func chunkBytes(memTableSize int64) int { return int(memTableSize * 12 / 100) }
 
 // pending is an entry linked and encoded, waiting for its commit.
 type pending struct {
@@ -314,7 +316,7 @@ func (l *Log) write(group []request) error {
 				return err
 			}
 			p := pending{e, b}
-			if len(part) > 0 && size+txnSize(p) > chunkBytes {
+			if len(part) > 0 && size+txnSize(p) > l.chunkBytes {
 				if err := commit(); err != nil {
 					return err
 				}

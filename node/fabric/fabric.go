@@ -46,6 +46,7 @@ import (
 	"github.com/assoc-ledger/blacklist/internal/backoff"
 	"github.com/assoc-ledger/blacklist/node/ledger"
 	"github.com/assoc-ledger/blacklist/node/replica"
+	"github.com/assoc-ledger/blacklist/node/store"
 )
 
 // maxMessage is the largest gRPC message the node accepts from its peer.
@@ -76,6 +77,8 @@ type Options struct {
 	EndorseRetry time.Duration
 	// Logf reports the follower's reconnects; silent when nil.
 	Logf func(format string, args ...any)
+	// ReplicaTuning sizes the replica store's caches and memtables.
+	ReplicaTuning store.Tuning
 }
 
 // Ledger is the Fabric backend of a node.
@@ -163,7 +166,7 @@ func Open(opts Options) (*Ledger, error) {
 		conn.Close()
 		return nil, err
 	}
-	rep, err := replica.Open(opts.ReplicaDir, opts.Chaincode)
+	rep, err := replica.OpenTuned(opts.ReplicaDir, opts.Chaincode, opts.ReplicaTuning)
 	if err != nil {
 		gw.Close()
 		conn.Close()

@@ -72,8 +72,11 @@ type Replica struct {
 }
 
 // Open opens or creates the replica in dir for the chaincode namespace.
-func Open(dir, namespace string) (*Replica, error) {
-	db, err := badger.Open(badger.DefaultOptions(dir).WithLogger(nil).WithSyncWrites(true))
+func Open(dir, namespace string) (*Replica, error) { return OpenTuned(dir, namespace, store.Tuning{}) }
+
+// OpenTuned is Open with the store's caches and memtables sized by t.
+func OpenTuned(dir, namespace string, t store.Tuning) (*Replica, error) {
+	db, err := badger.Open(t.Apply(badger.DefaultOptions(dir).WithLogger(nil).WithSyncWrites(true)))
 	if err != nil {
 		return nil, fmt.Errorf("open replica %s: %w", dir, err)
 	}
