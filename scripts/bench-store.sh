@@ -3,7 +3,9 @@
 # store with blgen (straight into the embedded ledger's store, not through
 # the API), then
 #   1. runs the contract's status queries in-process on both
-#      (BenchmarkSubjectStatus -stores), RUNS times, alternating stores;
+#      (BenchmarkSubjectStatus -stores), and the node's lookups with their
+#      audit (BenchmarkNodeLookup -lookup-store), RUNS times, alternating
+#      stores;
 #   2. serves each store with its own blacklistd (127.0.0.1:18592 small,
 #      :18593 large) and looks up random stored subjects over HTTP (single
 #      lookups, 16 connections; 10,000-subject lookups, 1 connection),
@@ -25,6 +27,7 @@ RUNS=${RUNS:-5}
 DURATION=${DURATION:-5s}
 BATCH_DURATION=${BATCH_DURATION:-10s}
 STATUS_BENCHTIME=${STATUS_BENCHTIME:-1s}
+NODE_LOOKUPS=${NODE_LOOKUPS:-10x}
 # Lookups never verify signatures, and signing ten million attestations
 # would double the generation time; blgen then writes random bytes of the
 # same size instead (the store's shape and size are the same).
@@ -34,6 +37,7 @@ STATUS_OUT=${STATUS_OUT:-}
 . scripts/bench-lib.sh
 bench_init bench-store ./cmd/blacklistd ./cmd/blgen
 go test -c -o "$work/embedded.test" ./node/embedded
+go test -c -o "$work/node.test" ./node
 
 status_out() { if [ -n "$STATUS_OUT" ]; then cat >>"$STATUS_OUT"; else cat; fi; }
 
@@ -55,6 +59,10 @@ echo "bench-store: in-process status queries, $RUNS runs" >&2
 for r in $(seq "$RUNS"); do
   (cd node/embedded && "$work/embedded.test" -test.run '^$' -test.bench 'SubjectStatus' -test.benchtime "$STATUS_BENCHTIME" \
     -stores "$work/s$SMALL,$work/s$LARGE") | grep '^Benchmark' | status_out
+  # The node's whole read path (role check, budget, query, audit with
+  # its sync), without HTTP.
+  (cd node && "$work/node.test" -test.run '^$' -test.bench 'NodeLookup' -test.benchtime "$NODE_LOOKUPS" \
+    -lookup-store "$work/s$SMALL,$work/s$LARGE") | grep '^Benchmark' | status_out
 done
 
 port() { if [ "$1" = "$SMALL" ]; then echo 18592; else echo 18593; fi; }

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/options"
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
 
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
@@ -76,7 +77,8 @@ func Open(dir, namespace string) (*Replica, error) { return OpenTuned(dir, names
 
 // OpenTuned is Open with the store's caches and memtables sized by t.
 func OpenTuned(dir, namespace string, t store.Tuning) (*Replica, error) {
-	db, err := badger.Open(t.Apply(badger.DefaultOptions(dir).WithLogger(nil).WithSyncWrites(true)))
+	// Uncompressed tables, as the embedded ledger's (decision 0022).
+	db, err := badger.Open(t.Apply(badger.DefaultOptions(dir).WithLogger(nil).WithSyncWrites(true).WithCompression(options.None)))
 	if err != nil {
 		return nil, fmt.Errorf("open replica %s: %w", dir, err)
 	}
