@@ -87,13 +87,15 @@ func (n *Node) Lookup(ctx context.Context, c *Client, purpose string, subjects [
 	if len(subjects) > MaxLookup {
 		return nil, 0, n.auditRefused(c, AuditStatus, purpose, subjects, ErrTooMany)
 	}
-	if err := n.spend(ctx, c, SpendLookups, len(subjects)); err != nil {
+	// The count is made durable by the audit log's commit of this
+	// lookup's entries (one sync for both): counted is checked after it.
+	counted, err := n.spendThenAudit(ctx, c, SpendLookups, len(subjects))
+	if err != nil {
 		return nil, 0, n.auditRefused(c, AuditStatus, purpose, subjects, err)
 	}
 	var (
 		out    []contract.Status
 		height uint64
-		err    error
 	)
 	req := contract.SubjectsRequest{Subjects: subjects}
 	if onPeer {
@@ -102,7 +104,11 @@ func (n *Node) Lookup(ctx context.Context, c *Client, purpose string, subjects [
 		out, height, err = evaluate(n, c.Member, contract.TxSubjectStatuses, req)
 	}
 	if err != nil {
-		return nil, 0, n.auditRefused(c, AuditStatus, purpose, subjects, err)
+		err = n.auditRefused(c, AuditStatus, purpose, subjects, err)
+		if cerr := counted(); cerr != nil {
+			return nil, 0, cerr
+		}
+		return nil, 0, err
 	}
 	entries := make([]AuditEntry, len(out))
 	for i, s := range out {
@@ -110,6 +116,9 @@ func (n *Node) Lookup(ctx context.Context, c *Client, purpose string, subjects [
 			Outcome: OutcomeOK, Listed: s.Listed, ActiveDefaults: s.ActiveDefaults, Height: height}
 	}
 	if err := n.audit(entries); err != nil {
+		return nil, 0, err
+	}
+	if err := counted(); err != nil {
 		return nil, 0, err
 	}
 	return out, height, nil

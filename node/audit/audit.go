@@ -111,8 +111,11 @@ type Log struct {
 
 type request struct {
 	entries []Entry
+	puts    []kv // other node-store writes committed with the group (Put)
 	done    chan error
 }
+
+type kv struct{ key, value []byte }
 
 // Open loads the log's key (creating it on first use), sequence number and
 // heads from db, and starts the writer.
@@ -194,6 +197,21 @@ func (l *Log) Append(entries []Entry) error {
 	return <-r.done
 }
 
+// Put writes key=value to the node store in the writer's next commit,
+// ordered with the entries appended around it, and returns a channel that
+// yields the commit's result. The log's group commit thus also makes other
+// small records durable that a request must have on disk before it is
+// answered (the node's budget counters): a caller that appends entries
+// after its Put need not wait for the Put first, because its Append
+// returns only once everything queued before it is committed, so that one
+// sync serves both (see Node.Lookup). Values queued for the same key are
+// written in queue order. No Put may be in flight at Close.
+func (l *Log) Put(key, value []byte) <-chan error {
+	r := request{puts: []kv{{key, value}}, done: make(chan error, 1)}
+	l.queue <- r
+	return r.done
+}
+
 // writer is the only goroutine that appends.
 func (l *Log) writer() {
 	defer close(l.stopped)
@@ -250,12 +268,19 @@ func (l *Log) write(group []request) error {
 	mac := hmac.New(sha256.New, l.key)
 	var sum [sha256.Size]byte
 
-	// The part being filled: its entries, the heads they reach, its size.
+	// The part being filled: its entries, the heads they reach, other
+	// writes, its size.
 	var part []pending
+	var puts []kv
 	partHeads := map[string]Head{}
 	size := 0
 	commit := func() error {
 		err := l.db.Update(func(txn *badger.Txn) error {
+			for _, p := range puts {
+				if err := txn.Set(p.key, p.value); err != nil {
+					return err
+				}
+			}
 			for _, p := range part {
 				e := p.e
 				if err := txn.Set(entryKey(e.Seq), p.value); err != nil {
@@ -276,6 +301,9 @@ func (l *Log) write(group []request) error {
 					return err
 				}
 			}
+			if len(part) == 0 {
+				return nil
+			}
 			return txn.Set(seqKey, binary.BigEndian.AppendUint64(nil, part[len(part)-1].e.Seq))
 		})
 		if err != nil {
@@ -285,15 +313,26 @@ func (l *Log) write(group []request) error {
 			return fmt.Errorf("query audit log: %w", err)
 		}
 		l.mu.Lock()
-		l.seq = part[len(part)-1].e.Seq
+		if len(part) > 0 {
+			l.seq = part[len(part)-1].e.Seq
+		}
 		for m, h := range partHeads {
 			l.heads[m] = h
 		}
 		l.mu.Unlock()
-		part, partHeads, size = part[:0], map[string]Head{}, 0
+		part, puts, partHeads, size = part[:0], puts[:0], map[string]Head{}, 0
 		return nil
 	}
 	for _, r := range group {
+		for _, p := range r.puts {
+			n := len(p.key) + len(p.value) + 32
+			if size > 0 && size+n > l.chunkBytes {
+				if err := commit(); err != nil {
+					return err
+				}
+			}
+			puts, size = append(puts, p), size+n
+		}
 		for i := range r.entries {
 			e := &r.entries[i]
 			h, ok := heads[e.Member]
@@ -316,7 +355,7 @@ func (l *Log) write(group []request) error {
 				return err
 			}
 			p := pending{e, b}
-			if len(part) > 0 && size+txnSize(p) > l.chunkBytes {
+			if size > 0 && size+txnSize(p) > l.chunkBytes {
 				if err := commit(); err != nil {
 					return err
 				}
@@ -329,7 +368,7 @@ func (l *Log) write(group []request) error {
 			heads[e.Member], partHeads[e.Member] = h, h
 		}
 	}
-	if len(part) == 0 {
+	if size == 0 {
 		return nil
 	}
 	return commit()
