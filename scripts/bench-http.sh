@@ -26,8 +26,10 @@ bench_init bench-http ./cmd/blacklistd ./cmd/blload
 NODE=127.0.0.1:18590 CEIL=127.0.0.1:18591
 "${on_server[@]}" "$bin/blacklistd" --demo --data "$work/data" --listen $NODE --rate 0 --log-level error >"$work/node.log" 2>&1 &
 pids+=($!)
+node_pid=$!
 "${on_server[@]}" "$bin/blload" --serve-trivial $CEIL &
 pids+=($!)
+ceil_pid=$!
 for _ in $(seq 100); do
   curl -fs http://$NODE/readyz >/dev/null 2>&1 && curl -fs -o /dev/null http://$CEIL/v1/subjects/x 2>/dev/null && break
   sleep 0.1
@@ -43,9 +45,21 @@ curl -fs -o /dev/null -H "Authorization: Bearer $key" http://$NODE/v1/attestatio
   "overdueSince":"'"$(date -u -d '-120 days' +%F)"'","daysPastDue":110,"noticeDate":"'"$(date -u -d '-90 days' +%F)"'"}}'
 
 # blload prints "label  N req/s  p50 D  p99 D  N requests  N errors" with Go
-# durations; benchmark format wants numbers with units.
+# durations; benchmark format wants numbers with units. Each row also
+# reports the CPU time the server spent per request (from its
+# /proc/PID/stat before and after the row): on a shared machine it moves
+# far less than a rate, because waiting for a core is not in it.
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+hz=$(getconf CLK_TCK)
+row() { # NAME SERVER_PID BLLOAD_ARGS...
+  local name=$1 pid=$2 t0 out
+  shift 2
+  t0=$(ticks "$pid")
+  out=$("${L[@]}" "$@")
+  echo "$out" | as_bench "$name" "$(($(ticks "$pid") - t0))"
+}
 as_bench() {
-  awk -F'\t' -v name="$1" '
+  awk -F'\t' -v name="$1" -v ticks="$2" -v hz="$hz" '
     function ms(d) {
       if (d ~ /ms$/) return d + 0
       if (d ~ /(µs|us)$/) return (d + 0) / 1000
@@ -54,7 +68,7 @@ as_bench() {
       return d + 0
     }
     { rate = $2 + 0; sub(/^p50 /, "", $3); sub(/^p99 /, "", $4); n = $5 + 0
-      printf "Benchmark%s\t%d\t%.0f ns/op\t%.1f req/s\t%.3f p50-ms\t%.3f p99-ms\n", name, n, (rate > 0 ? 1e9 / rate : 0), rate, ms($3), ms($4) }'
+      printf "Benchmark%s\t%d\t%.0f ns/op\t%.1f req/s\t%.3f p50-ms\t%.3f p99-ms\t%.1f server-cpu-us/req\n", name, n, (rate > 0 ? 1e9 / rate : 0), rate, ms($3), ms($4), (n > 0 ? ticks * 1e6 / hz / n : 0) }'
 }
 L=("${on_loader[@]}" "$bin/blload")
 auth=(--credentials "$creds" --client bank2-app)
@@ -62,8 +76,8 @@ echo "# command: RUNS=$RUNS DURATION=$DURATION CONNS=$CONNS scripts/bench-http.s
 echo "# runs: $RUNS, trivial gin and node alternating, $bench_pinning"
 for r in $(seq "$RUNS"); do
   echo "bench-http: run $r of $RUNS" >&2
-  "${L[@]}" -c "$CONNS" -d "$DURATION" --url "http://$CEIL/v1/subjects/$subject?purpose=loan-approval" | as_bench HTTP/gin/single
-  "${L[@]}" -c "$CONNS" -d "$DURATION" "${auth[@]}" --url "http://$NODE/v1/subjects/$subject?purpose=loan-approval" | as_bench HTTP/node/single
-  "${L[@]}" -c 2 -d "$DURATION" --method POST --lookup-subjects 10000 --url "http://$CEIL/v1/lookups" | as_bench HTTP/gin/batch=10000
-  "${L[@]}" -c 2 -d "$DURATION" --method POST --lookup-subjects 10000 "${auth[@]}" --url "http://$NODE/v1/lookups" | as_bench HTTP/node/batch=10000
+  row HTTP/gin/single "$ceil_pid" -c "$CONNS" -d "$DURATION" --url "http://$CEIL/v1/subjects/$subject?purpose=loan-approval"
+  row HTTP/node/single "$node_pid" -c "$CONNS" -d "$DURATION" "${auth[@]}" --url "http://$NODE/v1/subjects/$subject?purpose=loan-approval"
+  row HTTP/gin/batch=10000 "$ceil_pid" -c 2 -d "$DURATION" --method POST --lookup-subjects 10000 --url "http://$CEIL/v1/lookups"
+  row HTTP/node/batch=10000 "$node_pid" -c 2 -d "$DURATION" --method POST --lookup-subjects 10000 "${auth[@]}" --url "http://$NODE/v1/lookups"
 done

@@ -9,8 +9,10 @@
 #   2. serves each store with its own blacklistd (127.0.0.1:18592 small,
 #      :18593 large) and looks up random stored subjects over HTTP (single
 #      lookups, 16 connections; 10,000-subject lookups, 1 connection),
-#      RUNS times, small and large alternating, every answer checked; the
-#      nodes pinned to one core and the loader to another (bench-lib.sh);
+#      RUNS times, small and large alternating, every answer checked. The
+#      nodes are not pinned (unlike bench-http.sh's): a 10,000-subject
+#      lookup is answered by both cores (node/badgerstate), and these rows
+#      compare store sizes under the same conditions, not two servers;
 #   3. reads each node's memory from /proc/PID/status.
 # Prints Go benchmark format on stdout (the in-process results to
 # STATUS_OUT when set), progress on stderr. Data lives under a temporary
@@ -42,7 +44,7 @@ go test -c -o "$work/node.test" ./node
 status_out() { if [ -n "$STATUS_OUT" ]; then cat >>"$STATUS_OUT"; else cat; fi; }
 
 echo "# command: SMALL=$SMALL LARGE=$LARGE RUNS=$RUNS DURATION=$DURATION BATCH_DURATION=$BATCH_DURATION scripts/bench-store.sh"
-echo "# runs: $RUNS, small and large store alternating, $bench_pinning"
+echo "# runs: $RUNS, small and large store alternating, not pinned"
 printf '%s\n' "# command: go test ./node/embedded -run '^\$' -bench SubjectStatus -benchtime $STATUS_BENCHTIME -args -stores SMALL_DIR,LARGE_DIR (stores of $SMALL and $LARGE by blgen)" \
   "# runs: $RUNS, one process each, stores alternating" | status_out
 
@@ -68,7 +70,7 @@ done
 port() { if [ "$1" = "$SMALL" ]; then echo 18592; else echo 18593; fi; }
 declare -A node_pid
 for n in "$SMALL" "$LARGE"; do
-  "${on_server[@]}" "$bin/blacklistd" --demo --data "$work/s$n" --listen "127.0.0.1:$(port "$n")" --rate 0 --log-level error >"$work/node$n.log" 2>&1 &
+  "$bin/blacklistd" --demo --data "$work/s$n" --listen "127.0.0.1:$(port "$n")" --rate 0 --log-level error >"$work/node$n.log" 2>&1 &
   pids+=($!)
   node_pid[$n]=$!
 done
@@ -81,7 +83,7 @@ for n in "$SMALL" "$LARGE"; do
 done
 
 lookup() { # size batch conns duration seed
-  "${on_loader[@]}" "$bin/blgen" lookup --data "$work/s$1" --url "http://127.0.0.1:$(port "$1")" --batch "$2" -c "$3" -d "$4" --min-requests 3 --seed "$5"
+  "$bin/blgen" lookup --data "$work/s$1" --url "http://127.0.0.1:$(port "$1")" --batch "$2" -c "$3" -d "$4" --min-requests 3 --seed "$5"
 }
 echo "bench-store: warming both nodes up" >&2
 for n in "$SMALL" "$LARGE"; do lookup "$n" 1 16 1s 0 >/dev/null; done
