@@ -16,7 +16,7 @@
 #   3. reads each node's memory from /proc/PID/status.
 # Prints Go benchmark format on stdout (the in-process results to
 # STATUS_OUT when set), progress on stderr. Data lives under a temporary
-# directory in ${TMPDIR:-/tmp} (up to 17 GB while 10,000,000 are generated, 11 GB after) and is removed
+# directory in ${TMPDIR:-/tmp} (up to about 25 GB while 10,000,000 are generated, 18 GB after: the ledger's tables are uncompressed) and is removed
 # at exit, with the processes.
 #
 #   scripts/bench-store.sh                                   # 10,000 against 10,000,000: about 8 minutes
