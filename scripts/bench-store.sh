@@ -15,7 +15,7 @@
 #      compare store sizes under the same conditions, not two servers;
 #   3. reads each node's memory from /proc/PID/status.
 # Prints Go benchmark format on stdout (the in-process results to
-# STATUS_OUT when set), progress on stderr. Data lives under a temporary
+# STATUS_OUT and NODE_OUT when set), progress on stderr. Data lives under a temporary
 # directory in ${TMPDIR:-/tmp} (up to about 25 GB while 10,000,000 are generated, 18 GB after: the ledger's tables are uncompressed) and is removed
 # at exit, with the processes.
 #
@@ -35,6 +35,7 @@ NODE_LOOKUPS=${NODE_LOOKUPS:-10x}
 # same size instead (the store's shape and size are the same).
 SIGN=${SIGN:-false}
 STATUS_OUT=${STATUS_OUT:-}
+NODE_OUT=${NODE_OUT:-}
 
 . scripts/bench-lib.sh
 bench_init bench-store ./cmd/blacklistd ./cmd/blgen
@@ -42,11 +43,14 @@ go test -c -o "$work/embedded.test" ./node/embedded
 go test -c -o "$work/node.test" ./node
 
 status_out() { if [ -n "$STATUS_OUT" ]; then cat >>"$STATUS_OUT"; else cat; fi; }
+node_out() { if [ -n "$NODE_OUT" ]; then cat >>"$NODE_OUT"; else cat; fi; }
 
 echo "# command: SMALL=$SMALL LARGE=$LARGE RUNS=$RUNS DURATION=$DURATION BATCH_DURATION=$BATCH_DURATION scripts/bench-store.sh"
 echo "# runs: $RUNS, small and large store alternating, not pinned"
 printf '%s\n' "# command: go test ./node/embedded -run '^\$' -bench SubjectStatus -benchtime $STATUS_BENCHTIME -args -stores SMALL_DIR,LARGE_DIR (stores of $SMALL and $LARGE by blgen)" \
   "# runs: $RUNS, one process each, stores alternating" | status_out
+printf '%s\n' "# command: go test ./node -run '^\$' -bench NodeLookup -benchtime $NODE_LOOKUPS -args -lookup-store SMALL_DIR,LARGE_DIR (stores of $SMALL and $LARGE by blgen)" \
+  "# runs: $RUNS, one process each, stores alternating" | node_out
 
 for n in "$SMALL" "$LARGE"; do
   echo "bench-store: generating $n attestations" >&2
@@ -64,7 +68,7 @@ for r in $(seq "$RUNS"); do
   # The node's whole read path (role check, budget, query, audit with
   # its sync), without HTTP.
   (cd node && "$work/node.test" -test.run '^$' -test.bench 'NodeLookup' -test.benchtime "$NODE_LOOKUPS" \
-    -lookup-store "$work/s$SMALL,$work/s$LARGE") | grep '^Benchmark' | status_out
+    -lookup-store "$work/s$SMALL,$work/s$LARGE") | grep '^Benchmark' | node_out
 done
 
 port() { if [ "$1" = "$SMALL" ]; then echo 18592; else echo 18593; fi; }
