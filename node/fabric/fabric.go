@@ -195,6 +195,9 @@ func (l *Ledger) Replica() *replica.Replica { return l.replica }
 // Height is the number of blocks the replica has applied.
 func (l *Ledger) Height() uint64 { return l.replica.Height() }
 
+// maxCatchUp is the most blocks the follower applies in one batch.
+const maxCatchUp = 256
+
 // follow applies the channel's blocks to the replica from its checkpoint,
 // reconnecting with backoff whenever the stream ends (peer restarted,
 // network down): the replica's own checkpoint says where to resume.
@@ -206,8 +209,26 @@ func (l *Ledger) follow(ctx context.Context) {
 		streamCtx, cancel := context.WithCancel(ctx)
 		blocks, err := l.network.BlockEvents(streamCtx, client.WithStartBlock(start))
 		if err == nil {
+			// Blocks that have already arrived are applied together (up
+			// to maxCatchUp): catching up from block 0 then costs one
+			// replica commit per batch, not per block, while a node that
+			// is current still applies each block as it comes.
+			batch := make([]*common.Block, 0, maxCatchUp)
 			for b := range blocks {
-				if _, err = l.replica.Apply(b); err != nil {
+				batch = append(batch[:0], b)
+			drain:
+				for len(batch) < maxCatchUp {
+					select {
+					case b, ok := <-blocks:
+						if !ok {
+							break drain
+						}
+						batch = append(batch, b)
+					default:
+						break drain
+					}
+				}
+				if _, err = l.replica.ApplyBlocks(batch); err != nil {
 					break
 				}
 				bo.Reset()
