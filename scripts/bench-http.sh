@@ -39,6 +39,12 @@ creds="$work/data/demo-credentials.json"
 key=$(sed -n '/"bank1-app"/,/apiKey/ s/.*"apiKey": "\(.*\)".*/\1/p' "$creds")
 subject=$(curl -fs -H "Authorization: Bearer $key" http://$NODE/v1/subject-keys \
   -d '{"idType":"cn-ric","idNumber":"11010519491231002X"}' | sed 's/.*"subjectKey":"\([0-9a-f]*\)".*/\1/')
+# The demo policy's daily budget (200,000 subjects per member) would refuse
+# the later runs' 10,000-subject lookups: raise it to the contract's
+# maximum, so that the rows measure lookups, not refusals.
+admin=$(sed -n '/"assoc-admin"/,/apiKey/ s/.*"apiKey": "\(.*\)".*/\1/p' "$creds")
+curl -fs -H "Authorization: Bearer $admin" http://$NODE/v1/policy | jq -c '.dailyLookups = 100000000 | del(.updatedAt)' |
+  curl -fs -o /dev/null -X PUT -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' --data-binary @- http://$NODE/v1/policy
 loan=$(printf 'bench-loan' | sha256sum | cut -d' ' -f1)
 curl -fs -o /dev/null -H "Authorization: Bearer $key" http://$NODE/v1/attestations -d '{"attestation":{"type":"default",
   "subject":"'"$subject"'","loanRef":"'"$loan"'","product":"consumer","amount":100000,"currency":"CNY",
