@@ -34,7 +34,7 @@ import (
 // cost more than they save.
 const minPart = 500
 
-// parallelism is how many parts a query may be cut into; tests lower it.
+// parallelism is how many parts a query may be cut into: one per core.
 var parallelism = func() int { return runtime.GOMAXPROCS(0) }
 
 // invoke runs fn on one snapshot: large status queries in parts, the rest
