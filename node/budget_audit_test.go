@@ -11,10 +11,10 @@ import (
 	"github.com/dgraph-io/badger/v4"
 )
 
-// TestLookupCountIsOnDiskWhenAnswered: a lookup's count reaches the node
-// store in the audit log's commit of the lookup's entries, and is there
-// when the lookup returns, beside its audit entries; a refused lookup
-// counts nothing.
+// TestLookupCountIsOnDiskWhenAnswered: a lookup's (or a history read's)
+// count reaches the node store in the audit log's commit of its entries,
+// and is there when the read returns, beside its audit entries; a refused
+// lookup counts nothing.
 func TestLookupCountIsOnDiskWhenAnswered(t *testing.T) {
 	dir := t.TempDir()
 	n, l := openNode(t, dir)
@@ -61,8 +61,14 @@ func TestLookupCountIsOnDiskWhenAnswered(t *testing.T) {
 	if got := onDisk(); got != 5 {
 		t.Fatalf("%d lookups counted on disk after lookups of 3 and 2 (and a refused one), want 5", got)
 	}
+	if _, _, err := n.History(ctx, c, "post-loan", subjects[0]); err != nil {
+		t.Fatal(err)
+	}
+	if got := onDisk(); got != 6 {
+		t.Fatalf("%d lookups counted on disk after a history read, want 6", got)
+	}
 	entries, err := n.QueryAudit(AuditFilter{Member: DemoBank1, Limit: 100})
-	if err != nil || len(entries) != 6 {
-		t.Fatalf("%d audit entries (%v), want 6: 3, the refusal, 2", len(entries), err)
+	if err != nil || len(entries) != 7 {
+		t.Fatalf("%d audit entries (%v), want 7: 3, the refusal, 2, the history", len(entries), err)
 	}
 }

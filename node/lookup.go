@@ -129,12 +129,18 @@ func (n *Node) History(ctx context.Context, c *Client, purpose, subject string) 
 	if err := n.checkRead(ctx, c, Lookup, purpose); err != nil {
 		return nil, 0, n.auditRefused(c, AuditHistory, purpose, []string{subject}, err)
 	}
-	if err := n.spend(ctx, c, SpendLookups, 1); err != nil {
+	// As in Lookup: the count is durable with the audit entry.
+	counted, err := n.spendThenAudit(ctx, c, SpendLookups, 1)
+	if err != nil {
 		return nil, 0, n.auditRefused(c, AuditHistory, purpose, []string{subject}, err)
 	}
 	h, height, err := evaluate(n, c.Member, contract.TxSubjectHistory, contract.SubjectRequest{Subject: subject})
 	if err != nil {
-		return nil, 0, n.auditRefused(c, AuditHistory, purpose, []string{subject}, err)
+		err = n.auditRefused(c, AuditHistory, purpose, []string{subject}, err)
+		if cerr := counted(); cerr != nil {
+			return nil, 0, cerr
+		}
+		return nil, 0, err
 	}
 	active := 0
 	for _, e := range h.Entries {
@@ -145,6 +151,9 @@ func (n *Node) History(ctx context.Context, c *Client, purpose, subject string) 
 	e := AuditEntry{Client: c.Name, Member: c.Member, Subject: subject, Purpose: purpose, Kind: AuditHistory,
 		Outcome: OutcomeOK, Listed: active > 0, ActiveDefaults: active, Height: height}
 	if err := n.audit([]AuditEntry{e}); err != nil {
+		return nil, 0, err
+	}
+	if err := counted(); err != nil {
 		return nil, 0, err
 	}
 	return &h, height, nil
