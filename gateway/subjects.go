@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/gin-gonic/gin"
+	fastjson "github.com/goccy/go-json"
 	"golang.org/x/text/message"
 
 	"github.com/assoc-ledger/blacklist/gateway/problem"
@@ -129,7 +130,14 @@ func (s *server) lookups(c *gin.Context) {
 		return
 	}
 	s.metrics.lookups.WithLabelValues(req.Purpose).Add(float64(len(out)))
-	c.JSON(http.StatusOK, lookupResponse{AsOf: h, Results: out})
+	// Up to 10,000 statuses: goccy/go-json writes the bytes gin's
+	// encoding/json would (TestLookupAnswerEncoding), in a fraction of the time.
+	b, err := fastjson.Marshal(lookupResponse{AsOf: h, Results: out})
+	if err != nil {
+		failErr(c, err)
+		return
+	}
+	c.Data(http.StatusOK, "application/json; charset=utf-8", b)
 }
 
 // consistency reads ?consistency=: "replica" (the default) answers from the

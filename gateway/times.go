@@ -58,6 +58,23 @@ func wholeSeconds(c *gin.Context) {
 	c.Next()
 	c.Writer = w.ResponseWriter
 	if w.buf.Len() > 0 {
-		_, _ = w.ResponseWriter.Write(ledgerTime.ReplaceAll(w.buf.Bytes(), []byte(`"$1":"$2$3"`)))
+		_, _ = w.ResponseWriter.Write(wholeSecondsIn(w.buf.Bytes()))
 	}
+}
+
+// timeKeyEnds are how the names ledgerTime matches end, with the start of
+// their value: an answer with none of them (a lookup's statuses, up to a
+// megabyte for 10,000 subjects) has no time to rewrite and skips the
+// regular expression, which cost a single lookup 7% of its CPU. Each
+// starts with a capital letter, rare in answers, so the search is fast.
+var timeKeyEnds = [][]byte{[]byte(`At":"`), []byte(`By":"`), []byte(`Since":"`), []byte(`Success":"`)}
+
+// wholeSecondsIn rewrites the ledger's record times in a JSON answer.
+func wholeSecondsIn(b []byte) []byte {
+	for _, end := range timeKeyEnds {
+		if bytes.Contains(b, end) {
+			return ledgerTime.ReplaceAll(b, []byte(`"$1":"$2$3"`))
+		}
+	}
+	return b
 }

@@ -7,7 +7,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -75,8 +74,24 @@ func budgetReportKey(kind, day, member string) []byte {
 // (ReportBudgetExceeded), from which the association's node alerts the
 // association. Counters persist in the node store.
 func (n *Node) spend(ctx context.Context, c *Client, kind string, count int) error {
-	_, err := n.take(ctx, c, kind, count, false)
-	return err
+	_, durable, err := n.take(ctx, c, kind, count, false)
+	if err != nil {
+		return err
+	}
+	return <-durable
+}
+
+// spendThenAudit is spend for a request that appends audit entries
+// before it answers: it does not wait for the count to be on disk, and
+// the returned wait, called after the request's Append, reports whether
+// it is (it is then, as the audit log commits in queue order: one sync
+// for both; see audit.Log.Put). wait is never nil.
+func (n *Node) spendThenAudit(ctx context.Context, c *Client, kind string, count int) (wait func() error, err error) {
+	_, durable, err := n.take(ctx, c, kind, count, false)
+	if err != nil {
+		return func() error { return nil }, err
+	}
+	return func() error { return <-durable }, nil
 }
 
 // reserve takes up to max units of kind, as many as today's budget has
@@ -84,7 +99,11 @@ func (n *Node) spend(ctx context.Context, c *Client, kind string, count int) err
 // used goes back with refund. It returns ErrOverBudget only when nothing
 // is left.
 func (n *Node) reserve(ctx context.Context, c *Client, kind string, max int) (int, error) {
-	return n.take(ctx, c, kind, max, true)
+	got, durable, err := n.take(ctx, c, kind, max, true)
+	if err != nil {
+		return 0, err
+	}
+	return got, <-durable
 }
 
 // refund gives back count unused units reserved on day.
@@ -101,21 +120,27 @@ func (n *Node) refund(c *Client, kind, day string, count int) error {
 	}
 	used = max(0, used-int64(count))
 	n.budgets.counts[key] = used
+	durable := n.persistCount(key, used)
 	n.budgetMu.Unlock()
-	return n.budgets.persist(n.db, key, used)
+	return <-durable
 }
 
 // budgetState holds today's counters in memory (loaded from the node store
-// on first use, authoritative afterwards) and writes changed counters back
-// in groups: a lookup waits until its count is on disk, but concurrent
-// lookups share one write and one fsync, like the audit log's entries.
+// on first use, authoritative afterwards). Changed counters are written by
+// the audit log's writer (persistCount), in the same commits as the audit
+// entries: a lookup waits until its count is on disk, but its count and
+// its audit entries share one commit and one sync, and concurrent
+// lookups share them too.
 type budgetState struct {
 	counts map[string]int64 // counter key -> units spent; guarded by Node.budgetMu
+}
 
-	mu      sync.Mutex
-	dirty   map[string]int64 // counter key -> value to write
-	waiting []chan error
-	writing bool
+// persistCount queues the counter's new value for the audit log's next
+// commit; the channel yields the commit's result. Called with budgetMu
+// held, so that values reach the queue in the order they were counted and
+// a smaller value never overwrites a larger one counted later.
+func (n *Node) persistCount(key string, value int64) <-chan error {
+	return n.auditLog.Put([]byte(key), binary.BigEndian.AppendUint64(nil, uint64(value)))
 }
 
 // budgetCount is the counter at key, from memory or the store. Called with
@@ -139,54 +164,6 @@ func (n *Node) budgetCount(key string) (int64, error) {
 	return used, err
 }
 
-// persist writes value at key with the other changed counters and returns
-// once it is on disk. Writes run one group at a time, each with the latest
-// value of every counter changed since the last, so a smaller value never
-// overwrites a larger one written later.
-func (b *budgetState) persist(db *badger.DB, key string, value int64) error {
-	done := make(chan error, 1)
-	b.mu.Lock()
-	if b.dirty == nil {
-		b.dirty = map[string]int64{}
-	}
-	b.dirty[key] = value
-	b.waiting = append(b.waiting, done)
-	if !b.writing {
-		b.writing = true
-		go b.write(db)
-	}
-	b.mu.Unlock()
-	return <-done
-}
-
-func (b *budgetState) write(db *badger.DB) {
-	for {
-		b.mu.Lock()
-		if len(b.waiting) == 0 {
-			b.writing = false
-			b.mu.Unlock()
-			return
-		}
-		group, waiting := b.dirty, b.waiting
-		b.dirty, b.waiting = map[string]int64{}, nil
-		b.mu.Unlock()
-		err := db.Update(func(txn *badger.Txn) error {
-			for k, v := range group {
-				if err := txn.Set([]byte(k), binary.BigEndian.AppendUint64(nil, uint64(v))); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			err = fmt.Errorf("budget store: %w", err)
-		}
-		for _, w := range waiting {
-			w <- err
-		}
-	}
-}
-
 func readCount(txn *badger.Txn, key []byte) (int64, error) {
 	var used int64
 	item, err := txn.Get(key)
@@ -206,13 +183,14 @@ func readCount(txn *badger.Txn, key []byte) (int64, error) {
 }
 
 // take counts count units, or with partial as many of them as are left.
-func (n *Node) take(ctx context.Context, c *Client, kind string, count int, partial bool) (int, error) {
+// durable yields whether the new count is on disk (nil with an error).
+func (n *Node) take(ctx context.Context, c *Client, kind string, count int, partial bool) (granted int, durable <-chan error, err error) {
 	if count <= 0 {
-		return 0, nil
+		return 0, closedNil, nil
 	}
 	budget, err := n.budget(c.Member, kind)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	day := budgetClock().In(shanghai).Format(time.DateOnly)
 	key := string(budgetCountKey(kind, day, c.Member))
@@ -220,9 +198,8 @@ func (n *Node) take(ctx context.Context, c *Client, kind string, count int, part
 	used, err := n.budgetCount(key)
 	if err != nil {
 		n.budgetMu.Unlock()
-		return 0, err
+		return 0, nil, err
 	}
-	granted := 0
 	switch left := budget - used; {
 	case int64(count) <= left:
 		granted = count
@@ -230,16 +207,14 @@ func (n *Node) take(ctx context.Context, c *Client, kind string, count int, part
 		granted = int(left)
 	}
 	if granted > 0 {
+		// Counted in memory first, so that concurrent requests cannot
+		// both take the last units; answered only once it is on disk.
 		n.budgets.counts[key] = used + int64(granted)
+		durable = n.persistCount(key, used+int64(granted))
 	}
 	n.budgetMu.Unlock()
 	if granted > 0 {
-		// Counted in memory first, so that concurrent requests cannot
-		// both take the last units; answered only once it is on disk.
-		if err := n.budgets.persist(n.db, key, used+int64(granted)); err != nil {
-			return 0, err
-		}
-		return granted, nil
+		return granted, durable, nil
 	}
 	if partial {
 		count = 1 // a reservation is refused only when not one unit is left
@@ -254,13 +229,16 @@ func (n *Node) take(ctx context.Context, c *Client, kind string, count int, part
 		return err
 	})
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	if !reported {
 		n.reportOverBudget(ctx, c.Member, kind, day, used+int64(count), budget)
 	}
-	return 0, &OverBudgetError{Kind: kind, Day: day, Used: used, Asked: count, Budget: budget}
+	return 0, nil, &OverBudgetError{Kind: kind, Day: day, Used: used, Asked: count, Budget: budget}
 }
+
+// closedNil is a durable channel for nothing to write.
+var closedNil = func() <-chan error { c := make(chan error, 1); c <- nil; close(c); return c }()
 
 // reportOverBudget records the member's first excess of the day on the
 // ledger. A failure is logged, and the next refused request tries again.

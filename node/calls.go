@@ -54,7 +54,9 @@ func submitOn[Req, Res any](ctx context.Context, l ledger.Ledger, member string,
 // evaluateOn is evaluate on a given ledger.
 func evaluateOn[Req, Res any](l ledger.Ledger, member string, tx contract.Transaction[Req, Res], req Req) (Res, uint64, error) {
 	var out Res
-	arg, err := json.Marshal(req)
+	// goccy/go-json writes what encoding/json writes, faster: a
+	// 10,000-subject request is 680 kB.
+	arg, err := fastjson.Marshal(req)
 	if err != nil {
 		return out, 0, fmt.Errorf("%s: encoding the request: %w", tx.Name, err)
 	}

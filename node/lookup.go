@@ -87,13 +87,15 @@ func (n *Node) Lookup(ctx context.Context, c *Client, purpose string, subjects [
 	if len(subjects) > MaxLookup {
 		return nil, 0, n.auditRefused(c, AuditStatus, purpose, subjects, ErrTooMany)
 	}
-	if err := n.spend(ctx, c, SpendLookups, len(subjects)); err != nil {
+	// The count is made durable by the audit log's commit of this
+	// lookup's entries (one sync for both): counted is checked after it.
+	counted, err := n.spendThenAudit(ctx, c, SpendLookups, len(subjects))
+	if err != nil {
 		return nil, 0, n.auditRefused(c, AuditStatus, purpose, subjects, err)
 	}
 	var (
 		out    []contract.Status
 		height uint64
-		err    error
 	)
 	req := contract.SubjectsRequest{Subjects: subjects}
 	if onPeer {
@@ -102,7 +104,11 @@ func (n *Node) Lookup(ctx context.Context, c *Client, purpose string, subjects [
 		out, height, err = evaluate(n, c.Member, contract.TxSubjectStatuses, req)
 	}
 	if err != nil {
-		return nil, 0, n.auditRefused(c, AuditStatus, purpose, subjects, err)
+		err = n.auditRefused(c, AuditStatus, purpose, subjects, err)
+		if cerr := counted(); cerr != nil {
+			return nil, 0, cerr
+		}
+		return nil, 0, err
 	}
 	entries := make([]AuditEntry, len(out))
 	for i, s := range out {
@@ -110,6 +116,9 @@ func (n *Node) Lookup(ctx context.Context, c *Client, purpose string, subjects [
 			Outcome: OutcomeOK, Listed: s.Listed, ActiveDefaults: s.ActiveDefaults, Height: height}
 	}
 	if err := n.audit(entries); err != nil {
+		return nil, 0, err
+	}
+	if err := counted(); err != nil {
 		return nil, 0, err
 	}
 	return out, height, nil
@@ -120,12 +129,18 @@ func (n *Node) History(ctx context.Context, c *Client, purpose, subject string) 
 	if err := n.checkRead(ctx, c, Lookup, purpose); err != nil {
 		return nil, 0, n.auditRefused(c, AuditHistory, purpose, []string{subject}, err)
 	}
-	if err := n.spend(ctx, c, SpendLookups, 1); err != nil {
+	// As in Lookup: the count is durable with the audit entry.
+	counted, err := n.spendThenAudit(ctx, c, SpendLookups, 1)
+	if err != nil {
 		return nil, 0, n.auditRefused(c, AuditHistory, purpose, []string{subject}, err)
 	}
 	h, height, err := evaluate(n, c.Member, contract.TxSubjectHistory, contract.SubjectRequest{Subject: subject})
 	if err != nil {
-		return nil, 0, n.auditRefused(c, AuditHistory, purpose, []string{subject}, err)
+		err = n.auditRefused(c, AuditHistory, purpose, []string{subject}, err)
+		if cerr := counted(); cerr != nil {
+			return nil, 0, cerr
+		}
+		return nil, 0, err
 	}
 	active := 0
 	for _, e := range h.Entries {
@@ -136,6 +151,9 @@ func (n *Node) History(ctx context.Context, c *Client, purpose, subject string) 
 	e := AuditEntry{Client: c.Name, Member: c.Member, Subject: subject, Purpose: purpose, Kind: AuditHistory,
 		Outcome: OutcomeOK, Listed: active > 0, ActiveDefaults: active, Height: height}
 	if err := n.audit([]AuditEntry{e}); err != nil {
+		return nil, 0, err
+	}
+	if err := counted(); err != nil {
 		return nil, 0, err
 	}
 	return &h, height, nil

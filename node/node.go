@@ -14,6 +14,7 @@ import (
 	"github.com/assoc-ledger/blacklist/node/audit"
 	"github.com/assoc-ledger/blacklist/node/ledger"
 	"github.com/assoc-ledger/blacklist/node/stats"
+	"github.com/assoc-ledger/blacklist/node/store"
 	"github.com/assoc-ledger/blacklist/node/watchlist"
 	"github.com/assoc-ledger/blacklist/node/webhook"
 	"github.com/assoc-ledger/blacklist/node/webhook/dest"
@@ -89,6 +90,9 @@ type Options struct {
 	// DefaultLogCheckpointInterval; negative: only when
 	// CosignCheckpoints is called).
 	LogCheckpointInterval time.Duration
+	// StoreTuning sizes the node store's caches and memtables; zero
+	// fields keep badger's defaults.
+	StoreTuning store.Tuning
 }
 
 // Open opens the node's store in dir (creating it and a local consortium
@@ -110,7 +114,7 @@ func OpenWith(dir string, l ledger.Ledger, opts Options) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := badger.Open(badger.DefaultOptions(filepath.Join(dir, "node")).WithLogger(nil).WithSyncWrites(true))
+	db, err := badger.Open(opts.StoreTuning.Apply(badger.DefaultOptions(filepath.Join(dir, "node")).WithLogger(nil).WithSyncWrites(true)))
 	if err != nil {
 		return nil, fmt.Errorf("open node store: %w", err)
 	}

@@ -3,8 +3,10 @@
 # run: starts blacklistd (embedded ledger, demo consortium, one listed
 # subject, rate limit off) and blload's trivial gin server, both on
 # 127.0.0.1, and loads them alternately with blload, RUNS times: single
-# lookups on CONNS connections, then 10,000-subject lookups on 2. The load
-# generator shares the machine's cores with the servers.
+# lookups on CONNS connections, then 10,000-subject lookups on 2. Both
+# servers run pinned to one core and blload to another (bench-lib.sh's
+# on_server, on_loader; BENCH_PIN=0 turns it off), so the ratio compares
+# what one core serves with the node against what it serves with gin.
 #
 # Prints Go benchmark format on stdout (req/s, p50-ms, p99-ms per row; see
 # cmd/benchreport), progress on stderr.
@@ -22,10 +24,12 @@ bench_init bench-http ./cmd/blacklistd ./cmd/blload
 # bench-store.sh, so that it runs beside a demo, a Fabric network or
 # another benchmark.
 NODE=127.0.0.1:18590 CEIL=127.0.0.1:18591
-"$bin/blacklistd" --demo --data "$work/data" --listen $NODE --rate 0 --log-level error >"$work/node.log" 2>&1 &
+"${on_server[@]}" "$bin/blacklistd" --demo --data "$work/data" --listen $NODE --rate 0 --log-level error >"$work/node.log" 2>&1 &
 pids+=($!)
-"$bin/blload" --serve-trivial $CEIL &
+node_pid=$!
+"${on_server[@]}" "$bin/blload" --serve-trivial $CEIL &
 pids+=($!)
+ceil_pid=$!
 for _ in $(seq 100); do
   curl -fs http://$NODE/readyz >/dev/null 2>&1 && curl -fs -o /dev/null http://$CEIL/v1/subjects/x 2>/dev/null && break
   sleep 0.1
@@ -35,15 +39,33 @@ creds="$work/data/demo-credentials.json"
 key=$(sed -n '/"bank1-app"/,/apiKey/ s/.*"apiKey": "\(.*\)".*/\1/p' "$creds")
 subject=$(curl -fs -H "Authorization: Bearer $key" http://$NODE/v1/subject-keys \
   -d '{"idType":"cn-ric","idNumber":"11010519491231002X"}' | sed 's/.*"subjectKey":"\([0-9a-f]*\)".*/\1/')
+# The demo policy's daily budget (200,000 subjects per member) would refuse
+# the later runs' 10,000-subject lookups: raise it to the contract's
+# maximum, so that the rows measure lookups, not refusals.
+admin=$(sed -n '/"assoc-admin"/,/apiKey/ s/.*"apiKey": "\(.*\)".*/\1/p' "$creds")
+curl -fs -H "Authorization: Bearer $admin" http://$NODE/v1/policy | jq -c '.dailyLookups = 100000000 | del(.updatedAt)' |
+  curl -fs -o /dev/null -X PUT -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' --data-binary @- http://$NODE/v1/policy
 loan=$(printf 'bench-loan' | sha256sum | cut -d' ' -f1)
 curl -fs -o /dev/null -H "Authorization: Bearer $key" http://$NODE/v1/attestations -d '{"attestation":{"type":"default",
   "subject":"'"$subject"'","loanRef":"'"$loan"'","product":"consumer","amount":100000,"currency":"CNY",
   "overdueSince":"'"$(date -u -d '-120 days' +%F)"'","daysPastDue":110,"noticeDate":"'"$(date -u -d '-90 days' +%F)"'"}}'
 
 # blload prints "label  N req/s  p50 D  p99 D  N requests  N errors" with Go
-# durations; benchmark format wants numbers with units.
+# durations; benchmark format wants numbers with units. Each row also
+# reports the CPU time the server spent per request (from its
+# /proc/PID/stat before and after the row): on a shared machine it moves
+# far less than a rate, because waiting for a core is not in it.
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+hz=$(getconf CLK_TCK)
+row() { # NAME SERVER_PID BLLOAD_ARGS...
+  local name=$1 pid=$2 t0 out
+  shift 2
+  t0=$(ticks "$pid")
+  out=$("${L[@]}" "$@")
+  echo "$out" | as_bench "$name" "$(($(ticks "$pid") - t0))"
+}
 as_bench() {
-  awk -F'\t' -v name="$1" '
+  awk -F'\t' -v name="$1" -v ticks="$2" -v hz="$hz" '
     function ms(d) {
       if (d ~ /ms$/) return d + 0
       if (d ~ /(µs|us)$/) return (d + 0) / 1000
@@ -52,16 +74,16 @@ as_bench() {
       return d + 0
     }
     { rate = $2 + 0; sub(/^p50 /, "", $3); sub(/^p99 /, "", $4); n = $5 + 0
-      printf "Benchmark%s\t%d\t%.0f ns/op\t%.1f req/s\t%.3f p50-ms\t%.3f p99-ms\n", name, n, (rate > 0 ? 1e9 / rate : 0), rate, ms($3), ms($4) }'
+      printf "Benchmark%s\t%d\t%.0f ns/op\t%.1f req/s\t%.3f p50-ms\t%.3f p99-ms\t%.1f server-cpu-us/req\n", name, n, (rate > 0 ? 1e9 / rate : 0), rate, ms($3), ms($4), (n > 0 ? ticks * 1e6 / hz / n : 0) }'
 }
-L="$bin/blload"
+L=("${on_loader[@]}" "$bin/blload")
 auth=(--credentials "$creds" --client bank2-app)
 echo "# command: RUNS=$RUNS DURATION=$DURATION CONNS=$CONNS scripts/bench-http.sh"
-echo "# runs: $RUNS, trivial gin and node alternating"
+echo "# runs: $RUNS, trivial gin and node alternating, $bench_pinning"
 for r in $(seq "$RUNS"); do
   echo "bench-http: run $r of $RUNS" >&2
-  "$L" -c "$CONNS" -d "$DURATION" --url "http://$CEIL/v1/subjects/$subject?purpose=loan-approval" | as_bench HTTP/gin/single
-  "$L" -c "$CONNS" -d "$DURATION" "${auth[@]}" --url "http://$NODE/v1/subjects/$subject?purpose=loan-approval" | as_bench HTTP/node/single
-  "$L" -c 2 -d "$DURATION" --method POST --lookup-subjects 10000 --url "http://$CEIL/v1/lookups" | as_bench HTTP/gin/batch=10000
-  "$L" -c 2 -d "$DURATION" --method POST --lookup-subjects 10000 "${auth[@]}" --url "http://$NODE/v1/lookups" | as_bench HTTP/node/batch=10000
+  row HTTP/gin/single "$ceil_pid" -c "$CONNS" -d "$DURATION" --url "http://$CEIL/v1/subjects/$subject?purpose=loan-approval"
+  row HTTP/node/single "$node_pid" -c "$CONNS" -d "$DURATION" "${auth[@]}" --url "http://$NODE/v1/subjects/$subject?purpose=loan-approval"
+  row HTTP/gin/batch=10000 "$ceil_pid" -c 2 -d "$DURATION" --method POST --lookup-subjects 10000 --url "http://$CEIL/v1/lookups"
+  row HTTP/node/batch=10000 "$node_pid" -c 2 -d "$DURATION" --method POST --lookup-subjects 10000 "${auth[@]}" --url "http://$NODE/v1/lookups"
 done

@@ -21,3 +21,26 @@ bench_cleanup() {
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
   rm -rf "$work"
 }
+
+# Pinning: on a machine of two or more cores the servers run on core
+# SERVER_CPU (0) and the load generator on LOADER_CPU (1), so that the
+# loader never takes CPU time from the server it measures, nor the server
+# from its loader; the trivial gin baseline is pinned the same way, so a
+# ratio compares one server core against one server core. BENCH_PIN=0
+# turns it off (as do one core or no taskset). Go sizes GOMAXPROCS to the
+# cores a process may use, so each side runs with GOMAXPROCS=1.
+#
+# "${on_server[@]}" CMD... / "${on_loader[@]}" CMD...: run CMD on its
+# core (taskset execs CMD, so $! of a backgrounded one is CMD's pid).
+# bench_pinning says which way the run went, for the report.
+SERVER_CPU=${SERVER_CPU:-0}
+LOADER_CPU=${LOADER_CPU:-1}
+if [ "${BENCH_PIN:-1}" != 0 ] && command -v taskset >/dev/null && [ "$(getconf _NPROCESSORS_ONLN)" -ge 2 ]; then
+  on_server=(taskset -c "$SERVER_CPU")
+  on_loader=(taskset -c "$LOADER_CPU")
+  bench_pinning="server on core $SERVER_CPU, load generator on core $LOADER_CPU (taskset)"
+else
+  on_server=(env)
+  on_loader=(env)
+  bench_pinning="not pinned: server and load generator share the cores"
+fi

@@ -30,17 +30,18 @@ case "${1:-}" in
 esac
 
 if [ $mode = quick ]; then
-  RUNS=3 SMALL=10000 LARGE=1000000
-  HTTP_DURATION=1500ms STORE_DURATION=1500ms STORE_BATCH_DURATION=1s STATUS_BENCHTIME=300ms
+  RUNS=3 SMALL=10000 MIDS=100000 LARGE=1000000
+  HTTP_DURATION=1500ms STORE_DURATION=1500ms STORE_BATCH_DURATION=1s STATUS_BENCHTIME=300ms NODE_LOOKUPS=2x
   SUBMIT_N=3000x GATEWAY_N=10000x ATTESTATION_N=2000x IMPORT_N=200000x ALERT_N=50x
   OUT=${BENCH_OUT:-bin/benchmarks-quick.md} EXPECTED="under 3 minutes"
 else
-  RUNS=5 SMALL=10000 LARGE=10000000
-  HTTP_DURATION=5s STORE_DURATION=5s STORE_BATCH_DURATION=10s STATUS_BENCHTIME=1s
+  RUNS=5 SMALL=10000 MIDS="100000 1000000" LARGE=10000000
+  HTTP_DURATION=5s STORE_DURATION=5s STORE_BATCH_DURATION=10s STATUS_BENCHTIME=1s NODE_LOOKUPS=10x
   SUBMIT_N=20000x GATEWAY_N=40000x ATTESTATION_N=20000x IMPORT_N=1000000x ALERT_N=300x
   OUT=${BENCH_OUT:-docs/benchmarks.md} EXPECTED="15-20 minutes with the Fabric rows"
 fi
 
+. scripts/bench-lib.sh # for bench_pinning
 begin=$(date +%s)
 work=$(mktemp -d "${TMPDIR:-/tmp}/bench.XXXXXX")
 res="$work/results"
@@ -67,6 +68,7 @@ git diff --quiet HEAD 2>/dev/null || dirty=" (with uncommitted changes)"
   echo "go: $(go version | cut -d' ' -f3-)"
   echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$dirty"
   echo "load-start: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "pinning: $bench_pinning"
 } >"$res/facts.txt"
 
 echo "bench: building" >&2
@@ -101,8 +103,8 @@ echo "bench: HTTP lookups against trivial gin" >&2
 BENCH_BIN="$bin" RUNS=$RUNS DURATION=$HTTP_DURATION scripts/bench-http.sh >"$res/http.txt"
 
 echo "bench: stores of $SMALL and $LARGE attestations" >&2
-BENCH_BIN="$bin" SMALL=$SMALL LARGE=$LARGE RUNS=$RUNS DURATION=$STORE_DURATION BATCH_DURATION=$STORE_BATCH_DURATION \
-  STATUS_BENCHTIME=$STATUS_BENCHTIME STATUS_OUT="$res/status.txt" scripts/bench-store.sh >"$res/store.txt"
+BENCH_BIN="$bin" SMALL=$SMALL MIDS="$MIDS" LARGE=$LARGE RUNS=$RUNS DURATION=$STORE_DURATION BATCH_DURATION=$STORE_BATCH_DURATION \
+  STATUS_BENCHTIME=$STATUS_BENCHTIME NODE_LOOKUPS=$NODE_LOOKUPS STATUS_OUT="$res/status.txt" NODE_OUT="$res/nodelookup.txt" scripts/bench-store.sh >"$res/store.txt"
 
 # ---- Hooks: rows whose benchmarks belong to the watchlist, alert and Fabric
 # work. Each runs if its benchmark exists and otherwise leaves its row "not

@@ -198,17 +198,6 @@ func computeStatus(subject string, defs []*subjectDefault, p *Policy) Status {
 
 // querier refuses anyone but an active member with the querier role or the
 // association: lookups are a privilege of membership.
-func (tx *txn) requireQuerier() error {
-	m, err := tx.activeCreator()
-	if err != nil {
-		return err
-	}
-	if !m.Association && !m.hasRole(RoleQuerier) {
-		return errorf(CodeForbidden, "%s does not have the querier role", m.MSPID)
-	}
-	return nil
-}
-
 func checkSubject(s string) error {
 	if !IsHexDigest(s) {
 		return errorf(CodeInvalidArgument, "subject: %q is not a subject key (64 lower-case hex characters)", s)

@@ -101,7 +101,11 @@ Flags:
 		return 1
 	}
 	var b strings.Builder
-	render(&b, rs, notes)
+	// The charts go beside the report, which links them by name.
+	if err := render(&b, rs, notes, filepath.Dir(*out)); err != nil {
+		fmt.Fprintln(stderr, "benchreport:", err)
+		return 1
+	}
 	tmp := *out + ".tmp"
 	if err := os.WriteFile(tmp, []byte(b.String()), 0o644); err != nil {
 		fmt.Fprintln(stderr, "benchreport:", err)

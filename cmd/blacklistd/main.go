@@ -34,6 +34,7 @@ import (
 	"github.com/assoc-ledger/blacklist/node/embedded"
 	"github.com/assoc-ledger/blacklist/node/fabric"
 	"github.com/assoc-ledger/blacklist/node/ledger"
+	"github.com/assoc-ledger/blacklist/node/store"
 	"github.com/assoc-ledger/blacklist/node/webhook/dest"
 )
 
@@ -64,6 +65,9 @@ type config struct {
 	// LogCheckpointInterval is how often the node cosigns the
 	// transparency log's checkpoint.
 	LogCheckpointInterval time.Duration
+	// Store sizes the caches and memtables of each badger store the node
+	// opens (the ledger's or replica's, and the node store).
+	Store store.Tuning
 }
 
 // consoleConfig turns the web console on or off and bounds its sessions.
@@ -130,6 +134,10 @@ func defineSettings(s *settings, cfg *config) {
 	s.Duration(&cfg.Fabric.EndorseRetry, "fabric-endorse-retry", "fabric.endorseRetry", "fabric mode: how long a write keeps asking for endorsements while too few organisations' peers can endorse (after a peer restart, gossip needs some seconds to find the others) before it answers 503; 0 or less: no retry")
 	s.Bool(&cfg.Console.Enabled, "console", "console.enabled", "serve the web console at /console/ (sign-in with an API client's key); --console=false serves the API only")
 	s.Duration(&cfg.Console.Session, "console-session", "console.session", "how long a web console session lasts after sign-in; at least 1m")
+	s.Int64(&cfg.Store.BlockCacheMB, "store-block-cache-mb", "store.blockCacheMB", "MB of decompressed table blocks each badger store (ledger or replica, node store) caches")
+	s.Int64(&cfg.Store.IndexCacheMB, "store-index-cache-mb", "store.indexCacheMB", "MB of table indexes and Bloom filters each store caches (0: all in memory, which grows with the store)")
+	s.Int64(&cfg.Store.MemTableMB, "store-memtable-mb", "store.memTableMB", "MB of each store's memtables (a write transaction may be 15% of it: at least 64 for 10,000-subject lookups' audit entries)")
+	s.Int(&cfg.Store.Compactors, "store-compactors", "store.compactors", "goroutines compacting each store's tables (at least 2)")
 }
 
 func main() {
@@ -182,7 +190,7 @@ func defaults() config {
 		Webhooks:            webhookConfig{MinBackoff: time.Second, MaxBackoff: 5 * time.Minute, FailingAfter: 5 * time.Minute},
 		Fabric:              fabricConfig{Channel: "blacklist", Chaincode: "blacklist", EndorseRetry: fabric.DefaultEndorseRetry},
 		AuditAnchorInterval: node.DefaultAuditAnchorInterval, LogCheckpointInterval: node.DefaultLogCheckpointInterval,
-		Console: consoleConfig{Enabled: true, Session: console.DefaultSessionTTL}}
+		Console: consoleConfig{Enabled: true, Session: console.DefaultSessionTTL}, Store: store.DefaultTuning}
 }
 
 const usageHead = `Usage: blacklistd [flags]
@@ -213,6 +221,9 @@ func loadConfig(args []string, stderr io.Writer) (config, error) {
 	}
 	if cfg.Ledger != "embedded" && cfg.Ledger != "fabric" {
 		return cfg, fmt.Errorf("--ledger %q: embedded or fabric", cfg.Ledger)
+	}
+	if t := cfg.Store; t.BlockCacheMB < 0 || t.IndexCacheMB < 0 || t.Compactors < 0 || (t.MemTableMB != 0 && t.MemTableMB < 64) {
+		return cfg, fmt.Errorf("--store-*: sizes are not negative, and memtables are at least 64 MB (the audit of a 10,000-subject lookup is one transaction of up to 15%% of it)")
 	}
 	if _, err := dest.Allow(cfg.Webhooks.Allow...); err != nil {
 		return cfg, fmt.Errorf("--webhook-allow: %w", err)
@@ -270,10 +281,10 @@ func openLedger(cfg config, log *slog.Logger) (ledger.Ledger, error) {
 		f := cfg.Fabric
 		return fabric.Open(fabric.Options{PeerEndpoint: f.Peer, TLSCACert: f.TLSCA, ServerName: f.ServerName, MSPID: f.MSPID,
 			CertFile: f.Cert, KeyFile: f.Key, Channel: f.Channel, Chaincode: f.Chaincode, ReplicaDir: filepath.Join(cfg.Data, "replica"),
-			EndorseRetry: endorseRetry(f.EndorseRetry),
-			Logf:         func(format string, args ...any) { log.Warn(fmt.Sprintf(format, args...)) }})
+			EndorseRetry: endorseRetry(f.EndorseRetry), ReplicaTuning: cfg.Store,
+			Logf: func(format string, args ...any) { log.Warn(fmt.Sprintf(format, args...)) }})
 	}
-	return embedded.Open(embedded.Options{Dir: filepath.Join(cfg.Data, "ledger")})
+	return embedded.Open(embedded.Options{Dir: filepath.Join(cfg.Data, "ledger"), Tuning: cfg.Store})
 }
 
 // endorseRetry maps the setting (0 or less: no retry) to the backend's
@@ -303,7 +314,7 @@ func serve(cfg config, log *slog.Logger, stdout io.Writer) error {
 		// signing key of (one operator's ledger).
 		LogCosigners: logCosigners(cfg), LogCosignHeld: cfg.Ledger != "fabric", LogCheckpointInterval: cfg.LogCheckpointInterval,
 		Logf:   func(format string, args ...any) { log.Warn(fmt.Sprintf(format, args...)) },
-		Secret: secretOptions(cfg)})
+		Secret: secretOptions(cfg), StoreTuning: cfg.Store})
 	if err != nil {
 		l.Close()
 		return err

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/assoc-ledger/blacklist/node/store"
 )
 
 // every lists each setting by its three names, which scripts, the README
@@ -46,6 +48,10 @@ var every = []struct {
 	{"fabric-chaincode", "BLACKLISTD_FABRIC_CHAINCODE", "fabric.chaincode", "cc", func(c config) any { return c.Fabric.Chaincode }, "cc"},
 	{"console", "BLACKLISTD_CONSOLE", "console.enabled", "false", func(c config) any { return c.Console.Enabled }, false},
 	{"console-session", "BLACKLISTD_CONSOLE_SESSION", "console.session", "2h", func(c config) any { return c.Console.Session }, 2 * time.Hour},
+	{"store-block-cache-mb", "BLACKLISTD_STORE_BLOCK_CACHE_MB", "store.blockCacheMB", "32", func(c config) any { return c.Store.BlockCacheMB }, int64(32)},
+	{"store-index-cache-mb", "BLACKLISTD_STORE_INDEX_CACHE_MB", "store.indexCacheMB", "16", func(c config) any { return c.Store.IndexCacheMB }, int64(16)},
+	{"store-memtable-mb", "BLACKLISTD_STORE_MEMTABLE_MB", "store.memTableMB", "128", func(c config) any { return c.Store.MemTableMB }, int64(128)},
+	{"store-compactors", "BLACKLISTD_STORE_COMPACTORS", "store.compactors", "3", func(c config) any { return c.Store.Compactors }, 3},
 }
 
 // fileWith writes a config file setting key (a.b nests) to the JSON text v.
@@ -136,5 +142,25 @@ func TestInvalidSettingsAreErrors(t *testing.T) {
 		if _, err := loadConfig([]string{"--config", file}, io.Discard); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want an error naming %q", c.body, err, c.want)
 		}
+	}
+}
+
+// TestStoreSizes: the store settings default to store.DefaultTuning (the
+// sizes that keep a node of 10,000,000 attestations under 1 GB), and sizes
+// that would break the node are refused: negative ones, and memtables too
+// small for a 10,000-subject lookup's audit transaction.
+func TestStoreSizes(t *testing.T) {
+	cfg, err := loadConfig(nil, io.Discard)
+	if err != nil || cfg.Store != store.DefaultTuning {
+		t.Fatalf("defaults: %+v %v, want %+v", cfg.Store, err, store.DefaultTuning)
+	}
+	for _, bad := range [][]string{{"--store-memtable-mb", "32"}, {"--store-block-cache-mb", "-1"},
+		{"--store-index-cache-mb", "-5"}, {"--store-compactors", "-1"}} {
+		if _, err := loadConfig(bad, io.Discard); err == nil || !strings.Contains(err.Error(), "--store-") {
+			t.Errorf("%v: %v, want a refusal", bad, err)
+		}
+	}
+	if cfg, err := loadConfig([]string{"--store-memtable-mb", "64"}, io.Discard); err != nil || cfg.Store.MemTableMB != 64 {
+		t.Fatalf("--store-memtable-mb 64: %+v %v", cfg.Store, err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/dgraph-io/badger/v4"
+	fastjson "github.com/goccy/go-json"
 
 	"github.com/assoc-ledger/blacklist/node/audit/chain"
 )
@@ -253,5 +254,58 @@ func TestReadsDuringAppends(t *testing.T) {
 		if _, err := l.Query(Filter{Member: "M", After: 30, Limit: 1000}); err != nil {
 			t.Fatalf("member page during appends: %v", err)
 		}
+	}
+}
+
+// TestEntryEncodingMatchesEncodingJSON: the writer encodes entries with
+// goccy/go-json; what it stores must be byte for byte what encoding/json
+// writes (readers and exports decode with it, and stored entries must not
+// change form), also for text that encoding/json escapes.
+func TestEntryEncodingMatchesEncodingJSON(t *testing.T) {
+	for _, e := range []Entry{
+		{},
+		{Seq: 12, Pos: 3, Time: "2026-11-30T18:00:00.123456789Z", Client: "bank1-app", Member: "Bank1MSP",
+			Subject: strings.Repeat("0f", 32), Purpose: "loan-approval", Kind: "status", Outcome: "ok", Listed: true,
+			ActiveDefaults: 2, Height: 99, PrevHash: strings.Repeat("a", 64), Hash: strings.Repeat("b", 64), MAC: "c"},
+		{Client: "<script>&\u2028\u2029\"\\\n\t\x01", Member: "银行 MSP", Subject: "\xff\xfe", ActiveDefaults: -1},
+	} {
+		want, err := json.Marshal(&e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := fastjson.Marshal(&e)
+		if err != nil || string(got) != string(want) {
+			t.Errorf("goccy/go-json: %s %v\nencoding/json: %s", got, err, want)
+		}
+	}
+}
+
+// TestLargeAppendsCommitInParts: appends too large for one badger
+// transaction (10,000 entries of the longest member and subject, and a
+// lookup's 10,000 ordinary entries) are written whole, each in as many
+// commits as it needs, and the chains verify.
+func TestLargeAppendsCommitInParts(t *testing.T) {
+	l, _ := openLog(t)
+	long := strings.Repeat("m", maxLength)
+	big := make([]Entry, 10000)
+	for i := range big {
+		big[i] = Entry{Client: "c", Member: long, Subject: fmt.Sprintf("%01024d", i), Purpose: "post-loan", Kind: chain.KindStatus}
+	}
+	lookup := make([]Entry, 10000)
+	for i := range lookup {
+		lookup[i] = Entry{Client: "bank1-app", Member: "Bank1MSP", Subject: fmt.Sprintf("%064x", i), Purpose: "loan-approval",
+			Kind: chain.KindStatus, Listed: i%2 == 0, ActiveDefaults: i % 3, Height: 1 << 40}
+	}
+	for _, entries := range [][]Entry{big, lookup} {
+		if err := l.Append(entries); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := l.Verify()
+	if err != nil || n != 20000 {
+		t.Fatalf("verify: %d entries, %v", n, err)
+	}
+	if h := l.Head(long); h.Size != 10000 || h.Hash != big[9999].Hash {
+		t.Fatalf("head of the long member: %+v", h)
 	}
 }

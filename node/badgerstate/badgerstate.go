@@ -142,10 +142,8 @@ func Evaluate(db *badger.DB, c *contract.Contract, clock func() time.Time, creat
 			now = pos.Time
 		}
 		// A query's snapshot is read-only, so one iterator can serve all
-		// of its scans.
-		r := &Reader{Txn: txn, MSPID: creator, Now: now, reuse: true}
-		defer r.close()
-		out, err := c.Invoke(r, fn, arg)
+		// of its scans (one per goroutine: see invoke).
+		out, err := invoke(c, txn, creator, now, fn, arg)
 		res = ledger.Result{Height: pos.Height, Payload: out}
 		return err
 	})

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/options"
 
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
 	"github.com/assoc-ledger/blacklist/node/badgerstate"
@@ -33,11 +34,15 @@ type Options struct {
 	Contract *contract.Contract
 	// Logger receives badger's messages; silent when nil.
 	Logger badger.Logger
+	// Tuning sizes the store's caches and memtables; zero fields keep the
+	// ledger's defaults (128 MB memtables, badger's caches).
+	Tuning store.Tuning
 }
 
 // groupBudget keeps a group's badger transaction well under badger's batch
-// limit (15% of the memtable), so a commit never fails for size.
-const groupBudget = 12 << 20
+// limit (15% of the memtable), so a commit never fails for size: 9% of the
+// memtable, 11.5 MB with the ledger's default of 128 MB.
+func groupBudget(memTableSize int64) int { return int(memTableSize * 9 / 100) }
 
 // ErrClosed is returned by calls on a closed ledger.
 var ErrClosed = errors.New("ledger is closed")
@@ -48,6 +53,8 @@ type Ledger struct {
 	contract *contract.Contract
 	clock    func() time.Time
 	maxGroup int
+	// groupBudget bounds the bytes of one group's badger transaction.
+	groupBudget int
 
 	queue chan *request
 	stop  chan struct{}
@@ -77,20 +84,36 @@ type response struct {
 	err error
 }
 
+// StoreOptions are the badger options of the ledger's store in dir, before
+// syncing, logging and tuning: what cmd/blgen writes generated stores
+// with, so that a generated store's tables are the ledger's own.
+//
+// Tables are not compressed (docs/decisions/0022-parallel-status-queries.md):
+// a status lookup reads a table block or two per subject, and with Snappy
+// each read decompressed the block into a fresh buffer, a quarter of a
+// large lookup's CPU time and most of its allocations; uncompressed, badger
+// reads blocks in place from the mapped file. A store's existing tables keep
+// the compression they were written with (badger's manifest records it per
+// table), so stores written before stay readable.
+func StoreOptions(dir string) badger.Options {
+	return badger.DefaultOptions(dir).
+		WithDetectConflicts(false).
+		WithMemTableSize(128 << 20).
+		WithCompression(options.None)
+}
+
 // Open opens or creates the ledger and recovers to the last committed
 // transaction.
 func Open(opts Options) (*Ledger, error) {
-	bo := badger.DefaultOptions(opts.Dir).
+	bo := StoreOptions(opts.Dir).
 		WithInMemory(opts.InMemory).
 		WithSyncWrites(!opts.InMemory).
-		WithDetectConflicts(false).
-		WithMemTableSize(128 << 20).
 		WithLogger(opts.Logger)
-	db, err := badger.Open(bo)
+	db, err := badger.Open(opts.Tuning.Apply(bo))
 	if err != nil {
 		return nil, fmt.Errorf("open ledger store %s: %w", opts.Dir, err)
 	}
-	l := &Ledger{db: db, contract: opts.Contract, clock: opts.Clock, maxGroup: opts.MaxGroup,
+	l := &Ledger{db: db, contract: opts.Contract, clock: opts.Clock, maxGroup: opts.MaxGroup, groupBudget: groupBudget(db.Opts().MemTableSize),
 		queue: make(chan *request, 1024), stop: make(chan struct{}), done: make(chan struct{})}
 	if l.contract == nil {
 		l.contract = &contract.Contract{}
@@ -291,7 +314,7 @@ func (l *Ledger) commitGroup(group []*request) {
 			r.resp <- response{err: err}
 			continue
 		}
-		if budget+e.size > groupBudget && len(pending) > 0 {
+		if budget+e.size > l.groupBudget && len(pending) > 0 {
 			// Commit what precedes first; e's reads saw only committed
 			// data and the earlier members of this group, so its result
 			// stays valid in the next badger transaction.

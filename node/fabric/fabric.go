@@ -46,6 +46,7 @@ import (
 	"github.com/assoc-ledger/blacklist/internal/backoff"
 	"github.com/assoc-ledger/blacklist/node/ledger"
 	"github.com/assoc-ledger/blacklist/node/replica"
+	"github.com/assoc-ledger/blacklist/node/store"
 )
 
 // maxMessage is the largest gRPC message the node accepts from its peer.
@@ -76,6 +77,8 @@ type Options struct {
 	EndorseRetry time.Duration
 	// Logf reports the follower's reconnects; silent when nil.
 	Logf func(format string, args ...any)
+	// ReplicaTuning sizes the replica store's caches and memtables.
+	ReplicaTuning store.Tuning
 }
 
 // Ledger is the Fabric backend of a node.
@@ -163,7 +166,7 @@ func Open(opts Options) (*Ledger, error) {
 		conn.Close()
 		return nil, err
 	}
-	rep, err := replica.Open(opts.ReplicaDir, opts.Chaincode)
+	rep, err := replica.OpenTuned(opts.ReplicaDir, opts.Chaincode, opts.ReplicaTuning)
 	if err != nil {
 		gw.Close()
 		conn.Close()
@@ -192,6 +195,9 @@ func (l *Ledger) Replica() *replica.Replica { return l.replica }
 // Height is the number of blocks the replica has applied.
 func (l *Ledger) Height() uint64 { return l.replica.Height() }
 
+// maxCatchUp is the most blocks the follower applies in one batch.
+const maxCatchUp = 256
+
 // follow applies the channel's blocks to the replica from its checkpoint,
 // reconnecting with backoff whenever the stream ends (peer restarted,
 // network down): the replica's own checkpoint says where to resume.
@@ -203,8 +209,26 @@ func (l *Ledger) follow(ctx context.Context) {
 		streamCtx, cancel := context.WithCancel(ctx)
 		blocks, err := l.network.BlockEvents(streamCtx, client.WithStartBlock(start))
 		if err == nil {
+			// Blocks that have already arrived are applied together (up
+			// to maxCatchUp): catching up from block 0 then costs one
+			// replica commit per batch, not per block, while a node that
+			// is current still applies each block as it comes.
+			batch := make([]*common.Block, 0, maxCatchUp)
 			for b := range blocks {
-				if _, err = l.replica.Apply(b); err != nil {
+				batch = append(batch[:0], b)
+			drain:
+				for len(batch) < maxCatchUp {
+					select {
+					case b, ok := <-blocks:
+						if !ok {
+							break drain
+						}
+						batch = append(batch, b)
+					default:
+						break drain
+					}
+				}
+				if _, err = l.replica.ApplyBlocks(batch); err != nil {
 					break
 				}
 				bo.Reset()

@@ -22,7 +22,9 @@ import (
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/options"
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
 	"github.com/assoc-ledger/blacklist/chaincode/state"
@@ -72,8 +74,12 @@ type Replica struct {
 }
 
 // Open opens or creates the replica in dir for the chaincode namespace.
-func Open(dir, namespace string) (*Replica, error) {
-	db, err := badger.Open(badger.DefaultOptions(dir).WithLogger(nil).WithSyncWrites(true))
+func Open(dir, namespace string) (*Replica, error) { return OpenTuned(dir, namespace, store.Tuning{}) }
+
+// OpenTuned is Open with the store's caches and memtables sized by t.
+func OpenTuned(dir, namespace string, t store.Tuning) (*Replica, error) {
+	// Uncompressed tables, as the embedded ledger's (decision 0022).
+	db, err := badger.Open(t.Apply(badger.DefaultOptions(dir).WithLogger(nil).WithSyncWrites(true).WithCompression(options.None)))
 	if err != nil {
 		return nil, fmt.Errorf("open replica %s: %w", dir, err)
 	}
@@ -107,56 +113,126 @@ func (r *Replica) Height() uint64 { return r.Head().Height }
 // ignored (event streams replay after a reconnect); a block beyond the head
 // would leave a gap and is refused.
 func (r *Replica) Apply(b *common.Block) (applied bool, err error) {
+	n, err := r.ApplyBlocks([]*common.Block{b})
+	return n > 0, err
+}
+
+// maxApplyBytes bounds the writes of one badger transaction of ApplyBlocks
+// (badger refuses a transaction over 15% of its 64 MB memtable); tests
+// lower it.
+var maxApplyBytes = 6 << 20
+
+// ApplyBlocks applies consecutive blocks, as Apply applies one, in as few
+// badger transactions as their size allows, each ending with the head
+// checkpoint of its last block: a replica catching up from block 0 pays
+// one commit and one sync per transaction instead of per block, and a
+// crash still leaves it at a block boundary it records. It returns how
+// many blocks it applied; on an error, the blocks before the failing
+// transaction stay applied.
+func (r *Replica) ApplyBlocks(bs []*common.Block) (applied int, err error) {
 	head := r.Head()
-	n := b.GetHeader().GetNumber()
-	switch {
-	case n < head.Height:
-		return false, nil
-	case n > head.Height:
-		return false, fmt.Errorf("block %d arrived while the replica expects block %d", n, head.Height)
+	// Skip what was applied before; refuse a gap.
+	for len(bs) > 0 && bs[0].GetHeader().GetNumber() < head.Height {
+		bs = bs[1:]
 	}
-	txs, err := transactions(b, r.namespace)
-	if err != nil {
-		return false, err
-	}
-	next := Head{Height: n + 1, Time: head.Time}
-	err = r.db.Update(func(txn *badger.Txn) error {
-		if err := keepBlock(txn, b, txs); err != nil {
-			return err
+	for len(bs) > 0 {
+		var part []*blockTxs
+		size := 0
+		next := head
+		for len(bs) > 0 {
+			b := bs[0]
+			n := b.GetHeader().GetNumber()
+			if n != next.Height {
+				if len(part) == 0 {
+					return applied, fmt.Errorf("block %d arrived while the replica expects block %d", n, next.Height)
+				}
+				break
+			}
+			txs, err := transactions(b, r.namespace)
+			if err != nil {
+				if len(part) == 0 {
+					return applied, err
+				}
+				break // commit what precedes it; the next call reports the error
+			}
+			// The block is also kept as delivered (keepBlock), with each
+			// transaction's write set.
+			bsize := 2 * proto.Size(b)
+			for _, tx := range txs {
+				for _, w := range tx.Writes {
+					bsize += len(w.Key) + len(w.Value) + 32
+				}
+				bsize += len(tx.EventPayload) + 128
+			}
+			if len(part) > 0 && size+bsize > maxApplyBytes {
+				break
+			}
+			size += bsize
+			part = append(part, &blockTxs{block: b, number: n, txs: txs})
+			next.Height = n + 1
+			bs = bs[1:]
 		}
-		for _, tx := range txs {
-			for _, w := range tx.Writes {
-				var err error
-				if w.Delete {
-					err = txn.Delete(badgerstate.Key(w.Key))
-				} else {
-					err = txn.Set(badgerstate.Key(w.Key), w.Value)
+		next, err = r.commit(head, part)
+		if err != nil {
+			return applied, err
+		}
+		head = next
+		applied += len(part)
+	}
+	return applied, nil
+}
+
+// blockTxs is one block's transactions of the replica's namespace.
+type blockTxs struct {
+	block  *common.Block
+	number uint64
+	txs    []Tx
+}
+
+// commit writes the blocks of part, which follow head, in one badger
+// transaction with the new head, and publishes it.
+func (r *Replica) commit(head Head, part []*blockTxs) (Head, error) {
+	next := head
+	err := r.db.Update(func(txn *badger.Txn) error {
+		for _, b := range part {
+			if err := keepBlock(txn, b.block, b.txs); err != nil {
+				return err
+			}
+			for _, tx := range b.txs {
+				for _, w := range tx.Writes {
+					var err error
+					if w.Delete {
+						err = txn.Delete(badgerstate.Key(w.Key))
+					} else {
+						err = txn.Set(badgerstate.Key(w.Key), w.Value)
+					}
+					if err != nil {
+						return err
+					}
 				}
-				if err != nil {
-					return err
+				if tx.EventName != "" {
+					ev, _ := json.Marshal(Event{Block: b.number, TxIndex: tx.Index, TxID: tx.ID, Time: tx.Time, Name: tx.EventName, Payload: tx.EventPayload})
+					if err := txn.Set(eventKey(b.number, tx.Index), ev); err != nil {
+						return err
+					}
+				}
+				if tx.Time.After(next.Time) {
+					next.Time = tx.Time
 				}
 			}
-			if tx.EventName != "" {
-				ev, _ := json.Marshal(Event{Block: n, TxIndex: tx.Index, TxID: tx.ID, Time: tx.Time, Name: tx.EventName, Payload: tx.EventPayload})
-				if err := txn.Set(eventKey(n, tx.Index), ev); err != nil {
-					return err
-				}
-			}
-			if tx.Time.After(next.Time) {
-				next.Time = tx.Time
-			}
+			next.Height = b.number + 1
 		}
 		h, _ := json.Marshal(next)
 		return txn.Set(headKey, h)
 	})
 	if err != nil {
-		return false, fmt.Errorf("apply block %d: %w", n, err)
+		return head, fmt.Errorf("apply blocks %d-%d: %w", part[0].number, part[len(part)-1].number, err)
 	}
 	r.mu.Lock()
 	r.head = next
 	r.mu.Unlock()
 	r.heights.Set(next.Height)
-	return true, nil
+	return next, nil
 }
 
 // WaitForHeight blocks until the replica has applied h blocks or ctx ends:
@@ -242,4 +318,23 @@ const changesBlocks = 1000
 // WaitForChanges implements ledger.Feed: block next is applied.
 func (r *Replica) WaitForChanges(ctx context.Context, next uint64) error {
 	return r.heights.Wait(ctx, next+1)
+}
+
+// Count is the number of state entries of objectType (the first part of
+// the chaincode's composite keys, such as "att" for attestations).
+func (r *Replica) Count(objectType string) (int, error) {
+	prefix, err := state.CompositeKey(objectType)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	err = r.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: badgerstate.Key(prefix)})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			n++
+		}
+		return nil
+	})
+	return n, err
 }

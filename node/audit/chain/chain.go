@@ -75,19 +75,34 @@ type Entry struct {
 // length followed by its bytes; numbers in decimal, booleans as
 // "true"/"false".
 func (e *Entry) Link() string {
-	h := sha256.New()
-	h.Write([]byte("blacklist-audit/v1"))
-	var n [8]byte
-	for _, f := range []string{
-		strconv.FormatUint(e.Seq, 10), strconv.FormatUint(e.Pos, 10), e.Time, e.Client, e.Member,
-		e.Subject, e.Purpose, e.Kind, e.Outcome, strconv.FormatBool(e.Listed),
-		strconv.Itoa(e.ActiveDefaults), strconv.FormatUint(e.Height, 10), e.PrevHash,
-	} {
-		binary.BigEndian.PutUint64(n[:], uint64(len(f)))
-		h.Write(n[:])
-		h.Write([]byte(f))
+	// Built in one buffer: a lookup of 10,000 subjects links 10,000
+	// entries before it is answered.
+	var buf [512]byte
+	b := append(buf[:0], "blacklist-audit/v1"...)
+	var num [20]byte
+	field := func(f []byte) {
+		b = binary.BigEndian.AppendUint64(b, uint64(len(f)))
+		b = append(b, f...)
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	text := func(f string) {
+		b = binary.BigEndian.AppendUint64(b, uint64(len(f)))
+		b = append(b, f...)
+	}
+	field(strconv.AppendUint(num[:0], e.Seq, 10))
+	field(strconv.AppendUint(num[:0], e.Pos, 10))
+	text(e.Time)
+	text(e.Client)
+	text(e.Member)
+	text(e.Subject)
+	text(e.Purpose)
+	text(e.Kind)
+	text(e.Outcome)
+	field(strconv.AppendBool(num[:0], e.Listed))
+	field(strconv.AppendInt(num[:0], int64(e.ActiveDefaults), 10))
+	field(strconv.AppendUint(num[:0], e.Height, 10))
+	text(e.PrevHash)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
 // Anchor is a head a member committed to the shared ledger: its log (named

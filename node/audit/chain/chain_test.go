@@ -1,7 +1,12 @@
 package chain
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"errors"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -92,4 +97,40 @@ func TestVerifier(t *testing.T) {
 	other := build(2)
 	other[1].Member = "N"
 	expect(t, verify(other, nil), Mixed, 2)
+}
+
+// linkByTheSpec is Link as its comment specifies it, written the plain
+// way: the reference the optimised Link must equal.
+func linkByTheSpec(e *Entry) string {
+	h := sha256.New()
+	h.Write([]byte("blacklist-audit/v1"))
+	var n [8]byte
+	for _, f := range []string{
+		strconv.FormatUint(e.Seq, 10), strconv.FormatUint(e.Pos, 10), e.Time, e.Client, e.Member,
+		e.Subject, e.Purpose, e.Kind, e.Outcome, strconv.FormatBool(e.Listed),
+		strconv.Itoa(e.ActiveDefaults), strconv.FormatUint(e.Height, 10), e.PrevHash,
+	} {
+		binary.BigEndian.PutUint64(n[:], uint64(len(f)))
+		h.Write(n[:])
+		h.Write([]byte(f))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// TestLinkFollowsTheSpecifiedEncoding: Link equals the encoding its
+// documentation specifies, for short and long fields, negative counts and
+// text longer than Link's buffer.
+func TestLinkFollowsTheSpecifiedEncoding(t *testing.T) {
+	long := strings.Repeat("é", 400)
+	for _, e := range []Entry{
+		{},
+		{Seq: 1, Pos: 1, Time: "2026-11-30T18:00:00.123456789Z", Client: "bank1-app", Member: "Bank1MSP",
+			Subject: strings.Repeat("ab", 32), Purpose: "loan-approval", Kind: KindStatus, Outcome: OutcomeOK,
+			Listed: true, ActiveDefaults: 3, Height: 1 << 40, PrevHash: Zero},
+		{Seq: ^uint64(0), Pos: 7, Client: long, Member: long, ActiveDefaults: -2, PrevHash: long},
+	} {
+		if got, want := e.Link(), linkByTheSpec(&e); got != want {
+			t.Errorf("Link of %+v = %s, the specified encoding gives %s", e, got, want)
+		}
+	}
 }
