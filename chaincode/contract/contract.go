@@ -80,6 +80,11 @@ func init() {
 		TxStateDigest.Name:          {true, (*Contract).stateDigest},
 		TxListAuditAnchors.Name:     {true, (*Contract).listAuditAnchors},
 		TxSecretStatus.Name:         {true, (*Contract).secretStatus},
+
+		TxRegisterProtection.Name: {false, (*Contract).registerProtection},
+		TxRenewProtection.Name:    {false, (*Contract).renewProtection},
+		TxRemoveProtection.Name:   {false, (*Contract).removeProtection},
+		TxListProtections.Name:    {true, (*Contract).listProtections},
 	}
 }
 

@@ -63,8 +63,12 @@ type Policy struct {
 	// DailyDerivations and DailyLookups are each member's daily budgets of
 	// raw-ID derivations and of subjects looked up (budget.go); 0 in a
 	// request means the default.
-	DailyDerivations int64  `json:"dailyDerivations,omitempty"`
-	DailyLookups     int64  `json:"dailyLookups,omitempty"`
+	DailyDerivations int64 `json:"dailyDerivations,omitempty"`
+	DailyLookups     int64 `json:"dailyLookups,omitempty"`
+	// ProtectionMonths is how long a protective registration stays in
+	// force after it is registered or renewed; 0 in a request means the
+	// default (DefaultProtectionMonths).
+	ProtectionMonths int    `json:"protectionMonths,omitempty"`
 	UpdatedAt        string `json:"updatedAt,omitempty"`
 }
 
@@ -149,6 +153,9 @@ type Status struct {
 	SettledRecords int `json:"settledRecords"`
 	// Records counts every default still visible (any state).
 	Records int `json:"records"`
+	// Protected is the protective registration in force, if any; it never
+	// makes the subject listed.
+	Protected *Protected `json:"protected,omitempty"`
 }
 
 // HistoryEntry is one default with everything that happened to it.
@@ -163,6 +170,8 @@ type HistoryEntry struct {
 type History struct {
 	SubjectKey string         `json:"subjectKey"`
 	Entries    []HistoryEntry `json:"entries"`
+	// Protected is the protective registration in force, if any.
+	Protected *Protected `json:"protected,omitempty"`
 }
 
 // Item result statuses of SubmitAttestations.
@@ -188,6 +197,10 @@ type ItemResult struct {
 	Listed *bool `json:"listed,omitempty"`
 	// BelowThreshold says, when Listed is false, which minimum it missed.
 	BelowThreshold *Threshold `json:"belowThreshold,omitempty"`
+	// Warnings are things the reporter should check although the ledger
+	// accepted the item: WarningSubjectProtected for a default on a
+	// subject under protective registration (identity theft).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Threshold is the part of the policy a default fell short of: the

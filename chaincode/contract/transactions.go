@@ -50,4 +50,10 @@ var (
 	TxStateDigest      = Transaction[Empty, StateDigestResult]{"StateDigest"}
 	TxListAuditAnchors = Transaction[ListAuditAnchorsRequest, []AuditAnchor]{"ListAuditAnchors"}
 	TxSecretStatus     = Transaction[SecretStatusRequest, SecretStatus]{"SecretStatus"}
+
+	// Protective registration (protection.go).
+	TxRegisterProtection = Transaction[RegisterProtectionRequest, Protection]{"RegisterProtection"}
+	TxRenewProtection    = Transaction[ProtectionRequest, Protection]{"RenewProtection"}
+	TxRemoveProtection   = Transaction[ProtectionRequest, Protection]{"RemoveProtection"}
+	TxListProtections    = Transaction[ProtectionRequest, Protections]{"ListProtections"}
 )
