@@ -147,6 +147,12 @@ func New(n *node.Node, opts Options) http.Handler {
 	v1.GET("/webhook", monitor, s.getWebhook)
 	v1.PUT("/webhook", monitor, s.setWebhook)
 	v1.DELETE("/webhook", monitor, s.deleteWebhook)
+	// Protective registration (protections.go).
+	protect := s.can(node.Protect)
+	v1.POST("/protections", protect, s.registerProtection)
+	v1.POST("/protections/:subject/renew", protect, s.renewProtection)
+	v1.DELETE("/protections/:subject", protect, s.removeProtection)
+	v1.GET("/protections", s.listProtections)
 	return r
 }
 

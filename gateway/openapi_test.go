@@ -703,6 +703,7 @@ func TestOpenAPIResponses(t *testing.T) {
 	e.oaCall("GET", "/v1/audit/anchors?member=a%20b", auditor, nil, 422)
 
 	oaMonitoring(e, b1, b2, auditor, subj)
+	oaProtections(e, b1, b2, admin, auditor)
 
 	// Paths and methods the engine does not serve still answer problems.
 	e.oaProblem("GET", "/v1/nothing", b1, 404, "not-found")

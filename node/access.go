@@ -53,6 +53,19 @@ const (
 	// ReadAlerts is reading the member's alerts (the association's
 	// admins too: budget-exceeded alerts are addressed to it).
 	ReadAlerts
+	// Protect is registering, renewing and removing a subject's
+	// protective registration (identity theft): a reporter of any member
+	// on the subject's behalf, or the association.
+	Protect
+	// ReadProtections is reading a subject's protective registrations,
+	// audited like a lookup.
+	ReadProtections
+	// PoolStatistics is reading aggregate statistics of a pool of
+	// subjects for ABS due diligence: the analyst role, and the
+	// association's admins (who read the association-wide statistics
+	// anyway). Never a querier: a pool answer is aggregates only, and a
+	// querier reads single subjects already.
+	PoolStatistics
 )
 
 var capabilityRoles = map[Capability][]string{
@@ -70,6 +83,9 @@ var capabilityRoles = map[Capability][]string{
 	ReadAudit:       {RoleAuditor, RoleAdmin},
 	Monitor:         {RoleQuerier, RoleReporter},
 	ReadAlerts:      {RoleQuerier, RoleReporter, RoleAdmin},
+	Protect:         {RoleReporter, RoleAdmin},
+	ReadProtections: {RoleQuerier, RoleAdmin},
+	PoolStatistics:  {RoleAnalyst, RoleAdmin},
 }
 
 // Roles lists the roles that may use capability.

@@ -32,6 +32,8 @@ const (
 	AuditDerive      = "derive"
 	AuditAttestation = "attestation"
 	AuditAlert       = "alert"
+	AuditProtection  = "protection"
+	AuditPool        = "pool"
 
 	OutcomeOK         = "ok"
 	OutcomeDenied     = "denied"

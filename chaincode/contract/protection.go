@@ -236,7 +236,9 @@ func (c *Contract) registerProtection(tx *txn, arg []byte) (any, error) {
 		return nil, err
 	}
 	if cur, err := tx.activeProtection(req.Subject); err == nil {
-		return nil, errorf(CodeConflict, "subject %s is already protected until %s (registered by %s); renew that registration", req.Subject, cur.Until, cur.RegisteredBy)
+		// The registrant is not named: the conflict should not tell a
+		// member where the subject banks.
+		return nil, errorf(CodeConflict, "subject %s is already protected until %s; the member that registered it or the association may renew it", req.Subject, cur.Until)
 	} else if e, ok := err.(*Error); !ok || e.Code != CodeNotFound {
 		return nil, err
 	}

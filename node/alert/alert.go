@@ -53,7 +53,20 @@ const (
 	// on the ledger). It is addressed to the association, not to watchers,
 	// and has no subject.
 	KindBudgetExceeded = "budget-exceeded"
+	// KindProtection tells watchers that a subject's protective
+	// registration (identity theft) was registered, renewed or removed.
+	KindProtection = "protection"
 )
+
+// ProtectionChange is what a protection alert is about.
+type ProtectionChange struct {
+	// Action is registered, renewed or removed.
+	Action     string `json:"action"`
+	ReasonCode string `json:"reasonCode"`
+	Since      string `json:"since"`
+	// Until is when the registration ends: its expiry, or the removal.
+	Until string `json:"until"`
+}
 
 // Budget is what a budget-exceeded alert is about.
 type Budget struct {
@@ -94,8 +107,10 @@ type Alert struct {
 	// Label is the member's own label of the subject in its watchlist.
 	Label string `json:"label,omitempty"`
 	// Budget is set on budget-exceeded alerts.
-	Budget   *Budget `json:"budget,omitempty"`
-	RaisedAt string  `json:"raisedAt"`
+	Budget *Budget `json:"budget,omitempty"`
+	// Protection is set on protection alerts.
+	Protection *ProtectionChange `json:"protection,omitempty"`
+	RaisedAt   string            `json:"raisedAt"`
 }
 
 // Seq returns the alert's sequence number.

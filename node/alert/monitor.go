@@ -298,6 +298,15 @@ func items(c ledger.Change) ([]Alert, error) {
 		a.Kind, a.Member, a.Reporter = KindBudgetExceeded, e.Association, e.Member
 		a.Budget = &Budget{Member: e.Member, Kind: e.Kind, Day: e.Day, Count: e.Count, Limit: e.Budget}
 		return []Alert{a}, nil
+	case contract.EventProtections:
+		var e contract.ProtectionEvent
+		if err := json.Unmarshal(c.Payload, &e); err != nil {
+			return nil, fmt.Errorf("tx %s: protections event: %w", c.TxID, err)
+		}
+		a := base
+		a.Kind, a.SubjectKey, a.Reporter = KindProtection, e.Subject, e.By
+		a.Protection = &ProtectionChange{Action: e.Action, ReasonCode: e.ReasonCode, Since: e.Since, Until: e.Until}
+		return []Alert{a}, nil
 	}
 	// Events this version does not know raise nothing.
 	return nil, nil

@@ -36,6 +36,10 @@ const (
 	KindDerive      = "derive"
 	KindAttestation = "attestation"
 	KindAlert       = "alert"
+	KindProtection  = "protection"
+	// KindPool is one pool-statistics request: Subject is the pool's
+	// digest (see PoolSize), not a subject key.
+	KindPool = "pool"
 )
 
 // Zero is the PrevHash of a member's first entry.
@@ -61,8 +65,11 @@ type Entry struct {
 	Listed         bool   `json:"listed"`
 	ActiveDefaults int    `json:"activeDefaults"`
 	Height         uint64 `json:"height"`
-	PrevHash       string `json:"prevHash"`
-	Hash           string `json:"hash"`
+	// PoolSize is, on a pool entry (KindPool), the number of distinct
+	// subjects in the pool; 0 on every other kind.
+	PoolSize uint64 `json:"poolSize,omitempty"`
+	PrevHash string `json:"prevHash"`
+	Hash     string `json:"hash"`
 	// MAC is the node's keyed tag on Hash; only the node can check it.
 	MAC string `json:"mac,omitempty"`
 }
@@ -72,16 +79,21 @@ type Entry struct {
 // struct (Seq, Pos, Time, Client, Member, Subject, Purpose, Kind, Outcome,
 // Listed, ActiveDefaults, Height, PrevHash), each as an 8-byte big-endian
 // length followed by its bytes; numbers in decimal, booleans as
-// "true"/"false".
+// "true"/"false". A pool entry's PoolSize, when not 0, follows PrevHash
+// the same way, so that entries without one hash as they always did.
 func (e *Entry) Link() string {
 	h := sha256.New()
 	h.Write([]byte("blacklist-audit/v1"))
 	var n [8]byte
-	for _, f := range []string{
+	fields := []string{
 		strconv.FormatUint(e.Seq, 10), strconv.FormatUint(e.Pos, 10), e.Time, e.Client, e.Member,
 		e.Subject, e.Purpose, e.Kind, e.Outcome, strconv.FormatBool(e.Listed),
 		strconv.Itoa(e.ActiveDefaults), strconv.FormatUint(e.Height, 10), e.PrevHash,
-	} {
+	}
+	if e.PoolSize != 0 {
+		fields = append(fields, strconv.FormatUint(e.PoolSize, 10))
+	}
+	for _, f := range fields {
 		binary.BigEndian.PutUint64(n[:], uint64(len(f)))
 		h.Write(n[:])
 		h.Write([]byte(f))
