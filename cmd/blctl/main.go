@@ -111,6 +111,7 @@ func commands() []command {
 		{"watch", cmdWatch},
 		{"alerts", cmdAlerts},
 		{"webhook", cmdWebhook},
+		{"protect", cmdProtect},
 	}
 }
 

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/assoc-ledger/blacklist/node"
+)
+
+// From what a person types: blctl protect add with an identity number,
+// seen by the other bank's lookup, listed, renewed and removed; refusals
+// first.
+func TestProtectAgainstTheRealGateway(t *testing.T) {
+	url, keys, n := realNodeOf(t)
+	id := "11010519491231002X"
+	b1, b2 := keys["bank1-app"], keys["bank2-app"]
+
+	if code, _, errOut := blctl(t, url, b1, "protect", "add", id, "--reason-code", "documents-stolen"); code != 2 || !strings.Contains(errOut, "--case-ref") {
+		t.Fatalf("no case reference: exit %d %s", code, errOut)
+	}
+	if code, _, errOut := blctl(t, url, b1, "protect", "add", id, "--reason-code", "documents-stolen", "--case-ref-digest", id); code != 2 {
+		t.Fatalf("a raw ID as digest: exit %d %s", code, errOut)
+	}
+	if code, _, errOut := blctl(t, url, b1, "protect", "add", id, "--reason-code", "wallet", "--case-ref", "PSB-1"); code != 1 || !strings.Contains(errOut, "reasonCode") {
+		t.Fatalf("a bad reason code: exit %d %s", code, errOut)
+	}
+	if code, _, errOut := blctl(t, url, keys["auditor"], "protect", "add", id, "--reason-code", "documents-stolen", "--case-ref", "PSB-1"); code != 1 || !strings.Contains(errOut, "forbidden") {
+		t.Fatalf("an auditor: exit %d %s", code, errOut)
+	}
+	code, out, errOut := blctl(t, url, b1, "--output", "json", "protect", "add", id, "--reason-code", "documents-stolen", "--case-ref", "PSB-2026-0172")
+	var p struct{ Subject, CaseRef, State string }
+	if code != 0 || json.Unmarshal([]byte(out), &p) != nil || p.State != "active" || p.CaseRef != hexSum("PSB-2026-0172") {
+		t.Fatalf("add: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if strings.Contains(out, "PSB-2026") {
+		t.Fatal("the case reference itself was sent")
+	}
+	if code, _, errOut := blctl(t, url, b2, "protect", "rm", id); code != 1 || !strings.Contains(errOut, "forbidden") {
+		t.Fatalf("another bank removes: exit %d %s", code, errOut)
+	}
+	code, out, errOut = blctl(t, url, b2, "lookup", "--purpose", "loan-approval", id)
+	if code != 0 || !strings.Contains(out, "PROTECTED") || !strings.Contains(out, "documents-stolen") {
+		t.Fatalf("lookup: exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, errOut = blctl(t, url, b2, "--lang", "zh", "protect", "list", id, "--purpose", "loan-approval")
+	if code != 0 || !strings.Contains(out, "有效") || !strings.Contains(out, "登记方") {
+		t.Fatalf("list in Chinese: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if code, out, errOut := blctl(t, url, b1, "protect", "renew", p.Subject); code != 0 || !strings.Contains(out, "renewals") {
+		t.Fatalf("renew by key: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if code, out, errOut := blctl(t, url, b1, "protect", "rm", id); code != 0 || !strings.Contains(out, "removed") {
+		t.Fatalf("rm: exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, _ = blctl(t, url, b2, "protect", "list", id, "--purpose", "loan-approval")
+	if code != 0 || !strings.Contains(out, "not protected") {
+		t.Fatalf("list after rm: exit %d\n%s", code, out)
+	}
+	// Every read and derivation on record, none with the number.
+	entries, _ := n.QueryAudit(node.AuditFilter{Limit: 1000})
+	kinds := map[string]int{}
+	for _, e := range entries {
+		kinds[e.Kind]++
+		if strings.Contains(e.Subject, id) {
+			t.Fatalf("an identity number in the audit log: %+v", e)
+		}
+	}
+	if kinds[node.AuditProtection] != 2 || kinds[node.AuditDerive] < 4 {
+		t.Fatalf("audit kinds: %v", kinds)
+	}
+}
