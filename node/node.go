@@ -48,6 +48,8 @@ type Node struct {
 	budgetMu   sync.Mutex // serialises budget counters
 	budgets    budgetState
 	logf       func(format string, args ...any)
+
+	pools poolState // pool statistics' recent pools (poolstats.go)
 }
 
 // Options tune a node; the zero value is the default.

@@ -68,8 +68,13 @@ type Policy struct {
 	// ProtectionMonths is how long a protective registration stays in
 	// force after it is registered or renewed; 0 in a request means the
 	// default (DefaultProtectionMonths).
-	ProtectionMonths int    `json:"protectionMonths,omitempty"`
-	UpdatedAt        string `json:"updatedAt,omitempty"`
+	ProtectionMonths int `json:"protectionMonths,omitempty"`
+	// PoolMinCount is the smallest count a pool statistic shows: a cell
+	// counting fewer subjects is suppressed, and a pool that differs from
+	// one of its member's recent pools in fewer subjects is refused (the
+	// node's pool statistics); 0 means the default (DefaultPoolMinCount).
+	PoolMinCount int    `json:"poolMinCount,omitempty"`
+	UpdatedAt    string `json:"updatedAt,omitempty"`
 }
 
 // DefaultPolicy is the policy a new ledger starts with.

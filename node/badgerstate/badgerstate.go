@@ -151,3 +151,23 @@ func Evaluate(db *badger.DB, c *contract.Contract, clock func() time.Time, creat
 	})
 	return res, err
 }
+
+// View runs fn on one read-only snapshot of db (see ledger.Snapshot).
+// Badger lets many iterators read one read-only transaction at once, so
+// each reader fn opens gets an iterator of its own on the shared snapshot.
+func View(db *badger.DB, clock func() time.Time, position func(*badger.Txn) (Position, error), fn func(ledger.Snapshot) error) error {
+	return db.View(func(txn *badger.Txn) error {
+		pos, err := position(txn)
+		if err != nil {
+			return err
+		}
+		now := clock().UTC()
+		if now.Before(pos.Time) {
+			now = pos.Time
+		}
+		return fn(ledger.Snapshot{Height: pos.Height, Time: now, NewReader: func() (state.State, func()) {
+			r := &Reader{Txn: txn, Now: now, reuse: true}
+			return r, r.close
+		}})
+	})
+}

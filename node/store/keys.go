@@ -89,6 +89,13 @@ const (
 	// WebhookCursors: "whc/<member>" holds the <seq> of the last alert the
 	// member's receiver acknowledged.
 	WebhookCursors Prefix = "whc/"
+	// PoolHistory: "po/h/<member>/<seq>" holds one of the member's recent
+	// pools (digest, size, time; JSON), for the overlap check of pool
+	// statistics (package node/pool).
+	PoolHistory Prefix = "po/h/"
+	// PoolSketches: "po/s/<member>/<seq><chunk>" holds a stretch of that
+	// pool's sketch: sorted 8-byte prefixes of its subject keys.
+	PoolSketches Prefix = "po/s/"
 )
 
 // All lists every prefix above, for tests and tools that walk the store.
@@ -96,7 +103,8 @@ func All() []Prefix {
 	return []Prefix{Clients, ClientNames, ClientCerts, SigningKeys, LegacyAudit, LegacyAuditHead,
 		AuditKey, AuditSeq, AuditHeads, AuditAnchored, AuditEntries, AuditByMember, AuditBySubject,
 		BudgetCounts, BudgetReports, WatchEntries, WatchIndex,
-		Alerts, AlertMarkers, AlertSeq, AlertPos, Webhooks, WebhookCursors}
+		Alerts, AlertMarkers, AlertSeq, AlertPos, Webhooks, WebhookCursors,
+		PoolHistory, PoolSketches}
 }
 
 // Bytes is the prefix itself: a scan's prefix, or the key of a single key.

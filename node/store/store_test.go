@@ -59,7 +59,8 @@ func TestAllListsEveryDeclaredPrefix(t *testing.T) {
 // existed must still open.
 func TestBytesOnDisk(t *testing.T) {
 	want := []string{"c/", "cn/", "cf/", "k/", "a/", "ah", "au/key", "au/seq", "au/h/", "au/a/", "au/e/", "au/m/", "au/x/",
-		"bu/c/", "bu/r/", "w/", "ws/", "al/a/", "al/x/", "al/seq", "al/pos", "wh/", "whc/"}
+		"bu/c/", "bu/r/", "w/", "ws/", "al/a/", "al/x/", "al/seq", "al/pos", "wh/", "whc/",
+		"po/h/", "po/s/"}
 	var got []string
 	for _, p := range All() {
 		got = append(got, string(p))
