@@ -153,6 +153,8 @@ func New(n *node.Node, opts Options) http.Handler {
 	v1.POST("/protections/:subject/renew", protect, s.renewProtection)
 	v1.DELETE("/protections/:subject", protect, s.removeProtection)
 	v1.GET("/protections", s.listProtections)
+	// NPL pool statistics (poolstats.go); refusals are audited by the node.
+	v1.POST("/pool-statistics", s.poolStatistics)
 	return r
 }
 
@@ -217,7 +219,7 @@ const importRoute = "/v1/watchlist/import"
 func (s *server) limitBody(c *gin.Context) {
 	if c.Request.Body != nil {
 		limit := s.opts.MaxBodyBytes
-		if c.FullPath() == importRoute {
+		if c.FullPath() == importRoute || c.FullPath() == poolRoute {
 			limit = s.opts.MaxImportBytes
 		}
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)

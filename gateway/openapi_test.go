@@ -704,6 +704,7 @@ func TestOpenAPIResponses(t *testing.T) {
 
 	oaMonitoring(e, b1, b2, auditor, subj)
 	oaProtections(e, b1, b2, admin, auditor)
+	oaPoolStatistics(e, b1)
 
 	// Paths and methods the engine does not serve still answer problems.
 	e.oaProblem("GET", "/v1/nothing", b1, 404, "not-found")
