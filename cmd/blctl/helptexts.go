@@ -1346,6 +1346,58 @@ admin）。这是对主体的一次查询：连同用途记入审计。
   blctl protect list 11010519491231002X --purpose loan-approval
 `,
 	},
+	"pool-stats": {
+		EN: `Usage: blctl pool-stats FILE [--format table|csv]
+
+Asks the node for the statistics of a pool of borrowers, for due diligence
+before non-performing loans are securitised (role analyst, or the
+association's admin; purpose abs-due-diligence). FILE (or - for stdin) is
+NDJSON, one {"subjectKey":"..."} or {"idType":"cn-ric","idNumber":"..."} a
+line, up to 1,000,000 lines; it is streamed to the node as it is read, with
+progress on stderr. Identity numbers are turned into keys by the node and
+forgotten; the request is audited as one entry with the pool's digest and
+size.
+
+The answer is aggregates only: pool size, listed and not listed, active
+defaults per subject, defaults at other members, outstanding totals per
+currency, days past due, products, disputed and protected shares, and
+first-overdue quarters. Cells counting fewer subjects than the policy's
+minimum (default 10), or that would give such a cell away, are suppressed.
+A pool that differs from one of your member's recent pools in fewer than
+the minimum count of subjects is refused (exit 1): two such pools would
+tell one borrower's status by their difference.
+
+--format csv prints one row a cell (figure, bucket, count, share,
+suppressed, total) for a spreadsheet; --output json the node's answer.
+
+Examples:
+  blctl pool-stats npl-pool-2026q4.ndjson
+  blctl pool-stats --format csv npl-pool-2026q4.ndjson > pool.csv
+`,
+		ZH: `用法：blctl pool-stats FILE [--format table|csv]
+
+在不良资产证券化之前的尽职调查中，向节点查询一个借款人资产池的统计数据
+（角色 analyst，或协会的 admin；用途 abs-due-diligence）。FILE（- 表示
+stdin）为 NDJSON，每行一个 {"subjectKey":"..."} 或
+{"idType":"cn-ric","idNumber":"..."}，最多 1,000,000 行；边读边以流的方式
+发送给节点，进度显示在 stderr。证件号码由节点转换为密钥后即丢弃；该请求
+作为一条审计记录（含资产池的摘要和人数）记入审计。
+
+应答只有汇总数据：资产池人数、已列入与未列入人数、每人有效违约笔数、在
+其他成员处的违约、各币种未结总额、逾期天数、产品、有异议与有保护性登记的
+占比，以及首次逾期季度。人数少于政策规定的最小计数（默认 10）的单元格，
+以及可推算出这类单元格的单元格，均被隐藏。如资产池与本成员近期查询过的某个
+资产池相差的主体少于最小计数，则被拒绝（退出码 1）：两个这样的资产池之差
+会暴露某一借款人的状态。
+
+--format csv 为每个单元格输出一行（figure、bucket、count、share、
+suppressed、total），便于导入电子表格；--output json 输出节点的应答。
+
+示例：
+  blctl pool-stats npl-pool-2026q4.ndjson
+  blctl pool-stats --format csv npl-pool-2026q4.ndjson > pool.csv
+`,
+	},
 }
 
 // summaryTexts are the one-line descriptions in a parent's command list.
@@ -1387,7 +1439,7 @@ var summaryTexts = map[string]bilingual{
 	"protect add":        {"register a protection: SUBJECT --reason-code --case-ref", "办理保护性登记：SUBJECT --reason-code --case-ref"},
 	"protect list":       {"show a subject's protections: SUBJECT --purpose", "显示主体的保护性登记：SUBJECT --purpose"},
 	"protect renew":      {"renew a protection for another period: SUBJECT", "将保护性登记再续一个期限：SUBJECT"},
-	"protect rm":         {"end a protection now: SUBJECT", "立即结束保护性登记：SUBJECT"},
+	"protect rm":         {"end a protection now: SUBJECT", "立即结束保护性登记：SUBJECT"}, "pool-stats": {"statistics of a pool of borrowers for ABS due diligence: FILE", "资产池借款人统计（资产证券化尽职调查）：FILE"},
 }
 
 // flagTexts are the flags' descriptions, by "PATH --flag"; see flagText.
@@ -1464,5 +1516,5 @@ var flagTexts = map[string]bilingual{
 	"protect add --id-type":            {"the type of an identity number SUBJECT: cn-ric or passport", "证件号码形式的 SUBJECT 的类型：cn-ric 或 passport"},
 	"protect renew --id-type":          {"the type of an identity number SUBJECT: cn-ric or passport", "证件号码形式的 SUBJECT 的类型：cn-ric 或 passport"},
 	"protect rm --id-type":             {"the type of an identity number SUBJECT: cn-ric or passport", "证件号码形式的 SUBJECT 的类型：cn-ric 或 passport"},
-	"protect list --id-type":           {"the type of an identity number SUBJECT: cn-ric or passport", "证件号码形式的 SUBJECT 的类型：cn-ric 或 passport"},
+	"protect list --id-type":           {"the type of an identity number SUBJECT: cn-ric or passport", "证件号码形式的 SUBJECT 的类型：cn-ric 或 passport"}, "pool-stats --format": {"table or csv (one row a cell)", "table 或 csv（每个单元格一行）"},
 }

@@ -112,6 +112,7 @@ func commands() []command {
 		{"alerts", cmdAlerts},
 		{"webhook", cmdWebhook},
 		{"protect", cmdProtect},
+		{"pool-stats", cmdPoolStats},
 	}
 }
 
