@@ -206,3 +206,43 @@ func TestProtectionPeriodFromPolicy(t *testing.T) {
 		t.Fatalf("until = %s", p.Until)
 	}
 }
+
+// FactsReader computes what SubjectStatus answers, with the active
+// defaults behind it, outside a transaction.
+func TestFactsMatchSubjectStatus(t *testing.T) {
+	w := newWorld(t)
+	subjects := []string{hexOf("f1"), hexOf("f2"), hexOf("f3"), hexOf("nobody")}
+	w.file(bank1, w.defaultFor(bank1, subjects[0], "a", 100, 500))
+	w.file(bank2, w.defaultFor(bank2, subjects[0], "b", 200, 700))
+	r := w.file(bank1, w.defaultFor(bank1, subjects[1], "c", 100, 900))
+	w.file(bank1, w.closureFor(bank1, "settlement", r.ID, subjects[1]))
+	w.file(bank2, w.defaultFor(bank2, subjects[2], "d", 60, 900)) // below the threshold
+	w.must(bank1, "RegisterProtection", RegisterProtectionRequest{Subject: subjects[2], ReasonCode: ProtectionDataBreach, CaseRef: hexOf("c")})
+	pol, err := ReadPolicy(w.st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fr := NewFactsReader(w.st, pol, w.now)
+	for i, s := range subjects {
+		f, err := fr.Facts(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := w.status(s)
+		a, _ := json.Marshal(f.Status)
+		b, _ := json.Marshal(want)
+		if string(a) != string(b) || len(f.Active) != want.ActiveDefaults {
+			t.Fatalf("subject %d: facts %s %+v, status %s", i, a, f.Active, b)
+		}
+	}
+	if _, err := fr.Facts("11010519491231002X"); err == nil {
+		t.Fatal("a raw ID was read")
+	}
+	w.refuse(assoc, "SetPolicy", Policy{MinDaysPastDue: 90, RetentionYears: 5, DisputeAnswerDays: 20, PoolMinCount: 1}, CodeInvalidArgument)
+	w.refuse(assoc, "SetPolicy", Policy{MinDaysPastDue: 90, RetentionYears: 5, DisputeAnswerDays: 20, PoolMinCount: 1001}, CodeInvalidArgument)
+	pol.PoolMinCount, pol.UpdatedAt = 25, ""
+	w.must(assoc, "SetPolicy", pol)
+	if p, _ := ReadPolicy(w.st); p.MinCount() != 25 {
+		t.Fatalf("min count %d", p.MinCount())
+	}
+}
