@@ -29,12 +29,17 @@ STATUS_BENCHTIME=${STATUS_BENCHTIME:-1s}
 # same size instead (the store's shape and size are the same).
 SIGN=${SIGN:-false}
 STATUS_OUT=${STATUS_OUT:-}
+# POOL_OUT: where the pool statistics rows go (default: with the others).
+POOL_OUT=${POOL_OUT:-}
+POOL_SIZE=${POOL_SIZE:-1000000}
 
 . scripts/bench-lib.sh
 bench_init bench-store ./cmd/blacklistd ./cmd/blgen
 go test -c -o "$work/embedded.test" ./node/embedded
+go test -c -o "$work/node.test" ./node
 
 status_out() { if [ -n "$STATUS_OUT" ]; then cat >>"$STATUS_OUT"; else cat; fi; }
+pool_out() { if [ -n "$POOL_OUT" ]; then cat >>"$POOL_OUT"; else cat; fi; }
 
 echo "# command: SMALL=$SMALL LARGE=$LARGE RUNS=$RUNS DURATION=$DURATION BATCH_DURATION=$BATCH_DURATION scripts/bench-store.sh"
 echo "# runs: $RUNS, small and large store alternating"
@@ -54,6 +59,17 @@ echo "bench-store: in-process status queries, $RUNS runs" >&2
 for r in $(seq "$RUNS"); do
   (cd node/embedded && "$work/embedded.test" -test.run '^$' -test.bench 'SubjectStatus' -test.benchtime "$STATUS_BENCHTIME" \
     -stores "$work/s$SMALL,$work/s$LARGE") | grep '^Benchmark' | status_out
+done
+
+# Pool statistics (node.PoolStatistics, in-process, as an analyst) of a
+# pool of POOL_SIZE stored subjects (capped at the store's) of the large
+# store: decoding, overlap check, computation over one snapshot, audit.
+printf '%s\n' "# command: go test ./node -run '^\$' -bench PoolStatistics -benchtime 1x -args -pool-store LARGE_DIR -pool-size $POOL_SIZE (store of $LARGE by blgen)" \
+  "# runs: $RUNS, one process each" | pool_out
+echo "bench-store: pool statistics, $RUNS runs" >&2
+for r in $(seq "$RUNS"); do
+  (cd node && "$work/node.test" -test.run '^$' -test.bench 'PoolStatistics' -test.benchtime 1x \
+    -pool-store "$work/s$LARGE" -pool-size "$POOL_SIZE") | grep '^Benchmark' | pool_out
 done
 
 port() { if [ "$1" = "$SMALL" ]; then echo 18592; else echo 18593; fi; }

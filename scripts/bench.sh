@@ -102,7 +102,7 @@ BENCH_BIN="$bin" RUNS=$RUNS DURATION=$HTTP_DURATION scripts/bench-http.sh >"$res
 
 echo "bench: stores of $SMALL and $LARGE attestations" >&2
 BENCH_BIN="$bin" SMALL=$SMALL LARGE=$LARGE RUNS=$RUNS DURATION=$STORE_DURATION BATCH_DURATION=$STORE_BATCH_DURATION \
-  STATUS_BENCHTIME=$STATUS_BENCHTIME STATUS_OUT="$res/status.txt" scripts/bench-store.sh >"$res/store.txt"
+  STATUS_BENCHTIME=$STATUS_BENCHTIME STATUS_OUT="$res/status.txt" POOL_OUT="$res/pool.txt" scripts/bench-store.sh >"$res/store.txt"
 
 # ---- Hooks: rows whose benchmarks belong to the watchlist, alert and Fabric
 # work. Each runs if its benchmark exists and otherwise leaves its row "not
