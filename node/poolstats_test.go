@@ -289,6 +289,8 @@ func count(t *testing.T, what string, c pool.Cell, want int) {
 func TestPoolStatisticsExact(t *testing.T) {
 	w := newPoolWorld(t, 400, 25, 1)
 	setMinCount(t, w.demoNode, 2)
+	// Three goroutines on one snapshot, each a stretch of the pool.
+	w.n.pools.workers = 3
 	analyst := w.client("bank1-analyst", DemoBank1, RoleAnalyst)
 	// The pool repeats ten subjects: counted once.
 	subjects := append(slices.Clone(w.subjects), w.subjects[30:40]...)

@@ -157,9 +157,10 @@ func (t *Tally) merge(o *Tally) {
 // own reader, so each walks the store forward.
 func Compute(ctx context.Context, snap ledger.Snapshot, pol contract.Policy, keys []Key, member string, workers int) (*Tally, error) {
 	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
+		// One per CPU, and none for fewer than a thousand subjects.
+		workers = min(runtime.GOMAXPROCS(0), len(keys)/1000+1)
 	}
-	workers = max(1, min(workers, len(keys)/1000+1))
+	workers = max(1, min(workers, len(keys)))
 	today := time.Date(snap.Time.Year(), snap.Time.Month(), snap.Time.Day(), 0, 0, 0, 0, time.UTC)
 	parts := make([]*Tally, workers)
 	errs := make([]error, workers)
