@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/assoc-ledger/blacklist/node"
 )
@@ -56,6 +57,26 @@ func TestProtectAgainstTheRealGateway(t *testing.T) {
 	code, out, _ = blctl(t, url, b2, "protect", "list", id, "--purpose", "loan-approval")
 	if code != 0 || !strings.Contains(out, "not protected") {
 		t.Fatalf("list after rm: exit %d\n%s", code, out)
+	}
+	// Bank1 watches the subject: its registration and removal come as
+	// protection alerts.
+	if code, _, errOut := blctl(t, url, b1, "watch", "add", p.Subject, "--label", "cust-7"); code != 0 {
+		t.Fatalf("watch: %s", errOut)
+	}
+	if code, _, errOut := blctl(t, url, b1, "protect", "add", id, "--reason-code", "impersonation", "--case-ref", "PSB-2"); code != 0 {
+		t.Fatalf("add again: %s", errOut)
+	}
+	blctl(t, url, b1, "protect", "rm", id)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		code, out, errOut = blctl(t, url, b1, "alerts", "--wait", "2s")
+		if code == 0 && strings.Contains(out, "registered 20") && strings.Contains(out, "removed 20") && strings.Contains(out, "protection") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("alerts: exit %d\n%s\n%s", code, out, errOut)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 	// Every read and derivation on record, none with the number.
 	entries, _ := n.QueryAudit(node.AuditFilter{Limit: 1000})
