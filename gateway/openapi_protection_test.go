@@ -16,6 +16,7 @@ func oaProtections(e *oaEnv, b1, b2, admin, auditor string) {
 	e.oaCall("GET", "/v1/protections?purpose=loan-approval&subject="+victim, b2, nil, 200)
 	e.oaCall("GET", "/v1/protections?subject="+victim, b2, nil, 422)
 	e.oaCall("GET", "/v1/protections?purpose=loan-approval&subject="+victim, auditor, nil, 403)
+	e.oaCall("POST", "/v1/attestations", b2, map[string]any{"attestation": oaDefault(victim, "oa-victim-loan")}, 201)
 	e.oaCall("GET", "/v1/subjects/"+victim+"?purpose=loan-approval", b2, nil, 200)
 	e.oaCall("GET", "/v1/subjects/"+victim+"/history?purpose=loan-approval", b2, nil, 200)
 	e.oaCall("POST", "/v1/protections/"+victim+"/renew", b2, nil, 403)

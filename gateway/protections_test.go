@@ -86,6 +86,14 @@ func TestProtectionsOverHTTP(t *testing.T) {
 		sub.Results[0].Status != "accepted" || len(sub.Results[0].Warnings) != 1 || sub.Results[0].Warnings[0] != "subject-protected" {
 		t.Fatalf("default on a protected subject: %d %+v", code, sub)
 	}
+	var one struct {
+		Status   string   `json:"status"`
+		Warnings []string `json:"warnings"`
+	}
+	if code, _ := e.call("POST", "/v1/attestations", "bank1-app", map[string]any{"attestation": defaultPayload(key, "fraud-2")}, &one); code != 201 ||
+		len(one.Warnings) != 1 || one.Warnings[0] != "subject-protected" {
+		t.Fatalf("single default on a protected subject: %d %+v", code, one)
+	}
 	var renewed contract.Protection
 	if code, _ := e.call("POST", "/v1/protections/"+key+"/renew", "bank1-app", nil, &renewed); code != 200 || renewed.Renewals != 1 {
 		t.Fatalf("renew: %d %+v", code, renewed)

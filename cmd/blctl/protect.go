@@ -40,6 +40,11 @@ func init() {
 		l10n.Entry{Key: "cli.protect.digest", EN: "--case-ref-digest must be 64 hex characters (a SHA-256)", ZH: "--case-ref-digest 须为 64 个十六进制字符（SHA-256）"},
 		l10n.Entry{Key: "cli.protect.notice", EN: "PROTECTED %s: identity theft (%s) registered until %s; verify the applicant's identity before lending",
 			ZH: "受保护 %s：身份盗用（%s），登记有效至 %s；放贷前请核实申请人身份"},
+		l10n.Entry{Key: "cli.submit.protected", EN: "line %d: default %s was accepted, but its subject is under protective registration (identity theft): verify the borrower's identity",
+			ZH: "第 %d 行：违约 %s 已被接受，但其主体已办理保护性登记（身份盗用）：请核实借款人身份"},
+		l10n.Entry{Key: "cli.label.subject protected", EN: "subject protected", ZH: "主体受保护"},
+		l10n.Entry{Key: "cli.note.defaults on subjects under protective registration (identity theft): verify them", EN: "defaults on subjects under protective registration (identity theft): verify them",
+			ZH: "这些违约的主体已办理保护性登记（身份盗用）：请核实"},
 		l10n.Entry{Key: "cli.protect.subject", EN: "expected one subject: a subject key (or its prefix) or an identity number", ZH: "须给出一个主体：主体密钥（或其前缀）或证件号码"},
 	)
 }

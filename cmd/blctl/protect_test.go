@@ -2,6 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -36,6 +39,15 @@ func TestProtectAgainstTheRealGateway(t *testing.T) {
 	}
 	if strings.Contains(out, "PSB-2026") {
 		t.Fatal("the case reference itself was sent")
+	}
+	// Bank2 files a default on the protected subject: accepted, with the
+	// warning on stderr and in the summary.
+	def := filepath.Join(t.TempDir(), "default.ndjson")
+	now := time.Now().UTC()
+	os.WriteFile(def, []byte(fmt.Sprintf(`{"type":"default","subject":%q,"loanRef":%q,"product":"consumer","amount":5000,"currency":"CNY","overdueSince":%q,"daysPastDue":120,"noticeDate":%q}`+"\n",
+		p.Subject, hexSum("fraud loan"), now.AddDate(0, 0, -130).Format("2006-01-02"), now.AddDate(0, 0, -100).Format("2006-01-02"))), 0o600)
+	if code, out, errOut := blctl(t, url, b2, "submit", def); code != 0 || !strings.Contains(out, "subject protected") || !strings.Contains(errOut, "protective registration") {
+		t.Fatalf("submit on a protected subject: exit %d\n%s\n%s", code, out, errOut)
 	}
 	if code, _, errOut := blctl(t, url, b2, "protect", "rm", id); code != 1 || !strings.Contains(errOut, "forbidden") {
 		t.Fatalf("another bank removes: exit %d %s", code, errOut)
