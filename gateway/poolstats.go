@@ -3,6 +3,7 @@ package gateway
 import (
 	"errors"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"time"
@@ -22,12 +23,15 @@ const poolRoute = "/v1/pool-statistics"
 // NDJSON pool streamed to the node, which decodes it as it arrives (the
 // gateway holds no line of it), answered with aggregates only.
 func (s *server) poolStatistics(c *gin.Context) {
+	// Another content type is refused where the node reads the pool: after
+	// its capability and purpose checks, so that a client that may not ask
+	// hears 403 first, and the refusal is audited.
+	var body io.Reader = c.Request.Body
 	mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
 	switch mt {
 	case "application/x-ndjson", "application/ndjson", "application/jsonl":
 	default:
-		fail(c, CodeUnsupportedMedia, "send the pool as application/x-ndjson: one {\"subjectKey\"} or {\"idType\",\"idNumber\"} a line")
-		return
+		body = notNDJSON{}
 	}
 	rc := http.NewResponseController(c.Writer)
 	extend := func(int) {
@@ -35,12 +39,14 @@ func (s *server) poolStatistics(c *gin.Context) {
 		_ = rc.SetWriteDeadline(time.Now().Add(2 * importReadWindow))
 	}
 	extend(0)
-	rep, err := s.node.PoolStatistics(c.Request.Context(), client(c), c.Query("purpose"), c.Request.Body, extend)
+	rep, err := s.node.PoolStatistics(c.Request.Context(), client(c), c.Query("purpose"), body, extend)
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		var le *pool.LineError
 		var oe *pool.OverlapError
 		switch {
+		case errors.Is(err, pool.ErrNotNDJSON):
+			fail(c, CodeUnsupportedMedia, "send the pool as application/x-ndjson: one {\"subjectKey\"} or {\"idType\",\"idNumber\"} a line")
 		case errors.As(err, &tooBig):
 			fail(c, CodePayloadTooLarge, fmt.Sprintf("a pool is at most %d bytes (the node's --max-import)", tooBig.Limit))
 		case errors.As(err, &le), errors.Is(err, pool.ErrEmpty):
@@ -58,3 +64,8 @@ func (s *server) poolStatistics(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, rep)
 }
+
+// notNDJSON is the body of a pool request of another content type.
+type notNDJSON struct{}
+
+func (notNDJSON) Read([]byte) (int, error) { return 0, pool.ErrNotNDJSON }

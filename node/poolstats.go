@@ -52,7 +52,7 @@ func (n *Node) PoolStatistics(ctx context.Context, c *Client, purpose string, r 
 			e.Outcome = outcome(err)
 			var oe *pool.OverlapError
 			var le *pool.LineError
-			if errors.As(err, &oe) || errors.As(err, &le) || errors.Is(err, pool.ErrTooMany) || errors.Is(err, pool.ErrEmpty) {
+			if errors.As(err, &oe) || errors.As(err, &le) || errors.Is(err, pool.ErrTooMany) || errors.Is(err, pool.ErrEmpty) || errors.Is(err, pool.ErrNotNDJSON) {
 				e.Outcome = OutcomeDenied
 			}
 		}

@@ -71,6 +71,11 @@ func (e *LineError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e
 // ErrTooMany is returned for a pool of more than MaxSubjects lines.
 var ErrTooMany = fmt.Errorf("a pool has at most %d subjects", MaxSubjects)
 
+// ErrNotNDJSON is what a reader returns for a pool sent in another format
+// (the gateway's, for a request of another content type), so that the
+// request is refused where the pool is read, after the caller's checks.
+var ErrNotNDJSON = errors.New("a pool is NDJSON (application/x-ndjson)")
+
 // ErrEmpty is returned for a pool without a subject.
 var ErrEmpty = errors.New("the pool has no subject")
 
