@@ -31,6 +31,9 @@ type submitResponse struct {
 	// subject and, if not, the minimum it missed (contract.ItemResult).
 	Listed         *bool               `json:"listed,omitempty"`
 	BelowThreshold *contract.Threshold `json:"belowThreshold,omitempty"`
+	// Warnings: accepted, but for the reporter to check (a default on a
+	// subject under protective registration).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 type batchRequest struct {
@@ -80,7 +83,7 @@ func (s *server) submitOne(c *gin.Context) {
 			status = http.StatusOK
 		}
 		c.JSON(status, submitResponse{ID: item.ID, Type: item.Type, Status: item.Status, Height: out.Height, TxID: out.TxID,
-			Listed: item.Listed, BelowThreshold: item.BelowThreshold})
+			Listed: item.Listed, BelowThreshold: item.BelowThreshold, Warnings: item.Warnings})
 	}
 }
 

@@ -158,6 +158,14 @@ func New(n *node.Node, opts Options) http.Handler {
 	v1.GET("/trust-root", s.can(node.ReadLog), s.trustRoot)
 	v1.GET("/evidence/:id", s.evidenceBundle) // audited by the node, refusals too
 	v1.POST("/evidence/defaults", s.can(node.ReadEvidence), s.ownDefaults)
+	// Protective registration (protections.go).
+	protect := s.can(node.Protect)
+	v1.POST("/protections", protect, s.registerProtection)
+	v1.POST("/protections/:subject/renew", protect, s.renewProtection)
+	v1.DELETE("/protections/:subject", protect, s.removeProtection)
+	v1.GET("/protections", s.listProtections)
+	// NPL pool statistics (poolstats.go); refusals are audited by the node.
+	v1.POST("/pool-statistics", s.poolStatistics)
 	return r
 }
 
@@ -222,7 +230,7 @@ const importRoute = "/v1/watchlist/import"
 func (s *server) limitBody(c *gin.Context) {
 	if c.Request.Body != nil {
 		limit := s.opts.MaxBodyBytes
-		if c.FullPath() == importRoute {
+		if c.FullPath() == importRoute || c.FullPath() == poolRoute {
 			limit = s.opts.MaxImportBytes
 		}
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)

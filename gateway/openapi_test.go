@@ -721,6 +721,8 @@ func TestOpenAPIResponses(t *testing.T) {
 	e.oaCall("GET", "/v1/statistics?from="+today+"&to="+today, b1, nil, 403)
 	e.oaCall("GET", "/v1/statistics?from=2026-02-30&to="+today, auditor, nil, 400)
 	e.oaCall("GET", "/v1/statistics?from="+today+"&to="+today+"&by=day", auditor, nil, 400)
+	oaProtections(e, b1, b2, admin, auditor)
+	oaPoolStatistics(e, b1)
 
 	// Paths and methods the engine does not serve still answer problems.
 	e.oaProblem("GET", "/v1/nothing", b1, 404, "not-found")

@@ -71,6 +71,19 @@ const (
 	// reporter's clients, the association's, and the reporter's or the
 	// association's auditors (evidence.go checks whose default it is).
 	ReadEvidence
+	// Protect is registering, renewing and removing a subject's
+	// protective registration (identity theft): a reporter of any member
+	// on the subject's behalf, or the association.
+	Protect
+	// ReadProtections is reading a subject's protective registrations,
+	// audited like a lookup.
+	ReadProtections
+	// PoolStatistics is reading aggregate statistics of a pool of
+	// subjects for ABS due diligence: the analyst role, and the
+	// association's admins (who read the association-wide statistics
+	// anyway). Never a querier: a pool answer is aggregates only, and a
+	// querier reads single subjects already.
+	PoolStatistics
 )
 
 var capabilityRoles = map[Capability][]string{
@@ -89,10 +102,13 @@ var capabilityRoles = map[Capability][]string{
 	Monitor:         {RoleQuerier, RoleReporter},
 	ReadAlerts:      {RoleQuerier, RoleReporter, RoleAdmin},
 
-	ReadStatistics: {RoleAdmin, RoleAuditor},
-	AlertRules:     {RoleReporter, RoleQuerier},
-	ReadLog:        {RoleAdmin, RoleReporter, RoleQuerier, RoleAuditor},
-	ReadEvidence:   {RoleReporter, RoleAdmin, RoleAuditor},
+	ReadStatistics:  {RoleAdmin, RoleAuditor},
+	AlertRules:      {RoleReporter, RoleQuerier},
+	ReadLog:         {RoleAdmin, RoleReporter, RoleQuerier, RoleAuditor},
+	ReadEvidence:    {RoleReporter, RoleAdmin, RoleAuditor},
+	Protect:         {RoleReporter, RoleAdmin},
+	ReadProtections: {RoleQuerier, RoleAdmin},
+	PoolStatistics:  {RoleAnalyst, RoleAdmin},
 }
 
 // Roles lists the roles that may use capability.

@@ -33,6 +33,8 @@ const (
 	AuditAttestation = "attestation"
 	AuditAlert       = "alert"
 	// AuditEvidence ("evidence") is in evidence.go.
+	AuditProtection = "protection"
+	AuditPool       = "pool"
 
 	OutcomeOK         = "ok"
 	OutcomeDenied     = "denied"

@@ -24,6 +24,9 @@ const (
 	RoleReporter = "reporter"
 	RoleQuerier  = "querier"
 	RoleAuditor  = "auditor"
+	// RoleAnalyst reads aggregate statistics of a pool of subjects (ABS
+	// due diligence) and nothing about any one subject.
+	RoleAnalyst = "analyst"
 )
 
 // Client is a bank system or operator that calls the node's API.
@@ -67,8 +70,8 @@ func (n *Node) CreateClient(name, member string, roles []string) (string, error)
 		return "", errors.New("client needs at least one role")
 	}
 	for _, r := range roles {
-		if r != RoleAdmin && r != RoleReporter && r != RoleQuerier && r != RoleAuditor {
-			return "", fmt.Errorf("unknown role %q (admin, reporter, querier, auditor)", r)
+		if r != RoleAdmin && r != RoleReporter && r != RoleQuerier && r != RoleAuditor && r != RoleAnalyst {
+			return "", fmt.Errorf("unknown role %q (admin, reporter, querier, auditor, analyst)", r)
 		}
 	}
 	raw := make([]byte, 32)

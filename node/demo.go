@@ -54,6 +54,8 @@ var demoClients = []struct {
 	{"auditor", DemoAssociation, []string{RoleAuditor}},
 	{"bank1-app", DemoBank1, []string{RoleQuerier, RoleReporter}},
 	{"bank2-app", DemoBank2, []string{RoleQuerier, RoleReporter}},
+	// analyst: Bank1's due-diligence desk, reading pool statistics only.
+	{"analyst", DemoBank1, []string{RoleAnalyst}},
 }
 
 // SetupDemo creates, on first start, a demo consortium on the ledger (the

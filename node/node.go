@@ -59,6 +59,7 @@ type Node struct {
 	tlog    *logState
 	logStop context.CancelFunc
 	logDone sync.WaitGroup
+	pools   poolState // pool statistics' recent pools (poolstats.go)
 }
 
 // Options tune a node; the zero value is the default.

@@ -40,6 +40,9 @@ NODE_LOOKUPS=${NODE_LOOKUPS:-10x}
 SIGN=${SIGN:-false}
 STATUS_OUT=${STATUS_OUT:-}
 NODE_OUT=${NODE_OUT:-}
+# POOL_OUT: where the pool statistics rows go (default: with the others).
+POOL_OUT=${POOL_OUT:-}
+POOL_SIZE=${POOL_SIZE:-1000000}
 
 . scripts/bench-lib.sh
 bench_init bench-store ./cmd/blacklistd ./cmd/blgen
@@ -48,6 +51,7 @@ go test -c -o "$work/node.test" ./node
 
 status_out() { if [ -n "$STATUS_OUT" ]; then cat >>"$STATUS_OUT"; else cat; fi; }
 node_out() { if [ -n "$NODE_OUT" ]; then cat >>"$NODE_OUT"; else cat; fi; }
+pool_out() { if [ -n "$POOL_OUT" ]; then cat >>"$POOL_OUT"; else cat; fi; }
 
 echo "# command: SMALL=$SMALL MIDS='$MIDS' LARGE=$LARGE RUNS=$RUNS DURATION=$DURATION BATCH_DURATION=$BATCH_DURATION scripts/bench-store.sh"
 echo "# runs: $RUNS, small and large store alternating, not pinned"
@@ -73,6 +77,17 @@ for r in $(seq "$RUNS"); do
   # its sync), without HTTP.
   (cd node && "$work/node.test" -test.run '^$' -test.bench 'NodeLookup' -test.benchtime "$NODE_LOOKUPS" \
     -lookup-store "$work/s$SMALL,$work/s$LARGE") | grep '^Benchmark' | node_out
+done
+
+# Pool statistics (node.PoolStatistics, in-process, as an analyst) of a
+# pool of POOL_SIZE stored subjects (capped at the store's) of the large
+# store: decoding, overlap check, computation over one snapshot, audit.
+printf '%s\n' "# command: go test ./node -run '^\$' -bench PoolStatistics -benchtime 1x -args -pool-store LARGE_DIR -pool-size $POOL_SIZE (store of $LARGE by blgen)" \
+  "# runs: $RUNS, one process each" | pool_out
+echo "bench-store: pool statistics, $RUNS runs" >&2
+for r in $(seq "$RUNS"); do
+  (cd node && "$work/node.test" -test.run '^$' -test.bench 'PoolStatistics' -test.benchtime 1x \
+    -pool-store "$work/s$LARGE" -pool-size "$POOL_SIZE") | grep '^Benchmark' | pool_out
 done
 
 # 18592 the small store, 18593 the large one, 18594... those between.

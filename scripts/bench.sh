@@ -104,7 +104,8 @@ BENCH_BIN="$bin" RUNS=$RUNS DURATION=$HTTP_DURATION scripts/bench-http.sh >"$res
 
 echo "bench: stores of $SMALL and $LARGE attestations" >&2
 BENCH_BIN="$bin" SMALL=$SMALL MIDS="$MIDS" LARGE=$LARGE RUNS=$RUNS DURATION=$STORE_DURATION BATCH_DURATION=$STORE_BATCH_DURATION \
-  STATUS_BENCHTIME=$STATUS_BENCHTIME NODE_LOOKUPS=$NODE_LOOKUPS STATUS_OUT="$res/status.txt" NODE_OUT="$res/nodelookup.txt" scripts/bench-store.sh >"$res/store.txt"
+  STATUS_BENCHTIME=$STATUS_BENCHTIME NODE_LOOKUPS=$NODE_LOOKUPS STATUS_OUT="$res/status.txt" NODE_OUT="$res/nodelookup.txt" \
+  POOL_OUT="$res/pool.txt" scripts/bench-store.sh >"$res/store.txt"
 
 # ---- Hooks: rows whose benchmarks belong to the watchlist, alert and Fabric
 # work. Each runs if its benchmark exists and otherwise leaves its row "not

@@ -66,10 +66,16 @@ type loanIndex struct {
 	ID string `json:"id"`
 }
 
+// marker is a closed/ index entry: what stopped counting, for retention.
+// Kind is empty for a default and markerProtection for a protective
+// registration.
 type marker struct {
 	Subject string `json:"subject"`
 	ID      string `json:"id"`
+	Kind    string `json:"kind,omitempty"`
 }
+
+const markerProtection = "protection"
 
 func (c *Contract) submitAttestations(tx *txn, arg []byte) (any, error) {
 	var req SubmitRequest
@@ -161,6 +167,15 @@ func (c *Contract) submitOne(tx *txn, st *state.Overlay, creator *Member, jws st
 		}
 		listed, t := pol.threshold(p.Payload)
 		r.Listed, r.BelowThreshold = &listed, t
+		// Identity-theft victims' loans are the typical wrongful
+		// defaults: the filing stands, and its reporter is told.
+		prots, err := loadProtections(st, p.Payload.Subject)
+		if err != nil {
+			return rejected(p, err), nil
+		}
+		if protectedAt(prots, FormatTime(tx.now)) != nil {
+			r.Warnings = []string{WarningSubjectProtected}
+		}
 	}
 	if dup {
 		r.Status = ItemDuplicate

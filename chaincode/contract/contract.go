@@ -88,6 +88,10 @@ func init() {
 		TxCheckpointQuorum.Name:    {true, (*Contract).checkpointQuorum},
 		TxReportLogDivergence.Name: {false, (*Contract).reportLogDivergence},
 		TxOwnDefaults.Name:         {true, (*Contract).ownDefaults},
+		TxRegisterProtection.Name:  {false, (*Contract).registerProtection},
+		TxRenewProtection.Name:     {false, (*Contract).renewProtection},
+		TxRemoveProtection.Name:    {false, (*Contract).removeProtection},
+		TxListProtections.Name:     {true, (*Contract).listProtections},
 	}
 }
 

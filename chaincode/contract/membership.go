@@ -347,6 +347,10 @@ func (p *Policy) validate() error {
 		return errorf(CodeInvalidArgument, "retentionYears: must be 1 to 30, got %d", p.RetentionYears)
 	case p.DisputeAnswerDays < 1 || p.DisputeAnswerDays > 365:
 		return errorf(CodeInvalidArgument, "disputeAnswerDays: must be 1 to 365, got %d", p.DisputeAnswerDays)
+	case p.PoolMinCount < 0 || p.PoolMinCount == 1 || p.PoolMinCount > 1000:
+		return errorf(CodeInvalidArgument, "poolMinCount: must be 2 to 1000, or 0 for the default of %d, got %d", DefaultPoolMinCount, p.PoolMinCount)
+	case p.ProtectionMonths < 0 || p.ProtectionMonths > 120:
+		return errorf(CodeInvalidArgument, "protectionMonths: must be 1 to 120, or 0 for the default of %d, got %d", DefaultProtectionMonths, p.ProtectionMonths)
 	}
 	if p.LogQuorum < 0 || p.LogQuorum > 1000 {
 		return errorf(CodeInvalidArgument, "logQuorum: must be 0 (a majority of the active organisations) to 1000, got %d", p.LogQuorum)

@@ -68,8 +68,17 @@ type Policy struct {
 	// LogQuorum is how many distinct organisations must cosign a
 	// transparency-log checkpoint for evidence to rest on it (cosign.go);
 	// 0 means the default, a majority of the active organisations.
-	LogQuorum int    `json:"logQuorum,omitempty"`
-	UpdatedAt string `json:"updatedAt,omitempty"`
+	LogQuorum int `json:"logQuorum,omitempty"`
+	// ProtectionMonths is how long a protective registration stays in
+	// force after it is registered or renewed; 0 in a request means the
+	// default (DefaultProtectionMonths).
+	ProtectionMonths int `json:"protectionMonths,omitempty"`
+	// PoolMinCount is the smallest count a pool statistic shows: a cell
+	// counting fewer subjects is suppressed, and a pool that differs from
+	// one of its member's recent pools in fewer subjects is refused (the
+	// node's pool statistics); 0 means the default (DefaultPoolMinCount).
+	PoolMinCount int    `json:"poolMinCount,omitempty"`
+	UpdatedAt    string `json:"updatedAt,omitempty"`
 }
 
 // DefaultPolicy is the policy a new ledger starts with.
@@ -153,6 +162,9 @@ type Status struct {
 	SettledRecords int `json:"settledRecords"`
 	// Records counts every default still visible (any state).
 	Records int `json:"records"`
+	// Protected is the protective registration in force, if any; it never
+	// makes the subject listed.
+	Protected *Protected `json:"protected,omitempty"`
 }
 
 // HistoryEntry is one default with everything that happened to it.
@@ -167,6 +179,8 @@ type HistoryEntry struct {
 type History struct {
 	SubjectKey string         `json:"subjectKey"`
 	Entries    []HistoryEntry `json:"entries"`
+	// Protected is the protective registration in force, if any.
+	Protected *Protected `json:"protected,omitempty"`
 }
 
 // Item result statuses of SubmitAttestations.
@@ -192,6 +206,10 @@ type ItemResult struct {
 	Listed *bool `json:"listed,omitempty"`
 	// BelowThreshold says, when Listed is false, which minimum it missed.
 	BelowThreshold *Threshold `json:"belowThreshold,omitempty"`
+	// Warnings are things the reporter should check although the ledger
+	// accepted the item: WarningSubjectProtected for a default on a
+	// subject under protective registration (identity theft).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Threshold is the part of the policy a default fell short of: the

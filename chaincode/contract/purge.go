@@ -11,7 +11,8 @@ import (
 const MaxPurge = 1000
 
 // purgeExpired deletes defaults that left query results: every key of the
-// default, its closure, disputes and indexes. It walks the closed/ index in
+// default, its closure, disputes and indexes; and protective registrations
+// that ended longer than the retention ago. It walks the closed/ index in
 // time order and stops at the first entry still within retention.
 func (c *Contract) purgeExpired(tx *txn, arg []byte) (any, error) {
 	var req PurgeRequest
@@ -57,7 +58,11 @@ func (c *Contract) purgeExpired(tx *txn, arg []byte) (any, error) {
 		return nil, err
 	}
 	for _, m := range due {
-		n, err := tx.purgeDefault(m.Subject, m.ID, p)
+		purge := tx.purgeDefault
+		if m.Kind == markerProtection {
+			purge = tx.purgeProtection
+		}
+		n, err := purge(m.Subject, m.ID, p)
 		if err != nil {
 			return nil, err
 		}

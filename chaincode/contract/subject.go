@@ -22,16 +22,34 @@ type subjectDefault struct {
 	disputes []Dispute
 }
 
-// loadSubject reads everything recorded about a subject, in key order.
+// loadSubject reads everything recorded about a subject's defaults, in
+// key order.
 func loadSubject(st state.State, subject string) ([]*subjectDefault, error) {
-	byID := map[string]*subjectDefault{}
+	defs, _, err := loadSubjectAll(st, subject)
+	return defs, err
+}
+
+// loadSubjectAll reads everything recorded about a subject in one scan:
+// its defaults and its protective registrations.
+func loadSubjectAll(st state.State, subject string) ([]*subjectDefault, []Protection, error) {
+	var prots []Protection
+	// A subject has a few records: a slice searched in order costs less
+	// than a map, and a pool's statistics read a million subjects.
+	var ids []string
 	var order []*subjectDefault
+	find := func(id string) *subjectDefault {
+		for i := range ids {
+			if ids[i] == id {
+				return order[i]
+			}
+		}
+		return nil
+	}
 	get := func(id string) *subjectDefault {
-		d := byID[id]
+		d := find(id)
 		if d == nil {
 			d = &subjectDefault{}
-			byID[id] = d
-			order = append(order, d)
+			ids, order = append(ids, id), append(order, d)
 		}
 		return d
 	}
@@ -56,14 +74,20 @@ func loadSubject(st state.State, subject string) ([]*subjectDefault, error) {
 				return err
 			}
 			disputes = append(disputes, d)
+		case "r":
+			var r Protection
+			if err := fastjson.Unmarshal(v, &r); err != nil {
+				return err
+			}
+			prots = append(prots, r)
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, d := range disputes {
-		if sd := byID[d.AttestationID]; sd != nil {
+		if sd := find(d.AttestationID); sd != nil {
 			sd.disputes = append(sd.disputes, d)
 		}
 	}
@@ -75,7 +99,7 @@ func loadSubject(st state.State, subject string) ([]*subjectDefault, error) {
 			out = append(out, d)
 		}
 	}
-	return out, nil
+	return out, prots, nil
 }
 
 // endedAt is when the default stopped counting: its closure, or the first
@@ -209,11 +233,13 @@ func (tx *txn) status(subject string, p *Policy) (Status, error) {
 	if err := checkSubject(subject); err != nil {
 		return Status{}, err
 	}
-	defs, err := loadSubject(tx.st, subject)
+	defs, prots, err := loadSubjectAll(tx.st, subject)
 	if err != nil {
 		return Status{}, err
 	}
-	return computeStatus(subject, visible(defs, p, tx.now), p), nil
+	s := computeStatus(subject, visible(defs, p, tx.now), p)
+	s.Protected = protectedAt(prots, FormatTime(tx.now))
+	return s, nil
 }
 
 func (c *Contract) subjectStatus(tx *txn, arg []byte) (any, error) {
@@ -283,11 +309,11 @@ func (c *Contract) subjectHistory(tx *txn, arg []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	defs, err := loadSubject(tx.st, req.Subject)
+	defs, prots, err := loadSubjectAll(tx.st, req.Subject)
 	if err != nil {
 		return nil, err
 	}
-	h := History{SubjectKey: req.Subject, Entries: []HistoryEntry{}}
+	h := History{SubjectKey: req.Subject, Entries: []HistoryEntry{}, Protected: protectedAt(prots, FormatTime(tx.now))}
 	for _, d := range visible(defs, p, tx.now) {
 		e := HistoryEntry{Default: d.rec, State: d.state(p), Closure: d.closure, Disputes: d.disputes}
 		if err := tx.fillJWS(&e.Default); err != nil {

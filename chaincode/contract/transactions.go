@@ -60,4 +60,9 @@ var (
 	TxReportLogDivergence = Transaction[ReportLogDivergenceRequest, LogDivergence]{"ReportLogDivergence"}
 	// The reporter's own defaults, for batch litigation exports (owndefaults.go).
 	TxOwnDefaults = Transaction[OwnDefaultsRequest, OwnDefaultsResult]{"OwnDefaults"}
+	// Protective registration (protection.go).
+	TxRegisterProtection = Transaction[RegisterProtectionRequest, Protection]{"RegisterProtection"}
+	TxRenewProtection    = Transaction[ProtectionRequest, Protection]{"RenewProtection"}
+	TxRemoveProtection   = Transaction[ProtectionRequest, Protection]{"RemoveProtection"}
+	TxListProtections    = Transaction[ProtectionRequest, Protections]{"ListProtections"}
 )

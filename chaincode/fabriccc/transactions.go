@@ -100,3 +100,19 @@ func (b *Blacklist) ReportBudgetExceeded(ctx contractapi.TransactionContextInter
 func (b *Blacklist) ListAuditAnchors(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return b.run(ctx, "ListAuditAnchors", request)
 }
+
+func (b *Blacklist) RegisterProtection(ctx contractapi.TransactionContextInterface, request string) (string, error) {
+	return b.run(ctx, "RegisterProtection", request)
+}
+
+func (b *Blacklist) RenewProtection(ctx contractapi.TransactionContextInterface, request string) (string, error) {
+	return b.run(ctx, "RenewProtection", request)
+}
+
+func (b *Blacklist) RemoveProtection(ctx contractapi.TransactionContextInterface, request string) (string, error) {
+	return b.run(ctx, "RemoveProtection", request)
+}
+
+func (b *Blacklist) ListProtections(ctx contractapi.TransactionContextInterface, request string) (string, error) {
+	return b.run(ctx, "ListProtections", request)
+}

@@ -133,6 +133,11 @@ type alertView struct {
 		Count int64  `json:"count"`
 		Limit int64  `json:"limit"`
 	} `json:"budget"`
+	// Protection is set on protection alerts (identity theft).
+	Protection *struct {
+		Action string `json:"action"`
+		Until  string `json:"until"`
+	} `json:"protection"`
 }
 
 // alertFormat has fixed widths, not a tabwriter's, because --follow prints
@@ -164,6 +169,8 @@ func (a alertView) line(e *env) string {
 		detail = "dispute " + e.short(a.DisputeID)
 	case a.Budget != nil:
 		detail = fmt.Sprintf("%s %d>%d on %s", a.Budget.Kind, a.Budget.Count, a.Budget.Limit, a.Budget.Day)
+	case a.Protection != nil:
+		detail = a.Protection.Action + " " + strings.SplitN(e.when(a.Protection.Until), "T", 2)[0]
 	}
 	at := e.when(a.Time) // whole seconds in the user's zone: enough to read, and fit the column
 	return fmt.Sprintf(alertFormat, a.ID, at, a.Kind, e.short(a.SubjectKey), a.Reporter, e.short(a.AttestationID), detail, orDash(a.Label)) + "\n"

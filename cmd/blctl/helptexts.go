@@ -1287,6 +1287,192 @@ Examples:
   blctl --lang zh evidence verify bundle.json --trust-root trust-root.json > transcript.txt
 `,
 	},
+	"protect": {
+		EN: `Usage: blctl protect SUBCOMMAND [flags] [args]
+
+Protective registration of identity-theft victims: a subject whose identity
+documents were lost or stolen is flagged so that every lender verifies
+identity more carefully before lending in that name. Any member (roles
+reporter, admin) registers on the subject's behalf; the registration is in
+force for the policy's period (default 13 months) unless renewed, and only
+its registrant or the association renews or removes it. It never makes the
+subject listed; a default filed on a protected subject is accepted with the
+warning subject-protected. Lookups and histories show it as "protected".
+
+A subject is a subject key (or a unique prefix) or an identity number; a
+number is turned into a key by the node (audited like a lookup) and never
+put in a URL.
+
+Subcommands:
+%s
+Examples:
+  blctl protect add 11010519491231002X --reason-code documents-stolen --case-ref "PSB-2026-0172"
+  blctl protect list 11010519491231002X --purpose loan-approval
+  blctl protect renew 3f5a0c...e9
+  blctl protect rm 3f5a0c...e9
+
+Run 'blctl protect SUBCOMMAND --help' for its flags.
+`,
+		ZH: `用法：blctl protect SUBCOMMAND [flags] [args]
+
+为身份盗用受害者办理保护性登记：证件遗失或被盗的主体被标记后，各贷款机构
+在以其名义放贷前会更审慎地核验身份。任何成员（角色 reporter、admin）均可
+代主体登记；登记在政策规定的期限内有效（默认 13 个月），除非续期；只有登记
+方或协会可以续期或撤销。保护性登记绝不会使主体被列入；对受保护主体报送的
+违约会被接受，但附带警告 subject-protected。查询和历史记录中显示为
+"protected"。
+
+主体可以是主体密钥（或唯一前缀）或证件号码；证件号码由节点转换为密钥
+（与查询一样记入审计），绝不放入 URL。
+
+子命令：
+%s
+示例：
+  blctl protect add 11010519491231002X --reason-code documents-stolen --case-ref "PSB-2026-0172"
+  blctl protect list 11010519491231002X --purpose loan-approval
+  blctl protect renew 3f5a0c...e9
+  blctl protect rm 3f5a0c...e9
+
+运行 'blctl protect SUBCOMMAND --help' 查看其参数。
+`,
+	},
+	"protect add": {
+		EN: `Usage: blctl protect add SUBJECT --reason-code CODE (--case-ref TEXT | --case-ref-digest HEX) [--id-type T]
+
+Registers a subject's protection (roles reporter, admin). SUBJECT is a
+subject key or an identity number (sent in the body for the node to
+derive). Only the SHA-256 of your case reference goes on the ledger: give
+the reference to have it hashed here, or its lower-case hex digest. Reason
+codes: documents-lost, documents-stolen, impersonation (credit sought in the
+subject's name by someone else), data-breach. Refused (exit 1) while a
+protection is in force: renew it instead.
+
+Examples:
+  blctl protect add 11010519491231002X --reason-code documents-stolen --case-ref "PSB-2026-0172"
+  blctl protect add 3f5a0c...e9 --reason-code data-breach --case-ref-digest $(printf %s REF | sha256sum | cut -c1-64)
+`,
+		ZH: `用法：blctl protect add SUBJECT --reason-code CODE (--case-ref TEXT | --case-ref-digest HEX) [--id-type T]
+
+为主体办理保护性登记（角色 reporter、admin）。SUBJECT 为主体密钥或证件
+号码（放在请求体中由节点转换）。账本上只记录案件编号的 SHA-256：给出案件
+编号由本地计算摘要，或直接给出其小写十六进制摘要。原因代码：
+documents-lost（证件遗失）、documents-stolen（证件被盗）、impersonation
+（他人冒用其名义申请信贷）、data-breach（身份信息泄露）。已有有效登记时
+被拒绝（退出码 1）：请改为续期。
+
+示例：
+  blctl protect add 11010519491231002X --reason-code documents-stolen --case-ref "PSB-2026-0172"
+  blctl protect add 3f5a0c...e9 --reason-code data-breach --case-ref-digest $(printf %s REF | sha256sum | cut -c1-64)
+`,
+	},
+	"protect renew": {
+		EN: `Usage: blctl protect renew SUBJECT [--id-type T]
+
+Keeps the subject's protection in force for another full period from now
+(its registrant or the association). An expired protection is registered
+anew with 'blctl protect add'.
+
+Example:
+  blctl protect renew 3f5a0c...e9
+`,
+		ZH: `用法：blctl protect renew SUBJECT [--id-type T]
+
+将主体的保护性登记从现在起再延长一个完整期限（登记方或协会）。已过期的
+登记请用 'blctl protect add' 重新登记。
+
+示例：
+  blctl protect renew 3f5a0c...e9
+`,
+	},
+	"protect rm": {
+		EN: `Usage: blctl protect rm SUBJECT [--id-type T]
+
+Ends the subject's protection now (its registrant or the association); it
+stays in the history for the policy's retention.
+
+Example:
+  blctl protect rm 3f5a0c...e9
+`,
+		ZH: `用法：blctl protect rm SUBJECT [--id-type T]
+
+立即结束主体的保护性登记（登记方或协会）；该登记在政策规定的保留期内仍
+保留在历史记录中。
+
+示例：
+  blctl protect rm 3f5a0c...e9
+`,
+	},
+	"protect list": {
+		EN: `Usage: blctl protect list SUBJECT --purpose P [--id-type T]
+
+Shows the subject's protection in force, if any, and every registration
+still within retention (roles querier, admin). A read of the subject:
+audited with its purpose.
+
+Example:
+  blctl protect list 11010519491231002X --purpose loan-approval
+`,
+		ZH: `用法：blctl protect list SUBJECT --purpose P [--id-type T]
+
+显示主体当前有效的保护性登记（如有）以及保留期内的全部登记（角色 querier、
+admin）。这是对主体的一次查询：连同用途记入审计。
+
+示例：
+  blctl protect list 11010519491231002X --purpose loan-approval
+`,
+	},
+	"pool-stats": {
+		EN: `Usage: blctl pool-stats FILE [--format table|csv]
+
+Asks the node for the statistics of a pool of borrowers, for due diligence
+before non-performing loans are securitised (role analyst, or the
+association's admin; purpose abs-due-diligence). FILE (or - for stdin) is
+NDJSON, one {"subjectKey":"..."} or {"idType":"cn-ric","idNumber":"..."} a
+line, up to 1,000,000 lines; it is streamed to the node as it is read, with
+progress on stderr. Identity numbers are turned into keys by the node and
+forgotten; the request is audited as one entry with the pool's digest and
+size.
+
+The answer is aggregates only: pool size, listed and not listed, active
+defaults per subject, defaults at other members, outstanding totals per
+currency, days past due, products, disputed and protected shares, and
+first-overdue quarters. Cells counting fewer subjects than the policy's
+minimum (default 10), or that would give such a cell away, are suppressed.
+A pool that differs from one of your member's recent pools in fewer than
+the minimum count of subjects is refused (exit 1): two such pools would
+tell one borrower's status by their difference.
+
+--format csv prints one row a cell (figure, bucket, count, share,
+suppressed, total) for a spreadsheet; --output json the node's answer.
+
+Examples:
+  blctl pool-stats npl-pool-2026q4.ndjson
+  blctl pool-stats --format csv npl-pool-2026q4.ndjson > pool.csv
+`,
+		ZH: `用法：blctl pool-stats FILE [--format table|csv]
+
+在不良资产证券化之前的尽职调查中，向节点查询一个借款人资产池的统计数据
+（角色 analyst，或协会的 admin；用途 abs-due-diligence）。FILE（- 表示
+stdin）为 NDJSON，每行一个 {"subjectKey":"..."} 或
+{"idType":"cn-ric","idNumber":"..."}，最多 1,000,000 行；边读边以流的方式
+发送给节点，进度显示在 stderr。证件号码由节点转换为密钥后即丢弃；该请求
+作为一条审计记录（含资产池的摘要和人数）记入审计。
+
+应答只有汇总数据：资产池人数、已列入与未列入人数、每人有效违约笔数、在
+其他成员处的违约、各币种未结总额、逾期天数、产品、有异议与有保护性登记的
+占比，以及首次逾期季度。人数少于政策规定的最小计数（默认 10）的单元格，
+以及可推算出这类单元格的单元格，均被隐藏。如资产池与本成员近期查询过的某个
+资产池相差的主体少于最小计数，则被拒绝（退出码 1）：两个这样的资产池之差
+会暴露某一借款人的状态。
+
+--format csv 为每个单元格输出一行（figure、bucket、count、share、
+suppressed、total），便于导入电子表格；--output json 输出节点的应答。
+
+示例：
+  blctl pool-stats npl-pool-2026q4.ndjson
+  blctl pool-stats --format csv npl-pool-2026q4.ndjson > pool.csv
+`,
+	},
 }
 
 // summaryTexts are the one-line descriptions in a parent's command list.
@@ -1327,6 +1513,11 @@ var summaryTexts = map[string]bilingual{
 	// evidence (issue 13)
 	"evidence":        {"verify court evidence bundles offline", "离线校验诉讼证据包"},
 	"evidence verify": {"check a bundle against a trust root, print the transcript", "对照信任根校验证据包并输出校验记录"},
+	"protect":         {"protective registration of identity-theft victims: add, renew, rm, list", "身份盗用受害者的保护性登记：add、renew、rm、list"},
+	"protect add":     {"register a protection: SUBJECT --reason-code --case-ref", "办理保护性登记：SUBJECT --reason-code --case-ref"},
+	"protect list":    {"show a subject's protections: SUBJECT --purpose", "显示主体的保护性登记：SUBJECT --purpose"},
+	"protect renew":   {"renew a protection for another period: SUBJECT", "将保护性登记再续一个期限：SUBJECT"},
+	"protect rm":      {"end a protection now: SUBJECT", "立即结束保护性登记：SUBJECT"}, "pool-stats": {"statistics of a pool of borrowers for ABS due diligence: FILE", "资产池借款人统计（资产证券化尽职调查）：FILE"},
 }
 
 // flagTexts are the flags' descriptions, by "PATH --flag"; see flagText.
@@ -1398,5 +1589,12 @@ var flagTexts = map[string]bilingual{
 	"webhook set --secret-file":        {"file holding the shared secret (- for stdin; default: $BLACKLIST_WEBHOOK_SECRET)", "存放共享密钥的文件（- 表示 stdin；默认：$BLACKLIST_WEBHOOK_SECRET）"},
 	"webhook set --url":                {"where the node POSTs alerts (http or https)", "节点 POST 预警的地址（http 或 https）"},
 	// evidence (issue 13)
-	"evidence verify --trust-root": {"trust root file from the association (JSON)", "从协会取得的信任根文件（JSON）"},
+	"evidence verify --trust-root":  {"trust root file from the association (JSON)", "从协会取得的信任根文件（JSON）"},
+	"protect add --reason-code":     {"documents-lost, documents-stolen, impersonation or data-breach", "documents-lost、documents-stolen、impersonation 或 data-breach"},
+	"protect add --case-ref":        {"your case reference, hashed here (only its SHA-256 is sent)", "案件编号，在本地计算摘要（只发送其 SHA-256）"},
+	"protect add --case-ref-digest": {"hex SHA-256 of your case reference", "案件编号的十六进制 SHA-256"},
+	"protect add --id-type":         {"the type of an identity number SUBJECT: cn-ric or passport", "证件号码形式的 SUBJECT 的类型：cn-ric 或 passport"},
+	"protect renew --id-type":       {"the type of an identity number SUBJECT: cn-ric or passport", "证件号码形式的 SUBJECT 的类型：cn-ric 或 passport"},
+	"protect rm --id-type":          {"the type of an identity number SUBJECT: cn-ric or passport", "证件号码形式的 SUBJECT 的类型：cn-ric 或 passport"},
+	"protect list --id-type":        {"the type of an identity number SUBJECT: cn-ric or passport", "证件号码形式的 SUBJECT 的类型：cn-ric 或 passport"}, "pool-stats --format": {"table or csv (one row a cell)", "table 或 csv（每个单元格一行）"},
 }

@@ -305,7 +305,10 @@ func printStatuses(e *env, qs []query, statuses []contract.Status) error {
 		}
 		row(w, label, e.short(s.SubjectKey), e.yesNo(s.Listed), strconv.Itoa(s.ActiveDefaults), reporters, e.amounts(s.Outstanding))
 	}
-	return w.Flush()
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	return printProtected(e, statuses)
 }
 
 // readLookupFile reads one subject a line: a subject key (or a unique

@@ -116,6 +116,8 @@ func commands() []command {
 		{"evidence", cmdEvidence},
 		{"log", cmdLog},
 		{"trust-root", cmdTrustRoot},
+		{"protect", cmdProtect},
+		{"pool-stats", cmdPoolStats},
 	}
 }
 

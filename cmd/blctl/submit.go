@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -104,7 +105,17 @@ type submitter struct {
 	// notListed are the defaults recorded below the policy's threshold:
 	// accepted, but listing nobody, which the reporter must be told.
 	notListed []notListed
+	// protected are the defaults filed on subjects under protective
+	// registration (identity theft): accepted, with a warning the reporter
+	// must see, since fraud victims' loans are the typical wrongful ones.
+	protected []protectedLine
 	shown     []*rejectedLine // the first rejected lines, printed with their reasons
+}
+
+// protectedLine is a default accepted with the warning subject-protected.
+type protectedLine struct {
+	Line int    `json:"line"`
+	ID   string `json:"id"`
 }
 
 // notListed is a default the ledger recorded below the listing threshold.
@@ -294,6 +305,9 @@ func (s *submitter) flush() error {
 			if r.Listed != nil && !*r.Listed {
 				s.notListed = append(s.notListed, notListed{Line: it.line, ID: r.ID, BelowThreshold: r.BelowThreshold})
 			}
+			if slices.Contains(r.Warnings, contract.WarningSubjectProtected) {
+				s.protected = append(s.protected, protectedLine{Line: it.line, ID: r.ID})
+			}
 			if r.Status == contract.ItemAccepted {
 				s.counts.accepted++
 			} else {
@@ -341,6 +355,9 @@ func (s *submitter) printSummary(o submitFlags) {
 		if c.rejected > 0 {
 			out["rejectedFile"] = o.rejected
 		}
+		if len(s.protected) > 0 {
+			out["protected"] = s.protected
+		}
 		_ = s.e.printJSON(out)
 	} else {
 		s.printTable(o)
@@ -364,6 +381,9 @@ func (s *submitter) printTable(o submitFlags) {
 	if n := len(s.notListed); n > 0 {
 		s.e.row(w, "not listed", fmt.Sprint(n), "defaults recorded below the policy's listing threshold: they list nobody")
 	}
+	if n := len(s.protected); n > 0 {
+		s.e.row(w, "subject protected", fmt.Sprint(n), "defaults on subjects under protective registration (identity theft): verify them")
+	}
 	w.Flush()
 }
 
@@ -383,5 +403,11 @@ func (s *submitter) printNotes(o submitFlags) {
 			break
 		}
 		fmt.Fprintln(s.e.stderr, s.e.t("cli.submit.notlisted", nl.Line, s.e.short(nl.ID), s.e.thresholdText(nl.BelowThreshold)))
+	}
+	for i, pl := range s.protected {
+		if i == maxNotListedShown {
+			break
+		}
+		fmt.Fprintln(s.e.stderr, s.e.t("cli.submit.protected", pl.Line, s.e.short(pl.ID)))
 	}
 }

@@ -59,6 +59,9 @@ const (
 	// cosigned at the same size, and refused to cosign: one copy of the
 	// ledger was altered. Addressed to the association; no subject.
 	KindLogDivergence = "log-divergence"
+	// KindProtection tells watchers that a subject's protective
+	// registration (identity theft) was registered, renewed or removed.
+	KindProtection = "protection"
 )
 
 // Divergence is what a log-divergence alert is about: Member's node
@@ -70,6 +73,16 @@ type Divergence struct {
 	RootHash      string `json:"rootHash"`
 	Other         string `json:"other"`
 	OtherRootHash string `json:"otherRootHash"`
+}
+
+// ProtectionChange is what a protection alert is about.
+type ProtectionChange struct {
+	// Action is registered, renewed or removed.
+	Action     string `json:"action"`
+	ReasonCode string `json:"reasonCode"`
+	Since      string `json:"since"`
+	// Until is when the registration ends: its expiry, or the removal.
+	Until string `json:"until"`
 }
 
 // Budget is what a budget-exceeded alert is about.
@@ -111,8 +124,10 @@ type Alert struct {
 	// Label is the member's own label of the subject in its watchlist.
 	Label string `json:"label,omitempty"`
 	// Budget is set on budget-exceeded alerts.
-	Budget   *Budget `json:"budget,omitempty"`
-	RaisedAt string  `json:"raisedAt"`
+	Budget *Budget `json:"budget,omitempty"`
+	// Protection is set on protection alerts.
+	Protection *ProtectionChange `json:"protection,omitempty"`
+	RaisedAt   string            `json:"raisedAt"`
 	// Plan is the handling plan of the member's first alert rule that
 	// matched when the alert was raised (package rules); nil when none did.
 	Plan *rules.Matched `json:"plan,omitempty"`

@@ -330,6 +330,15 @@ func items(c ledger.Change) ([]Alert, error) {
 		a.Kind, a.Member, a.Reporter = KindLogDivergence, e.Association, e.Member
 		a.Divergence = &Divergence{Member: e.Member, Origin: e.Origin, Size: e.Size, RootHash: e.RootHash, Other: e.Other, OtherRootHash: e.OtherRootHash}
 		return []Alert{a}, nil
+	case contract.EventProtections:
+		var e contract.ProtectionEvent
+		if err := json.Unmarshal(c.Payload, &e); err != nil {
+			return nil, fmt.Errorf("tx %s: protections event: %w", c.TxID, err)
+		}
+		a := base
+		a.Kind, a.SubjectKey, a.Reporter = KindProtection, e.Subject, e.By
+		a.Protection = &ProtectionChange{Action: e.Action, ReasonCode: e.ReasonCode, Since: e.Since, Until: e.Until}
+		return []Alert{a}, nil
 	}
 	// Events this version does not know raise nothing.
 	return nil, nil

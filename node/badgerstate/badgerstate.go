@@ -6,6 +6,7 @@
 package badgerstate
 
 import (
+	"bytes"
 	"errors"
 	"time"
 
@@ -38,6 +39,9 @@ type Reader struct {
 	reuse bool
 	it    *badger.Iterator
 	busy  bool
+	// lo and last are where the kept iterator's last scan started and the
+	// last key it handed out (see seek).
+	lo, last []byte
 }
 
 // close releases the kept iterator.
@@ -86,7 +90,41 @@ func (r *Reader) Scan(objectType string, attrs []string, fn func(string, []byte)
 	}
 	r.busy = true
 	defer func() { r.busy = false }()
-	return scanWith(r.it, Key(prefix), func(k, v []byte) error { return fn(string(k[1:]), v) })
+	p := Key(prefix)
+	r.seek(p)
+	last, err := iterate(r.it, p, false, func(k, v []byte) error { return fn(string(k[1:]), v) })
+	r.lo, r.last = p, last
+	return err
+}
+
+// forwardSteps is how many keys seek steps over before it seeks.
+const forwardSteps = 32
+
+// seek positions the kept iterator at the first key at or after target,
+// as Seek does. Scans of subjects in key order (a batch lookup, pool
+// statistics) find the iterator at or just before the next subject's
+// keys: no step or a few Next steps cost much less than a Seek, which
+// searches every level again and decodes its blocks anew.
+//
+// What the last scan saw makes this safe: it started at lo, visited every
+// key from there up to last (the last key it handed out, nil for none)
+// and stands at the key after, so no key lies between last and where it
+// stands. For a target after both lo and last, the first key at or after
+// it is where the iterator stands or further on.
+func (r *Reader) seek(target []byte) {
+	it := r.it
+	if r.lo != nil && it.Valid() && bytes.Compare(target, r.lo) >= 0 && (r.last == nil || bytes.Compare(target, r.last) > 0) {
+		for i := 0; i <= forwardSteps; i++ {
+			if bytes.Compare(it.Item().Key(), target) >= 0 {
+				return
+			}
+			it.Next()
+			if !it.Valid() {
+				break
+			}
+		}
+	}
+	it.Seek(target)
 }
 
 func (r *Reader) Creator() (string, error) { return r.MSPID, nil }
@@ -104,20 +142,35 @@ func Scan(txn *badger.Txn, prefix []byte, fn func(k, v []byte) error) error {
 }
 
 func scanWith(it *badger.Iterator, prefix []byte, fn func(k, v []byte) error) error {
-	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+	it.Seek(prefix)
+	_, err := iterate(it, prefix, true, fn)
+	return err
+}
+
+// iterate calls fn for each key with prefix from where it stands, and
+// returns a copy of the last key it handed out (nil for none). After a
+// state.ErrStop the iterator stays at that key. Without copyKeys, fn's key
+// is valid only during the call.
+func iterate(it *badger.Iterator, prefix []byte, copyKeys bool, fn func(k, v []byte) error) (last []byte, err error) {
+	for ; it.ValidForPrefix(prefix); it.Next() {
 		item := it.Item()
 		v, err := item.ValueCopy(nil)
 		if err != nil {
-			return err
+			return last, err
 		}
-		if err := fn(item.KeyCopy(nil), v); err != nil {
+		k := item.Key()
+		last = append(last[:0], k...)
+		if copyKeys {
+			k = item.KeyCopy(nil)
+		}
+		if err := fn(k, v); err != nil {
 			if errors.Is(err, state.ErrStop) {
-				return nil
+				return last, nil
 			}
-			return err
+			return last, err
 		}
 	}
-	return nil
+	return last, nil
 }
 
 // Position is what a snapshot reflects: its height, and the time of its
@@ -148,4 +201,24 @@ func Evaluate(db *badger.DB, c *contract.Contract, clock func() time.Time, creat
 		return err
 	})
 	return res, err
+}
+
+// View runs fn on one read-only snapshot of db (see ledger.Snapshot).
+// Badger lets many iterators read one read-only transaction at once, so
+// each reader fn opens gets an iterator of its own on the shared snapshot.
+func View(db *badger.DB, clock func() time.Time, position func(*badger.Txn) (Position, error), fn func(ledger.Snapshot) error) error {
+	return db.View(func(txn *badger.Txn) error {
+		pos, err := position(txn)
+		if err != nil {
+			return err
+		}
+		now := clock().UTC()
+		if now.Before(pos.Time) {
+			now = pos.Time
+		}
+		return fn(ledger.Snapshot{Height: pos.Height, Time: now, NewReader: func() (state.State, func()) {
+			r := &Reader{Txn: txn, Now: now, reuse: true}
+			return r, r.close
+		}})
+	})
 }

@@ -221,6 +221,15 @@ func (l *Ledger) Evaluate(creator, fn string, arg []byte) (Result, error) {
 	})
 }
 
+// View runs fn on one read-only snapshot (ledger.Snapshotter).
+func (l *Ledger) View(fn func(ledger.Snapshot) error) error {
+	return badgerstate.View(l.db, l.clock, func(txn *badger.Txn) (badgerstate.Position, error) {
+		h, err := readHead(txn)
+		t, _ := time.Parse(time.RFC3339Nano, h.Time)
+		return badgerstate.Position{Height: h.Height, Time: t}, err
+	}, fn)
+}
+
 // WaitForHeight blocks until the ledger has committed height h or ctx ends.
 func (l *Ledger) WaitForHeight(ctx context.Context, h uint64) error {
 	return l.heights.Wait(ctx, h)

@@ -456,6 +456,9 @@ func (l *Ledger) Evaluate(creator, fn string, arg []byte) (ledger.Result, error)
 	return l.replica.Evaluate(creator, fn, arg)
 }
 
+// View runs fn on one read-only snapshot of the replica.
+func (l *Ledger) View(fn func(ledger.Snapshot) error) error { return l.replica.View(fn) }
+
 // EvaluateOnPeer runs a query on the organisation's peer instead of the
 // replica, for comparison; the height is the replica's at the time.
 func (l *Ledger) EvaluateOnPeer(ctx context.Context, fn string, arg []byte) (ledger.Result, error) {

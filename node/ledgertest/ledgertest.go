@@ -261,4 +261,42 @@ func Run(t *testing.T, c Consortium) {
 		s.must("Bank1MSP", "CosignCheckpoint", cosign(1))
 		s.refused("Bank1MSP", "CosignCheckpoint", cosign(2), contract.CodeConflict)
 	})
+
+	t.Run("a protection is seen by every member and never lists", func(t *testing.T) {
+		s.t = t
+		victim := hexOf(s.tag + "victim")
+		reg := contract.RegisterProtectionRequest{Subject: victim, ReasonCode: contract.ProtectionDocumentsStolen, CaseRef: hexOf(s.tag + "case")}
+		s.refused("Bank1MSP", "RegisterProtection", contract.RegisterProtectionRequest{Subject: victim, ReasonCode: "lost", CaseRef: reg.CaseRef}, contract.CodeInvalidArgument)
+		s.refused("Bank1MSP", "RegisterProtection", contract.RegisterProtectionRequest{Subject: victim, ReasonCode: reg.ReasonCode, CaseRef: "11010519491231002X"}, contract.CodeInvalidArgument)
+		var p contract.Protection
+		json.Unmarshal(s.must("Bank1MSP", "RegisterProtection", reg), &p)
+		// Seen through the other organisation's view.
+		st := s.status("Bank2MSP", victim)
+		if st.Listed || st.Protected == nil || st.Protected.ReasonCode != reg.ReasonCode || st.Protected.Until != p.Until {
+			t.Fatalf("status seen by Bank2: %+v", st)
+		}
+		s.refused("Bank2MSP", "RegisterProtection", reg, contract.CodeConflict)
+		s.refused("Bank2MSP", "RemoveProtection", contract.ProtectionRequest{Subject: victim}, contract.CodeForbidden)
+		if r := s.file("Bank2MSP", s.defaultOf("Bank2MSP", victim, "fraud", 120)); r.Status != contract.ItemAccepted || len(r.Warnings) != 1 || r.Warnings[0] != contract.WarningSubjectProtected {
+			t.Fatalf("default on a protected subject: %+v", r)
+		}
+		var renewed contract.Protection
+		json.Unmarshal(s.must("Bank1MSP", "RenewProtection", contract.ProtectionRequest{Subject: victim}), &renewed)
+		if renewed.Renewals != 1 || renewed.Until < p.Until {
+			t.Fatalf("renewed: %+v", renewed)
+		}
+		s.must("AssocMSP", "RemoveProtection", contract.ProtectionRequest{Subject: victim})
+		if st := s.status("Bank2MSP", victim); st.Protected != nil || !st.Listed {
+			t.Fatalf("after removal, seen by Bank2: %+v", st)
+		}
+		b, _ := json.Marshal(contract.ProtectionRequest{Subject: victim})
+		res, err := s.c.For("Bank2MSP").Evaluate("Bank2MSP", "ListProtections", b)
+		var l contract.Protections
+		if err == nil {
+			err = json.Unmarshal(res.Payload, &l)
+		}
+		if err != nil || len(l.Protections) != 1 || l.Protections[0].State != contract.ProtectionEnded || l.Protections[0].RemovedBy != "AssocMSP" {
+			t.Fatalf("history seen by Bank2: %+v, %v", l, err)
+		}
+	})
 }

@@ -254,6 +254,16 @@ func (r *Replica) Evaluate(creator, fn string, arg []byte) (ledger.Result, error
 	})
 }
 
+// View runs fn on one read-only snapshot of the replica
+// (ledger.Snapshotter).
+func (r *Replica) View(fn func(ledger.Snapshot) error) error {
+	return badgerstate.View(r.db, time.Now, func(txn *badger.Txn) (badgerstate.Position, error) {
+		var h Head
+		_, err := store.Get(txn, headKey, store.JSON(&h))
+		return badgerstate.Position{Height: h.Height, Time: h.Time}, err
+	}, fn)
+}
+
 // Digest hashes every state key and value in key order, with the height
 // it reflects. A peer's GetStateByRange over the namespace hashed the same
 // way gives the same digest at the same height.

@@ -141,6 +141,13 @@ const (
 	// TranslogHeads: "tl/p/<tag>" holds the <n> of the last leaf tagged
 	// tag (a chain's head), from which the next leaf's prev is set.
 	TranslogHeads Prefix = "tl/p/"
+	// PoolHistory: "po/h/<member>/<seq>" holds one of the member's recent
+	// pools (digest, size, time; JSON), for the overlap check of pool
+	// statistics (package node/pool).
+	PoolHistory Prefix = "po/h/"
+	// PoolSketches: "po/s/<member>/<seq><chunk>" holds a stretch of that
+	// pool's sketch: sorted 8-byte prefixes of its subject keys.
+	PoolSketches Prefix = "po/s/"
 )
 
 // All lists every prefix above, for tests and tools that walk the store.
@@ -152,7 +159,8 @@ func All() []Prefix {
 		StatsPos, StatsCounters, StatsLookups, StatsListedDays, StatsListedNow, StatsListedSubjects, StatsDisputes, StatsDisputesDue,
 		AlertRules,
 		ConsoleSessions,
-		TranslogHashes, TranslogLeaves, TranslogTags, TranslogCursor, TranslogHeads}
+		TranslogHashes, TranslogLeaves, TranslogTags, TranslogCursor, TranslogHeads,
+		PoolHistory, PoolSketches}
 }
 
 // Bytes is the prefix itself: a scan's prefix, or the key of a single key.

@@ -63,7 +63,8 @@ func TestBytesOnDisk(t *testing.T) {
 		"st/pos", "st/c/", "st/q/", "st/ld/", "st/ln", "st/ls/", "st/dp/", "st/dd/",
 		"ar/",
 		"cs/",
-		"tl/h/", "tl/l/", "tl/t/", "tl/cur", "tl/p/"}
+		"tl/h/", "tl/l/", "tl/t/", "tl/cur", "tl/p/",
+		"po/h/", "po/s/"}
 	var got []string
 	for _, p := range All() {
 		got = append(got, string(p))

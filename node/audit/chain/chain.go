@@ -37,6 +37,10 @@ const (
 	KindAttestation = "attestation"
 	KindAlert       = "alert"
 	KindEvidence    = "evidence"
+	KindProtection  = "protection"
+	// KindPool is one pool-statistics request: Subject is the pool's
+	// digest (see PoolSize), not a subject key.
+	KindPool = "pool"
 )
 
 // Zero is the PrevHash of a member's first entry.
@@ -62,8 +66,11 @@ type Entry struct {
 	Listed         bool   `json:"listed"`
 	ActiveDefaults int    `json:"activeDefaults"`
 	Height         uint64 `json:"height"`
-	PrevHash       string `json:"prevHash"`
-	Hash           string `json:"hash"`
+	// PoolSize is, on a pool entry (KindPool), the number of distinct
+	// subjects in the pool; 0 on every other kind.
+	PoolSize uint64 `json:"poolSize,omitempty"`
+	PrevHash string `json:"prevHash"`
+	Hash     string `json:"hash"`
 	// MAC is the node's keyed tag on Hash; only the node can check it.
 	MAC string `json:"mac,omitempty"`
 }
@@ -73,7 +80,8 @@ type Entry struct {
 // struct (Seq, Pos, Time, Client, Member, Subject, Purpose, Kind, Outcome,
 // Listed, ActiveDefaults, Height, PrevHash), each as an 8-byte big-endian
 // length followed by its bytes; numbers in decimal, booleans as
-// "true"/"false".
+// "true"/"false". A pool entry's PoolSize, when not 0, follows PrevHash
+// the same way, so that entries without one hash as they always did.
 func (e *Entry) Link() string {
 	// Built in one buffer: a lookup of 10,000 subjects links 10,000
 	// entries before it is answered.
@@ -101,6 +109,9 @@ func (e *Entry) Link() string {
 	field(strconv.AppendInt(num[:0], int64(e.ActiveDefaults), 10))
 	field(strconv.AppendUint(num[:0], e.Height, 10))
 	text(e.PrevHash)
+	if e.PoolSize != 0 {
+		field(strconv.AppendUint(num[:0], e.PoolSize, 10))
+	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }

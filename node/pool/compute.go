@@ -1,0 +1,202 @@
+package pool
+
+import (
+	"context"
+	"math/big"
+	"runtime"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/assoc-ledger/blacklist/chaincode/contract"
+	"github.com/assoc-ledger/blacklist/node/ledger"
+)
+
+// Products are the products a default may name (attestation payloads),
+// with "" for a default that names none.
+var Products = []string{"credit-card", "mortgage", "consumer", "business", "other", ""}
+
+// Tally is the raw counts of a pool: what Report suppresses and shows.
+// Counts are of subjects unless said otherwise.
+type Tally struct {
+	Subjects  int
+	Listed    int
+	Disputed  int
+	Protected int
+	// ActiveDefaults[i] counts subjects with i active defaults (4: four or
+	// more); [0] is the subjects not listed.
+	ActiveDefaults [5]int
+	// OtherMembers[i] counts subjects with active defaults at i members
+	// other than the asking member (3: three or more).
+	OtherMembers [4]int
+	// DaysPastDue counts listed subjects by the days from their earliest
+	// active default's overdueSince to the snapshot's date: under 90,
+	// 90-179, 180-359, 360 or more.
+	DaysPastDue [4]int
+	// Products counts subjects with an active default of each product.
+	Products map[string]int
+	// Currencies: subjects with active defaults in the currency, and the
+	// outstanding total in minor units.
+	Currencies map[string]*Currency
+	// Vintages counts listed subjects by the calendar quarter of their
+	// earliest active default's overdueSince ("2025-Q3").
+	Vintages map[string]int
+}
+
+// Currency is one currency's subjects and outstanding total.
+type Currency struct {
+	Subjects int
+	Total    big.Int
+}
+
+func newTally() *Tally {
+	return &Tally{Products: map[string]int{}, Currencies: map[string]*Currency{}, Vintages: map[string]int{}}
+}
+
+// add counts one subject's facts. member is the asking member; today the
+// snapshot's date.
+func (t *Tally) add(f *contract.SubjectFacts, member string, today time.Time, sums map[string]int64) {
+	s := &f.Status
+	t.Subjects++
+	t.ActiveDefaults[min(s.ActiveDefaults, 4)]++
+	if s.Disputed {
+		t.Disputed++
+	}
+	if s.Protected != nil {
+		t.Protected++
+	}
+	others := 0
+	for _, r := range s.Reporters {
+		if r != member {
+			others++
+		}
+	}
+	t.OtherMembers[min(others, 3)]++
+	if !s.Listed {
+		return
+	}
+	t.Listed++
+	if first, err := time.Parse(time.DateOnly, s.FirstOverdueSince); err == nil {
+		days := int(today.Sub(first).Hours() / 24)
+		switch {
+		case days < 90:
+			t.DaysPastDue[0]++
+		case days < 180:
+			t.DaysPastDue[1]++
+		case days < 360:
+			t.DaysPastDue[2]++
+		default:
+			t.DaysPastDue[3]++
+		}
+		t.Vintages[quarter(first)]++
+	}
+	var products uint
+	for i := range f.Active {
+		a := &f.Active[i]
+		if j := slices.Index(Products, a.Product); j >= 0 {
+			products |= 1 << j
+		}
+		sums[a.Currency] += a.Amount
+	}
+	for j, name := range Products {
+		if products&(1<<j) != 0 {
+			t.Products[name]++
+		}
+	}
+	for cur, amount := range sums {
+		c := t.Currencies[cur]
+		if c == nil {
+			c = &Currency{}
+			t.Currencies[cur] = c
+		}
+		c.Subjects++
+		c.Total.Add(&c.Total, big.NewInt(amount))
+		delete(sums, cur)
+	}
+}
+
+func quarter(t time.Time) string {
+	return t.Format("2006") + "-Q" + string(rune('1'+(int(t.Month())-1)/3))
+}
+
+// merge adds o's counts to t.
+func (t *Tally) merge(o *Tally) {
+	t.Subjects += o.Subjects
+	t.Listed += o.Listed
+	t.Disputed += o.Disputed
+	t.Protected += o.Protected
+	for i := range t.ActiveDefaults {
+		t.ActiveDefaults[i] += o.ActiveDefaults[i]
+	}
+	for i := range t.OtherMembers {
+		t.OtherMembers[i] += o.OtherMembers[i]
+	}
+	for i := range t.DaysPastDue {
+		t.DaysPastDue[i] += o.DaysPastDue[i]
+	}
+	for k, v := range o.Products {
+		t.Products[k] += v
+	}
+	for k, v := range o.Vintages {
+		t.Vintages[k] += v
+	}
+	for k, v := range o.Currencies {
+		c := t.Currencies[k]
+		if c == nil {
+			c = &Currency{}
+			t.Currencies[k] = c
+		}
+		c.Subjects += v.Subjects
+		c.Total.Add(&c.Total, &v.Total)
+	}
+}
+
+// Compute tallies the pool's subjects over one snapshot under the
+// snapshot's policy, as member, with workers goroutines (0: one per CPU).
+// Each goroutine reads a contiguous stretch of the sorted keys through its
+// own reader, so each walks the store forward.
+func Compute(ctx context.Context, snap ledger.Snapshot, pol contract.Policy, keys []Key, member string, workers int) (*Tally, error) {
+	if workers <= 0 {
+		// One per CPU, and none for fewer than a thousand subjects.
+		workers = min(runtime.GOMAXPROCS(0), len(keys)/1000+1)
+	}
+	workers = max(1, min(workers, len(keys)))
+	today := time.Date(snap.Time.Year(), snap.Time.Month(), snap.Time.Day(), 0, 0, 0, 0, time.UTC)
+	parts := make([]*Tally, workers)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		lo, hi := len(keys)*w/workers, len(keys)*(w+1)/workers
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			st, release := snap.NewReader()
+			defer release()
+			r := contract.NewFactsReader(st, pol, snap.Time)
+			t := newTally()
+			sums := map[string]int64{}
+			for i := lo; i < hi; i++ {
+				if (i-lo)%4096 == 0 && ctx.Err() != nil {
+					errs[w] = ctx.Err()
+					return
+				}
+				f, err := r.Facts(keys[i].Hex())
+				if err != nil {
+					errs[w] = err
+					return
+				}
+				t.add(&f, member, today, sums)
+			}
+			parts[w] = t
+		}()
+	}
+	wg.Wait()
+	total := newTally()
+	for w := range parts {
+		if errs[w] != nil {
+			return nil, errs[w]
+		}
+		total.merge(parts[w])
+	}
+	return total, nil
+}
