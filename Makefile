@@ -78,11 +78,11 @@ fabric-down:
 fabric-demo:
 	scripts/fabric-demo.sh
 
-## fabric-test: a network up; three nodes over HTTP, replica crash, replica = peer; down.
-# It starts from a fresh network so that its results do not depend on what
-# earlier runs left on the ledger.
-## fabric-test: the Fabric suite on a fresh network; then, with the network
-## down, the evidence bundle it kept must still verify offline.
+## fabric-test: the Fabric suite on a fresh network (three nodes over HTTP,
+## replica crash, replica = peer, the transparency log across organisations);
+## then, with the network down, the evidence bundle it kept must still verify
+## offline. It starts from a fresh network so that its results do not depend
+## on what earlier runs left on the ledger.
 fabric-test:
 	scripts/network.sh down --clean
 	scripts/network.sh up
