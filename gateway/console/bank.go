@@ -3,14 +3,12 @@ package console
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math"
-	"mime"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -88,98 +86,6 @@ func (s *server) formError(q *req, page string, data map[string]any, err error) 
 	s.render(q, p.Status, page, data)
 }
 
-// --- my filings ---
-
-func (s *server) filingsPage(q *req) {
-	s.render(q, http.StatusOK, "filings", map[string]any{"Purposes": node.Purposes, "Purpose": "post-loan"})
-}
-
-// myFilings finds the client's member's defaults on the subject of the
-// typed identity number (or of an attestation id), read with the stated
-// purpose like any lookup. Other members' records on the subject are not
-// the member's filings and are left out.
-func (s *server) myFilings(q *req) (subject string, rows []contract.HistoryEntry, err error) {
-	purpose := q.r.PostFormValue("purpose")
-	if !slices.Contains(node.Purposes, purpose) {
-		return "", nil, node.ErrBadPurpose
-	}
-	if key := q.r.PostFormValue("subject"); key != "" {
-		// a further page of a search: the subject key, never the number
-		subject = key
-	} else if id := strings.TrimSpace(q.r.PostFormValue("attestation")); id != "" {
-		v, _, err := s.node.Attestation(q.ctx(), q.client, purpose, id)
-		if err != nil {
-			return "", nil, err
-		}
-		subject = v.Payload.Subject
-	} else {
-		subject, err = s.node.DeriveSubjectKey(q.ctx(), q.client, q.r.PostFormValue("idType"), strings.TrimSpace(q.r.PostFormValue("idNumber")))
-		if err != nil {
-			return "", nil, err
-		}
-	}
-	h, _, err := s.node.History(q.ctx(), q.client, purpose, subject)
-	if err != nil {
-		return "", nil, err
-	}
-	for _, e := range h.Entries {
-		if e.Default.Payload.Reporter == q.client.Member {
-			rows = append(rows, e)
-		}
-	}
-	return subject, rows, nil
-}
-
-func (s *server) filingsSearch(q *req) {
-	purpose := q.r.PostFormValue("purpose")
-	data := map[string]any{"Purposes": node.Purposes, "Purpose": purpose, "Today": time.Now().In(shanghai).Format("2006-01-02")}
-	subject, rows, err := s.myFilings(q)
-	if err != nil {
-		s.formError(q, "filings", data, err)
-		return
-	}
-	data["Subject"], data["Searched"] = subject, true
-	// pages of the results: each further page is a POST of the subject
-	// key (the identity number is not put in the page)
-	page := max(1, atoi(q.r.PostFormValue("page")))
-	start := min((page-1)*pageSize, len(rows))
-	end := min(start+pageSize, len(rows))
-	data["Rows"], data["Total"] = rows[start:end], len(rows)
-	if page > 1 {
-		data["PrevPage"] = page - 1
-	}
-	if end < len(rows) {
-		data["NextPage"] = page + 1
-	}
-	s.render(q, http.StatusOK, "filings", data)
-}
-
-// filingsExport answers the same search as CSV. The identity number is
-// posted, never put in a URL.
-func (s *server) filingsExport(q *req) {
-	subject, rows, err := s.myFilings(q)
-	if err != nil {
-		s.formError(q, "filings", map[string]any{"Purposes": node.Purposes}, err)
-		return
-	}
-	q.w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	q.w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "filings-" + subject[:12] + ".csv"}))
-	w := csv.NewWriter(q.w)
-	_ = w.Write([]string{"attestation", "subject", "loanRef", "product", "amount", "currency", "overdueSince", "daysPastDue", "state", "recordedAt"})
-	for _, e := range rows {
-		p := e.Default.Payload
-		amount, days := "", ""
-		if p.Amount != nil {
-			amount = strconv.FormatInt(*p.Amount, 10)
-		}
-		if p.DaysPastDue != nil {
-			days = strconv.Itoa(*p.DaysPastDue)
-		}
-		_ = w.Write([]string{e.Default.ID, p.Subject, p.LoanRef, p.Product, amount, p.Currency, p.OverdueSince, days, e.State, e.Default.RecordedAt})
-	}
-	w.Flush()
-}
-
 var products = []string{"consumer", "credit-card", "mortgage", "business", "other"}
 
 func (s *server) newDefaultPage(q *req) {
@@ -247,42 +153,6 @@ func (s *server) submitOne(q *req, p *attestation.Payload) (string, error) {
 }
 
 func invalid(msg string) error { return &contract.Error{Code: contract.CodeInvalidArgument, Msg: msg} }
-
-// settle files a settlement of one of the member's defaults.
-func (s *server) settle(q *req) {
-	f := q.r.PostForm
-	cur := strings.ToUpper(f.Get("currency"))
-	amount, err := parseMoney(f.Get("amount"), cur)
-	if err != nil {
-		s.fail(q, invalid(err.Error()))
-		return
-	}
-	p := &attestation.Payload{Type: attestation.TypeSettlement, Subject: f.Get("subject"), RefersTo: f.Get("refersTo"),
-		SettledOn: f.Get("settledOn"), Kind: f.Get("kind"), Amount: &amount}
-	id, err := s.submitOne(q, p)
-	if err != nil {
-		s.fail(q, err)
-		return
-	}
-	s.render(q, http.StatusOK, "filings", map[string]any{"Purposes": node.Purposes, "Purpose": "post-loan", "Flash": q.T("filings.settled", id)})
-}
-
-// revoke withdraws one of the member's defaults, after a confirmation.
-func (s *server) revoke(q *req) {
-	f := q.r.PostForm
-	if f.Get("confirm") != "yes" {
-		s.render(q, http.StatusOK, "confirm", map[string]any{"Action": "/console/filings/revoke", "Question": q.T("filings.revoke.confirm", f.Get("refersTo")),
-			"Fields": map[string]string{"subject": f.Get("subject"), "refersTo": f.Get("refersTo"), "reason": f.Get("reason")}, "Back": "/console/filings"})
-		return
-	}
-	p := &attestation.Payload{Type: attestation.TypeRevocation, Subject: f.Get("subject"), RefersTo: f.Get("refersTo"), Reason: f.Get("reason")}
-	id, err := s.submitOne(q, p)
-	if err != nil {
-		s.fail(q, err)
-		return
-	}
-	s.render(q, http.StatusOK, "filings", map[string]any{"Purposes": node.Purposes, "Purpose": "post-loan", "Flash": q.T("filings.revoked", id)})
-}
 
 // --- disputes ---
 

@@ -224,7 +224,7 @@ func TestBrowserBankChecksFilesAndSettles(t *testing.T) {
 	ctx := needBrowser(t)
 	e := newEnv(t)
 	base := e.served()
-	e.fileDefault("bank2-app", other, "B2-LN-9") // another member's filing
+	foreign := e.fileDefault("bank2-app", other, "B2-LN-9") // another member's filing
 	signInAs(t, ctx, base, e.keys["bank1-app"])
 
 	// check an applicant by identity number: not listed
@@ -253,12 +253,22 @@ func TestBrowserBankChecksFilesAndSettles(t *testing.T) {
 		t.Fatalf("after filing: %q %q %q", v, a, o)
 	}
 
-	// find it in my filings and settle it through the form
-	do(t, ctx, chromedp.Navigate(base+"/console/filings"), chromedp.SendKeys(chromedp.CSS("#idNumber"), applicant),
-		chromedp.Click(chromedp.CSS("#search")), chromedp.WaitVisible(chromedp.CSS(".filing-row")),
-		chromedp.Click(chromedp.CSS(".filing-row details summary")),
+	// my filings lists it (and only it: Bank2's filing never shows), with
+	// its amount and currency; settle it from the list, after confirming
+	do(t, ctx, chromedp.Navigate(base+"/console/filings"), chromedp.WaitVisible(chromedp.CSS("#filings-table")))
+	if rows := text(t, ctx, "#filings-table tbody"); !strings.Contains(rows, "12,500.00 CNY") || strings.Contains(rows, foreign[:12]) || strings.Count(rows, "有效") != 1 {
+		t.Fatalf("my filings: %q", rows)
+	}
+	do(t, ctx, chromedp.Click(chromedp.CSS(".filing-row details.settle summary")),
 		chromedp.SendKeys(chromedp.CSS(".settle-form input[name=amount]"), "12500"),
-		chromedp.Click(chromedp.CSS(".settle-form button")), chromedp.WaitVisible(chromedp.CSS("#flash")))
+		chromedp.Click(chromedp.CSS(".settle-form button")), chromedp.WaitVisible(chromedp.CSS("#confirm-form")))
+	if q := text(t, ctx, "#question"); !strings.Contains(q, "12,500.00 CNY") {
+		t.Fatalf("confirmation %q", q)
+	}
+	do(t, ctx, chromedp.Click(chromedp.CSS("#confirm")), chromedp.WaitVisible(chromedp.CSS("#flash")))
+	if rows := text(t, ctx, "#filings-table tbody"); !strings.Contains(rows, "已结清") {
+		t.Fatalf("after settling, the list shows %q", rows)
+	}
 	st, _, err := e.n.Lookup(context.Background(), e.clientOf("bank2-app"), "loan-approval", []string{e.subject(applicant)}, false)
 	if err != nil || st[0].Listed || st[0].SettledRecords != 1 {
 		t.Fatalf("after settling %s: %+v %v", id, st, err)

@@ -254,7 +254,7 @@ func TestRevokeAndRemoveAskFirst(t *testing.T) {
 		t.Fatalf("revoke without confirmation: %d, listed %v", code, listed())
 	}
 	form.Set("confirm", "yes")
-	if code, body, _ := b.post("/console/filings/revoke", form); code != http.StatusOK || !strings.Contains(body, `id="flash"`) || listed() {
+	if code, _, h := b.post("/console/filings/revoke", form); code != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/console/filings?revoked=") || listed() {
 		t.Fatalf("confirmed revoke: %d, listed %v", code, listed())
 	}
 	// another bank cannot revoke it: the ledger's refusal, shown as the problem
