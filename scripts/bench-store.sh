@@ -13,7 +13,8 @@
 #      nodes are not pinned (unlike bench-http.sh's): a 10,000-subject
 #      lookup is answered by both cores (node/badgerstate), and these rows
 #      compare store sizes under the same conditions, not two servers;
-#   3. reads each node's memory from /proc/PID/status.
+#   3. times each web console page on the large store (blgen console);
+#   4. reads each node's memory from /proc/PID/status.
 # Prints Go benchmark format on stdout (the in-process results to
 # STATUS_OUT and NODE_OUT when set), progress on stderr. Data lives under a temporary
 # directory in ${TMPDIR:-/tmp} (up to about 25 GB while 10,000,000 are generated, 18 GB after: the ledger's tables are uncompressed) and is removed
@@ -43,6 +44,8 @@ NODE_OUT=${NODE_OUT:-}
 # POOL_OUT: where the pool statistics rows go (default: with the others).
 POOL_OUT=${POOL_OUT:-}
 POOL_SIZE=${POOL_SIZE:-1000000}
+# CONSOLE_N: GETs of each console page per run.
+CONSOLE_N=${CONSOLE_N:-50}
 
 . scripts/bench-lib.sh
 bench_init bench-store ./cmd/blacklistd ./cmd/blgen
@@ -120,6 +123,16 @@ echo "bench-store: HTTP lookups, $RUNS runs" >&2
 for r in $(seq "$RUNS"); do
   for n in "${sizes[@]}"; do lookup "$n" 1 16 "$DURATION" "$r"; done
   for n in "${sizes[@]}"; do lookup "$n" 10000 1 "$BATCH_DURATION" "$r"; done
+done
+
+# The web console's pages on the large store: signed in once as the
+# association's administrator and as Bank1's client, each page GET
+# CONSOLE_N times, one request at a time (blgen console). blgen filled the
+# statistics counters with the generated defaults, so the overview reads
+# real figures.
+echo "bench-store: console pages, $RUNS runs" >&2
+for r in $(seq "$RUNS"); do
+  "$bin/blgen" console --data "$work/s$LARGE" --url "http://127.0.0.1:$(port "$LARGE")" -n "$CONSOLE_N"
 done
 
 # VmRSS and VmHWM count the store's tables that badger has mapped into

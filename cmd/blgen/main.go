@@ -55,6 +55,7 @@ func main() {
 
 const usage = `Usage: blgen --data DIR [--n N] [flags]          generate N default attestations into DIR
        blgen lookup --data DIR --url URL [flags]     look up generated subjects on a running node
+       blgen console --data DIR --url URL [-n N]     time each web console page on a running node
 
 blgen writes a benchmark ledger: DIR becomes a demo data directory (as
 'blacklistd --demo' makes it, created if absent) holding N signed default
@@ -71,6 +72,9 @@ Run 'blgen --help' or 'blgen lookup --help' for the flags.
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "lookup" {
 		return lookupCmd(args[1:], stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "console" {
+		return consoleCmd(args[1:], stdout, stderr)
 	}
 	return generateCmd(args, stdout, stderr)
 }

@@ -4,16 +4,20 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/assoc-ledger/blacklist/chaincode/attestation"
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
 	"github.com/assoc-ledger/blacklist/gateway"
+	"github.com/assoc-ledger/blacklist/gateway/console"
 	"github.com/assoc-ledger/blacklist/node"
 	"github.com/assoc-ledger/blacklist/node/embedded"
+	"github.com/assoc-ledger/blacklist/node/stats"
 )
 
 func evaluate(t *testing.T, l *embedded.Ledger, fn string, req, out any) {
@@ -102,7 +106,10 @@ func TestGenerateServesQueries(t *testing.T) {
 	if _, err := n.SetupDemo(context.Background(), dir, ""); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(gateway.New(n, gateway.Options{MaxBodyBytes: 8 << 20}))
+	mux := http.NewServeMux()
+	mux.Handle("/", gateway.New(n, gateway.Options{MaxBodyBytes: 8 << 20}))
+	mux.Handle(console.Prefix, console.New(n, console.Options{}))
+	srv := httptest.NewServer(mux)
 	defer srv.Close()
 	for _, batch := range []string{"1", "300"} {
 		out.Reset()
@@ -115,13 +122,47 @@ func TestGenerateServesQueries(t *testing.T) {
 		}
 	}
 
+	// the overview reads the statistics blgen counted: 1001 new defaults
+	today := time.Now().In(stats.Zone).Format(time.DateOnly)
+	st, err := n.Statistics(context.Background(), admin(t, n, dir), node.StatisticsQuery{From: today, To: today, Granularity: "week"})
+	if err != nil || len(st.Periods) == 0 || st.Periods[len(st.Periods)-1].Defaults.Total < 1001 ||
+		st.Periods[len(st.Periods)-1].Defaults.ByReporter[node.DemoBank2] < 500 {
+		t.Fatalf("statistics of the generated store: %v %+v", err, st.Periods)
+	}
+	// every console page answers, timed
+	out.Reset()
+	if code := run([]string{"console", "--data", dir, "--url", srv.URL, "-n", "2"}, &out, &errs); code != 0 {
+		t.Fatalf("blgen console exited %d: %s", code, errs.String())
+	}
+	if lines := strings.Split(strings.TrimSpace(out.String()), "\n"); len(lines) != len(consolePages) ||
+		!strings.HasPrefix(lines[0], "BenchmarkConsolePage/stored=1001/page=overview\t2\t") || !strings.Contains(lines[0], "p99-ms") {
+		t.Fatalf("blgen console printed %q", out.String())
+	}
+
 	if code := run([]string{"--data", dir, "--n", "10", "--progress", "0"}, &out, &errs); code == 0 {
 		t.Fatal("a second generation into the same directory was accepted")
 	}
 }
 
+// admin is the demo association administrator's client.
+func admin(t *testing.T, n *node.Node, dir string) *node.Client {
+	var creds node.DemoCredentials
+	if err := readJSON(filepath.Join(dir, node.DemoCredentialsFile), &creds); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range creds.Clients {
+		if c.Name == "assoc-admin" {
+			if cl, ok := n.Authenticate(c.APIKey); ok {
+				return cl
+			}
+		}
+	}
+	t.Fatal("no assoc-admin client")
+	return nil
+}
+
 func TestHelp(t *testing.T) {
-	for _, args := range [][]string{{"--help"}, {"lookup", "--help"}} {
+	for _, args := range [][]string{{"--help"}, {"lookup", "--help"}, {"console", "--help"}} {
 		var out, errs bytes.Buffer
 		if code := run(args, &out, &errs); code != 0 || !strings.Contains(errs.String(), "Usage: blgen") {
 			t.Fatalf("%v: exit %d, %q", args, code, errs.String())
