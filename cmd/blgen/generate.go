@@ -29,9 +29,9 @@ import (
 	"github.com/assoc-ledger/blacklist/chaincode/attestation"
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
 	"github.com/assoc-ledger/blacklist/node"
-	"github.com/assoc-ledger/blacklist/node/stats"
 	"github.com/assoc-ledger/blacklist/node/badgerstate"
 	"github.com/assoc-ledger/blacklist/node/embedded"
+	"github.com/assoc-ledger/blacklist/node/stats"
 )
 
 // ManifestFile, in the data directory, says what blgen generated there.
