@@ -60,6 +60,8 @@ type Node struct {
 	logStop context.CancelFunc
 	logDone sync.WaitGroup
 	pools   poolState // pool statistics' recent pools (poolstats.go)
+
+	opsEndpoints []OpsEndpoint // probed for NetworkHealth (network.go)
 }
 
 // Options tune a node; the zero value is the default.
@@ -94,6 +96,9 @@ type Options struct {
 	// StoreTuning sizes the node store's caches and memtables; zero
 	// fields keep badger's defaults.
 	StoreTuning store.Tuning
+	// OpsEndpoints are the operations services (/healthz) of the peer
+	// and orderers that NetworkHealth probes (network.go).
+	OpsEndpoints []OpsEndpoint
 }
 
 // Open opens the node's store in dir (creating it and a local consortium
@@ -129,6 +134,7 @@ func OpenWith(dir string, l ledger.Ledger, opts Options) (*Node, error) {
 		return nil, err
 	}
 	n.logf = opts.Logf
+	n.opsEndpoints = opts.OpsEndpoints
 	if n.logf == nil {
 		n.logf = func(string, ...any) {}
 	}

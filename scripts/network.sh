@@ -848,6 +848,12 @@ node_cmdline() {
     --fabric-tls-ca "$(peer_tlsca "$org" "$org")"
     --fabric-cert "$user/signcerts/User1@$domain-cert.pem"
     --fabric-key "$user/keystore/priv_sk")
+  # The operations services the console's network health probes: the
+  # organisation's own peer and every orderer (plain HTTP /healthz).
+  local ops o
+  ops="peer=http://$(org_host "$org"):$(org_var "$org" OPS_PORT)"
+  for o in "${ORDERERS[@]}"; do ops+=",$o=http://$ORDERER_HOST:$(orderer_var "$o" OPS_PORT)"; done
+  NODE_CMD+=(--fabric-ops-endpoints "$ops")
   # The association's node holds the consortium secret made for Init; a
   # bank's node receives it sealed to its node key through the ledger.
   if [ "$org" = assoc ]; then

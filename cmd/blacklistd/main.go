@@ -98,6 +98,10 @@ type fabricConfig struct {
 	Chaincode  string
 	// EndorseRetry bounds how long a write keeps asking for endorsements.
 	EndorseRetry time.Duration
+	// OpsEndpoints are NAME=URL operations services (/healthz) of the
+	// organisation's peer and the orderers, for the console's network
+	// health.
+	OpsEndpoints []string
 }
 
 // defineSettings is the one list of blacklistd's settings: flag name,
@@ -138,6 +142,7 @@ func defineSettings(s *settings, cfg *config) {
 	s.Int64(&cfg.Store.IndexCacheMB, "store-index-cache-mb", "store.indexCacheMB", "MB of table indexes and Bloom filters each store caches (0: all in memory, which grows with the store)")
 	s.Int64(&cfg.Store.MemTableMB, "store-memtable-mb", "store.memTableMB", "MB of each store's memtables (a write transaction may be 15% of it: at least 64 for 10,000-subject lookups' audit entries)")
 	s.Int(&cfg.Store.Compactors, "store-compactors", "store.compactors", "goroutines compacting each store's tables (at least 2)")
+	s.List(&cfg.Fabric.OpsEndpoints, "fabric-ops-endpoints", "fabric.opsEndpoints", "NAME=URL[,...]: operations services (plain HTTP /healthz) of the organisation's peer and of the orderers, e.g. peer=http://127.0.0.3:7152,orderer0=http://127.0.0.2:7052 (repeatable; a list in the config file): the console's network health probes them")
 }
 
 func main() {
@@ -228,6 +233,9 @@ func loadConfig(args []string, stderr io.Writer) (config, error) {
 	if _, err := dest.Allow(cfg.Webhooks.Allow...); err != nil {
 		return cfg, fmt.Errorf("--webhook-allow: %w", err)
 	}
+	if _, err := node.ParseOpsEndpoints(cfg.Fabric.OpsEndpoints); err != nil {
+		return cfg, fmt.Errorf("--fabric-ops-endpoints: %w", err)
+	}
 	if cfg.LogCheckpointInterval < time.Second {
 		return cfg, fmt.Errorf("--log-checkpoint-interval %s: at least 1s", cfg.LogCheckpointInterval)
 	}
@@ -306,6 +314,7 @@ func serve(cfg config, log *slog.Logger, stdout io.Writer) error {
 		l.Close()
 		return err
 	}
+	ops, _ := node.ParseOpsEndpoints(cfg.Fabric.OpsEndpoints) // checked by loadConfig
 	n, err := node.OpenWith(cfg.Data, l, node.Options{WebhookMinBackoff: cfg.Webhooks.MinBackoff, WebhookDestinations: allow,
 		WebhookMaxBackoff: cfg.Webhooks.MaxBackoff, WebhookFailingAfter: cfg.Webhooks.FailingAfter,
 		AuditAnchorInterval: cfg.AuditAnchorInterval,
@@ -314,7 +323,7 @@ func serve(cfg config, log *slog.Logger, stdout io.Writer) error {
 		// signing key of (one operator's ledger).
 		LogCosigners: logCosigners(cfg), LogCosignHeld: cfg.Ledger != "fabric", LogCheckpointInterval: cfg.LogCheckpointInterval,
 		Logf:   func(format string, args ...any) { log.Warn(fmt.Sprintf(format, args...)) },
-		Secret: secretOptions(cfg), StoreTuning: cfg.Store})
+		Secret: secretOptions(cfg), StoreTuning: cfg.Store, OpsEndpoints: ops})
 	if err != nil {
 		l.Close()
 		return err

@@ -247,6 +247,18 @@ func TestWebhookAllow(t *testing.T) {
 	}
 }
 
+func TestOpsEndpointsSetting(t *testing.T) {
+	cfg, err := loadConfig([]string{"--fabric-ops-endpoints", "peer=http://127.0.0.3:7152,orderer0=http://127.0.0.2:7052"}, io.Discard)
+	if err != nil || strings.Join(cfg.Fabric.OpsEndpoints, " ") != "peer=http://127.0.0.3:7152 orderer0=http://127.0.0.2:7052" {
+		t.Fatalf("%q %v", cfg.Fabric.OpsEndpoints, err)
+	}
+	for _, bad := range []string{"http://127.0.0.3:7152", "peer=ftp://h:1", "peer=http://h:1/metrics", "p q=http://h:1", "peer=http://u:p@h:1", "a=http://h:1,a=http://h:2"} {
+		if _, err := loadConfig([]string{"--fabric-ops-endpoints", bad}, io.Discard); err == nil || !strings.Contains(err.Error(), "--fabric-ops-endpoints") {
+			t.Errorf("--fabric-ops-endpoints %q: %v", bad, err)
+		}
+	}
+}
+
 func TestConfigPrecedence(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "c.json")

@@ -346,7 +346,10 @@ func (s *server) overview(q *req) {
 // health shows what /readyz tells anyone: the ledger height, in fabric
 // mode how far the replica is behind the organisation's peer, the
 // consortium secret, webhook receivers failing (counted, not named), and
-// background work that stopped.
+// background work that stopped; then the network as the node sees it
+// (node.NetworkHealth): the peer's and orderers' /healthz, the replica
+// against the peer's channel height, and each organisation's latest
+// transparency-log cosignature as its node's height and liveness.
 func (s *server) health(q *req) {
 	ctx, cancel := context.WithTimeout(q.ctx(), 5*time.Second)
 	defer cancel()
@@ -365,6 +368,14 @@ func (s *server) health(q *req) {
 			}
 		}
 		data["Webhooks"], data["FailingWebhooks"] = len(hooks), failing
+	}
+	// the network: operations endpoints, the peer's height, the
+	// organisations' latest cosignatures (node.NetworkHealth)
+	if nh, err := s.node.NetworkHealth(ctx, q.client); err != nil {
+		pr := problemOf(q, err)
+		data["Problem"] = &pr
+	} else {
+		data["Net"] = nh
 	}
 	s.render(q, http.StatusOK, "health", data)
 }

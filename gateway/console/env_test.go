@@ -24,13 +24,16 @@ type env struct {
 	keys map[string]string
 }
 
-func newEnv(t testing.TB) *env {
+func newEnv(t testing.TB) *env { return newEnvWith(t, node.Options{}) }
+
+// newEnvWith is newEnv with the node's options.
+func newEnvWith(t testing.TB, opts node.Options) *env {
 	dir := t.TempDir()
 	l, err := embedded.Open(embedded.Options{Dir: dir + "/ledger"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := node.OpenWith(dir, l, node.Options{})
+	n, err := node.OpenWith(dir, l, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
