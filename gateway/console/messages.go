@@ -296,7 +296,7 @@ var messages = [][3]string{
 	{"health.webhooks", "Webhook receivers failing", "投递失败的 Webhook"},
 	{"health.problems", "Background work stopped", "已停止的后台任务"},
 	{"health.none", "none", "无"},
-	{"health.hint", "The same facts as /readyz. Peers, orderers and other organisations' nodes are not shown yet.", "与 /readyz 所示相同。暂不显示各节点、排序节点及其他机构节点的状态。"},
+	{"health.hint", "The same facts as /readyz; the network below.", "与 /readyz 所示相同；网络状态见下文。"},
 	{"policy.newcurrency", "Add a minimum for currency", "新增币种最低金额：币种"},
 	{"policy.newminamount", "Its minimum amount", "最低金额"},
 }
