@@ -29,6 +29,10 @@ type OwnDefaultsRequest struct {
 	RecordedBefore string `json:"recordedBefore,omitempty"`
 	// ActiveOnly keeps defaults in state active.
 	ActiveOnly bool `json:"activeOnly,omitempty"`
+	// Limit bounds how many loans a listing of all reads (1 to
+	// MaxOwnDefaults; 0: MaxOwnDefaults). The filters above apply to
+	// those, so a page may hold fewer; Next continues after them.
+	Limit int `json:"limit,omitempty"`
 }
 
 // OwnDefault is one of the reporter's defaults.
@@ -69,6 +73,13 @@ func (c *Contract) ownDefaults(tx *txn, arg []byte) (any, error) {
 		if !IsHexDigest(r) {
 			return nil, errorf(CodeInvalidArgument, "loanRefs[%d]: must be 64 lower-case hex characters", i)
 		}
+	}
+	if req.Limit < 0 || req.Limit > MaxOwnDefaults {
+		return nil, errorf(CodeInvalidArgument, "limit: 1 to %d, or 0 for %d", MaxOwnDefaults, MaxOwnDefaults)
+	}
+	limit := req.Limit
+	if limit == 0 {
+		limit = MaxOwnDefaults
 	}
 	if req.After != "" && !IsHexDigest(req.After) {
 		return nil, errorf(CodeInvalidArgument, "after: must be 64 lower-case hex characters")
@@ -128,6 +139,9 @@ func (c *Contract) ownDefaults(tx *txn, arg []byte) (any, error) {
 	}
 	type entry struct{ ref, id string }
 	var refs []entry
+	// The scan is in key order, that is by loan reference: it stops one
+	// past the page (which tells there is a next one) instead of reading
+	// the member's whole book.
 	err = tx.st.Scan("loan", []string{m.MSPID}, func(k string, v []byte) error {
 		_, attrs, err := state.SplitCompositeKey(k)
 		if err != nil || len(attrs) != 2 {
@@ -142,6 +156,9 @@ func (c *Contract) ownDefaults(tx *txn, arg []byte) (any, error) {
 			return fmt.Errorf("loan index %q: %w", ref, err)
 		}
 		refs = append(refs, entry{ref, li.ID})
+		if len(refs) > limit {
+			return state.ErrStop
+		}
 		return nil
 	})
 	if err != nil {
@@ -149,7 +166,7 @@ func (c *Contract) ownDefaults(tx *txn, arg []byte) (any, error) {
 	}
 	sort.Slice(refs, func(i, j int) bool { return refs[i].ref < refs[j].ref })
 	for i, r := range refs {
-		if i == MaxOwnDefaults {
+		if i == limit {
 			out.Next = refs[i-1].ref
 			break
 		}

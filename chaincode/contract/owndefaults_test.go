@@ -17,6 +17,8 @@ func TestOwnDefaults(t *testing.T) {
 	w.refuse(bank1, "OwnDefaults", OwnDefaultsRequest{LoanRefs: make([]string, MaxOwnDefaults+1)}, CodeInvalidArgument)
 	w.refuse(bank1, "OwnDefaults", OwnDefaultsRequest{RecordedBefore: "yesterday"}, CodeInvalidArgument)
 	w.refuse("OutsiderMSP", "OwnDefaults", OwnDefaultsRequest{}, CodeForbidden)
+	w.refuse(bank1, "OwnDefaults", OwnDefaultsRequest{Limit: -1}, CodeInvalidArgument)
+	w.refuse(bank1, "OwnDefaults", OwnDefaultsRequest{Limit: MaxOwnDefaults + 1}, CodeInvalidArgument)
 
 	var r OwnDefaultsResult
 	if err := w.call(bank1, "OwnDefaults", OwnDefaultsRequest{LoanRefs: []string{hexOf("L1"), hexOf("L3"), hexOf("L2")}}, &r); err != nil {
@@ -36,5 +38,26 @@ func TestOwnDefaults(t *testing.T) {
 	}
 	if err := w.call(bank2, "OwnDefaults", OwnDefaultsRequest{}, &r); err != nil || len(r.Defaults) != 1 || r.Defaults[0].LoanRef != hexOf("L3") {
 		t.Fatalf("bank2's: %+v %v", r, err)
+	}
+
+	// A listing a loan at a time: Next walks Bank1's book in loan
+	// reference order, and the last page has no Next.
+	var seen []string
+	after := ""
+	for range 3 {
+		r = OwnDefaultsResult{}
+		if err := w.call(bank1, "OwnDefaults", OwnDefaultsRequest{Limit: 1, After: after}, &r); err != nil || len(r.Defaults) != 1 {
+			t.Fatalf("limit 1 after %q: %+v %v", after, r, err)
+		}
+		seen = append(seen, r.Defaults[0].LoanRef)
+		if after = r.Next; after == "" {
+			break
+		}
+		if after != r.Defaults[0].LoanRef {
+			t.Fatalf("next %s after %s", after, r.Defaults[0].LoanRef)
+		}
+	}
+	if len(seen) != 2 || seen[0] >= seen[1] || !(seen[0] == hexOf("L1") || seen[0] == hexOf("L2")) {
+		t.Fatalf("pages %v", seen)
 	}
 }

@@ -39,6 +39,14 @@ const maxListCalls = 5
 // when empty) after the loan reference after; next continues the list.
 func (s *server) ownFilings(q *req, state, after string, limit int) (rows []contract.OwnDefault, next string, err error) {
 	r := contract.OwnDefaultsRequest{After: after, ActiveOnly: state == contract.StateActive}
+	if limit > 0 {
+		// one more than the page when nothing is filtered out; more when
+		// a state filter may skip some
+		r.Limit = limit + 1
+		if state != "" {
+			r.Limit = min(contract.MaxOwnDefaults, 10*(limit+1))
+		}
+	}
 	for calls := 0; limit <= 0 || calls < maxListCalls; calls++ {
 		res, _, err := s.node.OwnDefaults(q.ctx(), q.client, r)
 		if err != nil {
