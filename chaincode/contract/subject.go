@@ -24,58 +24,76 @@ type subjectDefault struct {
 
 // loadSubject reads everything recorded about a subject, in key order.
 func loadSubject(st state.State, subject string) ([]*subjectDefault, error) {
-	byID := map[string]*subjectDefault{}
-	var order []*subjectDefault
-	get := func(id string) *subjectDefault {
-		d := byID[id]
-		if d == nil {
-			d = &subjectDefault{}
-			byID[id] = d
-			order = append(order, d)
-		}
-		return d
-	}
-	var disputes []Dispute
+	acc := newSubjectAcc()
 	err := st.Scan("subj", []string{subject}, func(k string, v []byte) error {
 		_, attrs, err := state.SplitCompositeKey(k)
 		if err != nil || len(attrs) != 3 {
 			return errorf(CodeInternal, "unexpected key %q", k)
 		}
-		switch attrs[1] {
-		case "d":
-			return fastjson.Unmarshal(v, &get(attrs[2]).rec)
-		case "c":
-			var r Record
-			if err := fastjson.Unmarshal(v, &r); err != nil {
-				return err
-			}
-			get(attrs[2]).closure = &r
-		case "p":
-			var d Dispute
-			if err := json.Unmarshal(v, &d); err != nil {
-				return err
-			}
-			disputes = append(disputes, d)
-		}
-		return nil
+		return acc.add(attrs[1], attrs[2], v)
 	})
 	if err != nil {
 		return nil, err
 	}
-	for _, d := range disputes {
-		if sd := byID[d.AttestationID]; sd != nil {
+	return acc.defaults(), nil
+}
+
+// subjectAcc gathers one subject's keys, as one scan visits them.
+type subjectAcc struct {
+	byID     map[string]*subjectDefault
+	order    []*subjectDefault
+	disputes []Dispute
+}
+
+func newSubjectAcc() *subjectAcc { return &subjectAcc{byID: map[string]*subjectDefault{}} }
+
+func (a *subjectAcc) get(id string) *subjectDefault {
+	d := a.byID[id]
+	if d == nil {
+		d = &subjectDefault{}
+		a.byID[id] = d
+		a.order = append(a.order, d)
+	}
+	return d
+}
+
+// add takes one key's kind ("d", "c", "p"), id and value.
+func (a *subjectAcc) add(kind, id string, v []byte) error {
+	switch kind {
+	case "d":
+		return fastjson.Unmarshal(v, &a.get(id).rec)
+	case "c":
+		var r Record
+		if err := fastjson.Unmarshal(v, &r); err != nil {
+			return err
+		}
+		a.get(id).closure = &r
+	case "p":
+		var d Dispute
+		if err := json.Unmarshal(v, &d); err != nil {
+			return err
+		}
+		a.disputes = append(a.disputes, d)
+	}
+	return nil
+}
+
+// defaults returns the subject's defaults with their disputes.
+func (a *subjectAcc) defaults() []*subjectDefault {
+	for _, d := range a.disputes {
+		if sd := a.byID[d.AttestationID]; sd != nil {
 			sd.disputes = append(sd.disputes, d)
 		}
 	}
 	// A closure or dispute whose default is gone would be a purge bug;
 	// such orphans carry no default record and are skipped.
-	out := order[:0]
-	for _, d := range order {
+	out := a.order[:0]
+	for _, d := range a.order {
 		if d.rec.ID != "" {
 			out = append(out, d)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // endedAt is when the default stopped counting: its closure, or the first
