@@ -88,6 +88,9 @@ func init() {
 		TxCheckpointQuorum.Name:    {true, (*Contract).checkpointQuorum},
 		TxReportLogDivergence.Name: {false, (*Contract).reportLogDivergence},
 		TxOwnDefaults.Name:         {true, (*Contract).ownDefaults},
+
+		TxRecordPublication.Name: {false, (*Contract).recordPublication},
+		TxGetPublication.Name:    {true, (*Contract).getPublication},
 	}
 }
 

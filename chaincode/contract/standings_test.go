@@ -159,3 +159,32 @@ func TestPublicationsFollowTheLedger(t *testing.T) {
 		t.Fatal("a listed subject was proven out")
 	}
 }
+
+func TestRecordPublication(t *testing.T) {
+	w := newWorld(t)
+	expectItem(t, w.file(bank1, w.defaultFor(bank1, hexOf("rp"), "loan", 100, 5000)), ItemAccepted, "")
+	p1 := w.publish(t, nil)
+	p2 := w.publish(t, p1)
+	w.refuse(bank1, "RecordPublication", RecordPublicationRequest{Header: p1.h}, CodeForbidden)
+	w.refuse(assoc, "RecordPublication", RecordPublicationRequest{Header: p2.h}, CodeFailedPrecondition)
+	bad := p1.h
+	bad.Root = "x"
+	w.refuse(assoc, "RecordPublication", RecordPublicationRequest{Header: bad}, CodeInvalidArgument)
+	var rec PublicationRecord
+	if err := w.call(assoc, "RecordPublication", RecordPublicationRequest{Header: p1.h}, &rec); err != nil {
+		t.Fatal(err)
+	}
+	if rec.Digest != p1.h.DigestString() {
+		t.Fatalf("recorded %+v", rec)
+	}
+	w.refuse(assoc, "RecordPublication", RecordPublicationRequest{Header: p1.h}, CodeConflict)
+	unlinked := p2.h
+	unlinked.Previous = p2.h.Root
+	w.refuse(assoc, "RecordPublication", RecordPublicationRequest{Header: unlinked}, CodeInvalidArgument)
+	w.must(assoc, "RecordPublication", RecordPublicationRequest{Header: p2.h})
+	var got PublicationRecord
+	if err := w.call(bank3, "GetPublication", PublicationRequest{Number: 2}, &got); err != nil || got.Header.Root != p2.h.Root {
+		t.Fatalf("GetPublication = %+v, %v", got, err)
+	}
+	w.refuse(bank3, "GetPublication", PublicationRequest{Number: 3}, CodeNotFound)
+}

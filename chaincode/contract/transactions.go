@@ -60,4 +60,8 @@ var (
 	TxReportLogDivergence = Transaction[ReportLogDivergenceRequest, LogDivergence]{"ReportLogDivergence"}
 	// The reporter's own defaults, for batch litigation exports (owndefaults.go).
 	TxOwnDefaults = Transaction[OwnDefaultsRequest, OwnDefaultsResult]{"OwnDefaults"}
+
+	// Publications of the blacklist to credit agencies (publish.go).
+	TxRecordPublication = Transaction[RecordPublicationRequest, PublicationRecord]{"RecordPublication"}
+	TxGetPublication    = Transaction[PublicationRequest, PublicationRecord]{"GetPublication"}
 )
