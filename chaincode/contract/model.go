@@ -68,8 +68,12 @@ type Policy struct {
 	// LogQuorum is how many distinct organisations must cosign a
 	// transparency-log checkpoint for evidence to rest on it (cosign.go);
 	// 0 means the default, a majority of the active organisations.
-	LogQuorum int    `json:"logQuorum,omitempty"`
-	UpdatedAt string `json:"updatedAt,omitempty"`
+	LogQuorum int `json:"logQuorum,omitempty"`
+	// PublicationSchedule is when the association's node publishes the
+	// blacklist to credit agencies each day, "HH:MM <IANA zone>" (e.g.
+	// "02:00 Asia/Shanghai"); "" means on demand only (publication.Schedule).
+	PublicationSchedule string `json:"publicationSchedule,omitempty"`
+	UpdatedAt           string `json:"updatedAt,omitempty"`
 }
 
 // DefaultPolicy is the policy a new ledger starts with.

@@ -188,3 +188,16 @@ func TestRecordPublication(t *testing.T) {
 	}
 	w.refuse(bank3, "GetPublication", PublicationRequest{Number: 3}, CodeNotFound)
 }
+
+func TestPolicyPublicationSchedule(t *testing.T) {
+	w := newWorld(t)
+	p := DefaultPolicy()
+	p.PublicationSchedule = "02:00 Asia/Shanghai"
+	w.must(assoc, "SetPolicy", p)
+	var got Policy
+	if err := w.call(bank1, "GetPolicy", Empty{}, &got); err != nil || got.PublicationSchedule != p.PublicationSchedule {
+		t.Fatalf("policy = %+v, %v", got, err)
+	}
+	p.PublicationSchedule = "2am Shanghai"
+	w.refuse(assoc, "SetPolicy", p, CodeInvalidArgument)
+}

@@ -325,3 +325,26 @@ func TestHandEncodingIsEncodingJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestSchedule(t *testing.T) {
+	for _, bad := range []string{"", "2:00 Asia/Shanghai", "24:00 UTC", "02:00", "02:00 asia/shanghai", "02:00  UTC", "02:00 Asia/Shanghai x", "02:00 ../etc/passwd"} {
+		if _, _, err := publication.SplitSchedule(bad); err == nil {
+			t.Fatalf("accepted %q", bad)
+		}
+	}
+	s, err := publication.ParseSchedule("02:00 Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 18:00 UTC is 02:00 the next day in Shanghai.
+	at := time.Date(2026, 11, 30, 17, 59, 0, 0, time.UTC)
+	if n := s.Next(at); !n.Equal(time.Date(2026, 11, 30, 18, 0, 0, 0, time.UTC)) {
+		t.Fatalf("next = %v", n)
+	}
+	if n := s.Next(time.Date(2026, 11, 30, 18, 0, 0, 0, time.UTC)); !n.Equal(time.Date(2026, 12, 1, 18, 0, 0, 0, time.UTC)) {
+		t.Fatalf("next at the instant = %v", n)
+	}
+	if l := s.Last(at); !l.Equal(time.Date(2026, 11, 29, 18, 0, 0, 0, time.UTC)) {
+		t.Fatalf("last = %v", l)
+	}
+}
