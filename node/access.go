@@ -63,6 +63,14 @@ const (
 	// reporter's clients, the association's, and the reporter's or the
 	// association's auditors (evidence.go checks whose default it is).
 	ReadEvidence
+
+	// Publish is making a publication of the blacklist (publish.go): an
+	// admin, and the node checks the member is the association.
+	Publish
+	// ReadPublications is listing and reading publications: outside
+	// credit agencies and admins (decision 0023: banks and queriers have
+	// lookups, they do not need the whole list).
+	ReadPublications
 )
 
 var capabilityRoles = map[Capability][]string{
@@ -83,6 +91,9 @@ var capabilityRoles = map[Capability][]string{
 
 	ReadLog:      {RoleAdmin, RoleReporter, RoleQuerier, RoleAuditor},
 	ReadEvidence: {RoleReporter, RoleAdmin, RoleAuditor},
+
+	Publish:          {RoleAdmin},
+	ReadPublications: {RoleAgency, RoleAdmin},
 }
 
 // Roles lists the roles that may use capability.

@@ -24,6 +24,10 @@ const (
 	RoleReporter = "reporter"
 	RoleQuerier  = "querier"
 	RoleAuditor  = "auditor"
+	// RoleAgency is an outside credit agency (issue 14): it reads the
+	// association's publications and nothing else (no lookups, no member
+	// data, no evidence, no log).
+	RoleAgency = "agency"
 )
 
 // Client is a bank system or operator that calls the node's API.
@@ -67,8 +71,8 @@ func (n *Node) CreateClient(name, member string, roles []string) (string, error)
 		return "", errors.New("client needs at least one role")
 	}
 	for _, r := range roles {
-		if r != RoleAdmin && r != RoleReporter && r != RoleQuerier && r != RoleAuditor {
-			return "", fmt.Errorf("unknown role %q (admin, reporter, querier, auditor)", r)
+		if r != RoleAdmin && r != RoleReporter && r != RoleQuerier && r != RoleAuditor && r != RoleAgency {
+			return "", fmt.Errorf("unknown role %q (admin, reporter, querier, auditor, agency)", r)
 		}
 	}
 	raw := make([]byte, 32)

@@ -54,6 +54,7 @@ var demoClients = []struct {
 	{"auditor", DemoAssociation, []string{RoleAuditor}},
 	{"bank1-app", DemoBank1, []string{RoleQuerier, RoleReporter}},
 	{"bank2-app", DemoBank2, []string{RoleQuerier, RoleReporter}},
+	{"agency", DemoAssociation, []string{RoleAgency}},
 }
 
 // SetupDemo creates, on first start, a demo consortium on the ledger (the

@@ -53,6 +53,11 @@ type Node struct {
 	tlog    *logState
 	logStop context.CancelFunc
 	logDone sync.WaitGroup
+
+	// Publications (publish.go): one at a time; the schedule's loop.
+	pubMu   sync.Mutex
+	pubStop context.CancelFunc
+	pubDone sync.WaitGroup
 }
 
 // Options tune a node; the zero value is the default.
@@ -84,6 +89,10 @@ type Options struct {
 	// DefaultLogCheckpointInterval; negative: only when
 	// CosignCheckpoints is called).
 	LogCheckpointInterval time.Duration
+	// PublicationCheck is how often the node looks whether the policy's
+	// publication schedule has a publication due (publish.go; 0:
+	// DefaultPublicationCheck, negative: never).
+	PublicationCheck time.Duration
 }
 
 // Open opens the node's store in dir (creating it and a local consortium
@@ -130,6 +139,16 @@ func OpenWith(dir string, l ledger.Ledger, opts Options) (*Node, error) {
 		n.Close()
 		return nil, err
 	}
+	if l != nil && n.tlog != nil && opts.PublicationCheck >= 0 {
+		every := opts.PublicationCheck
+		if every == 0 {
+			every = DefaultPublicationCheck
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		n.pubStop = cancel
+		n.pubDone.Add(1)
+		go func() { defer n.pubDone.Done(); n.publicationLoop(ctx, every) }()
+	}
 	if l != nil && opts.AuditAnchorInterval >= 0 {
 		every := opts.AuditAnchorInterval
 		if every == 0 {
@@ -149,6 +168,10 @@ func OpenWith(dir string, l ledger.Ledger, opts Options) (*Node, error) {
 // request may be in flight.
 func (n *Node) Close() error {
 	n.secret.close()
+	if n.pubStop != nil {
+		n.pubStop()
+		n.pubDone.Wait()
+	}
 	n.stopLog()
 	if n.stop != nil {
 		n.stop()

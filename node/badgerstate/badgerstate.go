@@ -151,3 +151,17 @@ func Evaluate(db *badger.DB, c *contract.Contract, clock func() time.Time, creat
 	})
 	return res, err
 }
+
+// View lends fn a read-only state over one snapshot of db, with what the
+// snapshot reflects.
+func View(db *badger.DB, position func(*badger.Txn) (Position, error), fn func(st state.State, pos Position) error) error {
+	return db.View(func(txn *badger.Txn) error {
+		pos, err := position(txn)
+		if err != nil {
+			return err
+		}
+		r := &Reader{Txn: txn, Now: pos.Time, reuse: true}
+		defer r.close()
+		return fn(r, pos)
+	})
+}

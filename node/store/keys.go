@@ -106,6 +106,18 @@ const (
 	// TranslogHeads: "tl/p/<tag>" holds the <n> of the last leaf tagged
 	// tag (a chain's head), from which the next leaf's prev is set.
 	TranslogHeads Prefix = "tl/p/"
+
+	// Publications of the blacklist to credit agencies (node/publish.go).
+	// <n> is the publication number, a big-endian uint64.
+	// PublicationHeads: "pb/h/<n>" holds the header, its signed note, the
+	// schedule slot and whether it is recorded on the ledger (JSON).
+	PublicationHeads Prefix = "pb/h/"
+	// PublicationEntries: "pb/e/<n><subject key>" holds the entry's
+	// canonical encoding.
+	PublicationEntries Prefix = "pb/e/"
+	// PublicationDiffs: "pb/d/<n><subject key>" holds the diff line's
+	// canonical encoding.
+	PublicationDiffs Prefix = "pb/d/"
 )
 
 // All lists every prefix above, for tests and tools that walk the store.
@@ -114,7 +126,8 @@ func All() []Prefix {
 		AuditKey, AuditSeq, AuditHeads, AuditAnchored, AuditEntries, AuditByMember, AuditBySubject,
 		BudgetCounts, BudgetReports, WatchEntries, WatchIndex,
 		Alerts, AlertMarkers, AlertSeq, AlertPos, Webhooks, WebhookCursors,
-		TranslogHashes, TranslogLeaves, TranslogTags, TranslogCursor, TranslogHeads}
+		TranslogHashes, TranslogLeaves, TranslogTags, TranslogCursor, TranslogHeads,
+		PublicationHeads, PublicationEntries, PublicationDiffs}
 }
 
 // Bytes is the prefix itself: a scan's prefix, or the key of a single key.
