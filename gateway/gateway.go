@@ -155,6 +155,11 @@ func New(n *node.Node, opts Options) http.Handler {
 	v1.GET("/trust-root", s.can(node.ReadLog), s.trustRoot)
 	v1.GET("/evidence/:id", s.evidenceBundle) // audited by the node, refusals too
 	v1.POST("/evidence/defaults", s.can(node.ReadEvidence), s.ownDefaults)
+
+	// Publications of the blacklist to credit agencies (publications.go).
+	v1.POST("/publications", s.can(node.Publish), s.publish)
+	v1.GET("/publications", s.can(node.ReadPublications), s.listPublications)
+	v1.GET("/publications/:n", s.can(node.ReadPublications), s.getPublication)
 	return r
 }
 

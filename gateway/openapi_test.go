@@ -704,6 +704,7 @@ func TestOpenAPIResponses(t *testing.T) {
 
 	oaMonitoring(e, b1, b2, auditor, subj)
 	oaEvidence(e, b1, b2, admin, auditor, d1.ID, s1.ID, d2)
+	oaPublications(e, b1, admin, auditor)
 
 	// Paths and methods the engine does not serve still answer problems.
 	e.oaProblem("GET", "/v1/nothing", b1, 404, "not-found")
