@@ -114,6 +114,7 @@ func commands() []command {
 		{"evidence", cmdEvidence},
 		{"log", cmdLog},
 		{"trust-root", cmdTrustRoot},
+		{"publication", cmdPublication},
 	}
 }
 
