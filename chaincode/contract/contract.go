@@ -91,6 +91,10 @@ func init() {
 
 		TxRecordPublication.Name: {false, (*Contract).recordPublication},
 		TxGetPublication.Name:    {true, (*Contract).getPublication},
+
+		TxCosignPublication.Name:           {false, (*Contract).cosignPublication},
+		TxListPublicationCosignatures.Name: {true, (*Contract).listPublicationCosignatures},
+		TxReportPublicationDivergence.Name: {false, (*Contract).reportPublicationDivergence},
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 
 	"github.com/assoc-ledger/blacklist/chaincode/attestation"
 	"github.com/assoc-ledger/blacklist/chaincode/publication"
+	"github.com/assoc-ledger/blacklist/chaincode/translog"
 )
 
 // published is one publication computed from the world's ledger.
@@ -200,4 +201,55 @@ func TestPolicyPublicationSchedule(t *testing.T) {
 	}
 	p.PublicationSchedule = "2am Shanghai"
 	w.refuse(assoc, "SetPolicy", p, CodeInvalidArgument)
+}
+
+func TestCosignPublication(t *testing.T) {
+	w := newWorld(t)
+	expectItem(t, w.file(bank1, w.defaultFor(bank1, hexOf("cp"), "loan", 100, 5000)), ItemAccepted, "")
+	p1 := w.publish(t, nil)
+	k1, err := translog.GenerateLogKey(bank1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig := func(k translog.LogKey, h publication.Header) string {
+		n, err := publication.Sign(h, k.Signer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, sigs, err := translog.SplitNote(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sigs[0].Base64
+	}
+	req := CosignPublicationRequest{MSPID: bank1, Number: 1, Signature: sig(k1, p1.h)}
+	w.refuse(bank1, "CosignPublication", req, CodeNotFound) // not recorded yet
+	w.must(assoc, "RecordPublication", RecordPublicationRequest{Header: p1.h})
+	w.refuse(bank1, "CosignPublication", req, CodeFailedPrecondition) // no log key
+	w.must(bank1, "RegisterLogKey", RegisterLogKeyRequest{MSPID: bank1, Verifier: k1.Verifier})
+	w.refuse(bank2, "CosignPublication", req, CodeForbidden) // for another
+	other := p1.h
+	other.Count++
+	w.refuse(bank1, "CosignPublication", CosignPublicationRequest{MSPID: bank1, Number: 1, Signature: sig(k1, other)}, CodeInvalidArgument)
+	w.must(bank1, "CosignPublication", req)
+	w.refuse(bank1, "CosignPublication", req, CodeConflict)
+	var list []PublicationCosignature
+	if err := w.call(bank3, "ListPublicationCosignatures", PublicationRequest{Number: 1}, &list); err != nil || len(list) != 1 || list[0].MSPID != bank1 {
+		t.Fatalf("cosignatures = %+v, %v", list, err)
+	}
+	var latest PublicationRecord
+	if err := w.call(bank3, "GetPublication", PublicationRequest{}, &latest); err != nil || latest.Header.Number != 1 {
+		t.Fatalf("latest = %+v, %v", latest, err)
+	}
+
+	// A divergence: another digest than recorded; the same digest is none.
+	w.refuse(bank2, "ReportPublicationDivergence", ReportPublicationDivergenceRequest{Number: 1, Digest: p1.h.DigestString()}, CodeInvalidArgument)
+	w.refuse(bank2, "ReportPublicationDivergence", ReportPublicationDivergenceRequest{Number: 9, Digest: other.DigestString()}, CodeNotFound)
+	var d PublicationDivergence
+	if err := w.call(bank2, "ReportPublicationDivergence", ReportPublicationDivergenceRequest{Number: 1, Digest: other.DigestString()}, &d); err != nil {
+		t.Fatal(err)
+	}
+	if d.Association != assoc || d.RecordedDigest != p1.h.DigestString() || w.st.Event != EventPublicationDivergence {
+		t.Fatalf("divergence = %+v", d)
+	}
 }

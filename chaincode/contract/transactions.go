@@ -64,4 +64,8 @@ var (
 	// Publications of the blacklist to credit agencies (publish.go).
 	TxRecordPublication = Transaction[RecordPublicationRequest, PublicationRecord]{"RecordPublication"}
 	TxGetPublication    = Transaction[PublicationRequest, PublicationRecord]{"GetPublication"}
+	// Members' cosignatures and divergence reports.
+	TxCosignPublication           = Transaction[CosignPublicationRequest, PublicationCosignature]{"CosignPublication"}
+	TxListPublicationCosignatures = Transaction[PublicationRequest, []PublicationCosignature]{"ListPublicationCosignatures"}
+	TxReportPublicationDivergence = Transaction[ReportPublicationDivergenceRequest, PublicationDivergence]{"ReportPublicationDivergence"}
 )

@@ -11,3 +11,15 @@ func (b *Blacklist) RecordPublication(ctx contractapi.TransactionContextInterfac
 func (b *Blacklist) GetPublication(ctx contractapi.TransactionContextInterface, request string) (string, error) {
 	return b.run(ctx, "GetPublication", request)
 }
+
+func (b *Blacklist) CosignPublication(ctx contractapi.TransactionContextInterface, request string) (string, error) {
+	return b.run(ctx, "CosignPublication", request)
+}
+
+func (b *Blacklist) ListPublicationCosignatures(ctx contractapi.TransactionContextInterface, request string) (string, error) {
+	return b.run(ctx, "ListPublicationCosignatures", request)
+}
+
+func (b *Blacklist) ReportPublicationDivergence(ctx contractapi.TransactionContextInterface, request string) (string, error) {
+	return b.run(ctx, "ReportPublicationDivergence", request)
+}
