@@ -58,6 +58,8 @@ type Node struct {
 	pubMu   sync.Mutex
 	pubStop context.CancelFunc
 	pubDone sync.WaitGroup
+	// pubDiverged is the publication this node refused to cosign (0: none).
+	pubDiverged uint64
 }
 
 // Options tune a node; the zero value is the default.

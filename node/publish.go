@@ -121,6 +121,26 @@ func (n *Node) publish(ctx context.Context, assoc, slot string) (StoredPublicati
 		meta.Number, meta.Previous = last.Header.Number+1, &last.Header
 	}
 	num := meta.Number
+	h, err := n.computeInto(num, meta, have, true, viewer.View)
+	if err != nil {
+		return StoredPublication{}, fmt.Errorf("computing publication %d: %w", num, err)
+	}
+	sp := StoredPublication{Header: h, Slot: slot, MadeAt: time.Now().UTC().Format(time.RFC3339)}
+	if err := n.signPublication(ctx, &sp); err != nil {
+		return StoredPublication{}, err
+	}
+	if err := n.keepPublication(sp); err != nil {
+		return StoredPublication{}, err
+	}
+	return sp, n.recordPublication(ctx, assoc, &sp)
+}
+
+// computeInto computes publication meta on the state view lends (the
+// ledger's LedgerHeight and AsOf are set from it), reading the previous
+// entries from the store's publication num-1 when withPrev, and writes
+// its entries (and, when withDiff, its diff lines) to the store as
+// publication num.
+func (n *Node) computeInto(num uint64, meta publication.Meta, withPrev, withDiff bool, view func(func(state.State, ledger.At) error) error) (publication.Header, error) {
 	// Leftovers of an attempt at num that never reached its header.
 	for _, p := range []store.Prefix{store.PublicationEntries, store.PublicationDiffs} {
 		var left bool
@@ -131,18 +151,18 @@ func (n *Node) publish(ctx context.Context, assoc, slot string) (StoredPublicati
 			left = it.Valid()
 			return nil
 		}); err != nil {
-			return StoredPublication{}, err
+			return publication.Header{}, err
 		}
 		if left {
 			if err := n.db.DropPrefix(pubKey(p, num)); err != nil {
-				return StoredPublication{}, err
+				return publication.Header{}, err
 			}
 		}
 	}
 	var h publication.Header
 	err := n.db.View(func(prevTxn *badger.Txn) error {
 		var prev func(bool) (publication.Entry, bool, error)
-		if have {
+		if withPrev {
 			prev = n.entriesOf(prevTxn, num-1)
 		}
 		defer func() {
@@ -156,16 +176,19 @@ func (n *Node) publish(ctx context.Context, assoc, slot string) (StoredPublicati
 		if prev != nil {
 			next = func() (publication.Entry, bool, error) { return prev(false) }
 		}
-		return viewer.View(func(st state.State, at ledger.At) error {
+		sink := publication.Sink{
+			Entry: func(e publication.Entry) error {
+				return wb.Set(pubKey(store.PublicationEntries, num, []byte(e.Subject)...), e.Encode())
+			},
+		}
+		if withDiff {
+			sink.Change = func(c publication.Change) error {
+				return wb.Set(pubKey(store.PublicationDiffs, num, []byte(c.Subject)...), c.Encode())
+			}
+		}
+		return view(func(st state.State, at ledger.At) error {
 			meta.LedgerHeight, meta.AsOf = at.Height, at.Time
-			b, err := publication.NewBuilder(meta, next, publication.Sink{
-				Entry: func(e publication.Entry) error {
-					return wb.Set(pubKey(store.PublicationEntries, num, []byte(e.Subject)...), e.Encode())
-				},
-				Change: func(c publication.Change) error {
-					return wb.Set(pubKey(store.PublicationDiffs, num, []byte(c.Subject)...), c.Encode())
-				},
-			})
+			b, err := publication.NewBuilder(meta, next, sink)
 			if err != nil {
 				return err
 			}
@@ -178,17 +201,7 @@ func (n *Node) publish(ctx context.Context, assoc, slot string) (StoredPublicati
 			return wb.Flush()
 		})
 	})
-	if err != nil {
-		return StoredPublication{}, fmt.Errorf("computing publication %d: %w", num, err)
-	}
-	sp := StoredPublication{Header: h, Slot: slot, MadeAt: time.Now().UTC().Format(time.RFC3339)}
-	if err := n.signPublication(ctx, &sp); err != nil {
-		return StoredPublication{}, err
-	}
-	if err := n.keepPublication(sp); err != nil {
-		return StoredPublication{}, err
-	}
-	return sp, n.recordPublication(ctx, assoc, &sp)
+	return h, err
 }
 
 // entriesOf iterates over publication num's entries in key order; call
@@ -315,7 +328,15 @@ func (n *Node) Publications(ctx context.Context, c *Client, limit int) ([]Stored
 		}
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if out[i].Note, out[i].Signers, err = n.cosignedNote(c.Member, out[i]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // StreamPublication writes publication num as NDJSON to line, one call
@@ -338,6 +359,9 @@ func (n *Node) StreamPublication(ctx context.Context, c *Client, num uint64, vie
 		}
 		if !found || !sp.Recorded {
 			return ErrNoPublication
+		}
+		if sp.Note, sp.Signers, err = n.cosignedNote(c.Member, sp); err != nil {
+			return err
 		}
 		var pre bytes.Buffer
 		if err := publication.WritePreamble(&pre, publication.Preamble{View: view, Header: sp.Header, Note: sp.Note}); err != nil {
@@ -382,6 +406,9 @@ func (n *Node) publicationLoop(ctx context.Context, every time.Duration) {
 		case <-t.C:
 			if err := n.PublishIfDue(ctx, time.Now()); err != nil && ctx.Err() == nil {
 				n.logf("scheduled publication: %v", err)
+			}
+			if err := n.CosignPublications(ctx); err != nil && ctx.Err() == nil && !errors.Is(err, ErrPublicationDiverged) {
+				n.logf("cosigning publications: %v", err)
 			}
 		}
 	}
