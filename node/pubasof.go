@@ -61,7 +61,11 @@ func (n *Node) viewAt(h uint64, fn func(st state.State, at ledger.At) error) err
 		old := map[string][]byte{}
 		var last time.Time
 		if err := walkFeed(feed, 0, firstAfter, func(c ledger.Committed) error {
-			last = c.Time
+			// The latest, as the backends' heads keep it (the replica
+			// keeps the largest transaction time).
+			if c.Time.After(last) {
+				last = c.Time
+			}
 			for _, w := range c.Writes {
 				if !touched[w.Key] {
 					continue

@@ -136,6 +136,30 @@ func TestMembersCosignPublications(t *testing.T) {
 		t.Fatalf("bank1's copy: %+v %v", own.Header, err)
 	}
 
+	// An association node that lost its store takes up from the ledger:
+	// publication 3 follows 2, and its diff applies to 2's entries.
+	fileDefaults(t, n, 7, 1)
+	fresh := memberNode(t, l, DemoAssociation, dir)
+	p3, err := fresh.Publish(ctx, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p3.Header.Number != 3 || p3.Header.Previous != p2.Header.DigestString() || p3.Header.Added != 3 {
+		t.Fatalf("p3 = %+v", p3.Header)
+	}
+	if err := bank1.CosignPublications(ctx); err != nil {
+		t.Fatal(err)
+	}
+	caughtUp(t, fresh)
+	tr3, _, err := fresh.TrustRoot(ctx, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full2 := streamed(t, n, agency, 2, publication.ViewFull)
+	if rep, err := publication.Verify(bytes.NewReader(streamed(t, fresh, agency, 3, publication.ViewDiff)), bytes.NewReader(full2), tr3); err != nil || !rep.OK() {
+		t.Fatalf("publication 3 from the restored node: %v %+v", err, rep)
+	}
+
 	// The association's alert, derived from bank2's committed report.
 	deadline := time.Now().Add(10 * time.Second)
 	for {

@@ -116,6 +116,32 @@ func (n *Node) publish(ctx context.Context, assoc, slot string) (StoredPublicati
 		// A crash between keeping and recording: record what was kept.
 		return last, n.recordPublication(ctx, assoc, &last)
 	}
+	// A store behind the ledger (a new or restored association node):
+	// take up from the latest recorded publication, recomputed as of its
+	// height, so that the next one has its entries to diff against.
+	latest, _, err := evaluate(n, assoc, contract.TxGetPublication, contract.PublicationRequest{})
+	var ce *contract.Error
+	switch {
+	case errors.As(err, &ce) && ce.Code == contract.CodeNotFound:
+	case err != nil:
+		return StoredPublication{}, err
+	case !have || last.Header.Number < latest.Header.Number:
+		h, err := n.recompute(assoc, latest)
+		if err != nil {
+			return StoredPublication{}, fmt.Errorf("taking up from publication %d on the ledger: %w", latest.Header.Number, err)
+		}
+		if h.DigestString() != latest.Digest {
+			return StoredPublication{}, fmt.Errorf("taking up from publication %d on the ledger: this node computes digest %s, the ledger records %s", latest.Header.Number, h.DigestString(), latest.Digest)
+		}
+		last = StoredPublication{Header: h, Recorded: true, TxID: latest.TxID, MadeAt: time.Now().UTC().Format(time.RFC3339)}
+		if err := n.signPublication(ctx, &last); err != nil {
+			return StoredPublication{}, err
+		}
+		if err := n.keepPublication(last); err != nil {
+			return StoredPublication{}, err
+		}
+		have = true
+	}
 	meta := publication.Meta{Origin: n.tlog.origin, Number: 1}
 	if have {
 		meta.Number, meta.Previous = last.Header.Number+1, &last.Header
