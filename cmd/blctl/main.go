@@ -115,6 +115,7 @@ func commands() []command {
 		{"log", cmdLog},
 		{"trust-root", cmdTrustRoot},
 		{"publication", cmdPublication},
+		{"witness", cmdWitness},
 	}
 }
 
