@@ -3,6 +3,7 @@ package node
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -15,6 +16,7 @@ import (
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
 	"github.com/assoc-ledger/blacklist/chaincode/publication"
 	"github.com/assoc-ledger/blacklist/chaincode/state"
+	"github.com/assoc-ledger/blacklist/chaincode/translog"
 	"github.com/assoc-ledger/blacklist/node/ledger"
 	"github.com/assoc-ledger/blacklist/node/store"
 )
@@ -377,6 +379,7 @@ func (n *Node) StreamPublication(ctx context.Context, c *Client, num uint64, vie
 	if view != publication.ViewFull && view != publication.ViewDiff {
 		return &contract.Error{Code: contract.CodeInvalidArgument, Msg: fmt.Sprintf("view: %q is neither full nor diff", view)}
 	}
+	logProof := n.publicationLogProof(c.Member, num)
 	return n.db.View(func(txn *badger.Txn) error {
 		var sp StoredPublication
 		found, err := store.Get(txn, pubKey(store.PublicationHeads, num), store.JSON(&sp))
@@ -390,7 +393,7 @@ func (n *Node) StreamPublication(ctx context.Context, c *Client, num uint64, vie
 			return err
 		}
 		var pre bytes.Buffer
-		if err := publication.WritePreamble(&pre, publication.Preamble{View: view, Header: sp.Header, Note: sp.Note}); err != nil {
+		if err := publication.WritePreamble(&pre, publication.Preamble{View: view, Header: sp.Header, Note: sp.Note, Log: logProof}); err != nil {
 			return err
 		}
 		if err := line(pre.Bytes()); err != nil {
@@ -483,4 +486,48 @@ func (n *Node) PublishIfDue(ctx context.Context, now time.Time) error {
 	}
 	_, err = n.publish(ctx, assoc, slot)
 	return err
+}
+
+// publicationLogProof proves publication num's ledger record is in the
+// transparency log at the latest checkpoint a quorum cosigned; nil while
+// no such checkpoint covers it (the file verifies without it).
+func (n *Node) publicationLogProof(member string, num uint64) *publication.LogProof {
+	if n.tlog == nil {
+		return nil
+	}
+	qc, err := n.quorumCheckpoint(member)
+	if err != nil {
+		return nil
+	}
+	tagged, err := n.tlog.log.Tagged(translog.ChainOfPublications)
+	if err != nil {
+		return nil
+	}
+	for _, i := range tagged {
+		if i >= qc.Checkpoint.Size {
+			break
+		}
+		data, err := n.tlog.log.Leaf(i)
+		if err != nil {
+			return nil
+		}
+		leaf, err := translog.DecodeLeaf(data)
+		if err != nil {
+			return nil
+		}
+		var rec contract.PublicationRecord
+		if json.Unmarshal(leaf.Value, &rec) != nil || rec.Header.Number != num {
+			continue
+		}
+		proof, err := n.tlog.log.InclusionProof(i, qc.Checkpoint.Size)
+		if err != nil {
+			return nil
+		}
+		lp := &publication.LogProof{Checkpoint: string(qc.Note), Index: i, Leaf: base64.StdEncoding.EncodeToString(data)}
+		for _, h := range proof {
+			lp.Proof = append(lp.Proof, base64.StdEncoding.EncodeToString(h[:]))
+		}
+		return lp
+	}
+	return nil
 }

@@ -140,6 +140,44 @@ func TestPublicationsOnTheNode(t *testing.T) {
 	if !bytes.Contains(diff2, []byte(`"reason":"settled"`)) {
 		t.Fatalf("diff 2:\n%s", diff2)
 	}
+	// Once a checkpoint cosigned by the quorum covers the records, the
+	// files carry the proof that publication 2 is in the log; altered, it
+	// fails at its own step.
+	if bytes.Contains(full2, []byte(`"log":`)) {
+		t.Fatal("a log proof before any checkpoint was cosigned")
+	}
+	if err := n.CosignCheckpoints(ctx); err != nil {
+		t.Fatal(err)
+	}
+	withLog := streamed(t, n, agency, 2, publication.ViewDiff)
+	rep, err := publication.Verify(bytes.NewReader(withLog), bytes.NewReader(full1), tr)
+	if err != nil || !rep.OK() || rep.Checks[3].Step != publication.StepLog {
+		t.Fatalf("with the log proof: %v %+v", err, rep)
+	}
+	rd, _ := publication.NewReader(bytes.NewReader(withLog))
+	lp := rd.Preamble.Log
+	if lp == nil {
+		t.Fatal("no log proof")
+	}
+	for name, alter := range map[string]func(p *publication.Preamble){
+		"another index": func(p *publication.Preamble) { p.Log.Index++ },
+		"another leaf":  func(p *publication.Preamble) { p.Log.Leaf = p.Log.Leaf[:len(p.Log.Leaf)-4] + "AAA=" },
+		"publication 1's record": func(p *publication.Preamble) {
+			p.Header = rd.Preamble.Header
+			p.Header.Number = 1
+		},
+	} {
+		pre := rd.Preamble
+		cp := *lp
+		pre.Log = &cp
+		alter(&pre)
+		var b bytes.Buffer
+		publication.WritePreamble(&b, pre)
+		b.Write(withLog[bytes.IndexByte(withLog, '\n')+1:])
+		if _, err := publication.Verify(bytes.NewReader(b.Bytes()), bytes.NewReader(full1), tr); err == nil {
+			t.Fatalf("%s: verified", name)
+		}
+	}
 	_ = translog.KindPublication
 
 	// The schedule: due once per slot.

@@ -3,6 +3,7 @@ package publication
 import (
 	"bufio"
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -27,6 +28,20 @@ type Preamble struct {
 	View   string `json:"view"`
 	Header Header `json:"header"`
 	Note   string `json:"note"`
+	// Log, when the node has a checkpoint cosigned by a quorum that covers
+	// the publication's ledger record, proves that record is in the
+	// transparency log: its place in the ledger's history.
+	Log *LogProof `json:"log,omitempty"`
+}
+
+// LogProof is the publication's record in the transparency log: the leaf
+// (translog's encoding, base64), its index, the audit path to the root of
+// the checkpoint (a signed note with the organisations' cosignatures).
+type LogProof struct {
+	Checkpoint string   `json:"checkpoint"`
+	Index      int64    `json:"index"`
+	Leaf       string   `json:"leaf"`
+	Proof      []string `json:"proof"`
 }
 
 // MaxLine bounds one line of a publication file.
@@ -131,6 +146,7 @@ const (
 	StepEntries    = "entries"
 	StepDiff       = "diff"
 	StepPrevious   = "previous"
+	StepLog        = "log"
 )
 
 // Report is the outcome of Verify: every check made, in order.
@@ -215,6 +231,13 @@ func Verify(pub io.Reader, previous io.Reader, tr *evidence.TrustRoot) (*Report,
 		return fail(StepOrigin, fmt.Errorf("publication of %q, the trust root is for %q", h.Origin, tr.Origin))
 	}
 	rep.add(StepOrigin, nil, h.Origin)
+	if lp := rd.Preamble.Log; lp != nil {
+		size, err := checkLogProof(lp, h, tr)
+		if err != nil {
+			return fail(StepLog, err)
+		}
+		rep.add(StepLog, nil, fmt.Sprintf("record at index %d of a checkpoint of %d", lp.Index, size))
+	}
 
 	var prev *Reader
 	if previous != nil {
@@ -274,4 +297,49 @@ func Verify(pub io.Reader, previous io.Reader, tr *evidence.TrustRoot) (*Report,
 		rep.add(StepDiff, nil, fmt.Sprintf("+%d ~%d -%d, root %s", a.Added, a.Changed, a.Removed, h.Root))
 	}
 	return rep, nil
+}
+
+// checkLogProof checks that the publication's ledger record is leaf
+// lp.Index of the log at a checkpoint signed by the trust root's quorum,
+// and records exactly this header; it returns the checkpoint's size.
+func checkLogProof(lp *LogProof, h Header, tr *evidence.TrustRoot) (int64, error) {
+	o, err := translog.OpenCheckpoint([]byte(lp.Checkpoint), KnownKeys(tr))
+	if err != nil {
+		return 0, err
+	}
+	if err := o.Quorum(tr.Quorum); err != nil {
+		return 0, err
+	}
+	cp := o.Checkpoint
+	if cp.Origin != h.Origin {
+		return 0, fmt.Errorf("checkpoint of %q, the publication is of %q", cp.Origin, h.Origin)
+	}
+	data, err := base64.StdEncoding.DecodeString(lp.Leaf)
+	if err != nil {
+		return 0, fmt.Errorf("leaf: %v", err)
+	}
+	leaf, err := translog.DecodeLeaf(data)
+	if err != nil {
+		return 0, err
+	}
+	var rec struct {
+		Header Header `json:"header"`
+		Digest string `json:"digest"`
+	}
+	if leaf.Kind != translog.KindPublication || json.Unmarshal(leaf.Value, &rec) != nil ||
+		rec.Digest != h.DigestString() || !bytes.Equal(rec.Header.Encode(), h.Encode()) {
+		return 0, fmt.Errorf("leaf %d is not the ledger's record of publication %d", lp.Index, h.Number)
+	}
+	proof := make([]translog.Hash, len(lp.Proof))
+	for i, s := range lp.Proof {
+		hh, err := decodeHash(s)
+		if err != nil {
+			return 0, err
+		}
+		proof[i] = translog.Hash(hh)
+	}
+	if err := translog.VerifyInclusion(proof, lp.Index, cp.Size, translog.LeafHash(data), cp.Root); err != nil {
+		return 0, err
+	}
+	return cp.Size, nil
 }

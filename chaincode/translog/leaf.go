@@ -227,13 +227,16 @@ func (l Leaf) Chain() string {
 			return "logkey/" + attrs[0]
 		}
 	case KindPublication:
-		return "publications"
+		return ChainOfPublications
 	}
 	return ""
 }
 
 // ChainOfAttestation is the chain of every record about default id.
 func ChainOfAttestation(defaultID string) string { return "attestation/" + defaultID }
+
+// ChainOfPublications is the chain of the publications' records.
+const ChainOfPublications = "publications"
 
 // ChainOfMember is the chain of member msp's record versions.
 func ChainOfMember(msp string) string { return "member/" + msp }

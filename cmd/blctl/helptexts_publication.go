@@ -163,6 +163,7 @@ var publicationMessages = []l10n.Entry{
 	{Key: "cli.publication.step.origin", EN: "ledger (origin)", ZH: "账本（来源）"},
 	{Key: "cli.publication.step.previous", EN: "link to the previous publication", ZH: "与上一期的链接"},
 	{Key: "cli.publication.step.entries", EN: "entries give the signed root", ZH: "条目得出已签名的根"},
+	{Key: "cli.publication.step.log", EN: "recorded in the ledger's transparency log", ZH: "已记入账本透明日志"},
 	{Key: "cli.publication.step.diff", EN: "diff applied to the previous gives the signed root", ZH: "变更应用于上一期后得出已签名的根"},
 	{Key: "cli.publication.verified", EN: "publication %d (ledger height %d, %d entries, root %s): verified", ZH: "第 %d 期发布（账本高度 %d，%d 条，根 %s）：校验通过"},
 	{Key: "cli.publication.failed", EN: "%s does not verify: %v", ZH: "%s 未通过校验：%v"},

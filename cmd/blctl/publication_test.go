@@ -17,7 +17,7 @@ import (
 // wrote, the diff on the previous one; tampered files and other roles are
 // refused.
 func TestPublicationsThroughTheRealGateway(t *testing.T) {
-	url, keys, _ := realNodeOf(t)
+	url, keys, n := realNodeOf(t)
 	dir := t.TempDir()
 	bank1, admin, agency := keys["bank1-app"], keys["assoc-admin"], keys["agency"]
 	if agency == "" {
@@ -89,6 +89,16 @@ func TestPublicationsThroughTheRealGateway(t *testing.T) {
 	}
 	if code, out, _ := blctl(t, url, "", "--lang", "zh", "publication", "verify", path("pub-1.ndjson"), "--trust-root", tr); code != 0 || !strings.Contains(out, "校验通过") || !strings.Contains(out, "[通过] 签名") {
 		t.Fatalf("verify in Chinese: exit %d\n%s", code, out)
+	}
+
+	// Once a quorum cosigned a checkpoint covering the records, the file
+	// proves publication 2's place in the log.
+	cosigned(t, n)
+	if code, _, errOut := blctl(t, url, agency, "publication", "get", "2", "--out", path("pub-2-log.ndjson")); code != 0 {
+		t.Fatalf("get with the log proof: %s", errOut)
+	}
+	if code, out, _ := blctl(t, url, "", "publication", "verify", path("pub-2-log.ndjson"), "--previous", path("pub-1.ndjson"), "--trust-root", tr); code != 0 || !strings.Contains(out, "[ok] recorded in the ledger's transparency log") {
+		t.Fatalf("verify with the log proof: exit %d\n%s", code, out)
 	}
 
 	// Tampered: an entry's amount, a dropped diff line.
