@@ -100,18 +100,25 @@ func (r *Reader) next() ([]byte, bool, error) {
 
 // Entry reads the next entry of a full view.
 func (r *Reader) Entry() (Entry, bool, error) {
+	e, _, ok, err := r.EntryLine()
+	return e, ok, err
+}
+
+// EntryLine is Entry with the line read, which is the entry's canonical
+// encoding (valid until the next read).
+func (r *Reader) EntryLine() (Entry, []byte, bool, error) {
 	if r.Preamble.View != ViewFull {
-		return Entry{}, false, errors.New("not a full publication")
+		return Entry{}, nil, false, errors.New("not a full publication")
 	}
 	b, ok, err := r.next()
 	if !ok || err != nil {
-		return Entry{}, false, err
+		return Entry{}, nil, false, err
 	}
 	e, err := DecodeEntry(b)
 	if err != nil {
-		return Entry{}, false, fmt.Errorf("line %d: %v", r.line, err)
+		return Entry{}, nil, false, fmt.Errorf("line %d: %v", r.line, err)
 	}
-	return e, true, nil
+	return e, b, true, nil
 }
 
 // Change reads the next line of a diff view.
@@ -263,7 +270,7 @@ func Verify(pub io.Reader, previous io.Reader, tr *evidence.TrustRoot) (*Report,
 		var root RootBuilder
 		last := ""
 		for {
-			e, ok, err := rd.Entry()
+			e, line, ok, err := rd.EntryLine()
 			if err != nil {
 				return fail(StepEntries, err)
 			}
@@ -274,7 +281,7 @@ func Verify(pub io.Reader, previous io.Reader, tr *evidence.TrustRoot) (*Report,
 				return fail(StepEntries, fmt.Errorf("entries out of order at %s", e.Subject))
 			}
 			last = e.Subject
-			root.Add(e.Encode())
+			root.Add(line)
 		}
 		if got := RootOf(root.Root()); got != h.Root || root.Count() != h.Count {
 			return fail(StepEntries, fmt.Errorf("the entries give root %s over %d entries, the header states %s over %d", got, root.Count(), h.Root, h.Count))

@@ -208,9 +208,9 @@ func (e Entry) Equal(o Entry) bool { return bytes.Equal(e.Encode(), o.Encode()) 
 // decodeCanonical decodes line into v and refuses it unless it is v's
 // canonical encoding (unknown fields, other order, spacing or escaping).
 func decodeCanonical(line []byte, v interface{ enc() []byte }, what string) error {
-	dec := json.NewDecoder(bytes.NewReader(line))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	// Re-encoding and comparing also refuses unknown or repeated fields,
+	// other cases, order or spacing: only the canonical bytes round-trip.
+	if err := json.Unmarshal(line, v); err != nil {
 		return fmt.Errorf("%s: %v", what, err)
 	}
 	if !bytes.Equal(v.enc(), line) {
