@@ -119,7 +119,7 @@ func TestChineseDetailsOverHTTP(t *testing.T) {
 		{"POST", "/v1/attestations", "bank1-app", `{"type":"default"}`, "请求格式错误",
 			`请求体：未知字段 "type"；可用字段：attestation, jws；证明内容应放在 {"attestation": {...}} 中，已签名的放在 {"jws": "..."} 中`},
 		{"GET", "/v1/subjects/" + sha("s") + "?purpose=curiosity", "bank2-app", "", "缺少查询用途或用途未知",
-			"用途必须是以下之一：loan-approval post-loan guarantor-check dispute-handling"},
+			"用途必须是以下之一：loan-approval post-loan guarantor-check dispute-handling litigation"},
 		{"DELETE", "/v1/watchlist/" + sha("s"), "bank2-app", "", "未找到", "该主体不在您的监控名单中"},
 		{"GET", "/v1/nowhere", "bank2-app", "", "未找到", "没有此接口：GET /v1/nowhere"},
 	} {
