@@ -160,6 +160,9 @@ func New(n *node.Node, opts Options) http.Handler {
 	v1.POST("/publications", s.can(node.Publish), s.publish)
 	v1.GET("/publications", s.can(node.ReadPublications), s.listPublications)
 	v1.GET("/publications/:n", s.can(node.ReadPublications), s.getPublication)
+	v1.GET("/publication-endpoint", s.can(node.ReadPublications), s.getPublicationEndpoint)
+	v1.PUT("/publication-endpoint", s.can(node.ReadPublications), s.setPublicationEndpoint)
+	v1.DELETE("/publication-endpoint", s.can(node.ReadPublications), s.deletePublicationEndpoint)
 	return r
 }
 

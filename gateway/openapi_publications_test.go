@@ -44,6 +44,19 @@ func oaPublications(e *oaEnv, b1, admin, auditor string) {
 	e.oaCall("GET", "/v1/publications/01", agency, nil, 400)
 	e.oaCall("GET", "/v1/publications/-1", agency, nil, 400)
 	e.oaCall("GET", "/v1/publications/99", agency, nil, 404)
+	// Push endpoints: agencies only; a private address is refused by the
+	// destination policy (this node allows loopback only).
+	ep := map[string]string{"url": "https://agency.example/hook", "secret": "0123456789abcdef"}
+	e.oaCall("GET", "/v1/publication-endpoint", agency, nil, 404)
+	e.oaCall("DELETE", "/v1/publication-endpoint", agency, nil, 404)
+	e.oaCall("PUT", "/v1/publication-endpoint", admin, ep, 403)
+	e.oaCall("PUT", "/v1/publication-endpoint", b1, ep, 403)
+	e.oaCall("PUT", "/v1/publication-endpoint", agency, map[string]string{"url": "https://agency.example/hook", "secret": "short"}, 422)
+	e.oaCall("PUT", "/v1/publication-endpoint", agency, map[string]string{"url": "http://10.0.0.1/x", "secret": "0123456789abcdef"}, 422)
+	e.oaCall("PUT", "/v1/publication-endpoint", agency, `{"url": 1}`, 400)
+	e.oaCall("PUT", "/v1/publication-endpoint", agency, ep, 200)
+	e.oaCall("GET", "/v1/publication-endpoint", agency, nil, 200)
+	e.oaCall("DELETE", "/v1/publication-endpoint", agency, nil, 204)
 	for _, f := range [][]byte{full, diff} {
 		rd, err := publication.NewReader(bytes.NewReader(f))
 		if err != nil || rd.Preamble.Header.Number != 2 || !strings.HasPrefix(rd.Preamble.Note, publication.Format+"\n") {

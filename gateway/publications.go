@@ -7,7 +7,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/assoc-ledger/blacklist/chaincode/contract"
 	"github.com/assoc-ledger/blacklist/chaincode/publication"
+	"github.com/assoc-ledger/blacklist/internal/l10n"
 	"github.com/assoc-ledger/blacklist/node"
 )
 
@@ -103,3 +105,47 @@ func (s *server) getPublication(c *gin.Context) {
 
 // nodePublication is what the node keeps of a publication.
 type nodePublication = node.StoredPublication
+
+// setPublicationEndpoint registers the agency client's push endpoint.
+func (s *server) setPublicationEndpoint(c *gin.Context) {
+	var req webhookRequest
+	if !bind(c, &req) {
+		return
+	}
+	st, err := s.node.SetPublicationEndpoint(c.Request.Context(), client(c), req.URL, req.Secret)
+	if err != nil {
+		failErr(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, st)
+}
+
+func (s *server) getPublicationEndpoint(c *gin.Context) {
+	st, ok, err := s.node.PublicationEndpointStatus(c.Request.Context(), client(c))
+	if err != nil {
+		failErr(c, err)
+		return
+	}
+	if !ok {
+		failMsg(c, contract.CodeNotFound, "publication.noendpoint", client(c).Name)
+		return
+	}
+	c.JSON(http.StatusOK, st)
+}
+
+func (s *server) deletePublicationEndpoint(c *gin.Context) {
+	removed, err := s.node.DeletePublicationEndpoint(c.Request.Context(), client(c))
+	if err != nil {
+		failErr(c, err)
+		return
+	}
+	if !removed {
+		failMsg(c, contract.CodeNotFound, "publication.noendpoint", client(c).Name)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+func init() {
+	l10n.Register(l10n.Entry{Key: "publication.noendpoint", EN: "no publication endpoint is registered for client %s", ZH: "客户端 %s 尚未登记发布推送地址"})
+}

@@ -60,6 +60,10 @@ type Node struct {
 	pubDone sync.WaitGroup
 	// pubDiverged is the publication this node refused to cosign (0: none).
 	pubDiverged uint64
+	// push paces publication pushes to agencies; pushDest is where the
+	// node may connect (the webhooks' policy).
+	push     pushState
+	pushDest *dest.Policy
 }
 
 // Options tune a node; the zero value is the default.
@@ -120,7 +124,7 @@ func OpenWith(dir string, l ledger.Ledger, opts Options) (*Node, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open node store: %w", err)
 	}
-	n := &Node{ledger: l, db: db, secret: secret, clients: map[string]*Client{}, certs: map[string]string{}}
+	n := &Node{ledger: l, db: db, secret: secret, clients: map[string]*Client{}, certs: map[string]string{}, pushDest: opts.WebhookDestinations}
 	if err := n.loadClients(); err != nil {
 		db.Close()
 		return nil, err

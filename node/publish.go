@@ -439,6 +439,9 @@ func (n *Node) publicationLoop(ctx context.Context, every time.Duration) {
 			if err := n.CosignPublications(ctx); err != nil && ctx.Err() == nil && !errors.Is(err, ErrPublicationDiverged) {
 				n.logf("cosigning publications: %v", err)
 			}
+			if err := n.PushPublications(ctx); err != nil && ctx.Err() == nil {
+				n.logf("pushing publications: %v", err)
+			}
 		}
 	}
 }

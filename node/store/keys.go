@@ -118,6 +118,12 @@ const (
 	// PublicationDiffs: "pb/d/<n><subject key>" holds the diff line's
 	// canonical encoding.
 	PublicationDiffs Prefix = "pb/d/"
+	// PublicationPushes: "pp/c/<client>" holds an agency client's push
+	// endpoint (URL, secret, JSON; node/pubpush.go).
+	PublicationPushes Prefix = "pp/c/"
+	// PublicationPushCursors: "pp/n/<client>" holds the number of the last
+	// publication its endpoint acknowledged (uint64).
+	PublicationPushCursors Prefix = "pp/n/"
 )
 
 // All lists every prefix above, for tests and tools that walk the store.
@@ -127,7 +133,7 @@ func All() []Prefix {
 		BudgetCounts, BudgetReports, WatchEntries, WatchIndex,
 		Alerts, AlertMarkers, AlertSeq, AlertPos, Webhooks, WebhookCursors,
 		TranslogHashes, TranslogLeaves, TranslogTags, TranslogCursor, TranslogHeads,
-		PublicationHeads, PublicationEntries, PublicationDiffs}
+		PublicationHeads, PublicationEntries, PublicationDiffs, PublicationPushes, PublicationPushCursors}
 }
 
 // Bytes is the prefix itself: a scan's prefix, or the key of a single key.

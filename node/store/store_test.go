@@ -61,7 +61,7 @@ func TestBytesOnDisk(t *testing.T) {
 	want := []string{"c/", "cn/", "cf/", "k/", "a/", "ah", "au/key", "au/seq", "au/h/", "au/a/", "au/e/", "au/m/", "au/x/",
 		"bu/c/", "bu/r/", "w/", "ws/", "al/a/", "al/x/", "al/seq", "al/pos", "wh/", "whc/",
 		"tl/h/", "tl/l/", "tl/t/", "tl/cur", "tl/p/",
-		"pb/h/", "pb/e/", "pb/d/"}
+		"pb/h/", "pb/e/", "pb/d/", "pp/c/", "pp/n/"}
 	var got []string
 	for _, p := range All() {
 		got = append(got, string(p))
