@@ -166,6 +166,14 @@ func New(n *node.Node, opts Options) http.Handler {
 	v1.GET("/protections", s.listProtections)
 	// NPL pool statistics (poolstats.go); refusals are audited by the node.
 	v1.POST("/pool-statistics", s.poolStatistics)
+
+	// Publications of the blacklist to credit agencies (publications.go).
+	v1.POST("/publications", s.can(node.Publish), s.publish)
+	v1.GET("/publications", s.can(node.ReadPublications), s.listPublications)
+	v1.GET("/publications/:n", s.can(node.ReadPublications), s.getPublication)
+	v1.GET("/publication-endpoint", s.can(node.ReadPublications), s.getPublicationEndpoint)
+	v1.PUT("/publication-endpoint", s.can(node.ReadPublications), s.setPublicationEndpoint)
+	v1.DELETE("/publication-endpoint", s.can(node.ReadPublications), s.deletePublicationEndpoint)
 	return r
 }
 

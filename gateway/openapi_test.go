@@ -714,6 +714,7 @@ func TestOpenAPIResponses(t *testing.T) {
 
 	oaMonitoring(e, b1, b2, auditor, subj)
 	oaEvidence(e, b1, b2, admin, auditor, d1.ID, s1.ID, d2)
+	oaPublications(e, b1, admin, auditor)
 
 	// The association's statistics.
 	e.oaCall("GET", "/v1/statistics?from="+today+"&to="+today+"&by=week", auditor, nil, 200)

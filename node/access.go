@@ -84,6 +84,14 @@ const (
 	// anyway). Never a querier: a pool answer is aggregates only, and a
 	// querier reads single subjects already.
 	PoolStatistics
+
+	// Publish is making a publication of the blacklist (publish.go): an
+	// admin, and the node checks the member is the association.
+	Publish
+	// ReadPublications is listing and reading publications: outside
+	// credit agencies and admins (decision 0023: banks and queriers have
+	// lookups, they do not need the whole list).
+	ReadPublications
 )
 
 var capabilityRoles = map[Capability][]string{
@@ -109,6 +117,9 @@ var capabilityRoles = map[Capability][]string{
 	Protect:         {RoleReporter, RoleAdmin},
 	ReadProtections: {RoleQuerier, RoleAdmin},
 	PoolStatistics:  {RoleAnalyst, RoleAdmin},
+
+	Publish:          {RoleAdmin},
+	ReadPublications: {RoleAgency, RoleAdmin},
 }
 
 // Roles lists the roles that may use capability.

@@ -27,6 +27,10 @@ const (
 	// RoleAnalyst reads aggregate statistics of a pool of subjects (ABS
 	// due diligence) and nothing about any one subject.
 	RoleAnalyst = "analyst"
+	// RoleAgency is an outside credit agency (issue 14): it reads the
+	// association's publications and nothing else (no lookups, no member
+	// data, no evidence, no log).
+	RoleAgency = "agency"
 )
 
 // Client is a bank system or operator that calls the node's API.
@@ -70,8 +74,8 @@ func (n *Node) CreateClient(name, member string, roles []string) (string, error)
 		return "", errors.New("client needs at least one role")
 	}
 	for _, r := range roles {
-		if r != RoleAdmin && r != RoleReporter && r != RoleQuerier && r != RoleAuditor && r != RoleAnalyst {
-			return "", fmt.Errorf("unknown role %q (admin, reporter, querier, auditor, analyst)", r)
+		if r != RoleAdmin && r != RoleReporter && r != RoleQuerier && r != RoleAuditor && r != RoleAnalyst && r != RoleAgency {
+			return "", fmt.Errorf("unknown role %q (admin, reporter, querier, auditor, analyst, agency)", r)
 		}
 	}
 	raw := make([]byte, 32)

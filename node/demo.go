@@ -56,6 +56,7 @@ var demoClients = []struct {
 	{"bank2-app", DemoBank2, []string{RoleQuerier, RoleReporter}},
 	// analyst: Bank1's due-diligence desk, reading pool statistics only.
 	{"analyst", DemoBank1, []string{RoleAnalyst}},
+	{"agency", DemoAssociation, []string{RoleAgency}},
 }
 
 // SetupDemo creates, on first start, a demo consortium on the ledger (the

@@ -2,13 +2,10 @@ package node
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
-
-	"github.com/assoc-ledger/blacklist/chaincode/contract"
 )
 
 func TestParseOpsEndpointsRefusals(t *testing.T) {
@@ -107,9 +104,4 @@ func TestNetworkHealth(t *testing.T) {
 			t.Errorf("%+v, want size %d", o, size)
 		}
 	}
-}
-
-func isForbidden(err error) bool {
-	var e *contract.Error
-	return errors.As(err, &e) && e.Code == contract.CodeForbidden
 }

@@ -62,6 +62,17 @@ type Node struct {
 	pools   poolState // pool statistics' recent pools (poolstats.go)
 
 	opsEndpoints []OpsEndpoint // probed for NetworkHealth (network.go)
+
+	// Publications (publish.go): one at a time; the schedule's loop.
+	pubMu   sync.Mutex
+	pubStop context.CancelFunc
+	pubDone sync.WaitGroup
+	// pubDiverged is the publication this node refused to cosign (0: none).
+	pubDiverged uint64
+	// push paces publication pushes to agencies; pushDest is where the
+	// node may connect (the webhooks' policy).
+	push     pushState
+	pushDest *dest.Policy
 }
 
 // Options tune a node; the zero value is the default.
@@ -99,6 +110,10 @@ type Options struct {
 	// OpsEndpoints are the operations services (/healthz) of the peer
 	// and orderers that NetworkHealth probes (network.go).
 	OpsEndpoints []OpsEndpoint
+	// PublicationCheck is how often the node looks whether the policy's
+	// publication schedule has a publication due (publish.go; 0:
+	// DefaultPublicationCheck, negative: never).
+	PublicationCheck time.Duration
 }
 
 // Open opens the node's store in dir (creating it and a local consortium
@@ -124,7 +139,7 @@ func OpenWith(dir string, l ledger.Ledger, opts Options) (*Node, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open node store: %w", err)
 	}
-	n := &Node{ledger: l, db: db, secret: secret, clients: map[string]*Client{}, certs: map[string]string{}}
+	n := &Node{ledger: l, db: db, secret: secret, clients: map[string]*Client{}, certs: map[string]string{}, pushDest: opts.WebhookDestinations}
 	if err := n.loadClients(); err != nil {
 		db.Close()
 		return nil, err
@@ -150,6 +165,16 @@ func OpenWith(dir string, l ledger.Ledger, opts Options) (*Node, error) {
 		n.Close()
 		return nil, err
 	}
+	if l != nil && n.tlog != nil && opts.PublicationCheck >= 0 {
+		every := opts.PublicationCheck
+		if every == 0 {
+			every = DefaultPublicationCheck
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		n.pubStop = cancel
+		n.pubDone.Add(1)
+		go func() { defer n.pubDone.Done(); n.publicationLoop(ctx, every) }()
+	}
 	if l != nil && opts.AuditAnchorInterval >= 0 {
 		every := opts.AuditAnchorInterval
 		if every == 0 {
@@ -169,6 +194,10 @@ func OpenWith(dir string, l ledger.Ledger, opts Options) (*Node, error) {
 // request may be in flight.
 func (n *Node) Close() error {
 	n.secret.close()
+	if n.pubStop != nil {
+		n.pubStop()
+		n.pubDone.Wait()
+	}
 	if n.statsStop != nil {
 		n.statsStop()
 	}

@@ -92,6 +92,13 @@ func init() {
 		TxRenewProtection.Name:     {false, (*Contract).renewProtection},
 		TxRemoveProtection.Name:    {false, (*Contract).removeProtection},
 		TxListProtections.Name:     {true, (*Contract).listProtections},
+
+		TxRecordPublication.Name: {false, (*Contract).recordPublication},
+		TxGetPublication.Name:    {true, (*Contract).getPublication},
+
+		TxCosignPublication.Name:           {false, (*Contract).cosignPublication},
+		TxListPublicationCosignatures.Name: {true, (*Contract).listPublicationCosignatures},
+		TxReportPublicationDivergence.Name: {false, (*Contract).reportPublicationDivergence},
 	}
 }
 

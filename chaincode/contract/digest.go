@@ -9,8 +9,8 @@ import (
 
 // objectTypes are the composite-key object types the contract writes, in
 // key order; every key of its world state starts with one of them.
-var objectTypes = []string{"att", "auditanchor", "auditanchorhead", "budgetexceeded", "closed", "config", "dispute",
-	"loan", "member", "nodekey", "sealed", "subj"}
+var objectTypes = []string{"att", "auditanchor", "auditanchorhead", "budgetexceeded", "closed", "config", "cosig", "dispute",
+	"loan", "logdivergence", "logkey", "member", "nodekey", "pubdivergence", "publication", "pubsig", "sealed", "subj"}
 
 // StateDigestResult is a digest of the whole world state.
 type StateDigestResult struct {

@@ -1,6 +1,8 @@
 package contract
 
 import (
+	"github.com/assoc-ledger/blacklist/chaincode/publication"
+
 	"regexp"
 	"slices"
 	"strings"
@@ -357,6 +359,13 @@ func (p *Policy) validate() error {
 	}
 	if err := p.validateBudgets(); err != nil {
 		return err
+	}
+	if p.PublicationSchedule != "" {
+		// Syntax only: the zone is resolved by the association's node,
+		// never by the contract (peers' time zone data may differ).
+		if _, _, err := publication.SplitSchedule(p.PublicationSchedule); err != nil {
+			return errorf(CodeInvalidArgument, "publicationSchedule: %v", err)
+		}
 	}
 	if p.MinAmount == nil {
 		p.MinAmount = map[string]int64{}

@@ -77,8 +77,12 @@ type Policy struct {
 	// counting fewer subjects is suppressed, and a pool that differs from
 	// one of its member's recent pools in fewer subjects is refused (the
 	// node's pool statistics); 0 means the default (DefaultPoolMinCount).
-	PoolMinCount int    `json:"poolMinCount,omitempty"`
-	UpdatedAt    string `json:"updatedAt,omitempty"`
+	PoolMinCount int `json:"poolMinCount,omitempty"`
+	// PublicationSchedule is when the association's node publishes the
+	// blacklist to credit agencies each day, "HH:MM <IANA zone>" (e.g.
+	// "02:00 Asia/Shanghai"); "" means on demand only (publication.Schedule).
+	PublicationSchedule string `json:"publicationSchedule,omitempty"`
+	UpdatedAt           string `json:"updatedAt,omitempty"`
 }
 
 // DefaultPolicy is the policy a new ledger starts with.

@@ -32,74 +32,94 @@ func loadSubject(st state.State, subject string) ([]*subjectDefault, error) {
 // loadSubjectAll reads everything recorded about a subject in one scan:
 // its defaults and its protective registrations.
 func loadSubjectAll(st state.State, subject string) ([]*subjectDefault, []Protection, error) {
-	var prots []Protection
-	// A subject has a few records: a slice searched in order costs less
-	// than a map, and a pool's statistics read a million subjects.
-	var ids []string
-	var order []*subjectDefault
-	find := func(id string) *subjectDefault {
-		for i := range ids {
-			if ids[i] == id {
-				return order[i]
-			}
-		}
-		return nil
-	}
-	get := func(id string) *subjectDefault {
-		d := find(id)
-		if d == nil {
-			d = &subjectDefault{}
-			ids, order = append(ids, id), append(order, d)
-		}
-		return d
-	}
-	var disputes []Dispute
+	acc := newSubjectAcc()
 	err := st.Scan("subj", []string{subject}, func(k string, v []byte) error {
 		_, attrs, err := state.SplitCompositeKey(k)
 		if err != nil || len(attrs) != 3 {
 			return errorf(CodeInternal, "unexpected key %q", k)
 		}
-		switch attrs[1] {
-		case "d":
-			return fastjson.Unmarshal(v, &get(attrs[2]).rec)
-		case "c":
-			var r Record
-			if err := fastjson.Unmarshal(v, &r); err != nil {
-				return err
-			}
-			get(attrs[2]).closure = &r
-		case "p":
-			var d Dispute
-			if err := json.Unmarshal(v, &d); err != nil {
-				return err
-			}
-			disputes = append(disputes, d)
-		case "r":
-			var r Protection
-			if err := fastjson.Unmarshal(v, &r); err != nil {
-				return err
-			}
-			prots = append(prots, r)
-		}
-		return nil
+		return acc.add(attrs[1], attrs[2], v)
 	})
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, d := range disputes {
-		if sd := find(d.AttestationID); sd != nil {
+	return acc.defaults(), acc.prots, nil
+}
+
+// subjectAcc gathers one subject's keys, as one scan visits them.
+type subjectAcc struct {
+	// A subject has a few records: a slice searched in order costs less
+	// than a map, and a pool's statistics read a million subjects.
+	ids      []string
+	order    []*subjectDefault
+	disputes []Dispute
+	prots    []Protection
+}
+
+func newSubjectAcc() *subjectAcc { return &subjectAcc{} }
+
+func (a *subjectAcc) find(id string) *subjectDefault {
+	for i := range a.ids {
+		if a.ids[i] == id {
+			return a.order[i]
+		}
+	}
+	return nil
+}
+
+func (a *subjectAcc) get(id string) *subjectDefault {
+	d := a.find(id)
+	if d == nil {
+		d = &subjectDefault{}
+		a.ids, a.order = append(a.ids, id), append(a.order, d)
+	}
+	return d
+}
+
+// add takes one key's kind ("d" default, "c" closure, "p" dispute, "r"
+// protective registration), id and value.
+func (a *subjectAcc) add(kind, id string, v []byte) error {
+	switch kind {
+	case "d":
+		return fastjson.Unmarshal(v, &a.get(id).rec)
+	case "c":
+		var r Record
+		if err := fastjson.Unmarshal(v, &r); err != nil {
+			return err
+		}
+		a.get(id).closure = &r
+	case "p":
+		var d Dispute
+		if err := json.Unmarshal(v, &d); err != nil {
+			return err
+		}
+		a.disputes = append(a.disputes, d)
+	case "r":
+		var r Protection
+		if err := fastjson.Unmarshal(v, &r); err != nil {
+			return err
+		}
+		a.prots = append(a.prots, r)
+	}
+	return nil
+}
+
+// defaults returns the subject's defaults with their disputes.
+func (a *subjectAcc) defaults() []*subjectDefault {
+	for _, d := range a.disputes {
+		if sd := a.find(d.AttestationID); sd != nil {
 			sd.disputes = append(sd.disputes, d)
 		}
 	}
 	// A closure or dispute whose default is gone would be a purge bug;
 	// such orphans carry no default record and are skipped.
-	out := order[:0]
-	for _, d := range order {
+	out := a.order[:0]
+	for _, d := range a.order {
 		if d.rec.ID != "" {
 			out = append(out, d)
 		}
 	}
-	return out, prots, nil
+	return out
 }
 
 // endedAt is when the default stopped counting: its closure, or the first

@@ -65,4 +65,12 @@ var (
 	TxRenewProtection    = Transaction[ProtectionRequest, Protection]{"RenewProtection"}
 	TxRemoveProtection   = Transaction[ProtectionRequest, Protection]{"RemoveProtection"}
 	TxListProtections    = Transaction[ProtectionRequest, Protections]{"ListProtections"}
+
+	// Publications of the blacklist to credit agencies (publish.go).
+	TxRecordPublication = Transaction[RecordPublicationRequest, PublicationRecord]{"RecordPublication"}
+	TxGetPublication    = Transaction[PublicationRequest, PublicationRecord]{"GetPublication"}
+	// Members' cosignatures and divergence reports.
+	TxCosignPublication           = Transaction[CosignPublicationRequest, PublicationCosignature]{"CosignPublication"}
+	TxListPublicationCosignatures = Transaction[PublicationRequest, []PublicationCosignature]{"ListPublicationCosignatures"}
+	TxReportPublicationDivergence = Transaction[ReportPublicationDivergenceRequest, PublicationDivergence]{"ReportPublicationDivergence"}
 )

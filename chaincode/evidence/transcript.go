@@ -142,7 +142,7 @@ func (f *Failure) In(lang string) string {
 var kindNames = map[string]string{
 	translog.KindDefault: "违约", translog.KindSettlement: "结清", translog.KindRevocation: "撤回",
 	translog.KindDisputeOpened: "异议提出", translog.KindDisputeOutcome: "异议处理结果", translog.KindMember: "成员记录",
-	translog.KindPolicy: "政策", translog.KindAssociation: "协会配置", translog.KindLogKey: "日志密钥",
+	translog.KindPolicy: "政策", translog.KindAssociation: "协会配置", translog.KindLogKey: "日志密钥", translog.KindPublication: "名单公布",
 	// settlement kinds, dispute outcomes and reasons
 	"full": "全额结清", "negotiated": "协商结清", "written-off": "核销",
 	"upheld": "异议成立", "rejected": "异议驳回",

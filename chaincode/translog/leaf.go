@@ -36,12 +36,20 @@ const (
 	KindAssociation    = "association"
 	KindPolicy         = "policy"
 	KindLogKey         = "log-key"
+	// KindPublication is the record of a publication of the blacklist to
+	// credit agencies (package chaincode/publication): its number, height,
+	// root and digest, so its place in history is provable.
+	KindPublication = "publication"
 )
 
 // LogKeyObjectType is the composite-key object type under which the contract
 // stores organisations' log keys: logkey/<msp>/<anything>. Such writes are
 // records of kind log-key, chained per organisation.
 const LogKeyObjectType = "logkey"
+
+// PublicationObjectType is the composite-key object type of publication
+// records (contract.TxRecordPublication): publication/<number, 20 digits>.
+const PublicationObjectType = "publication"
 
 // Limits that keep a leaf a sane size; the contract's own limits are far
 // below them.
@@ -139,6 +147,8 @@ func IsRecordKey(key string) bool {
 		return len(attrs) == 1 && (attrs[0] == "association" || attrs[0] == "policy")
 	case LogKeyObjectType:
 		return len(attrs) >= 1
+	case PublicationObjectType:
+		return len(attrs) == 1
 	}
 	return false
 }
@@ -182,6 +192,8 @@ func kindOf(key string, value []byte) (string, bool, error) {
 			return KindPolicy, true, nil
 		}
 		return KindAssociation, true, nil
+	case PublicationObjectType:
+		return KindPublication, true, nil
 	default:
 		return KindLogKey, true, nil
 	}
@@ -214,12 +226,17 @@ func (l Leaf) Chain() string {
 		if len(attrs) >= 1 {
 			return "logkey/" + attrs[0]
 		}
+	case KindPublication:
+		return ChainOfPublications
 	}
 	return ""
 }
 
 // ChainOfAttestation is the chain of every record about default id.
 func ChainOfAttestation(defaultID string) string { return "attestation/" + defaultID }
+
+// ChainOfPublications is the chain of the publications' records.
+const ChainOfPublications = "publications"
 
 // ChainOfMember is the chain of member msp's record versions.
 func ChainOfMember(msp string) string { return "member/" + msp }

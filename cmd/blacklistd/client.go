@@ -19,7 +19,7 @@ func clientCmd(args []string, stdout, stderr io.Writer) int {
 	data := fs.String("data", "data", "the node's data directory")
 	name := fs.String("name", "", "client name (lower-case letters, digits, . _ -)")
 	member := fs.String("member", "", "MSP ID of the member the client acts for")
-	roles := fs.String("roles", "", "comma-separated roles: admin, reporter, querier, auditor")
+	roles := fs.String("roles", "", "comma-separated roles: admin, reporter, querier, auditor, agency")
 	certFile := fs.String("cert", "", "PEM client certificate the client may authenticate with instead of its key (mutual TLS)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: blacklistd client add --name NAME --member MSP --roles r1,r2 [--data DIR]\n       blacklistd client list [--data DIR]\n\nPrints the new API key once; only its hash is stored. Run while the node is stopped.\n\n")

@@ -68,6 +68,10 @@ type config struct {
 	// Store sizes the caches and memtables of each badger store the node
 	// opens (the ledger's or replica's, and the node store).
 	Store store.Tuning
+	// PublicationCheckInterval is how often the node looks whether a
+	// scheduled publication is due (the association's node) or a recorded
+	// one awaits its cosignature (members' nodes).
+	PublicationCheckInterval time.Duration
 }
 
 // consoleConfig turns the web console on or off and bounds its sessions.
@@ -127,6 +131,7 @@ func defineSettings(s *settings, cfg *config) {
 	s.String(&cfg.ClientCA, "client-ca", "clientCA", "PEM CA bundle: accept client certificates it signed, bound with 'client add --cert' (mutual TLS)")
 	s.String(&cfg.ConsortiumSecret, "consortium-secret", "consortiumSecret", "fabric mode, the association's node: the consortium secret file made by 'blacklistd secret new' (members' nodes leave it empty: they fetch the secret sealed to their node key from the ledger)")
 	s.Duration(&cfg.LogCheckpointInterval, "log-checkpoint-interval", "logCheckpointInterval", "how often the node signs the transparency log's checkpoint with its organisation's log key (DATA/log-<MSP>.key) and commits the cosignature to the ledger (embedded: for every member whose signing key it holds); at least 1s")
+	s.Duration(&cfg.PublicationCheckInterval, "publication-check-interval", "publicationCheckInterval", "how often the node looks whether the policy's publicationSchedule has a publication of the blacklist due (the association's node) and whether a recorded publication awaits its organisation's cosignature (members' nodes); at least 1s")
 	s.String(&cfg.Fabric.Peer, "fabric-peer", "fabric.peer", "fabric mode: host:port of the organisation's peer (Gateway service)")
 	s.String(&cfg.Fabric.TLSCA, "fabric-tls-ca", "fabric.tlsCA", "fabric mode: PEM file of the peer's TLS CA")
 	s.String(&cfg.Fabric.ServerName, "fabric-server-name", "fabric.serverName", "fabric mode: TLS server name of the peer, if not its host")
@@ -195,7 +200,8 @@ func defaults() config {
 		Webhooks:            webhookConfig{MinBackoff: time.Second, MaxBackoff: 5 * time.Minute, FailingAfter: 5 * time.Minute},
 		Fabric:              fabricConfig{Channel: "blacklist", Chaincode: "blacklist", EndorseRetry: fabric.DefaultEndorseRetry},
 		AuditAnchorInterval: node.DefaultAuditAnchorInterval, LogCheckpointInterval: node.DefaultLogCheckpointInterval,
-		Console: consoleConfig{Enabled: true, Session: console.DefaultSessionTTL}, Store: store.DefaultTuning}
+		Console: consoleConfig{Enabled: true, Session: console.DefaultSessionTTL}, Store: store.DefaultTuning,
+		PublicationCheckInterval: node.DefaultPublicationCheck}
 }
 
 const usageHead = `Usage: blacklistd [flags]
@@ -238,6 +244,9 @@ func loadConfig(args []string, stderr io.Writer) (config, error) {
 	}
 	if cfg.LogCheckpointInterval < time.Second {
 		return cfg, fmt.Errorf("--log-checkpoint-interval %s: at least 1s", cfg.LogCheckpointInterval)
+	}
+	if cfg.PublicationCheckInterval < time.Second {
+		return cfg, fmt.Errorf("--publication-check-interval %s: at least 1s", cfg.PublicationCheckInterval)
 	}
 	if cfg.AuditAnchorInterval < time.Second {
 		return cfg, fmt.Errorf("--audit-anchor-interval %s: at least 1s", cfg.AuditAnchorInterval)
@@ -322,8 +331,9 @@ func serve(cfg config, log *slog.Logger, stdout io.Writer) error {
 		// organisation, an embedded node for every member it holds a
 		// signing key of (one operator's ledger).
 		LogCosigners: logCosigners(cfg), LogCosignHeld: cfg.Ledger != "fabric", LogCheckpointInterval: cfg.LogCheckpointInterval,
-		Logf:   func(format string, args ...any) { log.Warn(fmt.Sprintf(format, args...)) },
-		Secret: secretOptions(cfg), StoreTuning: cfg.Store, OpsEndpoints: ops})
+		PublicationCheck: cfg.PublicationCheckInterval,
+		Logf:             func(format string, args ...any) { log.Warn(fmt.Sprintf(format, args...)) },
+		Secret:           secretOptions(cfg), StoreTuning: cfg.Store, OpsEndpoints: ops})
 	if err != nil {
 		l.Close()
 		return err

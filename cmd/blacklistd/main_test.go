@@ -290,6 +290,15 @@ func TestConfigPrecedence(t *testing.T) {
 	if _, err := loadConfig([]string{"--log-checkpoint-interval", "10ms"}, io.Discard); err == nil {
 		t.Fatal("a log checkpoint interval under 1s accepted")
 	}
+	if cfg, err := loadConfig(nil, io.Discard); err != nil || cfg.PublicationCheckInterval != node.DefaultPublicationCheck {
+		t.Fatalf("default publication check interval: %v %v", cfg.PublicationCheckInterval, err)
+	}
+	if cfg, err := loadConfig([]string{"--publication-check-interval", "10s"}, io.Discard); err != nil || cfg.PublicationCheckInterval != 10*time.Second {
+		t.Fatalf("--publication-check-interval: %v %v", cfg.PublicationCheckInterval, err)
+	}
+	if _, err := loadConfig([]string{"--publication-check-interval", "0s"}, io.Discard); err == nil {
+		t.Fatal("a publication check interval under 1s accepted")
+	}
 	if cfg := (config{Ledger: "fabric", Fabric: fabricConfig{MSPID: "Bank1MSP"}}); len(logCosigners(cfg)) != 1 || logCosigners(config{Ledger: "embedded"}) != nil {
 		t.Fatal("log cosigners: a fabric node cosigns for its organisation only, an embedded one for the members it holds keys of")
 	}

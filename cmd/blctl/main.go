@@ -118,6 +118,8 @@ func commands() []command {
 		{"trust-root", cmdTrustRoot},
 		{"protect", cmdProtect},
 		{"pool-stats", cmdPoolStats},
+		{"publication", cmdPublication},
+		{"witness", cmdWitness},
 	}
 }
 

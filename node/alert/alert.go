@@ -62,7 +62,22 @@ const (
 	// KindProtection tells watchers that a subject's protective
 	// registration (identity theft) was registered, renewed or removed.
 	KindProtection = "protection"
+	// KindPublicationDivergence tells the association that a member's
+	// node recomputed a publication of the blacklist and got another
+	// digest than the association recorded, and refused to cosign it.
+	// Addressed to the association; no subject.
+	KindPublicationDivergence = "publication-divergence"
 )
+
+// PublicationDivergence is what a publication-divergence alert is about:
+// Member's node computed Digest for publication Number, the association
+// recorded RecordedDigest.
+type PublicationDivergence struct {
+	Member         string `json:"member"`
+	Number         uint64 `json:"number"`
+	Digest         string `json:"digest"`
+	RecordedDigest string `json:"recordedDigest"`
+}
 
 // Divergence is what a log-divergence alert is about: Member's node
 // computed RootHash at Size, where Other cosigned OtherRootHash.
@@ -133,6 +148,8 @@ type Alert struct {
 	Plan *rules.Matched `json:"plan,omitempty"`
 	// Divergence is set on log-divergence alerts.
 	Divergence *Divergence `json:"divergence,omitempty"`
+	// Publication is set on publication-divergence alerts.
+	Publication *PublicationDivergence `json:"publication,omitempty"`
 }
 
 // Seq returns the alert's sequence number.

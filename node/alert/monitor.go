@@ -339,6 +339,18 @@ func items(c ledger.Change) ([]Alert, error) {
 		a.Kind, a.SubjectKey, a.Reporter = KindProtection, e.Subject, e.By
 		a.Protection = &ProtectionChange{Action: e.Action, ReasonCode: e.ReasonCode, Since: e.Since, Until: e.Until}
 		return []Alert{a}, nil
+	case contract.EventPublicationDivergence:
+		var e contract.PublicationDivergence
+		if err := json.Unmarshal(c.Payload, &e); err != nil {
+			return nil, fmt.Errorf("tx %s: publication-divergence event: %w", c.TxID, err)
+		}
+		if e.Association == "" {
+			return nil, nil
+		}
+		a := base
+		a.Kind, a.Member, a.Reporter = KindPublicationDivergence, e.Association, e.Member
+		a.Publication = &PublicationDivergence{Member: e.Member, Number: e.Number, Digest: e.Digest, RecordedDigest: e.RecordedDigest}
+		return []Alert{a}, nil
 	}
 	// Events this version does not know raise nothing.
 	return nil, nil

@@ -222,3 +222,18 @@ func View(db *badger.DB, clock func() time.Time, position func(*badger.Txn) (Pos
 		}})
 	})
 }
+
+// ViewState lends fn one read-only state over one snapshot of db, with
+// what the snapshot reflects; its clock is the snapshot's own time (a
+// publication is computed as of the ledger, not as of the wall clock).
+func ViewState(db *badger.DB, position func(*badger.Txn) (Position, error), fn func(st state.State, pos Position) error) error {
+	return db.View(func(txn *badger.Txn) error {
+		pos, err := position(txn)
+		if err != nil {
+			return err
+		}
+		r := &Reader{Txn: txn, Now: pos.Time, reuse: true}
+		defer r.close()
+		return fn(r, pos)
+	})
+}

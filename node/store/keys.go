@@ -148,6 +148,24 @@ const (
 	// PoolSketches: "po/s/<member>/<seq><chunk>" holds a stretch of that
 	// pool's sketch: sorted 8-byte prefixes of its subject keys.
 	PoolSketches Prefix = "po/s/"
+
+	// Publications of the blacklist to credit agencies (node/publish.go).
+	// <n> is the publication number, a big-endian uint64.
+	// PublicationHeads: "pb/h/<n>" holds the header, its signed note, the
+	// schedule slot and whether it is recorded on the ledger (JSON).
+	PublicationHeads Prefix = "pb/h/"
+	// PublicationEntries: "pb/e/<n><subject key>" holds the entry's
+	// canonical encoding.
+	PublicationEntries Prefix = "pb/e/"
+	// PublicationDiffs: "pb/d/<n><subject key>" holds the diff line's
+	// canonical encoding.
+	PublicationDiffs Prefix = "pb/d/"
+	// PublicationPushes: "pp/c/<client>" holds an agency client's push
+	// endpoint (URL, secret, JSON; node/pubpush.go).
+	PublicationPushes Prefix = "pp/c/"
+	// PublicationPushCursors: "pp/n/<client>" holds the number of the last
+	// publication its endpoint acknowledged (uint64).
+	PublicationPushCursors Prefix = "pp/n/"
 )
 
 // All lists every prefix above, for tests and tools that walk the store.
@@ -160,7 +178,8 @@ func All() []Prefix {
 		AlertRules,
 		ConsoleSessions,
 		TranslogHashes, TranslogLeaves, TranslogTags, TranslogCursor, TranslogHeads,
-		PoolHistory, PoolSketches}
+		PoolHistory, PoolSketches,
+		PublicationHeads, PublicationEntries, PublicationDiffs, PublicationPushes, PublicationPushCursors}
 }
 
 // Bytes is the prefix itself: a scan's prefix, or the key of a single key.

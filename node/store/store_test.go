@@ -64,7 +64,8 @@ func TestBytesOnDisk(t *testing.T) {
 		"ar/",
 		"cs/",
 		"tl/h/", "tl/l/", "tl/t/", "tl/cur", "tl/p/",
-		"po/h/", "po/s/"}
+		"po/h/", "po/s/",
+		"pb/h/", "pb/e/", "pb/d/", "pp/c/", "pp/n/"}
 	var got []string
 	for _, p := range All() {
 		got = append(got, string(p))
