@@ -123,7 +123,7 @@ func TestDemoSetupIsReused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(creds.Clients) != 5 {
+	if len(creds.Clients) != 6 {
 		t.Fatalf("%d demo clients", len(creds.Clients))
 	}
 	st, _ := os.Stat(filepath.Join(dir, DemoCredentialsFile))

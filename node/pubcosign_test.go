@@ -25,7 +25,7 @@ type alteredLedger struct {
 	subject string
 }
 
-func (a alteredLedger) View(fn func(st state.State, at ledger.At) error) error {
+func (a alteredLedger) ViewAt(fn func(st state.State, at ledger.At) error) error {
 	return a.Ledger.ViewAt(func(st state.State, at ledger.At) error {
 		o := state.NewOverlay(st)
 		err := st.Scan("subj", []string{a.subject, "d"}, func(k string, v []byte) error {
