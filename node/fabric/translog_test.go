@@ -167,6 +167,19 @@ func TestTransparencyLogAcrossOrganisations(t *testing.T) {
 	if b.Fabric == nil || len(b.Fabric.Blocks) == 0 || len(b.Records) != 2 || tr.Fabric == nil || len(tr.Fabric.Endorsement.Orgs) < 2 {
 		t.Fatalf("bundle without its fabric part or records: %+v", b.Fabric)
 	}
+	// Every block's orderer signatures were checked, against the orderer
+	// MSP and the BlockValidation policy read from the channel's
+	// configuration (Raft: ANY Writers, one orderer of OrdererMSP).
+	orderer := 0
+	for _, c := range transcript.Checks {
+		if c.Step == "fabric-orderer-policy" {
+			orderer++
+		}
+	}
+	if o := tr.Fabric.Orderer; orderer != len(b.Fabric.Blocks) || o == nil || len(o.Organisations) != 1 || o.Organisations[0].ID != "OrdererMSP" ||
+		o.BlockValidation.N != 1 || o.BlockValidation.Rule != "ImplicitMeta ANY Writers: OR('OrdererMSP.member')" {
+		t.Fatalf("orderer checks: %d for %d blocks, trust root's orderer %+v\n%s", orderer, len(b.Fabric.Blocks), tr.Fabric.Orderer, transcript.Render(evidence.English))
+	}
 	if out := os.Getenv("BLACKLIST_EVIDENCE_OUT"); out != "" {
 		// Kept for TestEvidenceVerifiesOffline, run after network.sh down.
 		os.MkdirAll(out, 0o755)
