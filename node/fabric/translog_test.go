@@ -169,16 +169,28 @@ func TestTransparencyLogAcrossOrganisations(t *testing.T) {
 	}
 	// Every block's orderer signatures were checked, against the orderer
 	// MSP and the BlockValidation policy read from the channel's
-	// configuration (Raft: ANY Writers, one orderer of OrdererMSP).
-	orderer := 0
+	// configuration (Raft: ANY Writers, one orderer of OrdererMSP;
+	// SmartBFT: 3 of the 4 consenters, signing by consenter id).
+	orderer, signatures := 0, 0
 	for _, c := range transcript.Checks {
-		if c.Step == "fabric-orderer-policy" {
+		switch c.Step {
+		case "fabric-orderer-policy":
 			orderer++
+		case "fabric-orderer-signature":
+			signatures++
 		}
 	}
-	if o := tr.Fabric.Orderer; orderer != len(b.Fabric.Blocks) || o == nil || len(o.Organisations) != 1 || o.Organisations[0].ID != "OrdererMSP" ||
-		o.BlockValidation.N != 1 || o.BlockValidation.Rule != "ImplicitMeta ANY Writers: OR('OrdererMSP.member')" {
-		t.Fatalf("orderer checks: %d for %d blocks, trust root's orderer %+v\n%s", orderer, len(b.Fabric.Blocks), tr.Fabric.Orderer, transcript.Render(evidence.English))
+	o := tr.Fabric.Orderer
+	if orderer != len(b.Fabric.Blocks) || o == nil || len(o.Organisations) != 1 || o.Organisations[0].ID != "OrdererMSP" {
+		t.Fatalf("orderer checks: %d for %d blocks, trust root's orderer %+v\n%s", orderer, len(b.Fabric.Blocks), o, transcript.Render(evidence.English))
+	}
+	bp := o.BlockValidation
+	if consensusOf(t, run) == "bft" {
+		if bp.N != 3 || len(bp.Signers) != 4 || bp.Signers[0].ConsenterID == 0 || signatures < 3*len(b.Fabric.Blocks) {
+			t.Fatalf("SmartBFT block validation %+v, %d signatures checked", bp, signatures)
+		}
+	} else if bp.N != 1 || bp.Rule != "ImplicitMeta ANY Writers: OR('OrdererMSP.member')" {
+		t.Fatalf("Raft block validation %+v", bp)
 	}
 	if out := os.Getenv("BLACKLIST_EVIDENCE_OUT"); out != "" {
 		// Kept for TestEvidenceVerifiesOffline, run after network.sh down.
