@@ -20,12 +20,14 @@ import (
 // checked with. A bundle is assembled against the latest checkpoint a
 // quorum of organisations cosigned, from this node's log; in fabric mode
 // it carries the blocks behind its records as the replica received them
-// (every envelope with its endorsements, the headers). The trust root is
-// read from the ledger (members, signing-key history, log keys, quorum)
-// and, in fabric mode, from the channel's last configuration block (the
-// organisations' MSP root certificates) with the channel's default
-// endorsement policy (MAJORITY Endorsement of the application
-// organisations: the chaincode is approved without a policy of its own).
+// (every envelope with its endorsements, the orderers' signature metadata,
+// the headers). The trust root is read from the ledger (members,
+// signing-key history, log keys, quorum) and, in fabric mode, from the
+// channel's last configuration block (the organisations' MSP root
+// certificates, the orderer organisations' and the Orderer BlockValidation
+// policy) with the channel's default endorsement policy (MAJORITY
+// Endorsement of the application organisations: the chaincode is approved
+// without a policy of its own).
 
 // AuditEvidence is the audit kind of a served evidence bundle.
 const AuditEvidence = "evidence"
@@ -43,8 +45,10 @@ type FabricMaterial interface {
 	Block(n uint64) (*common.Block, bool, error)
 	Height() uint64
 	// ChannelTrust is the channel's name, the chaincode's, the
-	// endorsement policy and each application organisation's MSP
-	// certificates, from the channel's last configuration block.
+	// endorsement policy, the ordering service (its organisations' MSP
+	// certificates and block validation policy) and each application
+	// organisation's MSP certificates, from the channel's last
+	// configuration block.
 	ChannelTrust() (*evidence.FabricTrust, map[string]*evidence.MSP, error)
 }
 

@@ -33,11 +33,13 @@ if [ $mode = quick ]; then
   RUNS=3 SMALL=10000 MIDS=100000 LARGE=1000000
   HTTP_DURATION=1500ms STORE_DURATION=1500ms STORE_BATCH_DURATION=1s STATUS_BENCHTIME=300ms NODE_LOOKUPS=2x
   SUBMIT_N=3000x GATEWAY_N=10000x ATTESTATION_N=2000x IMPORT_N=200000x ALERT_N=50x
+  TRANSLOG_TIME=300ms TRANSLOG_N=20x
   OUT=${BENCH_OUT:-bin/benchmarks-quick.md} EXPECTED="under 3 minutes"
 else
   RUNS=5 SMALL=10000 MIDS="100000 1000000" LARGE=10000000
   HTTP_DURATION=5s STORE_DURATION=5s STORE_BATCH_DURATION=10s STATUS_BENCHTIME=1s NODE_LOOKUPS=10x
   SUBMIT_N=20000x GATEWAY_N=40000x ATTESTATION_N=20000x IMPORT_N=1000000x ALERT_N=300x
+  TRANSLOG_TIME=1s TRANSLOG_N=100x
   OUT=${BENCH_OUT:-docs/benchmarks.md} EXPECTED="15-20 minutes with the Fabric rows"
 fi
 
@@ -98,6 +100,12 @@ skip() { echo "# skipped: $2" >"$res/$1.txt"; }
 go_suite submit ./node/embedded '^Benchmark(ES256Verify|Submit)$' "$SUBMIT_N"
 go_suite gateway ./gateway '^Benchmark(LookupHandler|TrivialGin)$' "$GATEWAY_N"
 go_suite attestation ./chaincode/attestation . "$ATTESTATION_N"
+# The transparency log and evidence (issue 13). TRANSLOG_N transactions of
+# 100 defaults for each commit row; EXPORT_N bundles of the 10,000-loan book.
+go_suite translog ./chaincode/translog '^Benchmark(LeafHash|Append|InclusionProof|VerifyInclusion|HeadsTree)$' "$TRANSLOG_TIME"
+go_suite translog-log ./node/translog '^BenchmarkInclusionProof$' "$TRANSLOG_TIME"
+go_suite evidence ./chaincode/evidence '^BenchmarkVerify$' "$TRANSLOG_TIME"
+go_suite translog-node ./node '^Benchmark(TransparencyLog|EvidenceExport)$' "$TRANSLOG_N"
 
 echo "bench: HTTP lookups against trivial gin" >&2
 BENCH_BIN="$bin" RUNS=$RUNS DURATION=$HTTP_DURATION scripts/bench-http.sh >"$res/http.txt"
@@ -142,7 +150,9 @@ fi
 # Every other package with benchmarks, so that a new one is not left out
 # (full mode only: their cost is unknown).
 if [ $mode = full ]; then
-  covered=" ./node/embedded ./gateway ./chaincode/attestation ./node/watchlist ./node/alert ./node/fabric "
+  covered=" ./node/embedded ./gateway ./chaincode/attestation ./node/watchlist ./node/alert ./node/fabric ./chaincode/translog ./node/translog ./chaincode/evidence ./node "
+  # ./node's other benchmarks: the store-size ones run in bench-store.sh.
+  go_suite node-statistics ./node '^BenchmarkStatisticsCount$' 1s
   for dir in $(grep -rl --include='*_test.go' '^func Benchmark' . | xargs -r -n1 dirname | sort -u); do
     case "$covered" in *" $dir "*) continue ;; esac
     go_suite "other-$(echo "${dir#./}" | tr / -)" "$dir" . 1s

@@ -143,7 +143,7 @@ func (b *Bundle) BlocksNeeded() []uint64 {
 }
 
 // NewFabric makes a bundle's Fabric part from the blocks holding its
-// records (BlocksNeeded) and the consecutive headers from the first of them
+// records (BlocksNeeded), with their orderers' signatures, and the consecutive headers from the first of them
 // to a later block.
 func NewFabric(channel string, blocks []*common.Block, headers []*common.BlockHeader, intermediates []string) *Fabric {
 	f := &Fabric{Channel: channel, Certificates: intermediates}
@@ -151,7 +151,11 @@ func NewFabric(channel string, blocks []*common.Block, headers []*common.BlockHe
 		f.Headers = append(f.Headers, BlockHeader{Number: h.GetNumber(), PreviousHash: h.GetPreviousHash(), DataHash: h.GetDataHash()})
 	}
 	for _, b := range blocks {
-		f.Blocks = append(f.Blocks, BlockData{Number: b.GetHeader().GetNumber(), Data: b.GetData().GetData()})
+		var sigs []byte
+		if md := b.GetMetadata().GetMetadata(); len(md) > int(common.BlockMetadataIndex_SIGNATURES) {
+			sigs = md[common.BlockMetadataIndex_SIGNATURES]
+		}
+		f.Blocks = append(f.Blocks, BlockData{Number: b.GetHeader().GetNumber(), Data: b.GetData().GetData(), Signatures: sigs})
 	}
 	return f
 }

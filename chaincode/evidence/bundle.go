@@ -102,8 +102,15 @@ type BlockHeader struct {
 	DataHash     []byte `json:"dataHash"`
 }
 
-// BlockData is one block's transaction envelopes.
+// BlockData is one block's transaction envelopes and its orderers'
+// signatures.
 type BlockData struct {
 	Number uint64   `json:"number"`
 	Data   [][]byte `json:"data"`
+	// Signatures is the block's SIGNATURES metadata exactly as delivered:
+	// a protobuf common.Metadata whose value is the orderer block metadata
+	// and whose signatures are the orderers', each over that value, its
+	// signature (or identifier) header and the block header's ASN.1 bytes
+	// (Fabric's protoutil.BlockSignatureVerifier).
+	Signatures []byte `json:"signatures"`
 }

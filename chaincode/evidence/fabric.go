@@ -29,6 +29,14 @@ import (
 // PreviousHash holds it: SHA-256 of the ASN.1 DER sequence (number,
 // previous hash, data hash), as Fabric's protoutil.BlockHeaderHash.
 func HeaderHash(h BlockHeader) []byte {
+	sum := sha256.Sum256(HeaderBytes(h))
+	return sum[:]
+}
+
+// HeaderBytes is the ASN.1 DER sequence (number, previous hash, data hash)
+// of a block header, as Fabric's protoutil.BlockHeaderBytes: what the next
+// header hashes and what the orderers sign.
+func HeaderBytes(h BlockHeader) []byte {
 	der, err := asn1.Marshal(struct {
 		Number       *big.Int
 		PreviousHash []byte
@@ -37,8 +45,7 @@ func HeaderHash(h BlockHeader) []byte {
 	if err != nil {
 		return nil
 	}
-	sum := sha256.Sum256(der)
-	return sum[:]
+	return der
 }
 
 // DataHash is a Fabric block's data hash: SHA-256 of its envelopes
@@ -99,6 +106,7 @@ func (r *run) fabric() {
 		}
 		r.add("fabric-data", what, text("a.data-hash", bd.Number), true, text("r.data-ok", len(bd.Data)))
 		blocks[bd.Number] = bd.Data
+		r.orderers(bd, h)
 	}
 	for _, recs := range [][]Record{r.b.Records, r.b.KeyRecords} {
 		for _, rec := range recs {
@@ -265,46 +273,59 @@ func parseEnvelope(raw []byte) (*fabricTx, error) {
 // of the trust root and its certificate chains to that organisation's CA
 // certificates at the transaction's time.
 func (r *run) identity(raw []byte, at time.Time) (org, cn string, pub *ecdsa.PublicKey, fail *Text) {
+	org, cn, _, pub, fail = r.chain(raw, at, func(id string) *MSP {
+		if o, ok := r.tr.Organisation(id); ok {
+			return o.MSP
+		}
+		return nil
+	}, "r.unknown-msp")
+	return org, cn, pub, fail
+}
+
+// chain decodes a serialized identity and checks that its certificate
+// chains, at time at, to the CA certificates mspOf gives for its MSP (nil:
+// not an organisation of this kind, reported with unknownKey).
+func (r *run) chain(raw []byte, at time.Time, mspOf func(string) *MSP, unknownKey string) (org, cn string, cert *x509.Certificate, pub *ecdsa.PublicKey, fail *Text) {
 	sid := &msp.SerializedIdentity{}
 	if err := proto.Unmarshal(raw, sid); err != nil {
 		t := text("r.error", fmt.Sprintf("identity: %v", err))
-		return "?", "?", nil, &t
+		return "?", "?", nil, nil, &t
 	}
 	org = sid.Mspid
-	o, ok := r.tr.Organisation(org)
-	if !ok || o.MSP == nil || len(o.MSP.RootCerts) == 0 {
-		t := text("r.unknown-msp", org)
-		return org, "?", nil, &t
+	m := mspOf(org)
+	if m == nil || len(m.RootCerts) == 0 {
+		t := text(unknownKey, org)
+		return org, "?", nil, nil, &t
 	}
 	block, _ := pem.Decode(sid.IdBytes)
 	if block == nil {
 		t := text("r.error", "identity: no PEM certificate")
-		return org, "?", nil, &t
+		return org, "?", nil, nil, &t
 	}
 	cert, err := x509.ParseCertificate(block.Bytes)
 	if err != nil {
 		t := text("r.error", fmt.Sprintf("identity certificate: %v", err))
-		return org, "?", nil, &t
+		return org, "?", nil, nil, &t
 	}
 	cn = cert.Subject.CommonName
 	roots, inter := x509.NewCertPool(), x509.NewCertPool()
-	for _, p := range o.MSP.RootCerts {
+	for _, p := range m.RootCerts {
 		roots.AppendCertsFromPEM([]byte(p))
 	}
-	for _, p := range append(append([]string{}, o.MSP.IntermediateCerts...), r.b.Fabric.Certificates...) {
+	for _, p := range append(append([]string{}, m.IntermediateCerts...), r.b.Fabric.Certificates...) {
 		inter.AppendCertsFromPEM([]byte(p))
 	}
 	if _, err := cert.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: at,
 		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}}); err != nil {
 		t := text("r.not-member", cn, org, org, err)
-		return org, cn, nil, &t
+		return org, cn, nil, nil, &t
 	}
-	pub, ok = cert.PublicKey.(*ecdsa.PublicKey)
+	pub, ok := cert.PublicKey.(*ecdsa.PublicKey)
 	if !ok {
 		t := text("r.error", errors.New("identity key is not ECDSA").Error())
-		return org, cn, nil, &t
+		return org, cn, nil, nil, &t
 	}
-	return org, cn, pub, nil
+	return org, cn, cert, pub, nil
 }
 
 // fabricTxID is how Fabric derives a transaction id: the hex SHA-256 of

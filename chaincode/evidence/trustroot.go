@@ -64,6 +64,59 @@ type FabricTrust struct {
 	// Chaincode is the chaincode's name: the namespace of its writes.
 	Chaincode   string            `json:"chaincode"`
 	Endorsement EndorsementPolicy `json:"endorsement"`
+	// Orderer is the ordering service: whose signatures on a block show
+	// that it was ordered, in its chain, by the channel's orderers.
+	Orderer *OrdererTrust `json:"orderer"`
+}
+
+// OrdererTrust is the ordering service as the channel's configuration
+// defines it: its organisations' CA certificates and the block validation
+// policy a block's orderer signatures must meet.
+type OrdererTrust struct {
+	Organisations   []OrdererOrganisation `json:"organisations"`
+	BlockValidation BlockPolicy           `json:"blockValidation"`
+}
+
+// OrdererOrganisation is one organisation of the ordering service.
+type OrdererOrganisation struct {
+	// ID is its MSP ID (OrdererMSP in the local network).
+	ID  string `json:"id"`
+	MSP MSP    `json:"msp"`
+}
+
+// BlockPolicy is "valid orderer signatures satisfy at least N distinct
+// Signers". Rule says where it comes from in the channel configuration:
+// Raft's "ImplicitMeta ANY Writers" over an orderer organisation whose
+// Writers policy is OR('OrdererMSP.member') gives N = 1 and one signer
+// (any member of OrdererMSP); SmartBFT's policy, which configtxgen makes
+// from the consenters, gives N = a quorum of the consenters, each a signer
+// by its own certificate.
+type BlockPolicy struct {
+	Rule    string        `json:"rule"`
+	N       int           `json:"n"`
+	Signers []BlockSigner `json:"signers"`
+}
+
+// BlockSigner is one principal of the block validation policy: any
+// certificate of orderer organisation MSP that chains to its CA (no
+// Certificate), or exactly the consenter certificate given (PEM), which
+// must chain to it too. ConsenterID is a SmartBFT consenter's numeric id:
+// its block signatures name the consenter by id instead of carrying its
+// certificate.
+type BlockSigner struct {
+	MSP         string `json:"msp"`
+	Certificate string `json:"certificate,omitempty"`
+	ConsenterID uint32 `json:"consenterId,omitempty"`
+}
+
+// organisation finds an orderer organisation by MSP ID.
+func (o *OrdererTrust) organisation(id string) (*OrdererOrganisation, bool) {
+	for i := range o.Organisations {
+		if o.Organisations[i].ID == id {
+			return &o.Organisations[i], true
+		}
+	}
+	return nil, false
 }
 
 // EndorsementPolicy is "at least N distinct organisations of Orgs endorse".
@@ -134,6 +187,19 @@ func (t *TrustRoot) check() error {
 		p := t.Fabric.Endorsement
 		if p.N < 1 || p.N > len(p.Orgs) {
 			return fmt.Errorf("endorsement policy needs %d of %d organisations", p.N, len(p.Orgs))
+		}
+		o := t.Fabric.Orderer
+		if o == nil || len(o.Organisations) == 0 {
+			return fmt.Errorf("fabric trust root without the ordering service's organisations")
+		}
+		bp := o.BlockValidation
+		if bp.N < 1 || bp.N > len(bp.Signers) {
+			return fmt.Errorf("block validation policy needs %d of %d signers", bp.N, len(bp.Signers))
+		}
+		for _, s := range bp.Signers {
+			if _, ok := o.organisation(s.MSP); !ok {
+				return fmt.Errorf("block validation policy names %q, not an orderer organisation of the trust root", s.MSP)
+			}
 		}
 	}
 	return nil

@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hyperledger/fabric-protos-go-apiv2/common"
+	"google.golang.org/protobuf/proto"
+
 	"github.com/assoc-ledger/blacklist/chaincode/evidence"
 	"github.com/assoc-ledger/blacklist/chaincode/evidence/evidencetest"
 	"github.com/assoc-ledger/blacklist/chaincode/translog"
@@ -231,10 +234,84 @@ func TestFabricTamperedTransactionFails(t *testing.T) {
 	failsAt(t, f, "fabric", "no Fabric blocks")
 }
 
+// TestFabricHeaderChangedAfterSigningFails rewrites the history of the
+// blocks: the first record block's header is changed and every later
+// header re-linked to it, so the header chain and the data hashes still
+// agree; only the orderers' signatures tell that the ordering service never
+// cut these headers.
+func TestFabricHeaderChangedAfterSigningFails(t *testing.T) {
+	for name, o := range map[string]evidencetest.Options{"raft": {Fabric: true}, "bft": {Fabric: true, BFT: true}} {
+		t.Run(name, func(t *testing.T) {
+			f := evidencetest.New(o)
+			hs := f.Bundle.Fabric.Headers
+			hs[0].PreviousHash = []byte("a history the orderers never signed")
+			for i := 1; i < len(hs); i++ {
+				hs[i].PreviousHash = evidence.HeaderHash(hs[i-1])
+			}
+			roundTrip(t, f)
+			first := f.Bundle.Fabric.Blocks[0].Number
+			failsAt(t, f, "fabric-orderer-signature", fmt.Sprintf("does not verify over block %d's header and metadata", first))
+		})
+	}
+}
+
+func TestFabricOrdererOutsideTheOrdererMSPFails(t *testing.T) {
+	f := evidencetest.New(evidencetest.Options{Fabric: true, RogueOrderer: true})
+	roundTrip(t, f)
+	tr := failsAt(t, f, "fabric-orderer-signature", "the certificate of orderer0.orderer (OrdererMSP) does not chain to OrdererMSP's CA certificates")
+	hasFailed(t, tr, "fabric-orderer-policy", "signed by 0 orderer(s) of the policy (), it needs 1")
+
+	// An application organisation's certificate is no orderer's, even
+	// though it chains to a CA of the trust root.
+	f = evidencetest.New(evidencetest.Options{Fabric: true})
+	f.TrustRoot.Fabric.Orderer.Organisations[0].ID = "Org1MSP"
+	f.TrustRoot.Fabric.Orderer.BlockValidation.Signers[0].MSP = "Org1MSP"
+	failsAt(t, f, "fabric-orderer-signature", "OrdererMSP is not an orderer organisation of the trust root")
+}
+
+func TestFabricTooFewBFTOrdererSignaturesFails(t *testing.T) {
+	f := evidencetest.New(evidencetest.Options{Fabric: true, BFT: true, OrdererSigners: 2})
+	roundTrip(t, f)
+	failsAt(t, f, "fabric-orderer-policy", "signed by 2 orderer(s) of the policy (orderer0.orderer, orderer1.orderer), it needs 3")
+
+	// A consenter's signature given twice counts once.
+	for i := range f.Bundle.Fabric.Blocks {
+		bd := &f.Bundle.Fabric.Blocks[i]
+		md := &common.Metadata{}
+		if err := proto.Unmarshal(bd.Signatures, md); err != nil {
+			t.Fatal(err)
+		}
+		md.Signatures = append(md.Signatures, md.Signatures[0])
+		bd.Signatures, _ = proto.Marshal(md)
+	}
+	failsAt(t, f, "fabric-orderer-policy", "signed by 2 orderer(s) of the policy")
+
+	// A signature naming a consenter id the policy does not list.
+	f = evidencetest.New(evidencetest.Options{Fabric: true, BFT: true})
+	bp := &f.TrustRoot.Fabric.Orderer.BlockValidation
+	bp.Signers, bp.N = bp.Signers[1:], 2
+	failsAt(t, f, "fabric-orderer-signature", "names consenter 1, which the trust root's block validation policy does not list")
+}
+
+func TestFabricMissingOrdererSignaturesFail(t *testing.T) {
+	f := evidencetest.New(evidencetest.Options{Fabric: true})
+	f.Bundle.Fabric.Blocks[1].Signatures = nil
+	failsAt(t, f, "fabric-orderer-policy", fmt.Sprintf("no orderer signatures for block %d", f.Bundle.Fabric.Blocks[1].Number))
+
+	f = evidencetest.New(evidencetest.Options{Fabric: true})
+	f.TrustRoot.Fabric.Orderer = nil
+	failsAt(t, f, "trust-root", "without the ordering service's organisations")
+
+	f = evidencetest.New(evidencetest.Options{Fabric: true})
+	f.TrustRoot.Fabric.Orderer.BlockValidation.N = 2
+	failsAt(t, f, "trust-root", "block validation policy needs 2 of 1 signers")
+}
+
 func TestValidBundlesVerify(t *testing.T) {
 	for name, o := range map[string]evidencetest.Options{
 		"embedded":                    {},
 		"fabric":                      {Fabric: true},
+		"fabric ordered by SmartBFT":  {Fabric: true, BFT: true},
 		"quorum without the reporter": {Signers: []int{1, 2}},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -258,6 +335,11 @@ func TestValidBundlesVerify(t *testing.T) {
 			if o.Fabric && (steps["fabric-endorsement"] != 10 || steps["fabric-write"] != 5) {
 				t.Errorf("fabric checks made: %v", steps)
 			}
+			// 5 blocks hold the records; each signed by one Raft orderer or
+			// three SmartBFT consenters.
+			if want := map[bool]int{false: 5, true: 15}[o.BFT]; o.Fabric && (steps["fabric-orderer-signature"] != want || steps["fabric-orderer-policy"] != 5) {
+				t.Errorf("orderer checks made: %v", steps)
+			}
 			en, zh := tr.Render(evidence.English), tr.Render(evidence.Chinese)
 			if strings.Contains(en+zh, "%!") || !strings.Contains(zh, "全部") || !strings.Contains(en, "All ") {
 				t.Errorf("rendering:\n%s\n%s", en, zh)
@@ -275,7 +357,7 @@ func TestValidBundlesVerify(t *testing.T) {
 }
 
 func TestEveryMessageRendersInBothLanguages(t *testing.T) {
-	f := evidencetest.New(evidencetest.Options{Fabric: true, RogueEndorser: true, RevokeBeforeIssued: true})
+	f := evidencetest.New(evidencetest.Options{Fabric: true, RogueEndorser: true, RevokeBeforeIssued: true, RogueOrderer: true})
 	tr, _ := evidence.Verify(f.Bundle, f.TrustRoot)
 	verb := regexp.MustCompile(`%!|%\[`)
 	for _, c := range tr.Checks {

@@ -159,6 +159,26 @@ var areas = []area{
 				base: pm("fabric-lookup", "Lookup/peer", "op/s"), baseLabel: "peer evaluation", ratio: times},
 		},
 	},
+	{
+		title: "Transparency log and court evidence",
+		intro: "Issue 13 (docs/evidence.md). From node: `BenchmarkTransparencyLog` (embedded ledger, durable commits of 100 defaults per transaction with the node's log following the feed on its own goroutine, and without it; `append` is the log catching up over the same committed transactions into its badger store, one leaf per default) and `BenchmarkEvidenceExport` (bundles of a book of 10,000 defaults, each assembled against the cosigned checkpoint, audited and encoded; s/10k-loans is the whole export extrapolated from the bundles timed). From node/translog: `BenchmarkInclusionProof` (random leaves of a 100,000-leaf log read from badger). From chaincode/translog: leaf encoding and hashing, in-memory append, proofs in a tree of 2^20 leaves, the heads tree of 100,000 chains. From chaincode/evidence: `BenchmarkVerify` (one bundle offline: four records and a member record; fabric adds five blocks' envelopes, endorsements, orderer signatures and certificate chains).",
+		rows: []row{
+			{figure: "log append rate (node/translog, into badger) against the commit rate with the log running", fig: m("translog-node", "TransparencyLog/append", "leaves/s"),
+				base: pm("translog-node", "TransparencyLog/commit-with-log", "defaults/s"), baseLabel: "commits, defaults/s", ratio: times},
+			{figure: "commits with the log running, 100 defaults per transaction", fig: m("translog-node", "TransparencyLog/commit-with-log", "defaults/s"),
+				base: pm("translog-node", "TransparencyLog/commit-without-log", "defaults/s"), baseLabel: "commits without the log", ratio: percent},
+			{figure: "inclusion proofs from the node's log (badger, 100,000 leaves)", fig: m("translog-log", "InclusionProof", "proofs/s"),
+				base: pm("translog", "InclusionProof", "proofs/s"), baseLabel: "in memory, 2^20 leaves", ratio: percent},
+			{figure: "in-memory append (chain, encode, hash, stored hashes) against encoding and hashing alone", fig: m("translog", "Append", "leaves/s"),
+				base: pm("translog", "LeafHash", "op/s"), baseLabel: "leaf encode and hash", ratio: percent},
+			{figure: "verifying one inclusion proof (2^20 leaves) against generating one", fig: m("translog", "VerifyInclusion", "op/s"),
+				base: pm("translog", "InclusionProof", "proofs/s"), baseLabel: "generating proofs", ratio: times},
+			{figure: "heads tree of 100,000 chains (per checkpoint, every cosigner)", fig: m("translog", "HeadsTree", "ns/op")},
+			{figure: "offline verification of a fabric bundle against an embedded one", fig: m("evidence", "Verify/fabric", "bundles/s"),
+				base: pm("evidence", "Verify/embedded", "bundles/s"), baseLabel: "embedded bundle", ratio: percent},
+			{figure: "evidence export of 10,000 loans (assemble, audit, encode each bundle)", fig: m("translog-node", "EvidenceExport", "s/10k-loans")},
+		},
+	},
 }
 
 // consolePages are the pages blgen console times, in its order.

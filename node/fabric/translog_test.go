@@ -167,6 +167,31 @@ func TestTransparencyLogAcrossOrganisations(t *testing.T) {
 	if b.Fabric == nil || len(b.Fabric.Blocks) == 0 || len(b.Records) != 2 || tr.Fabric == nil || len(tr.Fabric.Endorsement.Orgs) < 2 {
 		t.Fatalf("bundle without its fabric part or records: %+v", b.Fabric)
 	}
+	// Every block's orderer signatures were checked, against the orderer
+	// MSP and the BlockValidation policy read from the channel's
+	// configuration (Raft: ANY Writers, one orderer of OrdererMSP;
+	// SmartBFT: 3 of the 4 consenters, signing by consenter id).
+	orderer, signatures := 0, 0
+	for _, c := range transcript.Checks {
+		switch c.Step {
+		case "fabric-orderer-policy":
+			orderer++
+		case "fabric-orderer-signature":
+			signatures++
+		}
+	}
+	o := tr.Fabric.Orderer
+	if orderer != len(b.Fabric.Blocks) || o == nil || len(o.Organisations) != 1 || o.Organisations[0].ID != "OrdererMSP" {
+		t.Fatalf("orderer checks: %d for %d blocks, trust root's orderer %+v\n%s", orderer, len(b.Fabric.Blocks), o, transcript.Render(evidence.English))
+	}
+	bp := o.BlockValidation
+	if consensusOf(t, run) == "bft" {
+		if bp.N != 3 || len(bp.Signers) != 4 || bp.Signers[0].ConsenterID == 0 || signatures < 3*len(b.Fabric.Blocks) {
+			t.Fatalf("SmartBFT block validation %+v, %d signatures checked", bp, signatures)
+		}
+	} else if bp.N != 1 || bp.Rule != "ImplicitMeta ANY Writers: OR('OrdererMSP.member')" {
+		t.Fatalf("Raft block validation %+v", bp)
+	}
 	if out := os.Getenv("BLACKLIST_EVIDENCE_OUT"); out != "" {
 		// Kept for TestEvidenceVerifiesOffline, run after network.sh down.
 		os.MkdirAll(out, 0o755)

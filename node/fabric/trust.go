@@ -13,11 +13,12 @@ import (
 
 // ChannelTrust reads the channel's last configuration block from the
 // replica (the orderers' signature metadata of the latest block names it)
-// and returns each application organisation's MSP certificates and the
-// endorsement policy the chaincode runs under: the channel's default
+// and returns each application organisation's MSP certificates, the
+// endorsement policy the chaincode runs under (the channel's default
 // MAJORITY Endorsement of the application organisations, since the
-// network approves the chaincode without a policy of its own
-// (scripts/network.sh).
+// network approves the chaincode without a policy of its own:
+// scripts/network.sh), and the ordering service: its organisations' MSP
+// certificates and the Orderer group's BlockValidation policy.
 func (l *Ledger) ChannelTrust() (*evidence.FabricTrust, map[string]*evidence.MSP, error) {
 	h := l.replica.Height()
 	if h == 0 {
@@ -35,7 +36,19 @@ func (l *Ledger) ChannelTrust() (*evidence.FabricTrust, map[string]*evidence.MSP
 	if err != nil || !found {
 		return nil, nil, fmt.Errorf("configuration block %d: found %v, %v", cfgNum, found, err)
 	}
-	msps, err := applicationMSPs(cfgBlock)
+	cfg, err := configOf(cfgBlock)
+	if err != nil {
+		return nil, nil, fmt.Errorf("configuration block %d: %w", cfgNum, err)
+	}
+	app := cfg.GetChannelGroup().GetGroups()["Application"]
+	if app == nil {
+		return nil, nil, fmt.Errorf("configuration block %d: no Application group", cfgNum)
+	}
+	msps, err := groupMSPs(app)
+	if err != nil {
+		return nil, nil, fmt.Errorf("configuration block %d: %w", cfgNum, err)
+	}
+	orderer, err := ordererTrust(cfg.GetChannelGroup().GetGroups()["Orderer"])
 	if err != nil {
 		return nil, nil, fmt.Errorf("configuration block %d: %w", cfgNum, err)
 	}
@@ -44,7 +57,8 @@ func (l *Ledger) ChannelTrust() (*evidence.FabricTrust, map[string]*evidence.MSP
 		orgs = append(orgs, id)
 	}
 	sort.Strings(orgs)
-	return &evidence.FabricTrust{Channel: l.opts.Channel, Chaincode: l.opts.Chaincode, Endorsement: evidence.MajorityPolicy(orgs)}, msps, nil
+	return &evidence.FabricTrust{Channel: l.opts.Channel, Chaincode: l.opts.Chaincode, Endorsement: evidence.MajorityPolicy(orgs),
+		Orderer: orderer}, msps, nil
 }
 
 // lastConfig is the number of the configuration block in force at b.
@@ -64,9 +78,8 @@ func lastConfig(b *common.Block) (uint64, error) {
 	return obm.GetLastConfig().GetIndex(), nil
 }
 
-// applicationMSPs reads the MSP of every application organisation of a
-// configuration block.
-func applicationMSPs(b *common.Block) (map[string]*evidence.MSP, error) {
+// configOf reads the channel configuration a configuration block holds.
+func configOf(b *common.Block) (*common.Config, error) {
 	if len(b.GetData().GetData()) != 1 {
 		return nil, fmt.Errorf("not a configuration block")
 	}
@@ -82,12 +95,17 @@ func applicationMSPs(b *common.Block) (map[string]*evidence.MSP, error) {
 	if err := proto.Unmarshal(payload.Data, ce); err != nil {
 		return nil, err
 	}
-	app := ce.GetConfig().GetChannelGroup().GetGroups()["Application"]
-	if app == nil {
-		return nil, fmt.Errorf("no Application group")
+	if ce.GetConfig().GetChannelGroup() == nil {
+		return nil, fmt.Errorf("no channel group")
 	}
+	return ce.Config, nil
+}
+
+// groupMSPs reads the MSP of every organisation of a configuration group
+// (Application or Orderer), by MSP ID.
+func groupMSPs(group *common.ConfigGroup) (map[string]*evidence.MSP, error) {
 	out := map[string]*evidence.MSP{}
-	for name, g := range app.GetGroups() {
+	for name, g := range group.GetGroups() {
 		v := g.GetValues()["MSP"]
 		if v == nil {
 			return nil, fmt.Errorf("organisation %s has no MSP value", name)

@@ -57,6 +57,16 @@ type Options struct {
 	// RogueEndorser adds to the default's transaction an endorsement by a
 	// peer whose certificate comes from a CA outside the trust root.
 	RogueEndorser bool
+	// BFT orders the blocks with four SmartBFT consenters (a quorum of
+	// three signs each block, by consenter id); otherwise one Raft orderer
+	// signs each block with its certificate.
+	BFT bool
+	// OrdererSigners is, with BFT, how many consenters sign each block
+	// (0: three).
+	OrdererSigners int
+	// RogueOrderer signs each block with a certificate claiming OrdererMSP
+	// from a CA outside the trust root, instead of the orderer's.
+	RogueOrderer bool
 	// Signers are the indexes (into Orgs) of the organisations that sign
 	// the checkpoint; nil means all.
 	Signers []int
@@ -81,10 +91,21 @@ type Fixture struct {
 	// Index of each bundle record's leaf, by role.
 	DefaultLeaf, DisputeOpenLeaf, DisputeOutcomeLeaf, SettlementLeaf int64
 
-	o       Options
-	signKey *ecdsa.PrivateKey
-	cas     map[string]*ca
-	blocks  []*common.Block
+	o        Options
+	signKey  *ecdsa.PrivateKey
+	cas      map[string]*ca
+	blocks   []*common.Block
+	orderers []orderer
+}
+
+// OrdererMSP is the fixture's ordering service organisation.
+const OrdererMSP = "OrdererMSP"
+
+// orderer is one orderer (a SmartBFT consenter when id > 0) with its key.
+type orderer struct {
+	id   uint32
+	cert []byte
+	key  *ecdsa.PrivateKey
 }
 
 // leaves implements evidence.LeafSource.
@@ -122,6 +143,16 @@ func New(o Options) *Fixture {
 	}
 	f.Stranger, err = translog.GenerateLogKey("Org9MSP")
 	must(err)
+	f.cas[OrdererMSP] = newCA(OrdererMSP)
+	if o.BFT {
+		for i := 1; i <= 4; i++ {
+			cert, k := f.cas[OrdererMSP].issue(fmt.Sprintf("orderer%d.orderer", i-1))
+			f.orderers = append(f.orderers, orderer{id: uint32(i), cert: cert, key: k})
+		}
+	} else {
+		cert, k := f.cas[OrdererMSP].issue("orderer0.orderer")
+		f.orderers = append(f.orderers, orderer{cert: cert, key: k})
+	}
 
 	pemKey, err := attestation.MarshalPublicKeyPEM(&f.signKey.PublicKey)
 	must(err)
@@ -204,7 +235,7 @@ func New(o Options) *Fixture {
 			data := [][]byte{env}
 			hdr := &common.BlockHeader{Number: block, PreviousHash: prevHeader, DataHash: evidence.DataHash(data)}
 			prevHeader = evidence.HeaderHash(evidence.HeaderOf(&common.Block{Header: hdr}))
-			f.blocks = append(f.blocks, &common.Block{Header: hdr, Data: &common.BlockData{Data: data}})
+			f.blocks = append(f.blocks, &common.Block{Header: hdr, Data: &common.BlockData{Data: data}, Metadata: f.ordererMetadata(hdr)})
 		}
 		for _, w := range ws {
 			l, ok, err := translog.NewLeaf(pos, w.key, w.value)
@@ -290,9 +321,54 @@ func (f *Fixture) trustRoot() *evidence.TrustRoot {
 	}
 	if f.o.Fabric {
 		tr.Mode = translog.ModeFabric
-		tr.Fabric = &evidence.FabricTrust{Channel: Channel, Chaincode: Chaincode, Endorsement: evidence.MajorityPolicy(Orgs)}
+		tr.Fabric = &evidence.FabricTrust{Channel: Channel, Chaincode: Chaincode, Endorsement: evidence.MajorityPolicy(Orgs),
+			Orderer: &evidence.OrdererTrust{Organisations: []evidence.OrdererOrganisation{{ID: OrdererMSP, MSP: evidence.MSP{RootCerts: []string{f.cas[OrdererMSP].pem}}}},
+				BlockValidation: evidence.BlockPolicy{Rule: "ImplicitMeta ANY Writers: OR('OrdererMSP.member')", N: 1, Signers: []evidence.BlockSigner{{MSP: OrdererMSP}}}}}
+		if f.o.BFT {
+			bp := evidence.BlockPolicy{Rule: "BFT: 3 out of the 4 consenters", N: 3}
+			for _, c := range f.orderers {
+				bp.Signers = append(bp.Signers, evidence.BlockSigner{MSP: OrdererMSP, Certificate: string(c.cert), ConsenterID: c.id})
+			}
+			tr.Fabric.Orderer.BlockValidation = bp
+		}
 	}
 	return tr
+}
+
+// ordererMetadata signs a block header as the fixture's ordering service
+// does: a Raft orderer with its identity in a signature header, SmartBFT
+// consenters by id in identifier headers; the block's metadata holds the
+// signatures at index SIGNATURES.
+func (f *Fixture) ordererMetadata(hdr *common.BlockHeader) *common.BlockMetadata {
+	value := marshal(&common.OrdererBlockMetadata{LastConfig: &common.LastConfig{Index: 0}})
+	headerBytes := evidence.HeaderBytes(evidence.HeaderOf(&common.Block{Header: hdr}))
+	md := &common.Metadata{Value: value}
+	signers := f.orderers
+	if f.o.BFT {
+		n := f.o.OrdererSigners
+		if n == 0 {
+			n = 3
+		}
+		signers = signers[:n]
+	}
+	for _, o := range signers {
+		if f.o.RogueOrderer {
+			cert, k := newCA("rogue").issue("orderer0.orderer")
+			o = orderer{cert: cert, key: k}
+		}
+		ms := &common.MetadataSignature{}
+		var h []byte
+		if o.id > 0 {
+			h = marshal(&common.IdentifierHeader{Identifier: o.id})
+			ms.IdentifierHeader = h
+		} else {
+			h = marshal(&common.SignatureHeader{Creator: marshal(&msp.SerializedIdentity{Mspid: OrdererMSP, IdBytes: o.cert}), Nonce: []byte("nonce")})
+			ms.SignatureHeader = h
+		}
+		ms.Signature = sign(o.key, append(append(append([]byte{}, value...), h...), headerBytes...))
+		md.Signatures = append(md.Signatures, ms)
+	}
+	return &common.BlockMetadata{Metadata: [][]byte{marshal(md), {}, {}, {}, {}}}
 }
 
 // envelope makes a signed endorser transaction writing ws and its id, submitted by
