@@ -60,7 +60,7 @@ func (r *FactsReader) Facts(subject string) (SubjectFacts, error) {
 	if err := checkSubject(subject); err != nil {
 		return SubjectFacts{}, err
 	}
-	defs, prots, err := loadSubjectAll(r.st, subject)
+	defs, prots, err := loadSubjectRecords(r.st, subject, true)
 	if err != nil {
 		return SubjectFacts{}, err
 	}

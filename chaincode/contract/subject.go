@@ -32,6 +32,54 @@ func loadSubject(st state.State, subject string) ([]*subjectDefault, error) {
 // loadSubjectAll reads everything recorded about a subject in one scan:
 // its defaults and its protective registrations.
 func loadSubjectAll(st state.State, subject string) ([]*subjectDefault, []Protection, error) {
+	return loadSubjectRecords(st, subject, false)
+}
+
+// statusRecord is what the status code reads of a default or a closure
+// (computeStatus, subjectDefault.state, endedAt, FactsReader): decoding
+// these fields only skips the signature and the rest of each record.
+type statusRecord struct {
+	ID      string `json:"id"`
+	Payload struct {
+		Type         string `json:"type"`
+		Reporter     string `json:"reporter"`
+		Product      string `json:"product"`
+		Amount       *int64 `json:"amount"`
+		Currency     string `json:"currency"`
+		OverdueSince string `json:"overdueSince"`
+		DaysPastDue  *int   `json:"daysPastDue"`
+	} `json:"payload"`
+	RecordedAt string `json:"recordedAt"`
+}
+
+func (s *statusRecord) record(r *Record) {
+	p := &s.Payload
+	*r = Record{ID: s.ID, RecordedAt: s.RecordedAt, Payload: attestation.Payload{Type: p.Type, Reporter: p.Reporter,
+		Product: p.Product, Amount: p.Amount, Currency: p.Currency, OverdueSince: p.OverdueSince, DaysPastDue: p.DaysPastDue}}
+}
+
+// decodeRecord decodes a default or closure, whole or (statusOnly) the
+// fields of statusRecord.
+func decodeRecord(v []byte, r *Record, statusOnly bool) error {
+	if !statusOnly {
+		return fastjson.Unmarshal(v, r)
+	}
+	var s statusRecord
+	if !scanStatusRecord(v, &s) {
+		s = statusRecord{}
+		if err := fastjson.Unmarshal(v, &s); err != nil {
+			return err
+		}
+	}
+	s.record(r)
+	return nil
+}
+
+// loadSubjectRecords is loadSubjectAll; with statusOnly, the defaults and
+// closures hold only what the status code reads (statusRecord), and the
+// values are lent when st can lend them (state.Lender: every decoder here
+// copies what it keeps).
+func loadSubjectRecords(st state.State, subject string, statusOnly bool) ([]*subjectDefault, []Protection, error) {
 	var prots []Protection
 	// A subject has a few records: a slice searched in order costs less
 	// than a map, and a pool's statistics read a million subjects.
@@ -54,17 +102,21 @@ func loadSubjectAll(st state.State, subject string) ([]*subjectDefault, []Protec
 		return d
 	}
 	var disputes []Dispute
-	err := st.Scan("subj", []string{subject}, func(k string, v []byte) error {
+	scan := st.Scan
+	if l, ok := st.(state.Lender); ok && statusOnly {
+		scan = l.ScanLent
+	}
+	err := scan("subj", []string{subject}, func(k string, v []byte) error {
 		_, attrs, err := state.SplitCompositeKey(k)
 		if err != nil || len(attrs) != 3 {
 			return errorf(CodeInternal, "unexpected key %q", k)
 		}
 		switch attrs[1] {
 		case "d":
-			return fastjson.Unmarshal(v, &get(attrs[2]).rec)
+			return decodeRecord(v, &get(attrs[2]).rec, statusOnly)
 		case "c":
 			var r Record
-			if err := fastjson.Unmarshal(v, &r); err != nil {
+			if err := decodeRecord(v, &r, statusOnly); err != nil {
 				return err
 			}
 			get(attrs[2]).closure = &r
