@@ -1,6 +1,9 @@
 package contract
 
-import "bytes"
+import (
+	"bytes"
+	"encoding/binary"
+)
 
 // scanStatusRecord fills s from a default or closure record as the
 // contract writes it (json.Marshal of a Record: no escapes in the fields
@@ -12,28 +15,28 @@ import "bytes"
 // not a plain integer, malformed JSON); the caller then decodes the record
 // with the general decoder, so the result is always what it gives
 // (TestScanStatusRecordMatchesDecoder).
-func scanStatusRecord(v []byte, s *statusRecord) bool {
-	p := recordScanner{b: v}
+func scanStatusRecord(v []byte, s *statusRecord, n names) bool {
+	p := recordScanner{b: v, names: n}
 	ok := p.object(func(key []byte) bool {
 		switch string(key) {
 		case "id":
-			return p.str(&s.ID)
+			return p.str(&s.ID, nil)
 		case "recordedAt":
-			return p.str(&s.RecordedAt)
+			return p.str(&s.RecordedAt, nil)
 		case "payload":
 			pl := &s.Payload
 			return p.object(func(key []byte) bool {
 				switch string(key) {
 				case "type":
-					return p.str(&pl.Type)
+					return p.str(&pl.Type, p.names)
 				case "reporter":
-					return p.str(&pl.Reporter)
+					return p.str(&pl.Reporter, p.names)
 				case "product":
-					return p.str(&pl.Product)
+					return p.str(&pl.Product, p.names)
 				case "currency":
-					return p.str(&pl.Currency)
+					return p.str(&pl.Currency, p.names)
 				case "overdueSince":
-					return p.str(&pl.OverdueSince)
+					return p.str(&pl.OverdueSince, p.names)
 				case "amount":
 					n, ok := p.int()
 					pl.Amount = &n
@@ -62,16 +65,38 @@ var (
 // the general decoder matches object keys to fields.
 func foldsTo(key []byte, names []string) bool {
 	for _, n := range names {
-		if bytes.EqualFold(key, []byte(n)) {
+		if len(n) == len(key) && foldEqual(key, n) {
 			return true
 		}
 	}
 	return false
 }
 
+func foldEqual(key []byte, n string) bool {
+	for i := range key {
+		a, b := key[i], n[i]
+		if a >= 0x80 {
+			// The decoder folds Unicode too (K and the Kelvin sign): leave
+			// such keys to it.
+			return true
+		}
+		if 'A' <= a && a <= 'Z' {
+			a += 'a' - 'A'
+		}
+		if 'A' <= b && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		if a != b {
+			return false
+		}
+	}
+	return true
+}
+
 type recordScanner struct {
-	b []byte
-	i int
+	b     []byte
+	i     int
+	names names
 }
 
 func (p *recordScanner) space() {
@@ -131,24 +156,69 @@ func (p *recordScanner) plain() ([]byte, bool) {
 		return nil, false
 	}
 	start := p.i + 1
-	for j := start; j < len(p.b); j++ {
-		switch c := p.b[j]; {
-		case c == '"':
-			p.i = j + 1
-			return p.b[start:j], true
-		case c == '\\' || c < 0x20 || c >= 0x80:
-			return nil, false
-		}
+	j := quiet(p.b, start, true)
+	if j < len(p.b) && p.b[j] == '"' {
+		p.i = j + 1
+		return p.b[start:j], true
 	}
 	return nil, false
 }
 
-func (p *recordScanner) str(dst *string) bool {
+// str reads a plain string, interned in n if not nil.
+func (p *recordScanner) str(dst *string, n names) bool {
 	s, ok := p.plain()
 	if ok {
-		*dst = string(s)
+		*dst = n.intern(s)
 	}
 	return ok
+}
+
+// names keeps one copy of each short string a reader decodes of the
+// fields with few values over millions of records (members, currencies,
+// products, types, dates).
+type names map[string]string
+
+func (n names) intern(b []byte) string {
+	if n == nil || len(b) > 32 {
+		return string(b)
+	}
+	if s, ok := n[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(n) < 4096 {
+		n[s] = s
+	}
+	return s
+}
+
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// quiet returns the index of the first byte from i on that may end or
+// escape a string: a quote, a backslash, a control character, and (with
+// ascii) any byte of 0x80 or more; len(b) if none. It tests eight bytes at
+// a time: a record's signature is most of its bytes.
+func quiet(b []byte, i int, ascii bool) int {
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		q, bs := x^(lsb*'"'), x^(lsb*'\\')
+		m := (x-lsb*0x20)&^x | (q-lsb)&^q | (bs-lsb)&^bs
+		if ascii {
+			m |= x
+		}
+		if m&msb != 0 {
+			break
+		}
+	}
+	for ; i < len(b); i++ {
+		if c := b[i]; c == '"' || c == '\\' || c < 0x20 || ascii && c >= 0x80 {
+			return i
+		}
+	}
+	return i
 }
 
 // int reads an integer without fraction or exponent that fits in int64.
@@ -185,6 +255,10 @@ func (p *recordScanner) skip() bool {
 	switch c := p.peek(); {
 	case c == '"':
 		for j := p.i + 1; j < len(p.b); j++ {
+			j = quiet(p.b, j, false)
+			if j == len(p.b) {
+				break
+			}
 			switch c := p.b[j]; {
 			case c == '"':
 				p.i = j + 1

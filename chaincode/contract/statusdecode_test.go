@@ -25,7 +25,7 @@ func checkStatusDecode(t *testing.T, v []byte) {
 	t.Helper()
 	want, werr := statusByDecoder(v)
 	var got Record
-	gerr := decodeRecord(v, &got, true)
+	gerr := decodeRecord(v, &got, true, names{})
 	if (werr == nil) != (gerr == nil) {
 		t.Fatalf("%s: error %v, the decoder's %v", v, gerr, werr)
 	}
@@ -66,7 +66,7 @@ func TestScanStatusRecordMatchesDecoder(t *testing.T) {
 		}
 		checkStatusDecode(t, v)
 		var s statusRecord
-		if scanStatusRecord(v, &s) {
+		if scanStatusRecord(v, &s, nil) {
 			handled++
 		}
 	}

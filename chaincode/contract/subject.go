@@ -32,7 +32,7 @@ func loadSubject(st state.State, subject string) ([]*subjectDefault, error) {
 // loadSubjectAll reads everything recorded about a subject in one scan:
 // its defaults and its protective registrations.
 func loadSubjectAll(st state.State, subject string) ([]*subjectDefault, []Protection, error) {
-	return loadSubjectRecords(st, subject, false)
+	return loadSubjectRecords(st, subject, nil)
 }
 
 // statusRecord is what the status code reads of a default or a closure
@@ -59,13 +59,13 @@ func (s *statusRecord) record(r *Record) {
 }
 
 // decodeRecord decodes a default or closure, whole or (statusOnly) the
-// fields of statusRecord.
-func decodeRecord(v []byte, r *Record, statusOnly bool) error {
+// fields of statusRecord, with short strings interned in n if not nil.
+func decodeRecord(v []byte, r *Record, statusOnly bool, n names) error {
 	if !statusOnly {
 		return fastjson.Unmarshal(v, r)
 	}
 	var s statusRecord
-	if !scanStatusRecord(v, &s) {
+	if !scanStatusRecord(v, &s, n) {
 		s = statusRecord{}
 		if err := fastjson.Unmarshal(v, &s); err != nil {
 			return err
@@ -75,16 +75,43 @@ func decodeRecord(v []byte, r *Record, statusOnly bool) error {
 	return nil
 }
 
-// loadSubjectRecords is loadSubjectAll; with statusOnly, the defaults and
-// closures hold only what the status code reads (statusRecord), and the
-// values are lent when st can lend them (state.Lender: every decoder here
-// copies what it keeps).
-func loadSubjectRecords(st state.State, subject string, statusOnly bool) ([]*subjectDefault, []Protection, error) {
+// statusScratch is what a reader of many subjects' status (FactsReader)
+// reuses from one subject to the next: the defaults' memory and the
+// interned names of status-only decoding.
+type statusScratch struct {
+	names names
+	defs  []subjectDefault
+	ids   []string
+	order []*subjectDefault
+}
+
+// loadSubjectRecords is loadSubjectAll; with sc, the defaults and closures
+// hold only what the status code reads (statusRecord), the values are lent
+// when st can lend them (state.Lender: every decoder here copies what it
+// keeps), and the defaults returned live in sc until the next call.
+func loadSubjectRecords(st state.State, subject string, sc *statusScratch) ([]*subjectDefault, []Protection, error) {
+	statusOnly := sc != nil
+	var n names
 	var prots []Protection
 	// A subject has a few records: a slice searched in order costs less
 	// than a map, and a pool's statistics read a million subjects.
 	var ids []string
 	var order []*subjectDefault
+	newDefault := func() *subjectDefault { return &subjectDefault{} }
+	if sc != nil {
+		n, ids, order, sc.defs = sc.names, sc.ids[:0], sc.order[:0], sc.defs[:0]
+		newDefault = func() *subjectDefault {
+			if len(sc.defs) == cap(sc.defs) {
+				// The defaults handed out so far stay where they are.
+				sc.defs = make([]subjectDefault, 0, max(8, 2*cap(sc.defs)))
+			}
+			sc.defs = sc.defs[:len(sc.defs)+1]
+			d := &sc.defs[len(sc.defs)-1]
+			*d = subjectDefault{}
+			return d
+		}
+		defer func() { sc.ids, sc.order = ids, order }()
+	}
 	find := func(id string) *subjectDefault {
 		for i := range ids {
 			if ids[i] == id {
@@ -96,7 +123,7 @@ func loadSubjectRecords(st state.State, subject string, statusOnly bool) ([]*sub
 	get := func(id string) *subjectDefault {
 		d := find(id)
 		if d == nil {
-			d = &subjectDefault{}
+			d = newDefault()
 			ids, order = append(ids, id), append(order, d)
 		}
 		return d
@@ -113,10 +140,10 @@ func loadSubjectRecords(st state.State, subject string, statusOnly bool) ([]*sub
 		}
 		switch attrs[1] {
 		case "d":
-			return decodeRecord(v, &get(attrs[2]).rec, statusOnly)
+			return decodeRecord(v, &get(attrs[2]).rec, statusOnly, n)
 		case "c":
 			var r Record
-			if err := decodeRecord(v, &r, statusOnly); err != nil {
+			if err := decodeRecord(v, &r, statusOnly, n); err != nil {
 				return err
 			}
 			get(attrs[2]).closure = &r
