@@ -54,7 +54,7 @@ func ReadPolicy(st state.State) (Policy, error) {
 
 // NewFactsReader reads from st at now under policy p.
 func NewFactsReader(st state.State, p Policy, now time.Time) *FactsReader {
-	return &FactsReader{st: st, p: &p, now: now.UTC(), nowS: FormatTime(now), scratch: statusScratch{names: names{}}}
+	return &FactsReader{st: st, p: &p, now: now.UTC(), nowS: FormatTime(now), scratch: statusScratch{names: new([256]string)}}
 }
 
 // Facts computes subject's status and lists its active defaults.

@@ -168,28 +168,27 @@ func (p *recordScanner) plain() ([]byte, bool) {
 func (p *recordScanner) str(dst *string, n names) bool {
 	s, ok := p.plain()
 	if ok {
-		*dst = n.intern(s)
+		*dst = intern(n, s)
 	}
 	return ok
 }
 
-// names keeps one copy of each short string a reader decodes of the
-// fields with few values over millions of records (members, currencies,
-// products, types, dates).
-type names map[string]string
+// names keeps a copy of recent short strings of the fields with few
+// values over millions of records (members, currencies, products, types,
+// dates), so that reading one again allocates nothing: a small table
+// indexed by length and three bytes, each slot the last string seen there.
+type names *[256]string
 
-func (n names) intern(b []byte) string {
-	if n == nil || len(b) > 32 {
+func intern(n names, b []byte) string {
+	if n == nil || len(b) == 0 || len(b) > 32 {
 		return string(b)
 	}
-	if s, ok := n[string(b)]; ok {
-		return s
+	slot := &n[(uint(len(b))*31+uint(b[0])*7+uint(b[len(b)/2])*131+uint(b[len(b)-1]))%256]
+	if *slot == string(b) {
+		return *slot
 	}
-	s := string(b)
-	if len(n) < 4096 {
-		n[s] = s
-	}
-	return s
+	*slot = string(b)
+	return *slot
 }
 
 const (

@@ -25,7 +25,7 @@ func checkStatusDecode(t *testing.T, v []byte) {
 	t.Helper()
 	want, werr := statusByDecoder(v)
 	var got Record
-	gerr := decodeRecord(v, &got, true, names{})
+	gerr := decodeRecord(v, &got, true, new([256]string))
 	if (werr == nil) != (gerr == nil) {
 		t.Fatalf("%s: error %v, the decoder's %v", v, gerr, werr)
 	}
