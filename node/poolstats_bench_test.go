@@ -1,6 +1,7 @@
 package node
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -9,7 +10,9 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/assoc-ledger/blacklist/node/embedded"
 )
@@ -94,8 +97,16 @@ func BenchmarkPoolStatistics(b *testing.B) {
 }
 
 func benchPool(b *testing.B, n *Node, c *Client, subjects, size int) {
+	// The pool is made before the clock starts: what the node is timed on
+	// is what it does with a pool that arrives, not the client's hashing.
+	body, err := io.ReadAll(poolLines(subjects, size, 1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	cpu0 := processCPU()
 	for i := 0; i < b.N; i++ {
-		rep, err := n.PoolStatistics(context.Background(), c, PurposeABS, poolLines(subjects, size, 1), nil)
+		rep, err := n.PoolStatistics(context.Background(), c, PurposeABS, bytes.NewReader(body), nil)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -106,6 +117,19 @@ func benchPool(b *testing.B, n *Node, c *Client, subjects, size int) {
 			b.Fatalf("pool of %d: %+v", size, rep)
 		}
 	}
+	// The CPU time the process spent (every goroutine, the runtime's and
+	// badger's included) tells the work apart from the wait on a shared
+	// machine.
+	b.ReportMetric((processCPU()-cpu0).Seconds()/float64(b.N), "cpu-s/pool")
 	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/pool")
 	b.ReportMetric(float64(size)*float64(b.N)/b.Elapsed().Seconds(), "subjects/s")
+}
+
+// processCPU is the user and system CPU time of the process so far.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

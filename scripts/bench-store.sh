@@ -85,6 +85,9 @@ done
 # Pool statistics (node.PoolStatistics, in-process, as an analyst) of a
 # pool of POOL_SIZE stored subjects (capped at the store's) of the large
 # store: decoding, overlap check, computation over one snapshot, audit.
+# Its rows carry s/pool (target < 10 s) and cpu-s/pool, the process's CPU
+# time while the clock runs: on a shared machine the wall time is that over
+# the cores left to it.
 printf '%s\n' "# command: go test ./node -run '^\$' -bench PoolStatistics -benchtime 1x -args -pool-store LARGE_DIR -pool-size $POOL_SIZE (store of $LARGE by blgen)" \
   "# runs: $RUNS, one process each" | pool_out
 echo "bench-store: pool statistics, $RUNS runs" >&2

@@ -20,6 +20,8 @@ type FactsReader struct {
 	p    *Policy
 	now  time.Time
 	nowS string
+	// scratch is reused from subject to subject.
+	scratch statusScratch
 }
 
 // SubjectFacts is one subject's status with its active defaults.
@@ -52,7 +54,7 @@ func ReadPolicy(st state.State) (Policy, error) {
 
 // NewFactsReader reads from st at now under policy p.
 func NewFactsReader(st state.State, p Policy, now time.Time) *FactsReader {
-	return &FactsReader{st: st, p: &p, now: now.UTC(), nowS: FormatTime(now)}
+	return &FactsReader{st: st, p: &p, now: now.UTC(), nowS: FormatTime(now), scratch: statusScratch{names: new([256]string)}}
 }
 
 // Facts computes subject's status and lists its active defaults.
@@ -60,7 +62,7 @@ func (r *FactsReader) Facts(subject string) (SubjectFacts, error) {
 	if err := checkSubject(subject); err != nil {
 		return SubjectFacts{}, err
 	}
-	defs, prots, err := loadSubjectAll(r.st, subject)
+	defs, prots, err := loadSubjectRecords(r.st, subject, &r.scratch)
 	if err != nil {
 		return SubjectFacts{}, err
 	}

@@ -32,52 +32,177 @@ func loadSubject(st state.State, subject string) ([]*subjectDefault, error) {
 // loadSubjectAll reads everything recorded about a subject in one scan:
 // its defaults and its protective registrations.
 func loadSubjectAll(st state.State, subject string) ([]*subjectDefault, []Protection, error) {
-	acc := newSubjectAcc()
-	err := st.Scan("subj", []string{subject}, func(k string, v []byte) error {
+	return loadSubjectRecords(st, subject, nil)
+}
+
+// statusRecord is what the status code reads of a default or a closure
+// (computeStatus, subjectDefault.state, endedAt, FactsReader): decoding
+// these fields only skips the signature and the rest of each record.
+type statusRecord struct {
+	ID      string `json:"id"`
+	Payload struct {
+		Type         string `json:"type"`
+		Reporter     string `json:"reporter"`
+		Product      string `json:"product"`
+		Amount       *int64 `json:"amount"`
+		Currency     string `json:"currency"`
+		OverdueSince string `json:"overdueSince"`
+		DaysPastDue  *int   `json:"daysPastDue"`
+	} `json:"payload"`
+	RecordedAt string `json:"recordedAt"`
+}
+
+func (s *statusRecord) record(r *Record) {
+	p := &s.Payload
+	*r = Record{ID: s.ID, RecordedAt: s.RecordedAt, Payload: attestation.Payload{Type: p.Type, Reporter: p.Reporter,
+		Product: p.Product, Amount: p.Amount, Currency: p.Currency, OverdueSince: p.OverdueSince, DaysPastDue: p.DaysPastDue}}
+}
+
+// decodeRecord decodes a default or closure, whole or (statusOnly) the
+// fields of statusRecord, with short strings interned in n if not nil.
+func decodeRecord(v []byte, r *Record, statusOnly bool, n names) error {
+	if !statusOnly {
+		return fastjson.Unmarshal(v, r)
+	}
+	var s statusRecord
+	if !scanStatusRecord(v, &s, n) {
+		s = statusRecord{}
+		if err := fastjson.Unmarshal(v, &s); err != nil {
+			return err
+		}
+	}
+	s.record(r)
+	return nil
+}
+
+// statusScratch is what a reader of many subjects' status (FactsReader)
+// reuses from one subject to the next: the defaults' memory and the
+// interned names of status-only decoding.
+type statusScratch struct {
+	names names
+	defs  []subjectDefault
+	ids   []string
+	order []*subjectDefault
+}
+
+// loadSubjectRecords is loadSubjectAll; with sc, the defaults and closures
+// hold only what the status code reads (statusRecord), the values are lent
+// when st can lend them (state.Lender: every decoder here copies what it
+// keeps), and the defaults returned live in sc until the next call.
+func loadSubjectRecords(st state.State, subject string, sc *statusScratch) ([]*subjectDefault, []Protection, error) {
+	statusOnly := sc != nil
+	var n names
+	var prots []Protection
+	// A subject has a few records: a slice searched in order costs less
+	// than a map, and a pool's statistics read a million subjects.
+	var ids []string
+	var order []*subjectDefault
+	newDefault := func() *subjectDefault { return &subjectDefault{} }
+	if sc != nil {
+		n, ids, order, sc.defs = sc.names, sc.ids[:0], sc.order[:0], sc.defs[:0]
+		newDefault = func() *subjectDefault {
+			if len(sc.defs) == cap(sc.defs) {
+				// The defaults handed out so far stay where they are.
+				sc.defs = make([]subjectDefault, 0, max(8, 2*cap(sc.defs)))
+			}
+			sc.defs = sc.defs[:len(sc.defs)+1]
+			d := &sc.defs[len(sc.defs)-1]
+			*d = subjectDefault{}
+			return d
+		}
+		defer func() { sc.ids, sc.order = ids, order }()
+	}
+	find := func(id string) *subjectDefault {
+		for i := range ids {
+			if ids[i] == id {
+				return order[i]
+			}
+		}
+		return nil
+	}
+	get := func(id string) *subjectDefault {
+		d := find(id)
+		if d == nil {
+			d = newDefault()
+			ids, order = append(ids, id), append(order, d)
+		}
+		return d
+	}
+	var disputes []Dispute
+	scan := st.Scan
+	if l, ok := st.(state.Lender); ok && statusOnly {
+		scan = l.ScanLent
+	}
+	err := scan("subj", []string{subject}, func(k string, v []byte) error {
 		_, attrs, err := state.SplitCompositeKey(k)
 		if err != nil || len(attrs) != 3 {
 			return errorf(CodeInternal, "unexpected key %q", k)
 		}
-		return acc.add(attrs[1], attrs[2], v)
+		switch attrs[1] {
+		case "d":
+			return decodeRecord(v, &get(attrs[2]).rec, statusOnly, n)
+		case "c":
+			var r Record
+			if err := decodeRecord(v, &r, statusOnly, n); err != nil {
+				return err
+			}
+			get(attrs[2]).closure = &r
+		case "p":
+			var d Dispute
+			if err := json.Unmarshal(v, &d); err != nil {
+				return err
+			}
+			disputes = append(disputes, d)
+		case "r":
+			var r Protection
+			if err := fastjson.Unmarshal(v, &r); err != nil {
+				return err
+			}
+			prots = append(prots, r)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, nil, err
 	}
-	return acc.defaults(), acc.prots, nil
-}
-
-// subjectAcc gathers one subject's keys, as one scan visits them.
-type subjectAcc struct {
-	// A subject has a few records: a slice searched in order costs less
-	// than a map, and a pool's statistics read a million subjects.
-	ids      []string
-	order    []*subjectDefault
-	disputes []Dispute
-	prots    []Protection
-}
-
-func newSubjectAcc() *subjectAcc { return &subjectAcc{} }
-
-func (a *subjectAcc) find(id string) *subjectDefault {
-	for i := range a.ids {
-		if a.ids[i] == id {
-			return a.order[i]
+	for _, d := range disputes {
+		if sd := find(d.AttestationID); sd != nil {
+			sd.disputes = append(sd.disputes, d)
 		}
 	}
-	return nil
+	// A closure or dispute whose default is gone would be a purge bug;
+	// such orphans carry no default record and are skipped.
+	out := order[:0]
+	for _, d := range order {
+		if d.rec.ID != "" {
+			out = append(out, d)
+		}
+	}
+	return out, prots, nil
 }
 
+// subjectAcc gathers one subject's keys as a scan of many subjects visits
+// them (Standings, for publications): loadSubjectRecords reads one
+// subject's own scan, this takes the keys of a range scan over all.
+type subjectAcc struct {
+	byID     map[string]*subjectDefault
+	order    []*subjectDefault
+	disputes []Dispute
+}
+
+func newSubjectAcc() *subjectAcc { return &subjectAcc{byID: map[string]*subjectDefault{}} }
+
 func (a *subjectAcc) get(id string) *subjectDefault {
-	d := a.find(id)
+	d := a.byID[id]
 	if d == nil {
 		d = &subjectDefault{}
-		a.ids, a.order = append(a.ids, id), append(a.order, d)
+		a.byID[id] = d
+		a.order = append(a.order, d)
 	}
 	return d
 }
 
-// add takes one key's kind ("d" default, "c" closure, "p" dispute, "r"
-// protective registration), id and value.
+// add takes one key's kind ("d", "c", "p"), id and value.
 func (a *subjectAcc) add(kind, id string, v []byte) error {
 	switch kind {
 	case "d":
@@ -94,12 +219,6 @@ func (a *subjectAcc) add(kind, id string, v []byte) error {
 			return err
 		}
 		a.disputes = append(a.disputes, d)
-	case "r":
-		var r Protection
-		if err := fastjson.Unmarshal(v, &r); err != nil {
-			return err
-		}
-		a.prots = append(a.prots, r)
 	}
 	return nil
 }
@@ -107,7 +226,7 @@ func (a *subjectAcc) add(kind, id string, v []byte) error {
 // defaults returns the subject's defaults with their disputes.
 func (a *subjectAcc) defaults() []*subjectDefault {
 	for _, d := range a.disputes {
-		if sd := a.find(d.AttestationID); sd != nil {
+		if sd := a.byID[d.AttestationID]; sd != nil {
 			sd.disputes = append(sd.disputes, d)
 		}
 	}

@@ -34,6 +34,17 @@ type State interface {
 // ErrStop ends a Scan early without error.
 var ErrStop = errors.New("stop scan")
 
+// A Lender is a State that can scan without copying each value: fn's
+// value is lent, valid only during the call, so fn must copy what it keeps
+// (decoding it into a struct does). Reads of many subjects (the node's
+// pool statistics) scan millions of records and keep a few fields of
+// each; a State that stores values in memory it owns (a read-only badger
+// snapshot) hands them over in place. Scan's values are the caller's to
+// keep, so callers that can hold to the rule ask for it with ScanLent.
+type Lender interface {
+	ScanLent(objectType string, attrs []string, fn func(key string, value []byte) error) error
+}
+
 const (
 	compositeNS = "\x00"
 	sep         = "\x00"

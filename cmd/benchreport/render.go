@@ -201,6 +201,8 @@ func unitLabel(unit string) string {
 		return ""
 	case "store-MB":
 		return "store "
+	case "cpu-s/pool":
+		return "CPU "
 	}
 	return ""
 }
@@ -212,7 +214,7 @@ func formatValue(v float64, unit string) string {
 		return duration(v)
 	case "ms/batch", "p50-ms", "p99-ms":
 		return duration(v * 1e6)
-	case "s":
+	case "s", "cpu-s/pool":
 		return duration(v * 1e9)
 	case "VmRSS-MB", "VmHWM-MB", "RssAnon-MB", "RssFile-MB", "store-MB":
 		if v >= 1000 {

@@ -78,6 +78,17 @@ func (r *Reader) Delete(key string) error {
 }
 
 func (r *Reader) Scan(objectType string, attrs []string, fn func(string, []byte) error) error {
+	return r.scan(objectType, attrs, false, fn)
+}
+
+// ScanLent is Scan with each value lent (state.Lender): on a read-only
+// snapshot's kept iterator, fn reads the value where badger holds it (the
+// mapped table) instead of a copy made for each key.
+func (r *Reader) ScanLent(objectType string, attrs []string, fn func(string, []byte) error) error {
+	return r.scan(objectType, attrs, true, fn)
+}
+
+func (r *Reader) scan(objectType string, attrs []string, lend bool, fn func(string, []byte) error) error {
 	prefix, err := state.CompositeKey(objectType, attrs...)
 	if err != nil {
 		return err
@@ -92,7 +103,7 @@ func (r *Reader) Scan(objectType string, attrs []string, fn func(string, []byte)
 	defer func() { r.busy = false }()
 	p := Key(prefix)
 	r.seek(p)
-	last, err := iterate(r.it, p, false, func(k, v []byte) error { return fn(string(k[1:]), v) })
+	last, err := iterate(r.it, p, false, lend, func(k, v []byte) error { return fn(string(k[1:]), v) })
 	r.lo, r.last = p, last
 	return err
 }
@@ -143,27 +154,31 @@ func Scan(txn *badger.Txn, prefix []byte, fn func(k, v []byte) error) error {
 
 func scanWith(it *badger.Iterator, prefix []byte, fn func(k, v []byte) error) error {
 	it.Seek(prefix)
-	_, err := iterate(it, prefix, true, fn)
+	_, err := iterate(it, prefix, true, false, fn)
 	return err
 }
 
 // iterate calls fn for each key with prefix from where it stands, and
 // returns a copy of the last key it handed out (nil for none). After a
 // state.ErrStop the iterator stays at that key. Without copyKeys, fn's key
-// is valid only during the call.
-func iterate(it *badger.Iterator, prefix []byte, copyKeys bool, fn func(k, v []byte) error) (last []byte, err error) {
+// is valid only during the call; with lend, so is its value.
+func iterate(it *badger.Iterator, prefix []byte, copyKeys, lend bool, fn func(k, v []byte) error) (last []byte, err error) {
 	for ; it.ValidForPrefix(prefix); it.Next() {
 		item := it.Item()
-		v, err := item.ValueCopy(nil)
-		if err != nil {
-			return last, err
-		}
 		k := item.Key()
 		last = append(last[:0], k...)
 		if copyKeys {
 			k = item.KeyCopy(nil)
 		}
-		if err := fn(k, v); err != nil {
+		if lend {
+			err = item.Value(func(v []byte) error { return fn(k, v) })
+		} else {
+			var v []byte
+			if v, err = item.ValueCopy(nil); err == nil {
+				err = fn(k, v)
+			}
+		}
+		if err != nil {
 			if errors.Is(err, state.ErrStop) {
 				return last, nil
 			}

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
@@ -41,6 +42,10 @@ type Tally struct {
 	// Vintages counts listed subjects by the calendar quarter of their
 	// earliest active default's overdueSince ("2025-Q3").
 	Vintages map[string]int
+
+	// amount and quarters spare add an allocation per subject.
+	amount   big.Int
+	quarters map[int]string
 }
 
 // Currency is one currency's subjects and outstanding total.
@@ -50,7 +55,7 @@ type Currency struct {
 }
 
 func newTally() *Tally {
-	return &Tally{Products: map[string]int{}, Currencies: map[string]*Currency{}, Vintages: map[string]int{}}
+	return &Tally{Products: map[string]int{}, Currencies: map[string]*Currency{}, Vintages: map[string]int{}, quarters: map[int]string{}}
 }
 
 // add counts one subject's facts. member is the asking member; today the
@@ -88,7 +93,13 @@ func (t *Tally) add(f *contract.SubjectFacts, member string, today time.Time, su
 		default:
 			t.DaysPastDue[3]++
 		}
-		t.Vintages[quarter(first)]++
+		q := first.Year()*4 + (int(first.Month())-1)/3
+		name, ok := t.quarters[q]
+		if !ok {
+			name = quarter(first)
+			t.quarters[q] = name
+		}
+		t.Vintages[name]++
 	}
 	var products uint
 	for i := range f.Active {
@@ -110,7 +121,7 @@ func (t *Tally) add(f *contract.SubjectFacts, member string, today time.Time, su
 			t.Currencies[cur] = c
 		}
 		c.Subjects++
-		c.Total.Add(&c.Total, big.NewInt(amount))
+		c.Total.Add(&c.Total, t.amount.SetInt64(amount))
 		delete(sums, cur)
 	}
 }
@@ -151,22 +162,31 @@ func (t *Tally) merge(o *Tally) {
 	}
 }
 
+// maxStretch is the most consecutive keys a goroutine of Compute takes at
+// a time; a small pool is cut into at least 8 stretches per goroutine.
+const maxStretch = 4096
+
 // Compute tallies the pool's subjects over one snapshot under the
 // snapshot's policy, as member, with workers goroutines (0: one per CPU).
-// Each goroutine reads a contiguous stretch of the sorted keys through its
-// own reader, so each walks the store forward.
+// The sorted keys are cut into stretches of consecutive keys that the
+// goroutines take in turn, each through its own reader, so each reader
+// walks the store forward, and a goroutine that the machine runs less
+// than the others takes fewer stretches instead of holding up the answer.
+// Counts are sums, so the result does not depend on who took what.
 func Compute(ctx context.Context, snap ledger.Snapshot, pol contract.Policy, keys []Key, member string, workers int) (*Tally, error) {
 	if workers <= 0 {
 		// One per CPU, and none for fewer than a thousand subjects.
 		workers = min(runtime.GOMAXPROCS(0), len(keys)/1000+1)
 	}
 	workers = max(1, min(workers, len(keys)))
+	stretch := max(1, min(maxStretch, len(keys)/(8*workers)))
 	today := time.Date(snap.Time.Year(), snap.Time.Month(), snap.Time.Day(), 0, 0, 0, 0, time.UTC)
 	parts := make([]*Tally, workers)
 	errs := make([]error, workers)
+	var next atomic.Int64 // the next stretch to take
+	var failed atomic.Bool
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
-		lo, hi := len(keys)*w/workers, len(keys)*(w+1)/workers
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -174,20 +194,28 @@ func Compute(ctx context.Context, snap ledger.Snapshot, pol contract.Policy, key
 			defer release()
 			r := contract.NewFactsReader(st, pol, snap.Time)
 			t := newTally()
-			sums := map[string]int64{}
-			for i := lo; i < hi; i++ {
-				if (i-lo)%4096 == 0 && ctx.Err() != nil {
-					errs[w] = ctx.Err()
-					return
-				}
-				f, err := r.Facts(keys[i].Hex())
-				if err != nil {
-					errs[w] = err
-					return
-				}
-				t.add(&f, member, today, sums)
-			}
 			parts[w] = t
+			sums := map[string]int64{}
+			for {
+				lo := int(next.Add(1)-1) * stretch
+				if lo >= len(keys) || failed.Load() {
+					return
+				}
+				if err := ctx.Err(); err != nil {
+					errs[w] = err
+					failed.Store(true)
+					return
+				}
+				for i := lo; i < min(lo+stretch, len(keys)); i++ {
+					f, err := r.Facts(keys[i].Hex())
+					if err != nil {
+						errs[w] = err
+						failed.Store(true)
+						return
+					}
+					t.add(&f, member, today, sums)
+				}
+			}
 		}()
 	}
 	wg.Wait()

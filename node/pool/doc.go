@@ -7,9 +7,9 @@
 // bytes per distinct subject kept, sorted, so that the statistics walk the
 // store forward). The statistics are computed by the contract's own status
 // code (contract.FactsReader) over one snapshot of the node's world state,
-// split over goroutines that each read a contiguous stretch of the sorted
-// pool (Compute), and answered as aggregates only (Report): no subject key,
-// no identity number, no member but through counts.
+// split over goroutines that take stretches of consecutive keys of the
+// sorted pool in turn (Compute), and answered as aggregates only (Report):
+// no subject key, no identity number, no member but through counts.
 //
 // Privacy (docs/decisions/0020-pool-statistics-and-protection.md):
 //
