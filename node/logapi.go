@@ -24,7 +24,11 @@ func (n *Node) LogCheckpoint(ctx context.Context, c *Client) (QuorumCheckpoint, 
 	if err := n.Authorize(ctx, c, ReadLogHead); err != nil {
 		return QuorumCheckpoint{}, err
 	}
-	return n.quorumCheckpoint(c.Member)
+	qc, err := n.quorumCheckpoint(c.Member)
+	if err != nil {
+		return qc, err
+	}
+	return n.withWitnesses(qc), nil
 }
 
 // InclusionProof proves that leaf Index is in the tree of Size leaves.
