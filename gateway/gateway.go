@@ -152,9 +152,9 @@ func New(n *node.Node, opts Options) http.Handler {
 	v1.GET("/alert-rules", s.can(node.AlertRules), s.getAlertRules)
 	v1.PUT("/alert-rules", s.can(node.AlertRules), s.setAlertRules)
 	// The transparency log and evidence (translog.go, evidence.go).
-	v1.GET("/log/checkpoint", s.can(node.ReadLog), s.logCheckpoint)
+	v1.GET("/log/checkpoint", s.can(node.ReadLogHead), s.logCheckpoint)
 	v1.GET("/log/proof", s.can(node.ReadLog), s.logProof)
-	v1.GET("/log/consistency", s.can(node.ReadLog), s.logConsistency)
+	v1.GET("/log/consistency", s.can(node.ReadLogHead), s.logConsistency)
 	v1.GET("/trust-root", s.can(node.ReadLog), s.trustRoot)
 	v1.GET("/evidence/:id", s.evidenceBundle) // audited by the node, refusals too
 	v1.POST("/evidence/defaults", s.can(node.ReadEvidence), s.ownDefaults)

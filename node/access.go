@@ -92,6 +92,13 @@ const (
 	// credit agencies and admins (decision 0023: banks and queriers have
 	// lookups, they do not need the whole list).
 	ReadPublications
+
+	// ReadLogHead is reading the log's latest checkpoint and consistency
+	// proofs between two sizes: ReadLog's roles and outside credit
+	// agencies, which check that a publication's checkpoint extends the
+	// last one they saw. Hashes only; not the trust root (handed over out
+	// of band, decision 0023) nor inclusion proofs.
+	ReadLogHead
 )
 
 var capabilityRoles = map[Capability][]string{
@@ -120,6 +127,8 @@ var capabilityRoles = map[Capability][]string{
 
 	Publish:          {RoleAdmin},
 	ReadPublications: {RoleAgency, RoleAdmin},
+
+	ReadLogHead: {RoleAdmin, RoleReporter, RoleQuerier, RoleAuditor, RoleAgency},
 }
 
 // Roles lists the roles that may use capability.

@@ -93,6 +93,11 @@ func (n *Node) startLog(dir string, l ledger.Ledger, opts Options) error {
 	n.logStop = cancel
 	n.logDone.Add(1)
 	go func() { defer n.logDone.Done(); tl.Run(ctx) }()
+	if err := n.startWitnesses(ctx, opts); err != nil {
+		cancel()
+		n.logDone.Wait()
+		return err
+	}
 	every := opts.LogCheckpointInterval
 	if every == 0 {
 		every = DefaultLogCheckpointInterval

@@ -21,10 +21,14 @@ func (e *BadRangeError) Error() string { return e.Msg }
 // that a quorum of organisations cosigned with the root this node
 // computed, as a signed note with every such cosignature.
 func (n *Node) LogCheckpoint(ctx context.Context, c *Client) (QuorumCheckpoint, error) {
-	if err := n.Authorize(ctx, c, ReadLog); err != nil {
+	if err := n.Authorize(ctx, c, ReadLogHead); err != nil {
 		return QuorumCheckpoint{}, err
 	}
-	return n.quorumCheckpoint(c.Member)
+	qc, err := n.quorumCheckpoint(c.Member)
+	if err != nil {
+		return qc, err
+	}
+	return n.withWitnesses(qc), nil
 }
 
 // InclusionProof proves that leaf Index is in the tree of Size leaves.
@@ -100,10 +104,13 @@ func (n *Node) inclusion(l *nodelog.Log, index, size int64) (InclusionProof, err
 // LogConsistencyProof proves that the tree of from leaves is a prefix of
 // the tree of to leaves.
 func (n *Node) LogConsistencyProof(ctx context.Context, c *Client, from, to int64) (ConsistencyProof, error) {
-	l, err := n.readLog(ctx, c)
-	if err != nil {
+	if err := n.Authorize(ctx, c, ReadLogHead); err != nil {
 		return ConsistencyProof{}, err
 	}
+	if n.tlog == nil {
+		return ConsistencyProof{}, ErrNoLog
+	}
+	l := n.tlog.log
 	if from < 1 || from > to {
 		return ConsistencyProof{}, &BadRangeError{fmt.Sprintf("from %d to %d: from must be at least 1 and not above to", from, to)}
 	}

@@ -73,6 +73,8 @@ type Node struct {
 	// node may connect (the webhooks' policy).
 	push     pushState
 	pushDest *dest.Policy
+	// witnesses are the configured log witnesses (witnesses.go).
+	witnesses *witnesses
 }
 
 // Options tune a node; the zero value is the default.
@@ -114,6 +116,13 @@ type Options struct {
 	// publication schedule has a publication due (publish.go; 0:
 	// DefaultPublicationCheck, negative: never).
 	PublicationCheck time.Duration
+	// Witnesses are the transparency-log witnesses the node submits its
+	// quorum checkpoints to (witnesses.go; the association's node), at
+	// WebhookDestinations' policy, every WitnessInterval (0:
+	// DefaultLogCheckpointInterval; negative: only when
+	// SubmitToWitnesses is called).
+	Witnesses       []WitnessConfig
+	WitnessInterval time.Duration
 }
 
 // Open opens the node's store in dir (creating it and a local consortium

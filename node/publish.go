@@ -502,6 +502,7 @@ func (n *Node) publicationLogProof(member string, num uint64) *publication.LogPr
 	if err != nil {
 		return nil
 	}
+	qc = n.withWitnesses(qc)
 	tagged, err := n.tlog.log.Tagged(translog.ChainOfPublications)
 	if err != nil {
 		return nil

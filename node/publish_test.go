@@ -45,10 +45,10 @@ func TestPublicationRefusals(t *testing.T) {
 			_, _, err := n.Lookup(ctx, agency, "loan-approval", []string{demoDefault(0).Subject}, false)
 			return err
 		}(),
-		"agency reads a member":  func() error { _, _, err := n.Member(ctx, agency, DemoBank1); return err }(),
-		"agency reads the log":   func() error { _, err := n.LogCheckpoint(ctx, agency); return err }(),
-		"agency reads evidence":  func() error { _, err := n.Evidence(ctx, agency, "litigation", demoDefault(0).Subject); return err }(),
-		"agency reads the trust": func() error { _, _, err := n.TrustRoot(ctx, agency); return err }(),
+		"agency reads a member":       func() error { _, _, err := n.Member(ctx, agency, DemoBank1); return err }(),
+		"agency reads a leaf's proof": func() error { _, err := n.LogInclusionProof(ctx, agency, 0, 0); return err }(),
+		"agency reads evidence":       func() error { _, err := n.Evidence(ctx, agency, "litigation", demoDefault(0).Subject); return err }(),
+		"agency reads the trust":      func() error { _, _, err := n.TrustRoot(ctx, agency); return err }(),
 	} {
 		if !isForbidden(err) {
 			t.Errorf("%s: %v, want forbidden", name, err)

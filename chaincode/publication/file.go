@@ -32,6 +32,10 @@ type Preamble struct {
 	// the publication's ledger record, proves that record is in the
 	// transparency log: its place in the ledger's history.
 	Log *LogProof `json:"log,omitempty"`
+	// Since, added by the agency's client (blctl publication get
+	// --since-checkpoint), proves Log's checkpoint extends the last one
+	// the agency saw (CheckSince).
+	Since *Since `json:"since,omitempty"`
 }
 
 // LogProof is the publication's record in the transparency log: the leaf

@@ -72,6 +72,9 @@ type config struct {
 	// scheduled publication is due (the association's node) or a recorded
 	// one awaits its cosignature (members' nodes).
 	PublicationCheckInterval time.Duration
+	// Witnesses are the log witnesses the association's node submits its
+	// checkpoints to (NAME=URL=VKEY each; node.ParseWitness).
+	Witnesses []string
 }
 
 // consoleConfig turns the web console on or off and bounds its sessions.
@@ -148,6 +151,7 @@ func defineSettings(s *settings, cfg *config) {
 	s.Int64(&cfg.Store.MemTableMB, "store-memtable-mb", "store.memTableMB", "MB of each store's memtables (a write transaction may be 15% of it: at least 64 for 10,000-subject lookups' audit entries)")
 	s.Int(&cfg.Store.Compactors, "store-compactors", "store.compactors", "goroutines compacting each store's tables (at least 2)")
 	s.List(&cfg.Fabric.OpsEndpoints, "fabric-ops-endpoints", "fabric.opsEndpoints", "NAME=URL[,...]: operations services (plain HTTP /healthz) of the organisation's peer and of the orderers, e.g. peer=http://127.0.0.3:7152,orderer0=http://127.0.0.2:7052 (repeatable; a list in the config file): the console's network health probes them")
+	s.List(&cfg.Witnesses, "witness", "witnesses", "NAME=URL=VKEY[,...]: transparency-log witnesses (C2SP tlog-witness, e.g. an agency's 'blctl witness serve') the association's node sends its quorum checkpoints to every --log-checkpoint-interval, keeping their cosignature/v1 lines (VKEY: the witness's verifier key) for GET /v1/log/checkpoint and publications (repeatable; a list in the config file); URLs follow the webhook destination policy (--webhook-allow)")
 }
 
 func main() {
@@ -251,6 +255,11 @@ func loadConfig(args []string, stderr io.Writer) (config, error) {
 	if cfg.AuditAnchorInterval < time.Second {
 		return cfg, fmt.Errorf("--audit-anchor-interval %s: at least 1s", cfg.AuditAnchorInterval)
 	}
+	for _, w := range cfg.Witnesses {
+		if _, err := node.ParseWitness(w); err != nil {
+			return cfg, fmt.Errorf("--witness: %w", err)
+		}
+	}
 	if cfg.Console.Session < time.Minute {
 		return cfg, fmt.Errorf("--console-session %s: at least 1m", cfg.Console.Session)
 	}
@@ -332,8 +341,9 @@ func serve(cfg config, log *slog.Logger, stdout io.Writer) error {
 		// signing key of (one operator's ledger).
 		LogCosigners: logCosigners(cfg), LogCosignHeld: cfg.Ledger != "fabric", LogCheckpointInterval: cfg.LogCheckpointInterval,
 		PublicationCheck: cfg.PublicationCheckInterval,
-		Logf:             func(format string, args ...any) { log.Warn(fmt.Sprintf(format, args...)) },
-		Secret:           secretOptions(cfg), StoreTuning: cfg.Store, OpsEndpoints: ops})
+		Witnesses:        witnessConfigs(cfg), WitnessInterval: cfg.LogCheckpointInterval,
+		Logf:   func(format string, args ...any) { log.Warn(fmt.Sprintf(format, args...)) },
+		Secret: secretOptions(cfg), StoreTuning: cfg.Store, OpsEndpoints: ops})
 	if err != nil {
 		l.Close()
 		return err
@@ -398,4 +408,15 @@ func logCosigners(cfg config) []string {
 		return []string{cfg.Fabric.MSPID}
 	}
 	return nil
+}
+
+// witnessConfigs is --witness, checked by loadConfig.
+func witnessConfigs(cfg config) []node.WitnessConfig {
+	var out []node.WitnessConfig
+	for _, w := range cfg.Witnesses {
+		if wc, err := node.ParseWitness(w); err == nil {
+			out = append(out, wc)
+		}
+	}
+	return out
 }

@@ -79,22 +79,27 @@ Example:
 `,
 	},
 	"publication get": {
-		EN: `Usage: blctl publication get N --out FILE [--diff]
+		EN: `Usage: blctl publication get N --out FILE [--diff] [--since-checkpoint LAST]
 
 Saves publication N (GET /v1/publications/N) to FILE as NDJSON: the header
 and its signed note, then every entry, or with --diff the changes from
 publication N-1. The file is written whole or not at all (the number of
-lines must match the header). Check it with 'blctl publication verify'.
+lines must match the header). With --since-checkpoint, the consistency
+proof from that checkpoint (the last one you saw) to the publication's
+checkpoint (GET /v1/log/consistency) is written into the first line.
+Check it with 'blctl publication verify'.
 
 Examples:
   blctl publication get 7 --out pub-7.ndjson
   blctl publication get 8 --diff --out pub-8-diff.ndjson
 `,
-		ZH: `用法：blctl publication get N --out FILE [--diff]
+		ZH: `用法：blctl publication get N --out FILE [--diff] [--since-checkpoint LAST]
 
 将第 N 期发布（GET /v1/publications/N）以 NDJSON 保存到 FILE：首行为头部及其
 签名，随后为全部条目；加 --diff 则为相对第 N-1 期的变更。文件要么完整写入，
-要么不写（行数须与头部一致）。请用 'blctl publication verify' 校验。
+要么不写（行数须与头部一致）。加 --since-checkpoint 时，从该检查点（您上次
+见到的）到本期检查点的一致性证明（GET /v1/log/consistency）写入首行。
+请用 'blctl publication verify' 校验。
 
 示例：
   blctl publication get 7 --out pub-7.ndjson
@@ -102,26 +107,31 @@ Examples:
 `,
 	},
 	"publication verify": {
-		EN: `Usage: blctl publication verify FILE [--previous FILE] --trust-root FILE
+		EN: `Usage: blctl publication verify FILE [--previous FILE] --trust-root FILE [--last-checkpoint LAST]
 
 Checks a saved publication offline: the signatures on its header against
 the trust root's log keys (the association's among them) and the quorum;
 a full publication's entries give the header's root; a diff (--diff file)
 applied to the previous publication's full file (--previous) gives the root,
 the counts and the signed diff digest; with --previous, the header names
-the previous publication's digest. Exit 1 on the first check that fails.
+the previous publication's digest; with --last-checkpoint, that the
+publication's checkpoint extends that one (both signed by the quorum, and
+the consistency proof the file carries). Exit 1 on the first check that
+fails.
 
 Examples:
   blctl publication verify pub-7.ndjson --trust-root trust-root.json
   blctl publication verify pub-8-diff.ndjson --previous pub-7.ndjson --trust-root trust-root.json
   blctl --lang zh publication verify pub-7.ndjson --trust-root trust-root.json
 `,
-		ZH: `用法：blctl publication verify FILE [--previous FILE] --trust-root FILE
+		ZH: `用法：blctl publication verify FILE [--previous FILE] --trust-root FILE [--last-checkpoint LAST]
 
 离线校验已保存的发布：对照信任根中的日志密钥（须含协会的）校验头部签名及
 法定数；完整发布的条目须得出头部所载的根；变更文件（--diff 获取）应用于上一期
 的完整文件（--previous）后须得出该根、各项计数及已签名的变更摘要；给出
---previous 时，头部须载有上一期的摘要。任一项失败即以退出码 1 结束。
+--previous 时，头部须载有上一期的摘要；给出 --last-checkpoint 时，本期检查点
+须延续该检查点（两者均经法定数签名，并核对文件所附的一致性证明）。任一项
+失败即以退出码 1 结束。
 
 示例：
   blctl publication verify pub-7.ndjson --trust-root trust-root.json
@@ -140,14 +150,19 @@ var publicationSummaries = map[string]bilingual{
 }
 
 var publicationFlags = map[string]bilingual{
-	"publication list --limit":        {"at most this many (1 to 1000)", "最多列出的期数（1 至 1000）"},
-	"publication get --out":           {"file to write the publication to", "写入发布的文件"},
-	"publication get --diff":          {"the changes from the previous publication instead of every entry", "获取相对上一期的变更，而非全部条目"},
-	"publication verify --previous":   {"the previous publication's full file", "上一期发布的完整文件"},
-	"publication verify --trust-root": {"the trust root from the association", "协会提供的信任根"},
+	"publication list --limit":             {"at most this many (1 to 1000)", "最多列出的期数（1 至 1000）"},
+	"publication get --out":                {"file to write the publication to", "写入发布的文件"},
+	"publication get --diff":               {"the changes from the previous publication instead of every entry", "获取相对上一期的变更，而非全部条目"},
+	"publication verify --previous":        {"the previous publication's full file", "上一期发布的完整文件"},
+	"publication verify --trust-root":      {"the trust root from the association", "协会提供的信任根"},
+	"publication get --since-checkpoint":   {"the last checkpoint you saw (a signed note): embed the consistency proof from it to the publication's checkpoint", "您上次见到的检查点（签名记录）：嵌入从它到本期检查点的一致性证明"},
+	"publication verify --last-checkpoint": {"the last checkpoint you saw: check the publication's checkpoint extends it (needs a file fetched with --since-checkpoint)", "您上次见到的检查点：校验本期检查点是其延续（文件须以 --since-checkpoint 获取）"},
 }
 
 var publicationMessages = []l10n.Entry{
+	{Key: "cli.publication.step.since", EN: "extends the last checkpoint you saw", ZH: "延续您上次见到的检查点"},
+	{Key: "cli.publication.lastbad", EN: "%s is not a checkpoint: %v", ZH: "%s 不是检查点：%v"},
+	{Key: "cli.publication.nolog", EN: "publication %d comes with no checkpoint of the log yet (none cosigned by a quorum covers it): try again later", ZH: "第 %d 期发布尚无日志检查点（尚无法定数共同签名的检查点涵盖它）：请稍后再试"},
 	{Key: "cli.publication.noargs", EN: "this command takes no arguments", ZH: "此命令不接受参数"},
 	{Key: "cli.publication.onenumber", EN: "give exactly one publication number", ZH: "请给出且仅给出一个期号"},
 	{Key: "cli.publication.badnumber", EN: "%q is not a publication number (1, 2, …)", ZH: "%q 不是期号（1、2、……）"},

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/assoc-ledger/blacklist/chaincode/evidence"
 	"github.com/assoc-ledger/blacklist/chaincode/publication"
+	"github.com/assoc-ledger/blacklist/chaincode/translog"
 )
 
 // Publications of the blacklist to credit agencies (docs/publications.md):
@@ -96,6 +98,7 @@ func publicationGet(e *env, args []string) int {
 	f := e.flags("publication get")
 	out := f.String("out", "", "")
 	diff := f.Bool("diff", false, "")
+	since := f.String("since-checkpoint", "", "")
 	pos, code, ok := f.parse(args)
 	if !ok {
 		return code
@@ -151,6 +154,11 @@ func publicationGet(e *env, args []string) int {
 	if lines-1 != want {
 		return e.fail(&ServerError{Op: "GET /v1/publications/" + pos[0], Err: fmt.Errorf("%s", e.t("cli.publication.cut", lines-1, want))})
 	}
+	if *since != "" {
+		if err := e.embedSince(tmp.Name(), pr.Preamble, *since); err != nil {
+			return e.fail(err)
+		}
+	}
 	if err := os.Rename(tmp.Name(), *out); err != nil {
 		return e.fail(err)
 	}
@@ -205,6 +213,7 @@ type publicationVerifyOutput struct {
 func publicationVerify(e *env, args []string) int {
 	f := e.flags("publication verify")
 	prevFile := f.String("previous", "", "")
+	lastFile := f.String("last-checkpoint", "", "")
 	rootFile := f.String("trust-root", "", "")
 	pos, code, ok := f.parse(args)
 	if !ok {
@@ -239,7 +248,16 @@ func publicationVerify(e *env, args []string) int {
 		defer pf.Close()
 		prev = bufio.NewReaderSize(pf, 64<<10)
 	}
+	var last []byte
+	if *lastFile != "" {
+		if last, err = os.ReadFile(*lastFile); err != nil {
+			return e.fail(usagef("%v", err))
+		}
+	}
 	rep, verr := publication.Verify(bufio.NewReaderSize(pub, 64<<10), prev, root)
+	if verr == nil && last != nil {
+		verr = checkSince(rep, pos[0], last, root)
+	}
 	if e.jsonOut() {
 		out := publicationVerifyOutput{Verified: verr == nil, Report: rep}
 		if verr != nil {
@@ -264,4 +282,102 @@ func publicationVerify(e *env, args []string) int {
 	h := rep.Header
 	fmt.Fprintln(e.stdout, e.t("cli.publication.verified", h.Number, h.LedgerHeight, h.Count, h.Root))
 	return exitOK
+}
+
+// embedSince fetches the consistency proof from the checkpoint in file
+// last (the last one the agency saw) to the publication's checkpoint and
+// writes it into the preamble of the downloaded file at path. The
+// checkpoints' signatures are checked by publication verify, offline.
+func (e *env) embedSince(path string, p publication.Preamble, lastFile string) error {
+	raw, err := os.ReadFile(lastFile)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	text, _, err := translog.SplitNote(raw)
+	var last translog.Checkpoint
+	if err == nil {
+		last, err = translog.ParseCheckpoint(text)
+	}
+	if err != nil {
+		return usagef("%s", e.t("cli.publication.lastbad", lastFile, err))
+	}
+	if p.Log == nil {
+		return fmt.Errorf("%s", e.t("cli.publication.nolog", p.Header.Number))
+	}
+	ptext, _, err := translog.SplitNote([]byte(p.Log.Checkpoint))
+	var pc translog.Checkpoint
+	if err == nil {
+		pc, err = translog.ParseCheckpoint(ptext)
+	}
+	if err != nil {
+		return &ServerError{Op: "GET /v1/publications/" + strconv.FormatUint(p.Header.Number, 10), Err: err}
+	}
+	since := &publication.Since{From: last.Size, Proof: []string{}}
+	if last.Size < pc.Size && last.Size > 0 {
+		var cp struct {
+			Proof []translog.Hash `json:"proof"`
+		}
+		q := url.Values{"from": {strconv.FormatInt(last.Size, 10)}, "to": {strconv.FormatInt(pc.Size, 10)}}
+		if err := e.call("GET", "/v1/log/consistency", q, nil, &cp); err != nil {
+			return err
+		}
+		for _, h := range cp.Proof {
+			since.Proof = append(since.Proof, base64.StdEncoding.EncodeToString(h[:]))
+		}
+	}
+	p.Since = since
+	src, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	dst, err := os.CreateTemp(filepath.Dir(path), ".blctl-publication-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(dst.Name())
+	rd := bufio.NewReaderSize(src, 64<<10)
+	if _, err := rd.ReadSlice('\n'); err != nil {
+		dst.Close()
+		return err
+	}
+	w := bufio.NewWriterSize(dst, 64<<10)
+	err = publication.WritePreamble(w, p)
+	if err == nil {
+		_, err = io.Copy(w, rd)
+	}
+	if err == nil {
+		err = w.Flush()
+	}
+	if err == nil {
+		err = dst.Sync()
+	}
+	if cerr := dst.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	return os.Rename(dst.Name(), path)
+}
+
+// checkSince checks the file's embedded consistency proof from the last
+// checkpoint, adding the step to the report.
+func checkSince(rep *publication.Report, file string, last []byte, root *evidence.TrustRoot) error {
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rd, err := publication.NewReader(bufio.NewReader(f))
+	if err != nil {
+		return err
+	}
+	d, err := publication.CheckSince(rd.Preamble, last, root)
+	if err != nil {
+		rep.Checks = append(rep.Checks, publication.Check{Step: publication.StepSince, Detail: err.Error()})
+		return fmt.Errorf("%s: %v", publication.StepSince, err)
+	}
+	rep.Checks = append(rep.Checks, publication.Check{Step: publication.StepSince, OK: true, Detail: d})
+	return nil
 }

@@ -166,6 +166,11 @@ const (
 	// PublicationPushCursors: "pp/n/<client>" holds the number of the last
 	// publication its endpoint acknowledged (uint64).
 	PublicationPushCursors Prefix = "pp/n/"
+
+	// WitnessCosigs: "wc/<witness name>" holds the latest cosignature a
+	// configured witness gave the association's checkpoints: size, root,
+	// its signature lines (JSON; node/witnesses.go).
+	WitnessCosigs Prefix = "wc/"
 )
 
 // All lists every prefix above, for tests and tools that walk the store.
@@ -179,7 +184,8 @@ func All() []Prefix {
 		ConsoleSessions,
 		TranslogHashes, TranslogLeaves, TranslogTags, TranslogCursor, TranslogHeads,
 		PoolHistory, PoolSketches,
-		PublicationHeads, PublicationEntries, PublicationDiffs, PublicationPushes, PublicationPushCursors}
+		PublicationHeads, PublicationEntries, PublicationDiffs, PublicationPushes, PublicationPushCursors,
+		WitnessCosigs}
 }
 
 // Bytes is the prefix itself: a scan's prefix, or the key of a single key.

@@ -65,7 +65,8 @@ func TestBytesOnDisk(t *testing.T) {
 		"cs/",
 		"tl/h/", "tl/l/", "tl/t/", "tl/cur", "tl/p/",
 		"po/h/", "po/s/",
-		"pb/h/", "pb/e/", "pb/d/", "pp/c/", "pp/n/"}
+		"pb/h/", "pb/e/", "pb/d/", "pp/c/", "pp/n/",
+		"wc/"}
 	var got []string
 	for _, p := range All() {
 		got = append(got, string(p))
