@@ -23,14 +23,14 @@ func client(c *gin.Context) *node.Client { return c.MustGet(clientKey).(*node.Cl
 // often is refused before its credentials are looked at.
 func (s *server) authenticate(c *gin.Context) {
 	addr := c.RemoteIP()
-	if wait := s.failedAuth.blocked(addr); wait > 0 {
+	if wait := s.failedAuth.Blocked(addr); wait > 0 {
 		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 		fail(c, CodeRateLimited, "too many failed authentications from this address; retry after "+wait.Round(time.Second).String())
 		return
 	}
 	s.authenticateCredentials(c)
 	if c.Writer.Status() == http.StatusUnauthorized {
-		s.failedAuth.failed(addr)
+		s.failedAuth.Failed(addr)
 		s.log.Warn("failed authentication", "request", c.GetString(requestIDKey), "address", addr, "route", c.FullPath())
 	}
 }
@@ -112,85 +112,6 @@ func (s *server) rateLimit(c *gin.Context) {
 		return
 	}
 	c.Next()
-}
-
-// addressLimiter keeps a budget of failures per client address. It
-// forgets addresses whose budget is full again, so a scan from many
-// addresses costs memory only while it lasts.
-type addressLimiter struct {
-	mu      sync.Mutex
-	rate    rate.Limit
-	burst   int
-	now     func() time.Time
-	buckets map[string]*rate.Limiter
-}
-
-func newAddressLimiter(perSecond float64, burst int, now func() time.Time) *addressLimiter {
-	return &addressLimiter{rate: rate.Limit(perSecond), burst: burst, now: now, buckets: map[string]*rate.Limiter{}}
-}
-
-// blocked is how long addr must wait before its next attempt; 0 when it
-// may try now.
-func (l *addressLimiter) blocked(addr string) time.Duration {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	b, ok := l.buckets[addr]
-	if !ok {
-		return 0
-	}
-	now := l.now()
-	if b.TokensAt(now) >= 1 {
-		return 0
-	}
-	r := b.ReserveN(now, 1)
-	defer r.CancelAt(now)
-	return r.DelayFrom(now)
-}
-
-// failed spends one of addr's failures.
-func (l *addressLimiter) failed(addr string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	if len(l.buckets) > 10000 {
-		for a, b := range l.buckets {
-			if b.TokensAt(now) >= float64(l.burst) {
-				delete(l.buckets, a)
-			}
-		}
-	}
-	b, ok := l.buckets[addr]
-	if !ok {
-		b = rate.NewLimiter(l.rate, l.burst)
-		l.buckets[addr] = b
-	}
-	b.AllowN(now, 1)
-}
-
-// streamCounter counts each client's open alert streams.
-type streamCounter struct {
-	mu   sync.Mutex
-	open map[string]int
-	max  int
-}
-
-// acquire takes one of client's streams; false when it has max open.
-func (sc *streamCounter) acquire(client string) bool {
-	sc.mu.Lock()
-	defer sc.mu.Unlock()
-	if sc.open[client] >= sc.max {
-		return false
-	}
-	sc.open[client]++
-	return true
-}
-
-func (sc *streamCounter) release(client string) {
-	sc.mu.Lock()
-	defer sc.mu.Unlock()
-	if sc.open[client]--; sc.open[client] <= 0 {
-		delete(sc.open, client)
-	}
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

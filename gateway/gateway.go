@@ -64,8 +64,8 @@ type server struct {
 	opts       Options
 	log        *slog.Logger
 	limits     *limiter
-	failedAuth *addressLimiter
-	streams    *streamCounter
+	failedAuth *AddressLimiter
+	streams    *StreamCounter
 	metrics    *metrics
 }
 
@@ -89,8 +89,8 @@ func New(n *node.Node, opts Options) http.Handler {
 		opts.now = time.Now
 	}
 	s := &server{node: n, opts: opts, log: opts.Logger, limits: newLimiter(opts.RatePerSecond, opts.Burst),
-		failedAuth: newAddressLimiter(opts.FailedAuthPerMinute/60, opts.FailedAuthBurst, opts.now),
-		streams:    &streamCounter{open: map[string]int{}, max: opts.MaxStreamsPerClient}, metrics: newMetrics(n)}
+		failedAuth: NewAddressLimiter(opts.FailedAuthPerMinute/60, opts.FailedAuthBurst, opts.now),
+		streams:    NewStreamCounter(opts.MaxStreamsPerClient), metrics: newMetrics(n)}
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.NoRoute(func(c *gin.Context) {

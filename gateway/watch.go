@@ -222,11 +222,11 @@ func (s *server) streamAlerts(c *gin.Context) {
 		return
 	}
 	cl := client(c)
-	if !s.streams.acquire(cl.Name) {
+	if !s.streams.Acquire(cl.Name) {
 		fail(c, CodeRateLimited, fmt.Sprintf("client %s already has %d alert streams open; close one first", cl.Name, s.opts.MaxStreamsPerClient))
 		return
 	}
-	defer s.streams.release(cl.Name)
+	defer s.streams.Release(cl.Name)
 	ctx := c.Request.Context()
 	rc := http.NewResponseController(c.Writer)
 	// A stream outlives the server's read and write timeouts (the read

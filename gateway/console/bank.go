@@ -402,11 +402,11 @@ func (s *server) alertStream(q *req) {
 		s.fail(q, invalid("after: a number"))
 		return
 	}
-	if !s.streams.acquire(q.client.Name) {
+	if !s.streams.Acquire(q.client.Name) {
 		s.fail(q, &contract.Error{Code: contract.CodeFailedPrecondition, Msg: "too many open alert streams for this client"})
 		return
 	}
-	defer s.streams.release(q.client.Name)
+	defer s.streams.Release(q.client.Name)
 	ctx := q.ctx()
 	rc := http.NewResponseController(q.w)
 	_ = rc.SetReadDeadline(time.Time{})

@@ -37,11 +37,9 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/text/language"
-	"golang.org/x/time/rate"
 
 	"github.com/assoc-ledger/blacklist/gateway"
 	"github.com/assoc-ledger/blacklist/gateway/problem"
@@ -81,8 +79,8 @@ type server struct {
 	opts    Options
 	log     *slog.Logger
 	pages   map[string]*template.Template
-	failed  *addressBudget
-	streams *streamCounter
+	failed  *gateway.AddressLimiter
+	streams *gateway.StreamCounter
 	mux     *http.ServeMux
 }
 
@@ -99,8 +97,8 @@ func New(n *node.Node, opts Options) http.Handler {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &server{node: n, opts: opts, log: opts.Logger, pages: parsePages(),
-		failed:  newAddressBudget(rate.Limit(opts.FailedSignInPerMinute/60), opts.FailedSignInBurst),
-		streams: &streamCounter{open: map[string]int{}, max: gateway.DefaultOptions().MaxStreamsPerClient}}
+		failed:  gateway.NewAddressLimiter(opts.FailedSignInPerMinute/60, opts.FailedSignInBurst, time.Now),
+		streams: gateway.NewStreamCounter(gateway.DefaultOptions().MaxStreamsPerClient)}
 	m := http.NewServeMux()
 	static, _ := fs.Sub(staticFS, "static")
 	m.Handle("GET /console/static/", http.StripPrefix("/console/static/", http.FileServerFS(static)))
@@ -228,31 +226,6 @@ func csrfProblem(q *req) *problem.Problem {
 // problemOf is err as the API's problem document in the page's language.
 func problemOf(q *req, err error) problem.Problem { return gateway.ProblemFor(err, q.lang.String()) }
 
-// streamCounter counts each client's open alert streams, as the API does.
-type streamCounter struct {
-	mu   sync.Mutex
-	open map[string]int
-	max  int
-}
-
-func (sc *streamCounter) acquire(client string) bool {
-	sc.mu.Lock()
-	defer sc.mu.Unlock()
-	if sc.open[client] >= sc.max {
-		return false
-	}
-	sc.open[client]++
-	return true
-}
-
-func (sc *streamCounter) release(client string) {
-	sc.mu.Lock()
-	defer sc.mu.Unlock()
-	if sc.open[client]--; sc.open[client] <= 0 {
-		delete(sc.open, client)
-	}
-}
-
 // fail shows a node's refusal as the API's problem document.
 func (s *server) fail(q *req, err error) {
 	p := problemOf(q, err)
@@ -329,67 +302,4 @@ func (s *server) nav(q *req) []pageLink {
 	return out
 }
 
-// addressBudget keeps a budget of failed sign-ins per address, like the
-// gateway's failed-authentication budget.
-type addressBudget struct {
-	limit   rate.Limit
-	burst   int
-	buckets *boundedMap
-}
-
-func newAddressBudget(limit rate.Limit, burst int) *addressBudget {
-	return &addressBudget{limit: limit, burst: burst, buckets: newBoundedMap()}
-}
-
-// blocked is how long addr must wait before it may try again.
-func (b *addressBudget) blocked(addr string) time.Duration {
-	l := b.buckets.get(addr)
-	if l == nil || l.Tokens() >= 1 {
-		return 0
-	}
-	r := l.Reserve()
-	defer r.Cancel()
-	return r.Delay()
-}
-
-func (b *addressBudget) spend(addr string) {
-	b.buckets.getOrAdd(addr, func() *rate.Limiter { return rate.NewLimiter(b.limit, b.burst) }).Allow()
-}
-
 func retryAfter(d time.Duration) string { return strconv.Itoa(int(math.Ceil(d.Seconds()))) }
-
-// boundedMap holds the budgets; past maxAddresses it forgets those that
-// are full again, so a scan from many addresses costs memory only while
-// it lasts.
-type boundedMap struct {
-	mu sync.Mutex
-	m  map[string]*rate.Limiter
-}
-
-const maxAddresses = 10000
-
-func newBoundedMap() *boundedMap { return &boundedMap{m: map[string]*rate.Limiter{}} }
-
-func (b *boundedMap) get(k string) *rate.Limiter {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.m[k]
-}
-
-func (b *boundedMap) getOrAdd(k string, mk func() *rate.Limiter) *rate.Limiter {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if l, ok := b.m[k]; ok {
-		return l
-	}
-	if len(b.m) >= maxAddresses {
-		for a, l := range b.m {
-			if l.Tokens() >= float64(l.Burst()) {
-				delete(b.m, a)
-			}
-		}
-	}
-	l := mk()
-	b.m[k] = l
-	return l
-}

@@ -57,7 +57,7 @@ func clientAddr(r *http.Request) string {
 func (s *server) signIn(w http.ResponseWriter, r *http.Request) {
 	q := &req{w: w, r: r, lang: langOf(w, r), path: r.URL.Path}
 	addr := clientAddr(r)
-	if wait := s.failed.blocked(addr); wait > 0 {
+	if wait := s.failed.Blocked(addr); wait > 0 {
 		w.Header().Set("Retry-After", retryAfter(wait))
 		s.signInForm(q, http.StatusTooManyRequests, "err.signin.budget")
 		return
@@ -74,7 +74,7 @@ func (s *server) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !ok {
-		s.failed.spend(addr)
+		s.failed.Failed(addr)
 		s.log.Warn("console: failed sign-in", "address", addr)
 		s.signInForm(q, http.StatusUnauthorized, "err.signin")
 		return
