@@ -183,6 +183,19 @@ func key(objectType string, attrs ...string) string {
 	return k
 }
 
+// scanJSON decodes each stored value of a scan over objectType and attrs
+// (state.State's Scan) as a T and hands it to each.
+func scanJSON[T any](st state.State, objectType string, attrs []string, each func(v T) error) error {
+	return st.Scan(objectType, attrs, func(k string, b []byte) error {
+		var v T
+		// The contract's own JSON, as in getJSON.
+		if err := fastjson.Unmarshal(b, &v); err != nil {
+			return errorf(CodeInternal, "stored value at %q is corrupt: %v", k, err)
+		}
+		return each(v)
+	})
+}
+
 // getJSON reads key into v and reports whether it existed.
 func getJSON(st state.State, k string, v any) (bool, error) {
 	b, err := st.Get(k)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	fastjson "github.com/goccy/go-json"
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/assoc-ledger/blacklist/chaincode/translog"
@@ -242,11 +241,7 @@ func (tx *txn) logKeys(msp string) ([]LogKey, error) {
 		attrs = []string{msp}
 	}
 	out := []LogKey{}
-	err := tx.st.Scan(translog.LogKeyObjectType, attrs, func(k string, v []byte) error {
-		var lk LogKey
-		if err := fastjson.Unmarshal(v, &lk); err != nil {
-			return errorf(CodeInternal, "stored log key at %q is corrupt: %v", k, err)
-		}
+	err := scanJSON(tx.st, translog.LogKeyObjectType, attrs, func(lk LogKey) error {
 		out = append(out, lk)
 		return nil
 	})
@@ -283,11 +278,7 @@ func (c *Contract) listCosignatures(tx *txn, arg []byte) (any, error) {
 		return nil, errorf(CodeInvalidArgument, "minSize and maxSize: must not be negative")
 	}
 	out := []Cosignature{}
-	err := tx.st.Scan("cosig", nil, func(k string, v []byte) error {
-		var cs Cosignature
-		if err := fastjson.Unmarshal(v, &cs); err != nil {
-			return errorf(CodeInternal, "stored cosignature at %q is corrupt: %v", k, err)
-		}
+	err := scanJSON(tx.st, "cosig", nil, func(cs Cosignature) error {
 		if cs.Size < req.MinSize || (req.MaxSize > 0 && cs.Size > req.MaxSize) {
 			return nil
 		}
@@ -313,11 +304,7 @@ func (c *Contract) checkpointQuorum(tx *txn, arg []byte) (any, error) {
 		return nil, err
 	}
 	q := CheckpointQuorum{Configured: p.LogQuorum, Active: []string{}}
-	err = tx.st.Scan("member", nil, func(k string, v []byte) error {
-		var m Member
-		if err := fastjson.Unmarshal(v, &m); err != nil {
-			return errorf(CodeInternal, "stored member at %q is corrupt: %v", k, err)
-		}
+	err = scanJSON(tx.st, "member", nil, func(m Member) error {
 		if m.Status == StatusActive {
 			q.Active = append(q.Active, m.MSPID)
 		}

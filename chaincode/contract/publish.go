@@ -227,11 +227,7 @@ func (c *Contract) listPublicationCosignatures(tx *txn, arg []byte) (any, error)
 		return nil, err
 	}
 	out := []PublicationCosignature{}
-	err := tx.st.Scan("pubsig", []string{fmt.Sprintf("%020d", req.Number)}, func(k string, v []byte) error {
-		var cs PublicationCosignature
-		if err := json.Unmarshal(v, &cs); err != nil {
-			return errorf(CodeInternal, "stored cosignature at %q is corrupt: %v", k, err)
-		}
+	err := scanJSON(tx.st, "pubsig", []string{fmt.Sprintf("%020d", req.Number)}, func(cs PublicationCosignature) error {
 		out = append(out, cs)
 		return nil
 	})
@@ -284,11 +280,7 @@ func (c *Contract) reportPublicationDivergence(tx *txn, arg []byte) (any, error)
 // (0 when none): one forward scan of a key per publication.
 func (tx *txn) latestPublication() (uint64, error) {
 	var n uint64
-	err := tx.st.Scan(translog.PublicationObjectType, nil, func(k string, v []byte) error {
-		var rec PublicationRecord
-		if err := json.Unmarshal(v, &rec); err != nil {
-			return errorf(CodeInternal, "stored publication at %q is corrupt: %v", k, err)
-		}
+	err := scanJSON(tx.st, translog.PublicationObjectType, nil, func(rec PublicationRecord) error {
 		n = max(n, rec.Header.Number)
 		return nil
 	})
