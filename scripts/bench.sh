@@ -45,6 +45,16 @@ fi
 
 . scripts/bench-lib.sh # for bench_pinning
 begin=$(date +%s)
+# step NAME: the seconds since the previous step ended, kept for the
+# report ("time by step"), so that a run that grows shows where.
+step_end=$begin
+steps=""
+step() {
+  local now
+  now=$(date +%s)
+  steps="$steps${steps:+, }$1 $((now - step_end)) s"
+  step_end=$now
+}
 work=$(mktemp -d "${TMPDIR:-/tmp}/bench.XXXXXX")
 res="$work/results"
 mkdir -p "$res" "$(dirname "$OUT")"
@@ -76,6 +86,7 @@ git diff --quiet HEAD 2>/dev/null || dirty=" (with uncommitted changes)"
 echo "bench: building" >&2
 bin="$work/bin"
 go build -o "$bin/" ./cmd/blacklistd ./cmd/blload ./cmd/blgen ./cmd/benchreport
+step build
 
 # go_suite NAME PKG REGEX BENCHTIME: RUNS processes of PKG's test binary,
 # each running every benchmark REGEX matches, in the package directory as
@@ -93,6 +104,7 @@ go_suite() {
       { cat "$work/$name.last" >&2; return 1; }
     grep '^Benchmark' "$work/$name.last" >>"$out" || true
   done
+  step "$name"
 }
 
 skip() { echo "# skipped: $2" >"$res/$1.txt"; }
@@ -109,11 +121,13 @@ go_suite translog-node ./node '^Benchmark(TransparencyLog|EvidenceExport)$' "$TR
 
 echo "bench: HTTP lookups against trivial gin" >&2
 BENCH_BIN="$bin" RUNS=$RUNS DURATION=$HTTP_DURATION scripts/bench-http.sh >"$res/http.txt"
+step http
 
 echo "bench: stores of $SMALL and $LARGE attestations" >&2
 BENCH_BIN="$bin" SMALL=$SMALL MIDS="$MIDS" LARGE=$LARGE RUNS=$RUNS DURATION=$STORE_DURATION BATCH_DURATION=$STORE_BATCH_DURATION \
   STATUS_BENCHTIME=$STATUS_BENCHTIME NODE_LOOKUPS=$NODE_LOOKUPS STATUS_OUT="$res/status.txt" NODE_OUT="$res/nodelookup.txt" \
   POOL_OUT="$res/pool.txt" scripts/bench-store.sh >"$res/store.txt"
+step store
 
 # ---- Hooks: rows whose benchmarks belong to the watchlist, alert and Fabric
 # work. Each runs if its benchmark exists and otherwise leaves its row "not
@@ -163,6 +177,7 @@ took=$(($(date +%s) - begin))
 {
   echo "load-end: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "took: $((took / 60)) min $((took % 60)) s"
+  echo "steps: $steps"
 } >>"$res/facts.txt"
 "$bin/benchreport" --results "$res" --out "$OUT" --notes-from docs/benchmarks.md
 echo "bench: wrote $OUT in $((took / 60)) min $((took % 60)) s" >&2

@@ -34,6 +34,7 @@ func render(b *strings.Builder, rs *results, notes, chartsDir string) error {
 	fact("date", orDash(rs.facts["date"]))
 	fact("commit", orDash(rs.facts["commit"]))
 	fact("mode", orDash(mode)+", "+orDash(rs.facts["runs"])+" repetitions, took "+orDash(rs.facts["took"]))
+	fact("time by step", orDash(rs.facts["steps"]))
 	fact("lookups against trivial gin: servers and load generator", orDash(rs.facts["pinning"]))
 	fact("load average (1, 5, 15 min) at start and end", orDash(rs.facts["load-start"])+"; "+orDash(rs.facts["load-end"]))
 	b.WriteString("\n")
