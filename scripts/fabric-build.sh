@@ -7,10 +7,9 @@
 #       of its own (see network/tools/ca/tools.go); for scripts/network.sh add-org
 #   blacklist-cc
 #       from this repository (cmd/blacklist-cc)
-# A binary is rebuilt only when something it is built from is newer than it
-# (network/tools/go.mod and go.sum for Fabric; the main module's go.mod, go.sum
-# and the Go files of the packages blacklist-cc imports). Go's build cache
-# makes a forced rebuild quick anyway.
+# A Fabric binary is rebuilt only when network/tools/go.mod or go.sum (or
+# this script) is newer than it; blacklist-cc is built every time and
+# replaced when it differs (Go's build cache makes that a link step).
 set -euo pipefail
 
 usage() {
@@ -20,8 +19,8 @@ Usage: scripts/fabric-build.sh [--force] [--help]
 Builds peer, orderer, configtxgen, cryptogen, osnadmin and configtxlator
 from the Fabric version pinned in network/tools/go.mod, fabric-ca-server and
 fabric-ca-client from the fabric-ca version pinned in network/tools/ca/go.mod,
-and blacklist-cc from this module, into network/.build/bin (git-ignored). Up-to-date binaries are
-skipped.
+and blacklist-cc from this module, into network/.build/bin (git-ignored). Up-to-date Fabric
+binaries are skipped; blacklist-cc is always built and replaced when it differs.
 
   --force   rebuild everything
   --help    show this text
@@ -110,23 +109,19 @@ if [ ${#todo[@]} -gt 0 ]; then
   echo "fabric-build: fabric-ca binaries built in $((SECONDS - t0)) s"
 fi
 
-# --- blacklist-cc from the main module
+# --- blacklist-cc from the main module: always built (Go's build cache
+# makes it a link step), and replaced only when it differs, so a copied or
+# restored network/.build never keeps a chaincode older than the sources
+# (a modification time says nothing about a copied file).
 cd "$ROOT"
-mapfile -t dirs < <(go list -deps -f '{{if .Module}}{{if .Module.Main}}{{.Dir}}{{end}}{{end}}' ./cmd/blacklist-cc)
-sources=("$ROOT/go.mod" "$ROOT/go.sum")
-for d in "${dirs[@]}"; do
-  for f in "$d"/*.go; do
-    [ -e "$f" ] && case "$f" in *_test.go) ;; *) sources+=("$f") ;; esac
-  done
-done
-if stale "$BIN/blacklist-cc" "${sources[@]}"; then
-  echo "fabric-build: building blacklist-cc into $BIN"
-  t0=$SECONDS
-  go build -o "$BIN/blacklist-cc" ./cmd/blacklist-cc
-  touch "$BIN/blacklist-cc"
-  echo "fabric-build: blacklist-cc built in $((SECONDS - t0)) s"
+t0=$SECONDS
+go build -o "$BIN/blacklist-cc.new" ./cmd/blacklist-cc
+if [ -e "$BIN/blacklist-cc" ] && cmp -s "$BIN/blacklist-cc.new" "$BIN/blacklist-cc"; then
+  rm -f "$BIN/blacklist-cc.new"
+  echo "fabric-build: blacklist-cc is up to date ($((SECONDS - t0)) s)"
 else
-  echo "fabric-build: blacklist-cc is up to date"
+  mv -f "$BIN/blacklist-cc.new" "$BIN/blacklist-cc"
+  echo "fabric-build: blacklist-cc built in $((SECONDS - t0)) s"
 fi
 
 echo "fabric-build: done in $((SECONDS - start)) s; binaries in $BIN"
