@@ -16,6 +16,20 @@ bench_init() {
   fi
 }
 
+# bench_test_bin PKG: the path of PKG's compiled test binary, compiled the
+# first time it is asked for. The binaries live in BENCH_TESTS (make
+# bench's run shares one directory between its scripts, so a package's
+# tests compile once a run) or in this script's work directory.
+bench_test_bin() {
+  local dir=${BENCH_TESTS:-$work} name
+  name=$(echo "${1#./}" | tr / -)
+  if [ ! -x "$dir/$name.test" ]; then
+    mkdir -p "$dir"
+    go test -c -o "$dir/$name.test" "$1" >&2
+  fi
+  echo "$dir/$name.test"
+}
+
 bench_cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done

@@ -49,8 +49,8 @@ CONSOLE_N=${CONSOLE_N:-50}
 
 . scripts/bench-lib.sh
 bench_init bench-store ./cmd/blacklistd ./cmd/blgen
-go test -c -o "$work/embedded.test" ./node/embedded
-go test -c -o "$work/node.test" ./node
+embedded_test=$(bench_test_bin ./node/embedded)
+node_test=$(bench_test_bin ./node)
 
 status_out() { if [ -n "$STATUS_OUT" ]; then cat >>"$STATUS_OUT"; else cat; fi; }
 node_out() { if [ -n "$NODE_OUT" ]; then cat >>"$NODE_OUT"; else cat; fi; }
@@ -74,11 +74,11 @@ done
 
 echo "bench-store: in-process status queries, $RUNS runs" >&2
 for r in $(seq "$RUNS"); do
-  (cd node/embedded && "$work/embedded.test" -test.run '^$' -test.bench 'SubjectStatus' -test.benchtime "$STATUS_BENCHTIME" \
+  (cd node/embedded && "$embedded_test" -test.run '^$' -test.bench 'SubjectStatus' -test.benchtime "$STATUS_BENCHTIME" \
     -stores "$work/s$SMALL,$work/s$LARGE") | grep '^Benchmark' | status_out
   # The node's whole read path (role check, budget, query, audit with
   # its sync), without HTTP.
-  (cd node && "$work/node.test" -test.run '^$' -test.bench 'NodeLookup' -test.benchtime "$NODE_LOOKUPS" \
+  (cd node && "$node_test" -test.run '^$' -test.bench 'NodeLookup' -test.benchtime "$NODE_LOOKUPS" \
     -lookup-store "$work/s$SMALL,$work/s$LARGE") | grep '^Benchmark' | node_out
 done
 
@@ -92,7 +92,7 @@ printf '%s\n' "# command: go test ./node -run '^\$' -bench PoolStatistics -bench
   "# runs: $RUNS, one process each" | pool_out
 echo "bench-store: pool statistics, $RUNS runs" >&2
 for r in $(seq "$RUNS"); do
-  (cd node && "$work/node.test" -test.run '^$' -test.bench 'PoolStatistics' -test.benchtime 1x \
+  (cd node && "$node_test" -test.run '^$' -test.bench 'PoolStatistics' -test.benchtime 1x \
     -pool-store "$work/s$LARGE" -pool-size "$POOL_SIZE") | grep '^Benchmark' | pool_out
 done
 

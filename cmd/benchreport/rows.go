@@ -117,7 +117,7 @@ var areas = []area{
 	},
 	{
 		title: "Web console at {store-large} stored attestations",
-		intro: "`blgen console` against the large store's `blacklistd` (after the lookups above): signed in once as the association's administrator and once as Bank1's client, each page fetched 50 times one after another (the whole answer read), median of the runs' medians. blgen adds its defaults to the statistics counters (`stats.AddDefaults`, as counting their commits would), so the overview draws real figures; listing, lookup and dispute counters stay as the demo left them. My filings lists Bank1's first page of its generated book through `OwnDefaults`.",
+		intro: "`blgen console` against the large store's `blacklistd` (after the lookups above): signed in once as the association's administrator and once as Bank1's client, each page fetched {console-n} times one after another (the whole answer read), median of the runs' medians. blgen adds its defaults to the statistics counters (`stats.AddDefaults`, as counting their commits would), so the overview draws real figures; listing, lookup and dispute counters stay as the demo left them. My filings lists Bank1's first page of its generated book through `OwnDefaults`.",
 		rows:  consoleRows(),
 	},
 	{
