@@ -16,7 +16,7 @@ import (
 // signed payload's issuedAt is the signer's bytes and is left alone, and so
 // are the audit log's times, which its hash chain covers.
 //
-// The rewrite is what the regular expression ledgerTimeRE (times_test.go)
+// The rewrite is what the regular expression ledgerTimeRE (times_fast_test.go)
 // describes, `"NAME":"` then a time with a fraction, for the names in
 // ledgerTimeNames; wholeSecondsIn does it by scanning bytes, because the
 // regular expression cost a single lookup 4% of its CPU (its answer has a
