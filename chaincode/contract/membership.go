@@ -67,8 +67,7 @@ func (c *Contract) initLedger(tx *txn, arg []byte) (any, error) {
 }
 
 func (tx *txn) association() (string, error) {
-	var cfg config
-	ok, err := getJSON(tx.st, configKey(), &cfg)
+	cfg, ok, err := getConfig(tx)
 	if err != nil {
 		return "", err
 	}
@@ -385,16 +384,15 @@ func (tx *txn) getPolicy() (*Policy, error) {
 	if tx.policy != nil {
 		return tx.policy, nil
 	}
-	var p Policy
-	ok, err := getJSON(tx.st, policyKey(), &p)
+	p, ok, err := readPolicy(tx)
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
 		return nil, errorf(CodeFailedPrecondition, "ledger not initialised")
 	}
-	tx.policy = &p
-	return &p, nil
+	tx.policy = p
+	return p, nil
 }
 
 const creditCodeChars = "0123456789ABCDEFGHJKLMNPQRTUWXY"

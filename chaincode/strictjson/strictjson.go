@@ -249,7 +249,21 @@ func fold(s string) string {
 // value's raw bytes trimmed of white space. It refuses a repeated key (here
 // compared exactly: such decoders match keys exactly), anything but one
 // object, and trailing data. An error from fn is returned as is.
+//
+// Valid input, all that a verifier sees in the common case, is walked
+// directly over the bytes (members.go); anything json.Valid refuses goes
+// through membersDecoder, json.Decoder's tokens, for its error.
 func Members(b []byte, fn func(key string, raw json.RawMessage) error) error {
+	if json.Valid(b) {
+		return membersValid(b, fn)
+	}
+	return membersDecoder(b, fn)
+}
+
+// membersDecoder is Members with json.Decoder's tokens: the errors of input
+// that is not valid JSON, and the reference the direct walk is tested
+// against (TestMembersWalkMatchesDecoder).
+func membersDecoder(b []byte, fn func(key string, raw json.RawMessage) error) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	tok, err := dec.Token()
 	if err != nil {

@@ -64,6 +64,10 @@ type Ledger struct {
 	head    Head
 	closed  bool
 	heights ledger.Heights
+
+	// positions decodes the head a query's snapshot reflects once per
+	// committed version (position.go).
+	positions positionCache
 }
 
 // Result is a transaction's outcome.
@@ -214,20 +218,12 @@ func (l *Ledger) Evaluate(creator, fn string, arg []byte) (Result, error) {
 	if !contract.IsReadOnly(fn) {
 		return Result{}, fmt.Errorf("%s writes: use Submit", fn)
 	}
-	return badgerstate.Evaluate(l.db, l.contract, l.clock, creator, fn, arg, func(txn *badger.Txn) (badgerstate.Position, error) {
-		h, err := readHead(txn)
-		t, _ := time.Parse(time.RFC3339Nano, h.Time)
-		return badgerstate.Position{Height: h.Height, Time: t}, err
-	})
+	return badgerstate.Evaluate(l.db, l.contract, l.clock, creator, fn, arg, l.positions.position)
 }
 
 // View runs fn on one read-only snapshot (ledger.Snapshotter).
 func (l *Ledger) View(fn func(ledger.Snapshot) error) error {
-	return badgerstate.View(l.db, l.clock, func(txn *badger.Txn) (badgerstate.Position, error) {
-		h, err := readHead(txn)
-		t, _ := time.Parse(time.RFC3339Nano, h.Time)
-		return badgerstate.Position{Height: h.Height, Time: t}, err
-	}, fn)
+	return badgerstate.View(l.db, l.clock, l.positions.position, fn)
 }
 
 // WaitForHeight blocks until the ledger has committed height h or ctx ends.
