@@ -142,11 +142,23 @@ func ensureShadow(db *badger.DB, log *slog.Logger, stopAfter int64) error {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	hasState, hasShadow, err := holds(db)
+	if err != nil {
+		return err
+	}
+	if !hasState && !hasShadow {
+		// A new store: nothing to shadow.
+		return db.Update(func(txn *badger.Txn) error {
+			return txn.Set(shadowMarkerKey, []byte(strconv.Itoa(shadowVersion)))
+		})
+	}
 	start := time.Now()
 	log.Info("building the status shadow of the ledger store", "reason", "absent, incomplete or of an older version")
 	// A build cut short left some of the shadow: start from none.
-	if err := db.DropPrefix(ShadowPrefix, shadowMarkerKey); err != nil {
-		return fmt.Errorf("status shadow: drop the old one: %w", err)
+	if hasShadow {
+		if err := db.DropPrefix(ShadowPrefix); err != nil {
+			return fmt.Errorf("status shadow: drop the old one: %w", err)
+		}
 	}
 	wb := db.NewWriteBatch()
 	defer wb.Cancel()
@@ -210,6 +222,25 @@ func ensureShadow(db *badger.DB, log *slog.Logger, stopAfter int64) error {
 	}
 	log.Info("built the status shadow of the ledger store", "keys", done.Load(), "elapsed", time.Since(start).Round(time.Millisecond).String())
 	return nil
+}
+
+// holds reports whether db holds subject records and shadow keys.
+func holds(db *badger.DB) (state, shadow bool, err error) {
+	err = db.View(func(txn *badger.Txn) error {
+		for _, p := range [][]byte{Key(subjectPrefix), ShadowPrefix} {
+			it := txn.NewIterator(badger.IteratorOptions{Prefix: p})
+			it.Seek(p)
+			found := it.ValidForPrefix(p)
+			it.Close()
+			if bytes.Equal(p, ShadowPrefix) {
+				shadow = found
+			} else {
+				state = found
+			}
+		}
+		return nil
+	})
+	return state, shadow, err
 }
 
 // ErrShadowMismatch is what VerifyShadow finds when the shadow is not
