@@ -163,6 +163,8 @@ func ensureShadow(db *badger.DB, log *slog.Logger, stopAfter int64) error {
 	wb := db.NewWriteBatch()
 	defer wb.Cancel()
 	var done atomic.Int64
+	// stopped: Orchestrate may report a stop as its context's cancellation.
+	var stopped atomic.Bool
 	last := time.Now()
 	s := db.NewStream()
 	s.Prefix = Key(subjectPrefix)
@@ -189,6 +191,7 @@ func ensureShadow(db *badger.DB, log *slog.Logger, stopAfter int64) error {
 				if err := wb.Flush(); err != nil {
 					return err
 				}
+				stopped.Store(true)
 				return errBuildStopped
 			}
 			if err := wb.Set(kv.Key, kv.Value); err != nil {
@@ -203,8 +206,8 @@ func ensureShadow(db *badger.DB, log *slog.Logger, stopAfter int64) error {
 		return nil
 	}
 	if err := s.Orchestrate(context.Background()); err != nil {
-		if errors.Is(err, errBuildStopped) {
-			return err
+		if stopped.Load() {
+			return errBuildStopped
 		}
 		return fmt.Errorf("status shadow: build: %w", err)
 	}
