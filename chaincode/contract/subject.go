@@ -85,6 +85,8 @@ type statusScratch struct {
 	order []*subjectDefault
 }
 
+func newStatusScratch() *statusScratch { return &statusScratch{names: new([256]string)} }
+
 // loadSubjectRecords is loadSubjectAll; with sc, the defaults and closures
 // hold only what the status code reads (statusRecord), the values are lent
 // when st can lend them (state.Lender: every decoder here copies what it
@@ -368,11 +370,14 @@ func checkSubject(s string) error {
 	return nil
 }
 
-func (tx *txn) status(subject string, p *Policy) (Status, error) {
+// statusWith computes subject's status; with sc, the records are decoded
+// status-only (the status code reads nothing else: see StatusOnly) and sc
+// is reused from one subject to the next.
+func (tx *txn) statusWith(subject string, p *Policy, sc *statusScratch) (Status, error) {
 	if err := checkSubject(subject); err != nil {
 		return Status{}, err
 	}
-	defs, prots, err := loadSubjectAll(tx.st, subject)
+	defs, prots, err := loadSubjectRecords(tx.st, subject, sc)
 	if err != nil {
 		return Status{}, err
 	}
@@ -393,7 +398,7 @@ func (c *Contract) subjectStatus(tx *txn, arg []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return tx.status(req.Subject, p)
+	return tx.statusWith(req.Subject, p, newStatusScratch())
 }
 
 func (c *Contract) subjectStatuses(tx *txn, arg []byte) (any, error) {
@@ -419,9 +424,10 @@ func (c *Contract) subjectStatuses(tx *txn, arg []byte) (any, error) {
 	}
 	sort.SliceStable(order, func(a, b int) bool { return req.Subjects[order[a]] < req.Subjects[order[b]] })
 	out := make([]Status, len(req.Subjects))
+	sc := newStatusScratch()
 	for _, i := range order {
 		s := req.Subjects[i]
-		st, err := tx.status(s, p)
+		st, err := tx.statusWith(s, p, sc)
 		if err != nil {
 			if e, ok := err.(*Error); ok {
 				e.Msg = "subjects[" + strconv.Itoa(i) + "]: " + e.Msg

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,6 +17,8 @@ import (
 	"github.com/dgraph-io/badger/v4"
 	"github.com/dgraph-io/badger/v4/pb"
 	"github.com/dgraph-io/ristretto/v2/z"
+
+	"github.com/assoc-ledger/blacklist/node/badgerstate"
 )
 
 // The store is bulk-loaded with badger's StreamWriter, which writes sorted
@@ -77,6 +80,9 @@ func newPartitions(n int, reporters []string) *partitions {
 	}
 	for _, h := range prefixes(digits) {
 		bounds = append(bounds, key("subj", h))
+		// The status shadow of the subject records (badgerstate.Write):
+		// the same keys under the shadow's prefix, slim values.
+		bounds = append(bounds, string(badgerstate.ShadowPrefix)+key("subj", h)[1:])
 	}
 	slices.Sort(bounds)
 	return &partitions{bounds: bounds}
@@ -130,6 +136,13 @@ func (s *spill) put(key, value []byte) error {
 	_, err := w.Write(value)
 	return err
 }
+
+// Set is put, so that the generated state goes through
+// badgerstate.Write as every ledger store's writes do.
+func (s *spill) Set(key, value []byte) error { return s.put(key, value) }
+
+// Delete is refused: generation only adds keys.
+func (s *spill) Delete([]byte) error { return errors.New("blgen: the spill takes no deletes") }
 
 // finish flushes and closes every file.
 func (s *spill) finish() error {

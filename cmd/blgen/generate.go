@@ -305,7 +305,7 @@ func write(o genOptions, reporters []*reporter, now time.Time) error {
 				if c*chunk >= o.n || failed.Load() {
 					return
 				}
-				if err := g.chunk(c, func(k string, v []byte) error { return sp.put(badgerstate.Key(k), v) }); err != nil {
+				if err := g.chunk(c, func(k string, v []byte) error { return badgerstate.Write(sp, k, v, false) }); err != nil {
 					errOnce.Do(func() { firstErr = err })
 					failed.Store(true)
 					return

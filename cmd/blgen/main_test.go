@@ -11,11 +11,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dgraph-io/badger/v4"
+
 	"github.com/assoc-ledger/blacklist/chaincode/attestation"
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
 	"github.com/assoc-ledger/blacklist/gateway"
 	"github.com/assoc-ledger/blacklist/gateway/console"
 	"github.com/assoc-ledger/blacklist/node"
+	"github.com/assoc-ledger/blacklist/node/badgerstate"
 	"github.com/assoc-ledger/blacklist/node/embedded"
 	"github.com/assoc-ledger/blacklist/node/stats"
 )
@@ -49,6 +52,20 @@ func TestGenerateServesQueries(t *testing.T) {
 	if m.Attestations != 1001 || m.Subjects != 501 || !m.Signed || len(m.Reporters) != 2 {
 		t.Fatalf("manifest %+v", m)
 	}
+
+	// The generated records have their status shadow, complete and marked
+	// as such (badgerstate.Write): opening the store builds nothing.
+	db, err := badger.Open(embedded.StoreOptions(filepath.Join(dir, "ledger")).WithLogger(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := badgerstate.ShadowState(db); !ok || err != nil {
+		t.Fatalf("shadow not marked complete: %v", err)
+	}
+	if err := db.View(badgerstate.VerifyShadow); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
 
 	l, err := embedded.Open(embedded.Options{Dir: filepath.Join(dir, "ledger")})
 	if err != nil {

@@ -19,10 +19,10 @@ import (
 )
 
 // Key is where state key k is stored.
-func Key(k string) []byte { return append([]byte{'s'}, k...) }
+func Key(k string) []byte { return append([]byte{statePrefix}, k...) }
 
 // Prefix is the first byte of every state key.
-var Prefix = []byte{'s'}
+var Prefix = []byte{statePrefix}
 
 // Reader is a read-only state.State over a badger transaction.
 type Reader struct {
@@ -31,6 +31,11 @@ type Reader struct {
 	ID      string
 	Now     time.Time
 	Changes func(key string, value []byte, del bool) error
+	// Shadow serves the scans of object type "subj" from the status
+	// shadow (shadow.go): the slim records, for readers that read status
+	// only (a contract.FactsReader, a transaction that is
+	// contract.IsStatusOnly). Get and every other scan read the state.
+	Shadow bool
 
 	// it is one iterator kept for every scan of a read-only snapshot (see
 	// reuse): a batch status query scans one prefix per subject, and
@@ -93,15 +98,18 @@ func (r *Reader) scan(objectType string, attrs []string, lend bool, fn func(stri
 	if err != nil {
 		return err
 	}
+	p := Key(prefix)
+	if r.Shadow && objectType == contract.SubjectObjectType {
+		p = ShadowKey(prefix)
+	}
 	if !r.reuse || r.busy {
-		return Scan(r.Txn, Key(prefix), func(k, v []byte) error { return fn(string(k[1:]), v) })
+		return Scan(r.Txn, p, func(k, v []byte) error { return fn(string(k[1:]), v) })
 	}
 	if r.it == nil {
 		r.it = r.Txn.NewIterator(badger.IteratorOptions{})
 	}
 	r.busy = true
 	defer func() { r.busy = false }()
-	p := Key(prefix)
 	r.seek(p)
 	last, err := iterate(r.it, p, false, lend, func(k, v []byte) error { return fn(string(k[1:]), v) })
 	r.lo, r.last = p, last
@@ -233,6 +241,9 @@ func View(db *badger.DB, clock func() time.Time, position func(*badger.Txn) (Pos
 		}
 		return fn(ledger.Snapshot{Height: pos.Height, Time: now, NewReader: func() (state.State, func()) {
 			r := &Reader{Txn: txn, Now: now, reuse: true}
+			return r, r.close
+		}, NewStatusReader: func() (state.State, func()) {
+			r := &Reader{Txn: txn, Now: now, reuse: true, Shadow: true}
 			return r, r.close
 		}})
 	})

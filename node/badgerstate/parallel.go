@@ -40,8 +40,10 @@ var parallelism = func() int { return runtime.GOMAXPROCS(0) }
 // invoke runs fn on one snapshot: large status queries in parts, the rest
 // as they are.
 func invoke(c *contract.Contract, txn *badger.Txn, creator string, now time.Time, fn string, arg []byte) ([]byte, error) {
+	// A transaction that reads status only reads the slim records.
+	shadow := contract.IsStatusOnly(fn)
 	sequential := func() ([]byte, error) {
-		r := &Reader{Txn: txn, MSPID: creator, Now: now, reuse: true}
+		r := &Reader{Txn: txn, MSPID: creator, Now: now, reuse: true, Shadow: shadow}
 		defer r.close()
 		return c.Invoke(r, fn, arg)
 	}
@@ -72,7 +74,7 @@ func invoke(c *contract.Contract, txn *badger.Txn, creator string, now time.Time
 				errs[i] = err
 				return
 			}
-			r := &Reader{Txn: txn, MSPID: creator, Now: now, reuse: true}
+			r := &Reader{Txn: txn, MSPID: creator, Now: now, reuse: true, Shadow: shadow}
 			defer r.close()
 			outs[i], errs[i] = c.Invoke(r, fn, part)
 		}()

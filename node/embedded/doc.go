@@ -18,8 +18,9 @@
 // previous entry's hash. Verify walks the chain and replays the write sets,
 // so editing any stored entry or any world-state value is detected.
 //
-// Keys in badger: "s"+state key for the world state, "l"+big-endian height
-// for log entries, "h" for the head (height, hash, time), all written in the
-// same badger transaction, so a crash leaves either all of a group or none
-// of it.
+// Keys in badger (the list: node/badgerstate/keys.go): "s"+state key for
+// the world state, "v"+state key for the status shadow of subject records,
+// "l"+big-endian height for log entries, "h" for the head (height, hash,
+// time), all written in the same badger transaction, so a crash leaves
+// either all of a group or none of it.
 package embedded

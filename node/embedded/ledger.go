@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -130,6 +131,12 @@ func Open(opts Options) (*Ledger, error) {
 	}
 	if l.maxGroup <= 0 {
 		l.maxGroup = 256
+	}
+	// A store written before the status shadow gets it now, before any
+	// write (badgerstate.EnsureShadow).
+	if err := badgerstate.EnsureShadow(db, slog.Default()); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open ledger store %s: %w", opts.Dir, err)
 	}
 	if err := db.View(func(txn *badger.Txn) error {
 		h, err := readHead(txn)
@@ -384,19 +391,17 @@ func (l *Ledger) execute(txn *badger.Txn, head *Head, r *request) (executed, err
 	size := len(b)
 	for _, w := range ws {
 		size += len(w.Key) + len(w.Value) + 32
+		if badgerstate.Shadowed(w.Key) {
+			// Its status shadow, no larger than the value.
+			size += 1 + len(w.Key) + len(w.Value) + 32
+		}
 	}
 	return executed{req: r, res: Result{TxID: e.TxID, Height: e.Height, Payload: out}, entry: e, encoded: b, size: size}, nil
 }
 
 func apply(txn *badger.Txn, e executed) error {
 	for _, w := range e.entry.Writes {
-		var err error
-		if w.Delete {
-			err = txn.Delete(badgerstate.Key(w.Key))
-		} else {
-			err = txn.Set(badgerstate.Key(w.Key), w.Value)
-		}
-		if err != nil {
+		if err := badgerstate.Write(txn, w.Key, w.Value, w.Delete); err != nil {
 			return err
 		}
 	}

@@ -267,6 +267,9 @@ func TestVerifyDetectsTampering(t *testing.T) {
 			})
 		}, "previous hash does not match entry 2"},
 		{"entry removed", func(txn *badger.Txn, l *Ledger) error { return txn.Delete(logKey(2)) }, "gap"},
+		{"status shadow edited", func(txn *badger.Txn, l *Ledger) error {
+			return firstKey(txn, badgerstate.ShadowPrefix[0], func(k []byte) error { return txn.Set(k, []byte(`{"id":"forged"}`)) })
+		}, "status shadow differs"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -91,6 +91,11 @@ func (l *Ledger) Verify() (VerifyReport, error) {
 		if seen != len(replayed) {
 			return fmt.Errorf("%d keys written by the log are missing from the state", len(replayed)-seen)
 		}
+		// The status shadow answers status queries: it must be the slim
+		// image of the state just verified.
+		if err := badgerstate.VerifyShadow(txn); err != nil {
+			return err
+		}
 		rep = VerifyReport{Height: h, Hash: prev, Keys: seen}
 		return nil
 	})

@@ -18,6 +18,20 @@ type Snapshot struct {
 	// NewReader returns a state.State over the snapshot for one goroutine,
 	// and the function that releases it.
 	NewReader func() (state.State, func())
+	// NewStatusReader, when set, is NewReader for readers of subjects'
+	// status only (contract.NewFactsReader): its subject records may be
+	// slim images holding only what the status code reads (the badger
+	// stores' status shadow). Nil means NewReader serves them too.
+	NewStatusReader func() (state.State, func())
+}
+
+// StatusReader returns NewStatusReader's state, or NewReader's where
+// there is none.
+func (s Snapshot) StatusReader() (state.State, func()) {
+	if s.NewStatusReader != nil {
+		return s.NewStatusReader()
+	}
+	return s.NewReader()
 }
 
 // Snapshotter is implemented by backends that hold the world state

@@ -190,7 +190,8 @@ func Compute(ctx context.Context, snap ledger.Snapshot, pol contract.Policy, key
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			st, release := snap.NewReader()
+			// Status only: the slim records where the store has them.
+			st, release := snap.StatusReader()
 			defer release()
 			r := contract.NewFactsReader(st, pol, snap.Time)
 			t := newTally()

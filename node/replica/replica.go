@@ -18,6 +18,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -81,6 +82,12 @@ func OpenTuned(dir, namespace string, t store.Tuning) (*Replica, error) {
 	// Uncompressed tables, as the embedded ledger's (decision 0022).
 	db, err := badger.Open(t.Apply(badger.DefaultOptions(dir).WithLogger(nil).WithSyncWrites(true).WithCompression(options.None)))
 	if err != nil {
+		return nil, fmt.Errorf("open replica %s: %w", dir, err)
+	}
+	// A replica written before the status shadow gets it now, before any
+	// block is applied (badgerstate.EnsureShadow).
+	if err := badgerstate.EnsureShadow(db, slog.Default()); err != nil {
+		db.Close()
 		return nil, fmt.Errorf("open replica %s: %w", dir, err)
 	}
 	r := &Replica{db: db, namespace: namespace, contract: &contract.Contract{}}
@@ -200,13 +207,7 @@ func (r *Replica) commit(head Head, part []*blockTxs) (Head, error) {
 			}
 			for _, tx := range b.txs {
 				for _, w := range tx.Writes {
-					var err error
-					if w.Delete {
-						err = txn.Delete(badgerstate.Key(w.Key))
-					} else {
-						err = txn.Set(badgerstate.Key(w.Key), w.Value)
-					}
-					if err != nil {
+					if err := badgerstate.Write(txn, w.Key, w.Value, w.Delete); err != nil {
 						return err
 					}
 				}
@@ -276,10 +277,16 @@ func (r *Replica) Digest() (uint64, string, error) {
 			return err
 		}
 		height = hd.Height
-		return badgerstate.Scan(txn, badgerstate.Prefix, func(k, v []byte) error {
+		err := badgerstate.Scan(txn, badgerstate.Prefix, func(k, v []byte) error {
 			state.DigestKV(h, string(k[1:]), v)
 			return nil
 		})
+		if err != nil {
+			return err
+		}
+		// Status queries read the status shadow: a digest that matches the
+		// peer's vouches for it only if it is the state's slim image.
+		return badgerstate.VerifyShadow(txn)
 	})
 	return height, hex.EncodeToString(h.Sum(nil)), err
 }
