@@ -104,6 +104,7 @@ func newSaturation(b *testing.B) *saturation {
 type outcome struct {
 	latency time.Duration
 	fail    string // "" when committed VALID
+	err     error  // why, when it did not
 }
 
 // run submits b.N transactions of perTx fresh defaults (GetPolicy when
@@ -145,7 +146,7 @@ func (s *saturation) run(b *testing.B, inflight, perTx int) {
 					return
 				}
 				start := time.Now()
-				outcomes[i].fail = s.one(ctx, fn, args[i])
+				outcomes[i].fail, outcomes[i].err = s.one(ctx, fn, args[i])
 				outcomes[i].latency = time.Since(start)
 			}
 		}()
@@ -157,29 +158,29 @@ func (s *saturation) run(b *testing.B, inflight, perTx int) {
 
 // one endorses, orders and waits for the commit status of one
 // transaction, and says why it did not commit VALID ("" when it did).
-func (s *saturation) one(ctx context.Context, fn, arg string) string {
+func (s *saturation) one(ctx context.Context, fn, arg string) (string, error) {
 	proposal, err := s.bank1.contract.NewProposal(fn, client.WithArguments(arg))
 	if err != nil {
-		return "endorse"
+		return "endorse", err
 	}
 	tx, err := proposal.EndorseWithContext(ctx)
 	if err != nil {
-		return "endorse"
+		return "endorse", err
 	}
 	commit, err := tx.SubmitWithContext(ctx)
 	if err != nil {
-		return "order"
+		return "order", err
 	}
 	st, err := commit.StatusWithContext(ctx)
 	switch {
 	case err != nil:
-		return "status"
+		return "status", err
 	case st.Code == peer.TxValidationCode_VALID:
-		return ""
+		return "", nil
 	case st.Code == peer.TxValidationCode_MVCC_READ_CONFLICT || st.Code == peer.TxValidationCode_PHANTOM_READ_CONFLICT:
-		return "mvcc"
+		return "mvcc", fmt.Errorf("%s: %s", st.TransactionID, st.Code)
 	default:
-		return "invalid"
+		return "invalid", fmt.Errorf("%s: %s", st.TransactionID, st.Code)
 	}
 }
 
@@ -190,9 +191,13 @@ var failureKinds = []string{"endorse", "order", "status", "mvcc", "invalid"}
 func report(b *testing.B, outcomes []outcome, perTx int) {
 	secs := b.Elapsed().Seconds()
 	counts := map[string]int{}
+	first := map[string]error{}
 	var lat []time.Duration
 	for _, o := range outcomes {
 		counts[o.fail]++
+		if o.err != nil && first[o.fail] == nil {
+			first[o.fail] = o.err
+		}
 		if o.fail == "" {
 			lat = append(lat, o.latency)
 		}
@@ -211,6 +216,6 @@ func report(b *testing.B, outcomes []outcome, perTx int) {
 		failed += counts[k]
 	}
 	if failed > 0 {
-		b.Logf("%d of %d transactions did not commit VALID: %v", failed, len(outcomes), counts)
+		b.Logf("%d of %d transactions did not commit VALID: %v; first of each kind: %v", failed, len(outcomes), counts, first)
 	}
 }
