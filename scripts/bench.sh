@@ -142,12 +142,12 @@ if [ -n "${BLACKLIST_FABRIC_RUN:-}" ]; then
   hook fabric-lookup ./node/fabric BenchmarkLookup "${FABRIC_LOOKUP_N:-1000x}"
   hook fabric-alert ./node/fabric BenchmarkAlertLatency "${FABRIC_ALERT_N:-50x}"
   # Throughput at saturation (issue 18): each run sweeps the transactions
-  # in flight (8-512 unbatched, 2-32 batched: a level needs twice its
+  # in flight (8-512 unbatched, 2-64 batched: a level needs twice its
   # count), so one run is a curve, not a point: FABRIC_SATURATION_RUNS
-  # (default 1) runs, about 5 + 2 minutes at 100 tx/s and 300
+  # (default 1) runs, about 4 + 4 minutes at 100 tx/s and 350
   # attestations/s.
   RUNS=${FABRIC_SATURATION_RUNS:-1} hook fabric-saturation ./node/fabric BenchmarkFabricSaturation "${FABRIC_SATURATION_N:-1024x}"
-  RUNS=${FABRIC_SATURATION_RUNS:-1} hook fabric-saturation-batched ./node/fabric BenchmarkFabricSaturationBatched "${FABRIC_SATURATION_BATCHED_N:-64x}"
+  RUNS=${FABRIC_SATURATION_RUNS:-1} hook fabric-saturation-batched ./node/fabric BenchmarkFabricSaturationBatched "${FABRIC_SATURATION_BATCHED_N:-128x}"
 else
   for s in $fabric_suites; do
     skip "$s" "needs a running Fabric network: make bench brings one up; or make fabric-up, then BLACKLIST_FABRIC_RUN=\$PWD/network/.run scripts/bench.sh"
