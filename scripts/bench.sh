@@ -15,7 +15,8 @@
 # and print where), BLACKLIST_FABRIC_RUN (a running local Fabric network's
 # network/.run: enables the Fabric rows; this script never starts, stops or
 # cleans a network), FABRIC_SUBMIT_N, FABRIC_CATCHUP_N, FABRIC_LOOKUP_N,
-# FABRIC_ALERT_N (-benchtime of each Fabric benchmark).
+# FABRIC_ALERT_N, FABRIC_SATURATION_N, FABRIC_SATURATION_BATCHED_N
+# (-benchtime of each Fabric benchmark), FABRIC_SATURATION_RUNS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -157,12 +158,19 @@ hook node-import ./node/alert BenchmarkImport "$IMPORT_N"
 hook alert-latency ./node/alert BenchmarkAlertLatency "$ALERT_N"
 # The Fabric benchmarks read the network from BLACKLIST_FABRIC_RUN, which
 # their test binaries inherit.
-fabric_suites="fabric-submit fabric-catchup fabric-lookup fabric-alert"
+fabric_suites="fabric-submit fabric-catchup fabric-lookup fabric-alert fabric-saturation fabric-saturation-batched"
 if [ -n "${BLACKLIST_FABRIC_RUN:-}" ]; then
   hook fabric-submit ./node/fabric BenchmarkFabricSubmit "${FABRIC_SUBMIT_N:-200x}"
   hook fabric-catchup ./node/fabric BenchmarkReplicaCatchUp "${FABRIC_CATCHUP_N:-1x}"
   hook fabric-lookup ./node/fabric BenchmarkLookup "${FABRIC_LOOKUP_N:-1000x}"
   hook fabric-alert ./node/fabric BenchmarkAlertLatency "${FABRIC_ALERT_N:-50x}"
+  # Throughput at saturation (issue 18): each run sweeps the transactions
+  # in flight (8-512 unbatched, 2-64 batched: a level needs twice its
+  # count), so one run is a curve, not a point: FABRIC_SATURATION_RUNS
+  # (default 1) runs, about 4 + 4 minutes at 100 tx/s and 350
+  # attestations/s.
+  RUNS=${FABRIC_SATURATION_RUNS:-1} hook fabric-saturation ./node/fabric BenchmarkFabricSaturation "${FABRIC_SATURATION_N:-1024x}"
+  RUNS=${FABRIC_SATURATION_RUNS:-1} hook fabric-saturation-batched ./node/fabric BenchmarkFabricSaturationBatched "${FABRIC_SATURATION_BATCHED_N:-128x}"
 else
   for s in $fabric_suites; do
     skip "$s" "needs a running Fabric network: make bench brings one up; or make fabric-up, then BLACKLIST_FABRIC_RUN=\$PWD/network/.run scripts/bench.sh"

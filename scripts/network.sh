@@ -436,7 +436,23 @@ start_orderer() {
     ORDERER_ADMIN_TLS_PRIVATEKEY="$d/tls/server.key" \
     ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED=true \
     ORDERER_ADMIN_TLS_CLIENTROOTCAS="[$d/tls/ca.crt]" \
+    $(profile_env ORDERER_GENERAL_PROFILE_ENABLED ORDERER_GENERAL_PROFILE_ADDRESS "$ORDERER_HOST" "$(orderer_var "$o" OPS_PORT)") \
     -- "$BIN/orderer"
+}
+
+# profile_env ENABLED_VAR ADDRESS_VAR HOST OPS_PORT: with FABRIC_PROFILE=1,
+# the settings that turn on a node's Go pprof server (net/http/pprof,
+# plain HTTP) on HOST at its operations port + 1 (orderer0 7053, peer-assoc
+# 7153, ...: unused in network/ports.env's scheme); otherwise an inert
+# setting, so the command line keeps its shape. For profiling at
+# saturation (docs/benchmarks.md's notes); off by default, as in Fabric's
+# sampleconfig.
+profile_env() {
+  if [ "${FABRIC_PROFILE:-}" = 1 ]; then
+    echo "$1=true $2=$3:$(($4 + 1))"
+  else
+    echo "$1=false"
+  fi
 }
 
 start_peer() {
@@ -466,6 +482,7 @@ start_peer() {
     CORE_LEDGER_SNAPSHOTS_ROOTDIR="$data/snapshots" \
     CORE_OPERATIONS_LISTENADDRESS="$(org_host "$org"):$(org_var "$org" OPS_PORT)" \
     CORE_METRICS_PROVIDER=prometheus \
+    $(profile_env CORE_PEER_PROFILE_ENABLED CORE_PEER_PROFILE_LISTENADDRESS "$(org_host "$org")" "$(org_var "$org" OPS_PORT)") \
     -- "$BIN/peer" node start
 }
 
@@ -485,6 +502,7 @@ start_chaincode() {
     CHAINCODE_ID="$id" \
     CHAINCODE_SERVER_ADDRESS="$CHAINCODE_HOST:$CHAINCODE_PORT" \
     BLACKLIST_ASSOCIATION="$ASSOCIATION" \
+    BLACKLIST_CC_PPROF="$([ "${FABRIC_PROFILE:-}" = 1 ] && echo "$CHAINCODE_HOST:$((CHAINCODE_PORT + 1))")" \
     -- "$BIN/blacklist-cc"
 }
 
@@ -1282,7 +1300,11 @@ network/.run/consensus); on an existing network --consensus must match it
 (down --clean first to change it).
 
 Environment: READY_TIMEOUT (seconds per readiness wait, default 120),
-FABRIC_LOGGING_SPEC (node log level, default info).
+FABRIC_LOGGING_SPEC (node log level, default info), FABRIC_PROFILE=1 (each
+orderer, peer and blacklist-cc started by this `up` also serves Go pprof,
+plain HTTP, at its operations port + 1 on its address, blacklist-cc at
+CHAINCODE_PORT + 1: for profiling only; `down` first so that every process
+restarts with it).
 EOF
 }
 

@@ -41,18 +41,34 @@ type fakeStub struct {
 	ts        time.Time
 	event     string
 	payload   []byte
+	// batching: StartWriteBatch was called; unbatched counts the writes
+	// that reached the stub outside a write batch, each a round trip to
+	// a real peer.
+	batching  bool
+	unbatched int
 }
+
+func (s *fakeStub) StartWriteBatch() { s.batching = true }
 
 func (s *fakeStub) GetState(k string) ([]byte, error) { return s.committed[k], nil }
 func (s *fakeStub) PutState(k string, v []byte) error {
+	if !s.batching {
+		s.unbatched++
+	}
 	if len(v) == 0 {
 		return fmt.Errorf("empty value for %q", k)
 	}
 	s.writes[k] = v
 	return nil
 }
-func (s *fakeStub) DelState(k string) error { s.writes[k] = nil; return nil }
-func (s *fakeStub) GetTxID() string         { return s.txID }
+func (s *fakeStub) DelState(k string) error {
+	if !s.batching {
+		s.unbatched++
+	}
+	s.writes[k] = nil
+	return nil
+}
+func (s *fakeStub) GetTxID() string { return s.txID }
 func (s *fakeStub) GetTxTimestamp() (*timestamppb.Timestamp, error) {
 	return timestamppb.New(s.ts), nil
 }
@@ -141,6 +157,7 @@ func (p *peer) invoke(mspID, fn string, req any) (string, int32) {
 	ts := time.Date(2026, 6, 1, 12, 0, p.n, 0, time.UTC)
 	s := p.stub
 	s.args, s.creator, s.txID, s.ts, s.writes, s.event = []string{fn, string(b)}, p.identity(mspID), fmt.Sprintf("tx%d", p.n), ts, map[string][]byte{}, ""
+	s.batching, s.unbatched = false, 0 // a new stub per transaction, as on a peer
 	cc, err := New("AssocMSP")
 	if err != nil {
 		p.t.Fatal(err)
@@ -212,6 +229,11 @@ func TestChaincodeRunsTheContract(t *testing.T) {
 	}
 	if p.stub.event != contract.EventAttestations || !strings.Contains(string(p.stub.payload), defID) {
 		t.Fatalf("event %q %s", p.stub.event, p.stub.payload)
+	}
+	// Its writes went to the peer in one write batch, not one round trip
+	// per key.
+	if len(p.stub.writes) == 0 || p.stub.unbatched != 0 {
+		t.Fatalf("%d writes, %d of them outside a write batch", len(p.stub.writes), p.stub.unbatched)
 	}
 	out, st = p.invoke("Bank1MSP", "SubjectStatus", contract.SubjectRequest{Subject: subj})
 	var status contract.Status

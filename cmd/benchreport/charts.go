@@ -27,6 +27,10 @@ type series struct {
 type chart struct {
 	file, title, ylabel string
 	series              []series
+	// xlabel names the x axis (default: stored attestations); xticks,
+	// when set, are the ticks drawn on it instead of the powers of ten.
+	xlabel string
+	xticks []float64
 }
 
 var (
@@ -148,10 +152,23 @@ func (c chart) svg() string {
 	// axes and grid
 	fmt.Fprintf(&s, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="black"/>`+"\n", left, h-bottom, w-right, h-bottom)
 	fmt.Fprintf(&s, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="black"/>`+"\n", left, top, left, h-bottom)
-	for e := lo; e <= hi; e++ {
-		x := px(math.Pow(10, e))
+	tick := func(v float64, label string) {
+		x := px(v)
 		fmt.Fprintf(&s, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#ddd"/>`+"\n", x, top, x, h-bottom)
-		fmt.Fprintf(&s, `<text x="%.1f" y="%.1f" text-anchor="middle">10^%d</text>`+"\n", x, h-bottom+16, int(e))
+		fmt.Fprintf(&s, `<text x="%.1f" y="%.1f" text-anchor="middle">%s</text>`+"\n", x, h-bottom+16, label)
+	}
+	if c.xticks != nil {
+		for _, v := range c.xticks {
+			tick(v, count(v))
+		}
+	} else {
+		for e := lo; e <= hi; e++ {
+			tick(math.Pow(10, e), fmt.Sprintf("10^%d", int(e)))
+		}
+	}
+	xlabel := c.xlabel
+	if xlabel == "" {
+		xlabel = "stored attestations"
 	}
 	for i := 0; i <= 4; i++ {
 		v := maxY * float64(i) / 4
@@ -159,7 +176,7 @@ func (c chart) svg() string {
 		fmt.Fprintf(&s, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#ddd"/>`+"\n", left, y, w-right, y)
 		fmt.Fprintf(&s, `<text x="%.1f" y="%.1f" text-anchor="end">%s</text>`+"\n", left-6, y+4, sigfig(v, 3))
 	}
-	fmt.Fprintf(&s, `<text x="%.1f" y="%.1f" text-anchor="middle">stored attestations</text>`+"\n", (left+w-right)/2, h-bottom+34)
+	fmt.Fprintf(&s, `<text x="%.1f" y="%.1f" text-anchor="middle">%s</text>`+"\n", (left+w-right)/2, h-bottom+34, esc(xlabel))
 	fmt.Fprintf(&s, `<text x="16" y="%.1f" transform="rotate(-90 16 %.1f)" text-anchor="middle">%s</text>`+"\n", (top+h-bottom)/2, (top+h-bottom)/2, esc(c.ylabel))
 	colours := []string{"#1f77b4", "#d62728", "#2ca02c", "#9467bd"}
 	for i, sr := range c.series {

@@ -180,6 +180,7 @@ func load(dir string) (*results, error) {
 	if len(rs.suites) == 0 {
 		return nil, fmt.Errorf("%s: no results", dir)
 	}
+	addSaturationPeaks(rs)
 	return rs, nil
 }
 

@@ -52,6 +52,9 @@ func render(b *strings.Builder, rs *results, notes, chartsDir string) error {
 	if err := renderCharts(b, rs, chartsDir, used); err != nil {
 		return err
 	}
+	if err := renderSaturation(b, rs, chartsDir, used); err != nil {
+		return err
+	}
 	renderOthers(b, rs, used)
 	b.WriteString(notes)
 	if !strings.HasSuffix(notes, "\n") {

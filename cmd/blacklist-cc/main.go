@@ -9,13 +9,20 @@
 //	CHAINCODE_TLS_CERT, CHAINCODE_TLS_KEY, CHAINCODE_TLS_CLIENT_CA
 //	                          PEM files; when the first two are set the server
 //	                          uses TLS (and mutual TLS with the third)
+//	BLACKLIST_CC_PPROF        host:port: also serve Go's pprof (net/http/pprof,
+//	                          plain HTTP) there, for profiling at saturation;
+//	                          off when empty (scripts/network.sh sets it under
+//	                          FABRIC_PROFILE=1)
 package main
 
 import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/http/pprof"
 	"os"
+	"time"
 
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 
@@ -35,6 +42,8 @@ flags; the peer's chaincode-as-a-service conventions use the environment:
                             refuses any other organisation as administrator)
   CHAINCODE_TLS_CERT, CHAINCODE_TLS_KEY, CHAINCODE_TLS_CLIENT_CA
                             PEM files for TLS towards the peers (optional)
+  BLACKLIST_CC_PPROF        host:port to serve Go's pprof on, plain HTTP
+                            (optional, for profiling; keep it on loopback)
 `)
 	}
 	flag.Parse()
@@ -58,9 +67,27 @@ func run(log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	if a := os.Getenv("BLACKLIST_CC_PPROF"); a != "" {
+		go servePprof(log, a)
+	}
 	srv := &shim.ChaincodeServer{CCID: id, Address: addr, CC: cc, TLSProps: tls}
 	log.Info("serving chaincode", "address", addr, "tls", !tls.Disabled, "association", os.Getenv("BLACKLIST_ASSOCIATION"))
 	return srv.Start()
+}
+
+// servePprof serves the profiling endpoints on their own mux, so nothing
+// else is exposed with them.
+func servePprof(log *slog.Logger, addr string) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	log.Info("serving pprof", "address", addr)
+	if err := srv.ListenAndServe(); err != nil {
+		log.Error("pprof server stopped", "err", err)
+	}
 }
 
 func tlsProperties() (shim.TLSProperties, error) {
