@@ -52,6 +52,8 @@ var every = []struct {
 	{"store-index-cache-mb", "BLACKLISTD_STORE_INDEX_CACHE_MB", "store.indexCacheMB", "16", func(c config) any { return c.Store.IndexCacheMB }, int64(16)},
 	{"store-memtable-mb", "BLACKLISTD_STORE_MEMTABLE_MB", "store.memTableMB", "128", func(c config) any { return c.Store.MemTableMB }, int64(128)},
 	{"store-compactors", "BLACKLISTD_STORE_COMPACTORS", "store.compactors", "3", func(c config) any { return c.Store.Compactors }, 3},
+	{"store-memtables", "BLACKLISTD_STORE_MEMTABLES", "store.memTables", "2", func(c config) any { return c.Store.MemTables }, 2},
+	{"memory-limit-mb", "BLACKLISTD_MEMORY_LIMIT_MB", "memoryLimitMB", "512", func(c config) any { return c.MemoryLimitMB }, int64(512)},
 }
 
 // fileWith writes a config file setting key (a.b nests) to the JSON text v.
@@ -151,12 +153,12 @@ func TestInvalidSettingsAreErrors(t *testing.T) {
 // small for a 10,000-subject lookup's audit transaction.
 func TestStoreSizes(t *testing.T) {
 	cfg, err := loadConfig(nil, io.Discard)
-	if err != nil || cfg.Store != store.DefaultTuning {
-		t.Fatalf("defaults: %+v %v, want %+v", cfg.Store, err, store.DefaultTuning)
+	if err != nil || cfg.Store != store.DefaultTuning || cfg.MemoryLimitMB != DefaultMemoryLimitMB {
+		t.Fatalf("defaults: %+v, memory limit %d MB, %v; want %+v, %d MB", cfg.Store, cfg.MemoryLimitMB, err, store.DefaultTuning, DefaultMemoryLimitMB)
 	}
 	for _, bad := range [][]string{{"--store-memtable-mb", "32"}, {"--store-block-cache-mb", "-1"},
-		{"--store-index-cache-mb", "-5"}, {"--store-compactors", "-1"}} {
-		if _, err := loadConfig(bad, io.Discard); err == nil || !strings.Contains(err.Error(), "--store-") {
+		{"--store-index-cache-mb", "-5"}, {"--store-compactors", "-1"}, {"--store-memtables", "-1"}, {"--memory-limit-mb", "-1"}} {
+		if _, err := loadConfig(bad, io.Discard); err == nil || !(strings.Contains(err.Error(), "--store-") || strings.Contains(err.Error(), bad[0])) {
 			t.Errorf("%v: %v, want a refusal", bad, err)
 		}
 	}

@@ -22,6 +22,12 @@ type Tuning struct {
 	MemTableMB int64
 	// Compactors is how many goroutines compact tables (at least 2).
 	Compactors int
+	// MemTables is how many memtables a store keeps in memory at most: the
+	// one written to and those waiting to be flushed to tables (badger's
+	// default is 5). Each is MemTableMB once written full, so a node that
+	// writes much (every lookup writes its audit entries) holds up to
+	// MemTables x MemTableMB per store.
+	MemTables int
 }
 
 // DefaultTuning is what blacklistd uses unless told otherwise: with it a
@@ -45,6 +51,9 @@ func (t Tuning) Apply(o badger.Options) badger.Options {
 	}
 	if t.Compactors > 0 {
 		o = o.WithNumCompactors(max(2, t.Compactors))
+	}
+	if t.MemTables > 0 {
+		o = o.WithNumMemtables(t.MemTables)
 	}
 	return o
 }
