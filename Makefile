@@ -51,7 +51,7 @@ fuzz:
 ## bench: every benchmark (Go benchmarks and the scripts), each figure beside
 ## its baseline measured in the same run, interleaved, 5 repetitions; stores
 ## of 10,000 and 10,000,000 attestations; rewrites docs/benchmarks.md. About
-## 15-20 minutes on 2 cores and 25 GB free under /tmp for a while, on a fresh
+## an hour on 2 cores and 30 GB free under /tmp for a while, on a fresh
 ## local Fabric network for the Fabric rows (brought up and down here, like
 ## fabric-test). Not part of `make test`.
 bench:

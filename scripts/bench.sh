@@ -2,7 +2,7 @@
 # make bench / make bench-quick: runs every benchmark, each figure beside
 # its baseline, and writes the report (cmd/benchreport).
 #
-#   scripts/bench.sh           # full: 5 runs, stores of 10,000 and 10,000,000; rewrites docs/benchmarks.md (12-15 min on 2 cores; 15-20 with the Fabric rows of make bench)
+#   scripts/bench.sh           # full: 5 runs, stores of 10,000 and 10,000,000; rewrites docs/benchmarks.md (about an hour on 2 cores with the Fabric rows of make bench: 57 min on 2026-11-30)
 #   scripts/bench.sh --quick   # 3 runs, 10,000 and 1,000,000, shorter rows; writes bin/benchmarks-quick.md (under 3 min)
 #
 # Each suite writes one results file in Go benchmark format. A figure and
@@ -44,7 +44,7 @@ else
   HTTP_DURATION=5s STORE_DURATION=5s STORE_BATCH_DURATION=10s STATUS_BENCHTIME=1s NODE_LOOKUPS=10x
   SUBMIT_N=20000x GATEWAY_N=40000x ATTESTATION_N=20000x IMPORT_N=1000000x ALERT_N=300x
   TRANSLOG_TIME=1s TRANSLOG_N=100x CONSOLE_N=50
-  OUT=${BENCH_OUT:-docs/benchmarks.md} EXPECTED="15-20 minutes with the Fabric rows"
+  OUT=${BENCH_OUT:-docs/benchmarks.md} EXPECTED="about an hour with the Fabric rows"
 fi
 
 . scripts/bench-lib.sh # for bench_pinning
