@@ -90,6 +90,15 @@ func storeCharts(rs *results, used map[string]bool) []chart {
 	return out
 }
 
+// write saves the chart as dir/c.file and shows it in b.
+func (c *chart) write(b *strings.Builder, dir string) error {
+	if err := os.WriteFile(filepath.Join(dir, c.file), []byte(c.svg()), 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(b, "![%s](%s)\n\n", c.title, c.file)
+	return nil
+}
+
 // renderCharts writes the charts into dir and a section that shows them
 // with their points.
 func renderCharts(b *strings.Builder, rs *results, dir string, used map[string]bool) error {
@@ -100,10 +109,9 @@ func renderCharts(b *strings.Builder, rs *results, dir string, used map[string]b
 	b.WriteString("## Scaling with the store\n\n")
 	b.WriteString("The store-size benchmarks above at every size `scripts/bench-store.sh` generated (medians over the repetitions; logarithmic store-size axis).\n\n")
 	for _, c := range charts {
-		if err := os.WriteFile(filepath.Join(dir, c.file), []byte(c.svg()), 0o644); err != nil {
+		if err := c.write(b, dir); err != nil {
 			return err
 		}
-		fmt.Fprintf(b, "![%s](%s)\n\n", c.title, c.file)
 		b.WriteString("| stored |")
 		for _, sr := range c.series {
 			fmt.Fprintf(b, " %s (%s) |", sr.name, c.ylabel)

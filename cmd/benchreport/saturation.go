@@ -3,8 +3,6 @@ package main
 import (
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -164,10 +162,9 @@ func renderSaturation(b *strings.Builder, rs *results, dir string, used map[stri
 	b.WriteString("## Fabric throughput against concurrency\n\n")
 	b.WriteString("`BenchmarkFabricSaturation` and `BenchmarkFabricSaturationBatched` of node/fabric: a fixed number of transactions kept in flight (endorsed, ordered, waiting for their own commit status, as Hyperledger Caliper's fixed-load controller does), swept until the committed rate stops rising; every commit status is checked, and transactions that did not commit VALID are counted as failures (endorse, order, status, mvcc, invalid), not as throughput. Medians over the repetitions; the Fabric table's saturation rows show the peak.\n\n")
 	for _, c := range charts {
-		if err := os.WriteFile(filepath.Join(dir, c.file), []byte(c.svg()), 0o644); err != nil {
+		if err := c.write(b, dir); err != nil {
 			return err
 		}
-		fmt.Fprintf(b, "![%s](%s)\n\n", c.title, c.file)
 	}
 	b.WriteString("| kind | in flight | tx/s | attestations/s | p50 ms | p99 ms | failures |\n| --- | --- | --- | --- | --- | --- | --- |\n")
 	for _, t := range tables {
