@@ -127,16 +127,9 @@ func (n *Node) AnchorAudit(ctx context.Context) error {
 
 // anchorLoop anchors the audit heads every interval until ctx ends.
 func (n *Node) anchorLoop(ctx context.Context, every time.Duration, logf func(string, ...any)) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := n.AnchorAudit(ctx); err != nil && ctx.Err() == nil {
-				logf("audit anchoring: %v", err)
-			}
+	onTick(ctx, every, func() {
+		if err := n.AnchorAudit(ctx); err != nil && ctx.Err() == nil {
+			logf("audit anchoring: %v", err)
 		}
-	}
+	})
 }

@@ -106,18 +106,11 @@ func (n *Node) startLog(dir string, l ledger.Ledger, opts Options) error {
 		n.logDone.Add(1)
 		go func() {
 			defer n.logDone.Done()
-			t := time.NewTicker(every)
-			defer t.Stop()
-			for {
-				select {
-				case <-ctx.Done():
-					return
-				case <-t.C:
-					if err := n.CosignCheckpoints(ctx); err != nil && ctx.Err() == nil && !errors.Is(err, ErrLogDiverged) {
-						n.logf("transparency log cosigning: %v", err)
-					}
+			onTick(ctx, every, func() {
+				if err := n.CosignCheckpoints(ctx); err != nil && ctx.Err() == nil && !errors.Is(err, ErrLogDiverged) {
+					n.logf("transparency log cosigning: %v", err)
 				}
-			}
+			})
 		}()
 	}
 	return nil

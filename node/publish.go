@@ -426,24 +426,17 @@ func (n *Node) StreamPublication(ctx context.Context, c *Client, num uint64, vie
 // publicationLoop publishes at the policy's schedule, when this node acts
 // for the association.
 func (n *Node) publicationLoop(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := n.PublishIfDue(ctx, time.Now()); err != nil && ctx.Err() == nil {
-				n.logf("scheduled publication: %v", err)
-			}
-			if err := n.CosignPublications(ctx); err != nil && ctx.Err() == nil && !errors.Is(err, ErrPublicationDiverged) {
-				n.logf("cosigning publications: %v", err)
-			}
-			if err := n.PushPublications(ctx); err != nil && ctx.Err() == nil {
-				n.logf("pushing publications: %v", err)
-			}
+	onTick(ctx, every, func() {
+		if err := n.PublishIfDue(ctx, time.Now()); err != nil && ctx.Err() == nil {
+			n.logf("scheduled publication: %v", err)
 		}
-	}
+		if err := n.CosignPublications(ctx); err != nil && ctx.Err() == nil && !errors.Is(err, ErrPublicationDiverged) {
+			n.logf("cosigning publications: %v", err)
+		}
+		if err := n.PushPublications(ctx); err != nil && ctx.Err() == nil {
+			n.logf("pushing publications: %v", err)
+		}
+	})
 }
 
 // PublishIfDue publishes when the policy's schedule has a slot at or

@@ -129,18 +129,11 @@ func (n *Node) startWitnesses(ctx context.Context, opts Options) error {
 	n.logDone.Add(1)
 	go func() {
 		defer n.logDone.Done()
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				if err := n.SubmitToWitnesses(ctx); err != nil && ctx.Err() == nil && !errors.Is(err, ErrNoCheckpoint) {
-					n.logf("witnesses: %v", err)
-				}
+		onTick(ctx, every, func() {
+			if err := n.SubmitToWitnesses(ctx); err != nil && ctx.Err() == nil && !errors.Is(err, ErrNoCheckpoint) {
+				n.logf("witnesses: %v", err)
 			}
-		}
+		})
 	}()
 	return nil
 }
