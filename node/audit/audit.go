@@ -21,13 +21,18 @@
 //     ledger (docs/decisions/0006-audit-anchoring.md).
 //   - Indexes: by member (position -> sequence) for exports and member
 //     queries, and by subject for "who looked up this subject" without a
-//     scan of the log.
+//     scan of the log. The subject index is written behind the log by an
+//     indexer goroutine (indexer.go); queries by subject read the entries
+//     it has not reached yet, so they miss nothing committed.
 //
 // Keys in the node store ("au/" prefix; L(s) is a 2-byte length then s):
 // "au/key" the MAC key, "au/seq" the last sequence number, "au/h/"L(member)
-// the member's head, "au/e/"seq the entry, "au/m/"L(member)pos the member
-// index (value: seq), "au/x/"L(subject)seq the subject index, "au/a/"
-// L(member) the size last anchored on the ledger.
+// the member's head, "au/e/"seq a block of entries from seq on (blocks.go),
+// "au/m/"L(member)pos the member index (value: seq and the length of the
+// run of positions from pos), "au/x/"L(subject)seq the subject index,
+// "au/xs" the last sequence number it covers, "au/a/"L(member) the size
+// last anchored on the ledger. docs/decisions/0025-audit-blocks.md says
+// why blocks and runs, and why the subject index trails.
 package audit
 
 import (
@@ -103,6 +108,12 @@ type Log struct {
 	stopped chan struct{}
 	closed  sync.Once
 
+	// The subject index's goroutine (indexer.go): woken after each
+	// commit; noIndexer (tests) leaves it unstarted.
+	indexWake    chan struct{}
+	indexStopped chan struct{}
+	noIndexer    bool
+
 	// counter, if set, is called in each transaction that appends entries
 	// (the statistics' lookup counts: package node/stats).
 	counter func(txn *badger.Txn, entries []*Entry) error
@@ -123,8 +134,11 @@ type kv struct{ key, value []byte }
 
 // Open loads the log's key (creating it on first use), sequence number and
 // heads from db, and starts the writer.
-func Open(db *badger.DB) (*Log, error) {
-	l := &Log{db: db, heads: map[string]Head{}, chunkBytes: chunkBytes(db.Opts().MemTableSize)}
+func Open(db *badger.DB) (*Log, error) { return open(db, true) }
+
+// open is Open, with the subject indexer started or not (tests).
+func open(db *badger.DB, indexer bool) (*Log, error) {
+	l := &Log{db: db, heads: map[string]Head{}, chunkBytes: chunkBytes(db.Opts().MemTableSize), noIndexer: !indexer}
 	err := db.Update(func(txn *badger.Txn) error {
 		item, err := txn.Get(keyKey)
 		if errors.Is(err, badger.ErrKeyNotFound) {
@@ -167,8 +181,18 @@ func Open(db *badger.DB) (*Log, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open audit log: %w", err)
 	}
+	if err := markIndexed(db, l.seq); err != nil {
+		return nil, fmt.Errorf("open audit log: %w", err)
+	}
 	l.queue, l.stopped = make(chan request, 4096), make(chan struct{})
+	l.indexWake, l.indexStopped = make(chan struct{}, 1), make(chan struct{})
 	go l.writer()
+	if l.noIndexer {
+		close(l.indexStopped)
+	} else {
+		go l.indexer()
+	}
+	l.wakeIndexer() // what an earlier run left unindexed
 	return l, nil
 }
 
@@ -182,8 +206,13 @@ func (l *Log) SetCounter(fn func(txn *badger.Txn, entries []*Entry) error) { l.c
 // Close waits for queued entries to be written and stops the writer. No
 // Append may be in flight.
 func (l *Log) Close() {
-	l.closed.Do(func() { close(l.queue) })
+	l.closed.Do(func() {
+		close(l.queue)
+		<-l.stopped
+		close(l.indexWake)
+	})
 	<-l.stopped
+	<-l.indexStopped
 }
 
 // Append records entries durably, in order, before it returns; it fills in
@@ -242,6 +271,7 @@ func (l *Log) writer() {
 		for _, r := range group {
 			r.done <- err
 		}
+		l.wakeIndexer()
 	}
 }
 
@@ -290,18 +320,51 @@ func (l *Log) write(group []request) error {
 					return err
 				}
 			}
+			// The part's sequence numbers are consecutive: its entries
+			// go in blocks, each member's stretches in runs (blocks.go).
+			var block []byte
+			blockFirst := uint64(0)
+			flush := func() error {
+				if len(block) == 0 {
+					return nil
+				}
+				err := txn.Set(entryKey(blockFirst), block)
+				block = nil
+				return err
+			}
+			type run struct{ pos, seq, count uint64 }
+			runs := map[string]*run{}
+			setRun := func(member string, r *run) error {
+				return txn.Set(memberKey(member, r.pos), runValue(r.seq, r.count))
+			}
 			for _, p := range part {
 				e := p.e
-				if err := txn.Set(entryKey(e.Seq), p.value); err != nil {
-					return err
-				}
-				if err := txn.Set(memberKey(e.Member, e.Pos), binary.BigEndian.AppendUint64(nil, e.Seq)); err != nil {
-					return err
-				}
-				if e.Subject != "" {
-					if err := txn.Set(subjectKey(e.Subject, e.Seq), nil); err != nil {
+				if len(block) > 0 && len(block)+len(p.value) > blockBytes {
+					if err := flush(); err != nil {
 						return err
 					}
+				}
+				if len(block) == 0 {
+					blockFirst = e.Seq
+				}
+				block = appendFrame(block, p.value)
+				if r := runs[e.Member]; r != nil && r.pos+r.count == e.Pos && r.seq+r.count == e.Seq {
+					r.count++
+				} else {
+					if r != nil {
+						if err := setRun(e.Member, r); err != nil {
+							return err
+						}
+					}
+					runs[e.Member] = &run{e.Pos, e.Seq, 1}
+				}
+			}
+			if err := flush(); err != nil {
+				return err
+			}
+			for m, r := range runs {
+				if err := setRun(m, r); err != nil {
+					return err
 				}
 			}
 			if l.counter != nil && len(part) > 0 {
@@ -495,16 +558,6 @@ func (f *Filter) match(e *Entry) bool {
 	return (f.From.IsZero() || !t.Before(f.From)) && (f.To.IsZero() || t.Before(f.To))
 }
 
-func getEntry(txn *badger.Txn, seq uint64) (Entry, error) {
-	var e Entry
-	item, err := txn.Get(entryKey(seq))
-	if err != nil {
-		return e, fmt.Errorf("audit entry %d: %w", seq, err)
-	}
-	err = item.Value(func(v []byte) error { return json.Unmarshal(v, &e) })
-	return e, err
-}
-
 // Query returns matching entries in log order, at most f.Limit. With a
 // subject it reads the subject index; with only a member, the member
 // index; otherwise the log.
@@ -520,13 +573,41 @@ func (l *Log) Query(f Filter) ([]Entry, error) {
 			}
 			return len(out) < f.Limit
 		}
+		entries := newEntryReader(txn)
+		defer entries.close()
 		switch {
 		case f.Subject != "":
+			// The index up to its mark, then the entries after it (see
+			// indexer.go), from this one snapshot.
+			mark, _, err := readIndexed(txn)
+			if err != nil {
+				return err
+			}
 			prefix := subjectPrefix(f.Subject)
 			it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
 			defer it.Close()
 			for it.Seek(subjectKey(f.Subject, f.After+1)); it.ValidForPrefix(prefix); it.Next() {
-				e, err := getEntry(txn, binary.BigEndian.Uint64(it.Item().Key()[len(prefix):]))
+				e, err := entries.get(binary.BigEndian.Uint64(it.Item().Key()[len(prefix):]))
+				if err != nil {
+					return err
+				}
+				if !add(e) {
+					return nil
+				}
+			}
+			last, err := lastSeq(txn)
+			if err != nil {
+				return err
+			}
+			for seq := max(mark, f.After) + 1; seq <= last; seq++ {
+				subject, err := entries.subject(seq)
+				if err != nil {
+					return err
+				}
+				if subject != f.Subject {
+					continue
+				}
+				e, err := entries.get(seq)
 				if err != nil {
 					return err
 				}
@@ -539,29 +620,21 @@ func (l *Log) Query(f Filter) ([]Entry, error) {
 			if err != nil {
 				return err
 			}
-			prefix := memberPrefix(f.Member)
-			it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true})
-			defer it.Close()
-			for it.Seek(memberKey(f.Member, pos)); it.ValidForPrefix(prefix); it.Next() {
-				var seq uint64
-				if err := it.Item().Value(func(v []byte) error { seq = binary.BigEndian.Uint64(v); return nil }); err != nil {
-					return err
-				}
-				e, err := getEntry(txn, seq)
+			return memberIndex{txn, f.Member}.walk(pos, func(_, seq uint64) (bool, error) {
+				e, err := entries.get(seq)
 				if err != nil {
-					return err
+					return false, err
 				}
-				if !add(e) {
-					return nil
-				}
-			}
+				return add(e), nil
+			})
 		default:
-			prefix := store.AuditEntries.Bytes()
-			it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true})
-			defer it.Close()
-			for it.Seek(entryKey(f.After + 1)); it.ValidForPrefix(prefix); it.Next() {
-				var e Entry
-				if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &e) }); err != nil {
+			last, err := lastSeq(txn)
+			if err != nil {
+				return err
+			}
+			for seq := f.After + 1; seq <= last; seq++ {
+				e, err := entries.get(seq)
+				if err != nil {
 					return err
 				}
 				if !add(e) {
@@ -574,6 +647,26 @@ func (l *Log) Query(f Filter) ([]Entry, error) {
 	return out, err
 }
 
+// lastSeq reads the last sequence number committed in txn's snapshot.
+func lastSeq(txn *badger.Txn) (uint64, error) {
+	item, err := txn.Get(seqKey)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	var seq uint64
+	err = item.Value(func(v []byte) error {
+		if len(v) != 8 {
+			return errors.New("corrupt audit sequence number")
+		}
+		seq = binary.BigEndian.Uint64(v)
+		return nil
+	})
+	return seq, err
+}
+
 // firstAfter finds member's first position whose entry has Seq > after,
 // by binary search: positions and sequence numbers grow together.
 func (l *Log) firstAfter(txn *badger.Txn, member string, after uint64) (uint64, error) {
@@ -581,20 +674,17 @@ func (l *Log) firstAfter(txn *badger.Txn, member string, after uint64) (uint64, 
 		return 1, nil
 	}
 	size := l.Head(member).Size
+	index := memberIndex{txn, member}
 	var ferr error
 	i := sort.Search(int(size), func(i int) bool {
-		item, err := txn.Get(memberKey(member, uint64(i)+1))
-		if errors.Is(err, badger.ErrKeyNotFound) {
-			// Appended after this snapshot began: later than after.
-			return true
-		}
+		seq, found, err := index.seqAt(uint64(i) + 1)
 		if err != nil {
 			ferr = err
 			return true
 		}
-		var seq uint64
-		_ = item.Value(func(v []byte) error { seq = binary.BigEndian.Uint64(v); return nil })
-		return seq > after
+		// Not found: appended after this snapshot began, so later than
+		// after.
+		return !found || seq > after
 	})
 	return uint64(i) + 1, ferr
 }
@@ -603,23 +693,15 @@ func (l *Log) firstAfter(txn *badger.Txn, member string, after uint64) (uint64, 
 // order, from one consistent snapshot of the store.
 func (l *Log) Export(member string, after uint64, fn func(Entry) error) error {
 	return l.db.View(func(txn *badger.Txn) error {
-		prefix := memberPrefix(member)
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true})
-		defer it.Close()
-		for it.Seek(memberKey(member, after+1)); it.ValidForPrefix(prefix); it.Next() {
-			var seq uint64
-			if err := it.Item().Value(func(v []byte) error { seq = binary.BigEndian.Uint64(v); return nil }); err != nil {
-				return err
-			}
-			e, err := getEntry(txn, seq)
+		entries := newEntryReader(txn)
+		defer entries.close()
+		return memberIndex{txn, member}.walk(after+1, func(_, seq uint64) (bool, error) {
+			e, err := entries.get(seq)
 			if err != nil {
-				return err
+				return false, err
 			}
-			if err := fn(e); err != nil {
-				return err
-			}
-		}
-		return nil
+			return true, fn(e)
+		})
 	})
 }
 

@@ -154,7 +154,9 @@ func TestReopenContinuesTheChain(t *testing.T) {
 func rewrite(t *testing.T, db *badger.DB, seq uint64, edit func(*Entry)) {
 	t.Helper()
 	err := db.Update(func(txn *badger.Txn) error {
-		e, err := getEntry(txn, seq)
+		r := newEntryReader(txn)
+		e, err := r.get(seq)
+		r.close()
 		if err != nil {
 			return err
 		}
@@ -201,14 +203,7 @@ func TestVerifyFindsTruncation(t *testing.T) {
 	fill(t, l)
 	all, _ := l.Query(Filter{Member: "N", Limit: 100})
 	last := all[len(all)-1]
-	if err := db.Update(func(txn *badger.Txn) error {
-		if err := txn.Delete(entryKey(last.Seq)); err != nil {
-			return err
-		}
-		return txn.Delete(memberKey("N", last.Pos))
-	}); err != nil {
-		t.Fatal(err)
-	}
+	removeLast(t, db, last)
 	if _, err := l.Verify(); err == nil || !strings.Contains(err.Error(), "removed") {
 		t.Fatalf("a truncated log verified: %v", err)
 	}
@@ -307,5 +302,54 @@ func TestLargeAppendsCommitInParts(t *testing.T) {
 	}
 	if h := l.Head(long); h.Size != 10000 || h.Hash != big[9999].Hash {
 		t.Fatalf("head of the long member: %+v", h)
+	}
+}
+
+// removeLast deletes entry last, the last of the log and of its member's
+// chain, as someone editing the store would: its block loses its last
+// entry and its member's run its last position.
+func removeLast(t *testing.T, db *badger.DB, last Entry) {
+	t.Helper()
+	err := db.Update(func(txn *badger.Txn) error {
+		r := newEntryReader(txn)
+		_, err := r.get(last.Seq)
+		first, fs := r.first, r.frames
+		r.close()
+		if err != nil {
+			return err
+		}
+		if int(last.Seq-first) != len(fs)-1 {
+			return fmt.Errorf("entry %d is not its block's last", last.Seq)
+		}
+		var block []byte
+		for _, f := range fs[:len(fs)-1] {
+			block = appendFrame(block, f)
+		}
+		if len(block) == 0 {
+			err = txn.Delete(entryKey(first))
+		} else {
+			err = txn.Set(entryKey(first), block)
+		}
+		if err != nil {
+			return err
+		}
+		index := memberIndex{txn, last.Member}
+		start := index.runStart(last.Pos)
+		item, err := txn.Get(memberKey(last.Member, start))
+		if err != nil {
+			return err
+		}
+		v, _ := item.ValueCopy(nil)
+		seq, count, err := parseRun(v)
+		if err != nil {
+			return err
+		}
+		if count == 1 {
+			return txn.Delete(memberKey(last.Member, start))
+		}
+		return txn.Set(memberKey(last.Member, start), runValue(seq, count-1))
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -49,14 +49,19 @@ const (
 	// AuditAnchored: "au/a/"L(member) holds the size last anchored on the
 	// ledger.
 	AuditAnchored Prefix = "au/a/"
-	// AuditEntries: "au/e/<seq>" holds one entry (JSON).
+	// AuditEntries: "au/e/<seq>" holds a block of entries from seq on
+	// (or one entry, JSON, in stores written before blocks).
 	AuditEntries Prefix = "au/e/"
 	// AuditByMember: "au/m/"L(member)<pos> holds the <seq> of the member's
-	// entry at chain position pos.
+	// entry at chain position pos, then how many positions from pos on
+	// follow at consecutive sequence numbers (absent: one).
 	AuditByMember Prefix = "au/m/"
 	// AuditBySubject: "au/x/"L(subject)<seq> marks an entry about the
 	// subject (the subject index).
 	AuditBySubject Prefix = "au/x/"
+	// AuditIndexed: the last sequence number the subject index covers
+	// (the indexer writes it with the index keys).
+	AuditIndexed Prefix = "au/xs"
 
 	// BudgetCounts: "bu/c/<kind>/<day>/<member>" holds what the member
 	// spent of its daily budget of kind (uint64).
@@ -176,7 +181,7 @@ const (
 // All lists every prefix above, for tests and tools that walk the store.
 func All() []Prefix {
 	return []Prefix{Clients, ClientNames, ClientCerts, SigningKeys, LegacyAudit, LegacyAuditHead,
-		AuditKey, AuditSeq, AuditHeads, AuditAnchored, AuditEntries, AuditByMember, AuditBySubject,
+		AuditKey, AuditSeq, AuditHeads, AuditAnchored, AuditEntries, AuditByMember, AuditBySubject, AuditIndexed,
 		BudgetCounts, BudgetReports, WatchEntries, WatchIndex,
 		Alerts, AlertMarkers, AlertSeq, AlertPos, Webhooks, WebhookCursors,
 		StatsPos, StatsCounters, StatsLookups, StatsListedDays, StatsListedNow, StatsListedSubjects, StatsDisputes, StatsDisputesDue,

@@ -58,7 +58,7 @@ func TestAllListsEveryDeclaredPrefix(t *testing.T) {
 // TestBytesOnDisk pins the prefixes: stores written before this list
 // existed must still open.
 func TestBytesOnDisk(t *testing.T) {
-	want := []string{"c/", "cn/", "cf/", "k/", "a/", "ah", "au/key", "au/seq", "au/h/", "au/a/", "au/e/", "au/m/", "au/x/",
+	want := []string{"c/", "cn/", "cf/", "k/", "a/", "ah", "au/key", "au/seq", "au/h/", "au/a/", "au/e/", "au/m/", "au/x/", "au/xs",
 		"bu/c/", "bu/r/", "w/", "ws/", "al/a/", "al/x/", "al/seq", "al/pos", "wh/", "whc/",
 		"st/pos", "st/c/", "st/q/", "st/ld/", "st/ln", "st/ls/", "st/dp/", "st/dd/",
 		"ar/",
