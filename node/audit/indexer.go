@@ -117,14 +117,23 @@ func (l *Log) indexSome() (more bool, err error) {
 		}
 		entries := newEntryReader(txn)
 		defer entries.close()
+		// What one badger transaction takes, with room for the mark.
+		maxKeys, maxBytes := int(l.db.MaxBatchCount())-2, int(l.db.MaxBatchSize())*8/10
+		size := 0
 		for seq := from + 1; seq <= to; seq++ {
 			subject, err := entries.subject(seq)
 			if err != nil {
 				return err
 			}
-			if subject != "" {
-				keys = append(keys, subjectKey(subject, seq))
+			if subject == "" {
+				continue
 			}
+			k := subjectKey(subject, seq)
+			if len(keys) >= maxKeys || size+len(k)+32 > maxBytes {
+				to = seq - 1
+				break
+			}
+			keys, size = append(keys, k), size+len(k)+32
 		}
 		return nil
 	})
