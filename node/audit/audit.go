@@ -113,6 +113,7 @@ type Log struct {
 	indexWake    chan struct{}
 	indexStopped chan struct{}
 	noIndexer    bool
+	recent       recentSubjects
 
 	// counter, if set, is called in each transaction that appends entries
 	// (the statistics' lookup counts: package node/stats).
@@ -392,6 +393,13 @@ func (l *Log) write(group []request) error {
 			// store so the next group continues the chain that is on disk.
 			l.reload()
 			return fmt.Errorf("query audit log: %w", err)
+		}
+		if len(part) > 0 {
+			subjects := make([]string, len(part))
+			for i, p := range part {
+				subjects[i] = p.e.Subject
+			}
+			l.recent.add(part[0].e.Seq, subjects)
 		}
 		l.mu.Lock()
 		if len(part) > 0 {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"sync"
 
 	"github.com/dgraph-io/badger/v4"
 	fastjson "github.com/goccy/go-json"
@@ -102,6 +103,20 @@ func (l *Log) indexAll() error {
 func (l *Log) indexSome() (more bool, err error) {
 	var from, to uint64
 	var keys [][]byte
+	// What one badger transaction takes, with room for the mark.
+	maxKeys, maxBytes := int(l.db.MaxBatchCount())-2, int(l.db.MaxBatchSize())*8/10
+	size := 0
+	add := func(subject string, seq uint64) bool {
+		if subject == "" {
+			return true
+		}
+		k := subjectKey(subject, seq)
+		if len(keys) >= maxKeys || size+len(k)+32 > maxBytes {
+			return false
+		}
+		keys, size = append(keys, k), size+len(k)+32
+		return true
+	}
 	err = l.db.View(func(txn *badger.Txn) error {
 		mark, _, err := readIndexed(txn)
 		if err != nil {
@@ -115,25 +130,32 @@ func (l *Log) indexSome() (more bool, err error) {
 		if to <= from {
 			return nil
 		}
+		// What the writer handed over is not read back from the store.
+		first, subjects := l.recent.since(from + 1)
+		if first == from+1 {
+			to = min(to, first+uint64(len(subjects))-1)
+			for i, s := range subjects[:to-from] {
+				if !add(s, first+uint64(i)) {
+					to = first + uint64(i) - 1
+					break
+				}
+			}
+			return nil
+		}
+		if first > from+1 {
+			to = min(to, first-1)
+		}
 		entries := newEntryReader(txn)
 		defer entries.close()
-		// What one badger transaction takes, with room for the mark.
-		maxKeys, maxBytes := int(l.db.MaxBatchCount())-2, int(l.db.MaxBatchSize())*8/10
-		size := 0
 		for seq := from + 1; seq <= to; seq++ {
 			subject, err := entries.subject(seq)
 			if err != nil {
 				return err
 			}
-			if subject == "" {
-				continue
-			}
-			k := subjectKey(subject, seq)
-			if len(keys) >= maxKeys || size+len(k)+32 > maxBytes {
+			if !add(subject, seq) {
 				to = seq - 1
 				break
 			}
-			keys, size = append(keys, k), size+len(k)+32
 		}
 		return nil
 	})
@@ -153,7 +175,68 @@ func (l *Log) indexSome() (more bool, err error) {
 		}
 		return txn.Set(indexedKey, binary.BigEndian.AppendUint64(nil, to))
 	})
-	return err == nil, err
+	if err != nil {
+		return false, err
+	}
+	l.recent.drop(to)
+	return true, nil
+}
+
+// recentSubjects holds the subjects of the entries the writer committed
+// and the indexer has not indexed yet, from sequence number first on, so
+// the indexer need not read back and decode the blocks just written
+// (decoding was most of its work). It is only a shortcut: what it does not
+// hold (after a restart, or past maxRecent) the indexer reads from the
+// store.
+type recentSubjects struct {
+	mu       sync.Mutex
+	first    uint64
+	subjects []string
+}
+
+// maxRecent bounds what the writer hands over while the indexer lags.
+const maxRecent = 200000
+
+// add records the subjects of committed entries first, first+1, ...
+func (r *recentSubjects) add(first uint64, subjects []string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.subjects) == 0 || r.first+uint64(len(r.subjects)) != first || len(r.subjects)+len(subjects) > maxRecent {
+		// A new run (a fresh slice: the indexer may be reading the old
+		// one).
+		r.first, r.subjects = first, make([]string, 0, len(subjects))
+	}
+	r.subjects = append(r.subjects, subjects...)
+}
+
+// since returns the held subjects from seq on, with the number of the
+// first; first is after seq if the held run starts later (or 0, none).
+func (r *recentSubjects) since(seq uint64) (first uint64, subjects []string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch {
+	case len(r.subjects) == 0:
+		return 0, nil
+	case seq < r.first:
+		return r.first, nil
+	case seq-r.first < uint64(len(r.subjects)):
+		return seq, r.subjects[seq-r.first:]
+	}
+	return 0, nil
+}
+
+// drop forgets the subjects up to seq, now indexed.
+func (r *recentSubjects) drop(seq uint64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if seq < r.first {
+		return
+	}
+	if n := seq - r.first + 1; n < uint64(len(r.subjects)) {
+		r.first, r.subjects = seq+1, r.subjects[n:]
+	} else {
+		r.first, r.subjects = 0, nil
+	}
 }
 
 // subject returns entry seq's subject, decoding nothing else.

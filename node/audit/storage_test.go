@@ -304,3 +304,84 @@ func TestCorruptBlocksAreErrors(t *testing.T) {
 		t.Fatal("a member run of 0 parsed")
 	}
 }
+
+// subjectIndex lists the subject index's keys.
+func subjectIndex(t *testing.T, db *badger.DB) []string {
+	t.Helper()
+	var keys []string
+	_ = db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: store.AuditBySubject.Bytes()})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			keys = append(keys, string(it.Item().Key()))
+		}
+		return nil
+	})
+	return keys
+}
+
+// TestIndexFromHandOverEqualsIndexFromStore: the index the indexer
+// builds from what the writer hands it is the one it builds by reading
+// the blocks back.
+func TestIndexFromHandOverEqualsIndexFromStore(t *testing.T) {
+	db := openDB(t, t.TempDir())
+	l, err := Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := appendMixed(t, l)
+	l.Close()
+	handedOver := subjectIndex(t, db)
+	if len(handedOver) != len(want) {
+		t.Fatalf("%d index keys for %d entries", len(handedOver), len(want))
+	}
+	setMark(t, db, 0)
+	if n := storeKeys(t, db, store.AuditBySubject); n != 0 {
+		t.Fatalf("%d index keys left", n)
+	}
+	l, err = Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Close()
+	if read := subjectIndex(t, db); !slices.Equal(read, handedOver) {
+		t.Fatalf("index read from the store has %d keys, handed over %d", len(read), len(handedOver))
+	}
+}
+
+func TestRecentSubjects(t *testing.T) {
+	var r recentSubjects
+	if first, s := r.since(1); first != 0 || s != nil {
+		t.Fatalf("empty: %d %v", first, s)
+	}
+	r.add(5, []string{"a", "b"})
+	r.add(7, []string{"c"})
+	if first, s := r.since(6); first != 6 || !slices.Equal(s, []string{"b", "c"}) {
+		t.Fatalf("since 6: %d %v", first, s)
+	}
+	if first, s := r.since(2); first != 5 || s != nil {
+		t.Fatalf("since 2 (before the run): %d %v", first, s)
+	}
+	if first, s := r.since(8); first != 0 || s != nil {
+		t.Fatalf("since 8 (after the run): %d %v", first, s)
+	}
+	r.drop(5)
+	if first, s := r.since(6); first != 6 || !slices.Equal(s, []string{"b", "c"}) {
+		t.Fatalf("after dropping 5: %d %v", first, s)
+	}
+	// A gap starts a new run.
+	r.add(10, []string{"x"})
+	if first, s := r.since(6); first != 10 || s != nil {
+		t.Fatalf("after a gap: %d %v", first, s)
+	}
+	r.drop(10)
+	if first, s := r.since(10); first != 0 || s != nil {
+		t.Fatalf("all dropped: %d %v", first, s)
+	}
+	// Past maxRecent the run starts again from what was added.
+	r.add(1, make([]string, maxRecent))
+	r.add(maxRecent+1, []string{"y"})
+	if first, s := r.since(maxRecent + 1); first != maxRecent+1 || !slices.Equal(s, []string{"y"}) {
+		t.Fatalf("past maxRecent: %d %v", first, s)
+	}
+}
