@@ -3,10 +3,8 @@ package main
 import (
 	"fmt"
 	"net/url"
-	"sync"
 	"syscall"
 	"testing"
-	"time"
 )
 
 // TestKilledDuringLookupsKeepsTheirAudit starts the real binary with
@@ -32,50 +30,12 @@ func TestKilledDuringLookupsKeepsTheirAudit(t *testing.T) {
 		}
 		return s
 	}
-	var (
-		mu       sync.Mutex
-		answered [][]string
-		wg       sync.WaitGroup
-	)
-	stop := make(chan struct{})
-	for w, client := range []string{"bank1-app", "bank2-app", "bank1-app"} {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; ; i++ {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				subjects := batch(w, i)
-				st, err := post(d.url+"/v1/lookups", creds[client], map[string]any{"purpose": "loan-approval", "subjects": subjects}, nil)
-				if err != nil {
-					return // the process is gone
-				}
-				if st == 200 {
-					mu.Lock()
-					answered = append(answered, subjects)
-					mu.Unlock()
-				}
-			}
-		}()
-	}
-	for {
-		time.Sleep(20 * time.Millisecond)
-		mu.Lock()
-		n := len(answered)
-		mu.Unlock()
-		if n >= 12 {
-			break
-		}
-	}
-	if err := d.cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	d.cmd.Wait()
-	close(stop)
-	wg.Wait()
+	clients := []string{"bank1-app", "bank2-app", "bank1-app"}
+	answered := killDuring(t, d, len(clients), 12, func(w, i int) ([]string, bool) {
+		subjects := batch(w, i)
+		st, err := post(d.url+"/v1/lookups", creds[clients[w]], map[string]any{"purpose": "loan-approval", "subjects": subjects}, nil)
+		return subjects, err == nil && st == 200
+	})
 
 	d = start(t, bin, data, addr, "--demo")
 	defer func() {

@@ -93,6 +93,57 @@ func credentials(t *testing.T, data string) map[string]string {
 	return keys
 }
 
+// killDuring runs request(w, i) on workers goroutines (i counts each
+// worker's requests) against the daemon until want of them were
+// acknowledged, then kills the process with SIGKILL and returns what
+// every acknowledged request returned. A request returns ok only for an
+// acknowledged request (after the kill, until the workers stop, requests
+// fail at once).
+func killDuring[T any](t *testing.T, d *daemon, workers, want int, request func(w, i int) (v T, ok bool)) []T {
+	t.Helper()
+	var (
+		mu    sync.Mutex
+		acked []T
+		wg    sync.WaitGroup
+	)
+	stop := make(chan struct{})
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				v, ok := request(w, i)
+				if ok {
+					mu.Lock()
+					acked = append(acked, v)
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for {
+		time.Sleep(20 * time.Millisecond)
+		mu.Lock()
+		n := len(acked)
+		mu.Unlock()
+		if n >= want {
+			break
+		}
+	}
+	if err := d.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	d.cmd.Wait()
+	close(stop)
+	wg.Wait()
+	return acked
+}
+
 func post(url, key string, body any, out any) (int, error) { return send("POST", url, key, body, out) }
 
 func hexOf(s string) string {
@@ -118,52 +169,18 @@ func TestKilledDuringSubmitsLosesNothing(t *testing.T) {
 		t.Fatalf("a webhook to the node itself: %d %+v %v", st, refusal, err)
 	}
 
-	var mu sync.Mutex
-	var acked []string
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	for w := 0; w < 4; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			for i := 0; ; i++ {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				now := time.Now().UTC()
-				p := map[string]any{"type": "default", "subject": hexOf(fmt.Sprint("s", w, i)), "loanRef": hexOf(fmt.Sprint("l", w, i)),
-					"product": "consumer", "amount": 5000, "currency": "CNY", "overdueSince": now.AddDate(0, 0, -100).Format("2006-01-02"),
-					"daysPastDue": 95, "noticeDate": now.AddDate(0, 0, -60).Format("2006-01-02")}
-				var r struct{ ID string }
-				st, err := post(d.url+"/v1/attestations", key, map[string]any{"attestation": p}, &r)
-				if err != nil {
-					return // the process is gone
-				}
-				if st == 201 {
-					mu.Lock()
-					acked = append(acked, r.ID)
-					mu.Unlock()
-				}
-			}
-		}(w)
-	}
-	for {
-		time.Sleep(20 * time.Millisecond)
-		mu.Lock()
-		n := len(acked)
-		mu.Unlock()
-		if n >= 150 {
-			break
+	acked := killDuring(t, d, 4, 150, func(w, i int) (string, bool) {
+		now := time.Now().UTC()
+		p := map[string]any{"type": "default", "subject": hexOf(fmt.Sprint("s", w, i)), "loanRef": hexOf(fmt.Sprint("l", w, i)),
+			"product": "consumer", "amount": 5000, "currency": "CNY", "overdueSince": now.AddDate(0, 0, -100).Format("2006-01-02"),
+			"daysPastDue": 95, "noticeDate": now.AddDate(0, 0, -60).Format("2006-01-02")}
+		var r struct{ ID string }
+		st, err := post(d.url+"/v1/attestations", key, map[string]any{"attestation": p}, &r)
+		if err != nil {
+			return "", false
 		}
-	}
-	if err := d.cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	d.cmd.Wait()
-	close(stop)
-	wg.Wait()
+		return r.ID, st == 201
+	})
 
 	d = start(t, bin, data, addr, "--demo")
 	defer func() {

@@ -657,21 +657,8 @@ func (l *Log) Query(f Filter) ([]Entry, error) {
 
 // lastSeq reads the last sequence number committed in txn's snapshot.
 func lastSeq(txn *badger.Txn) (uint64, error) {
-	item, err := txn.Get(seqKey)
-	if errors.Is(err, badger.ErrKeyNotFound) {
-		return 0, nil
-	}
-	if err != nil {
-		return 0, err
-	}
 	var seq uint64
-	err = item.Value(func(v []byte) error {
-		if len(v) != 8 {
-			return errors.New("corrupt audit sequence number")
-		}
-		seq = binary.BigEndian.Uint64(v)
-		return nil
-	})
+	_, err := store.Get(txn, seqKey, store.Uint64(&seq))
 	return seq, err
 }
 

@@ -1,8 +1,6 @@
 package audit
 
 import (
-	"encoding/binary"
-	"errors"
 	"fmt"
 	"log"
 	"sync"
@@ -33,23 +31,9 @@ var indexedKey = store.AuditIndexed.Bytes()
 const indexChunk = 20000
 
 // readIndexed reads the last sequence number the subject index covers.
-func readIndexed(txn *badger.Txn) (uint64, bool, error) {
-	item, err := txn.Get(indexedKey)
-	if errors.Is(err, badger.ErrKeyNotFound) {
-		return 0, false, nil
-	}
-	if err != nil {
-		return 0, false, err
-	}
-	var n uint64
-	err = item.Value(func(v []byte) error {
-		if len(v) != 8 {
-			return errors.New("corrupt audit subject index mark")
-		}
-		n = binary.BigEndian.Uint64(v)
-		return nil
-	})
-	return n, true, err
+func readIndexed(txn *badger.Txn) (mark uint64, found bool, err error) {
+	found, err = store.Get(txn, indexedKey, store.Uint64(&mark))
+	return mark, found, err
 }
 
 // markIndexed is called by Open: a store without the mark was written
@@ -60,7 +44,7 @@ func markIndexed(db *badger.DB, seq uint64) error {
 		if _, ok, err := readIndexed(txn); ok || err != nil {
 			return err
 		}
-		return txn.Set(indexedKey, binary.BigEndian.AppendUint64(nil, seq))
+		return txn.Set(indexedKey, store.Uint64Bytes(seq))
 	})
 }
 
@@ -173,7 +157,7 @@ func (l *Log) indexSome() (more bool, err error) {
 				return err
 			}
 		}
-		return txn.Set(indexedKey, binary.BigEndian.AppendUint64(nil, to))
+		return txn.Set(indexedKey, store.Uint64Bytes(to))
 	})
 	if err != nil {
 		return false, err
