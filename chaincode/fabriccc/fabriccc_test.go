@@ -125,7 +125,7 @@ func (s *fakeStub) GetStateByPartialCompositeKey(objectType string, attrs []stri
 	if err != nil {
 		return nil, err
 	}
-	it := &iterator{}
+	it := &iterator{stub: s}
 	for k, v := range s.committed {
 		if strings.HasPrefix(k, prefix) {
 			it.kvs = append(it.kvs, &queryresult.KV{Key: k, Value: v})
@@ -135,10 +135,18 @@ func (s *fakeStub) GetStateByPartialCompositeKey(objectType string, attrs []stri
 	return it, nil
 }
 
-type iterator struct{ kvs []*queryresult.KV }
+// iterator is a range query's answer; closing it is another round trip to
+// a real peer (the shim's QUERY_STATE_CLOSE).
+type iterator struct {
+	kvs  []*queryresult.KV
+	stub *fakeStub
+}
 
 func (it *iterator) HasNext() bool { return len(it.kvs) > 0 }
-func (it *iterator) Close() error  { return nil }
+func (it *iterator) Close() error {
+	it.stub.count("QueryStateClose")
+	return nil
+}
 func (it *iterator) Next() (*queryresult.KV, error) {
 	kv := it.kvs[0]
 	it.kvs = it.kvs[1:]
