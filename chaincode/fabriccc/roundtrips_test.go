@@ -162,6 +162,13 @@ func TestPrefetchedReadsAnswerAsGetState(t *testing.T) {
 			d1, d1ID := signedDefault(t, key, 1)
 			conflict, _ := signedDefaultAt(t, key, 0, "2026-05-30T11:00:00Z")
 			d5, _ := signedDefault(t, key, 5)
+			dpd, amount := 120, int64(1)
+			unknownKey, _, err := attestation.Sign(&attestation.Payload{V: 1, Type: "default", Reporter: "Bank1MSP",
+				Subject: hexOf("subject9"), IssuedAt: "2026-05-30T10:00:00Z", LoanRef: hexOf("loan9"), Product: "mortgage",
+				Amount: &amount, Currency: "CNY", OverdueSince: "2026-01-10", DaysPastDue: &dpd, NoticeDate: "2026-02-01"}, key, "k9")
+			if err != nil {
+				t.Fatal(err)
+			}
 			batch := []string{
 				d1,                                // 0 accepted
 				d1,                                // 1 duplicate: reads item 0's writes
@@ -172,13 +179,14 @@ func TestPrefetchedReadsAnswerAsGetState(t *testing.T) {
 				"not.a.jws",                       // 6 refused before reading
 				signedSettlement(t, key, 0, d0ID), // 7 accepted: settles the committed d0
 				signedSettlementAt(t, key, 0, d0ID, "2026-05-31T11:00:00Z"), // 8 d0 settled by item 7
+				unknownKey, // 9 refused before reading: no key k9
 			}
 			res := submit(t, p, batch)
 			want := []struct{ status, code string }{
 				{contract.ItemAccepted, ""}, {contract.ItemDuplicate, ""}, {contract.ItemAccepted, ""},
 				{contract.ItemRejected, contract.CodeConflict}, {contract.ItemRejected, attestation.CodeInvalidPayload},
 				{contract.ItemAccepted, ""}, {contract.ItemRejected, ""}, {contract.ItemAccepted, ""},
-				{contract.ItemRejected, contract.CodeFailedPrecondition},
+				{contract.ItemRejected, contract.CodeFailedPrecondition}, {contract.ItemRejected, contract.ItemUnknownKey},
 			}
 			for i, w := range want {
 				r := res.Results[i]
