@@ -46,11 +46,43 @@ type fakeStub struct {
 	// a real peer.
 	batching  bool
 	unbatched int
+	// calls counts the stub's read calls by name: each is a round trip
+	// to a real peer, and a range query is also re-run by every peer at
+	// validation.
+	calls map[string]int
+	// multiKeys counts the keys asked for through GetMultipleStates;
+	// multiErr, when set, is its answer.
+	multiKeys int
+	multiErr  error
 }
 
 func (s *fakeStub) StartWriteBatch() { s.batching = true }
 
-func (s *fakeStub) GetState(k string) ([]byte, error) { return s.committed[k], nil }
+func (s *fakeStub) count(name string) {
+	if s.calls == nil {
+		s.calls = map[string]int{}
+	}
+	s.calls[name]++
+}
+
+func (s *fakeStub) GetState(k string) ([]byte, error) {
+	s.count("GetState")
+	return s.committed[k], nil
+}
+
+// GetMultipleStates answers as a peer does: absent keys are nil.
+func (s *fakeStub) GetMultipleStates(keys ...string) ([][]byte, error) {
+	s.count("GetMultipleStates")
+	if s.multiErr != nil {
+		return nil, s.multiErr
+	}
+	s.multiKeys += len(keys)
+	out := make([][]byte, len(keys))
+	for i, k := range keys {
+		out[i] = s.committed[k]
+	}
+	return out, nil
+}
 func (s *fakeStub) PutState(k string, v []byte) error {
 	if !s.batching {
 		s.unbatched++
@@ -88,11 +120,12 @@ func (s *fakeStub) GetArgs() [][]byte {
 }
 
 func (s *fakeStub) GetStateByPartialCompositeKey(objectType string, attrs []string) (shim.StateQueryIteratorInterface, error) {
+	s.count("GetStateByPartialCompositeKey")
 	prefix, err := shim.CreateCompositeKey(objectType, attrs)
 	if err != nil {
 		return nil, err
 	}
-	it := &iterator{}
+	it := &iterator{stub: s}
 	for k, v := range s.committed {
 		if strings.HasPrefix(k, prefix) {
 			it.kvs = append(it.kvs, &queryresult.KV{Key: k, Value: v})
@@ -102,10 +135,18 @@ func (s *fakeStub) GetStateByPartialCompositeKey(objectType string, attrs []stri
 	return it, nil
 }
 
-type iterator struct{ kvs []*queryresult.KV }
+// iterator is a range query's answer; closing it is another round trip to
+// a real peer (the shim's QUERY_STATE_CLOSE).
+type iterator struct {
+	kvs  []*queryresult.KV
+	stub *fakeStub
+}
 
 func (it *iterator) HasNext() bool { return len(it.kvs) > 0 }
-func (it *iterator) Close() error  { return nil }
+func (it *iterator) Close() error {
+	it.stub.count("QueryStateClose")
+	return nil
+}
 func (it *iterator) Next() (*queryresult.KV, error) {
 	kv := it.kvs[0]
 	it.kvs = it.kvs[1:]
@@ -158,15 +199,19 @@ func (p *peer) invoke(mspID, fn string, req any) (string, int32) {
 	s := p.stub
 	s.args, s.creator, s.txID, s.ts, s.writes, s.event = []string{fn, string(b)}, p.identity(mspID), fmt.Sprintf("tx%d", p.n), ts, map[string][]byte{}, ""
 	s.batching, s.unbatched = false, 0 // a new stub per transaction, as on a peer
+	s.calls, s.multiKeys = map[string]int{}, 0
 	cc, err := New("AssocMSP")
 	if err != nil {
 		p.t.Fatal(err)
 	}
 	resp := cc.Invoke(s)
 	p.mirror.MSPID, p.mirror.ID, p.mirror.Time = mspID, s.txID, ts
-	_, mirrorErr := p.rules.Invoke(p.mirror, fn, b)
+	mirrorOut, mirrorErr := p.rules.Invoke(p.mirror, fn, b)
 	if (resp.Status == shim.OK) != (mirrorErr == nil) {
 		p.t.Fatalf("%s: chaincode status %d (%s), contract error %v", fn, resp.Status, resp.Message, mirrorErr)
+	}
+	if resp.Status == shim.OK && string(resp.Payload) != string(mirrorOut) {
+		p.t.Fatalf("%s: chaincode answered\n%s\nthe contract on memory\n%s", fn, resp.Payload, mirrorOut)
 	}
 	if resp.Status == shim.OK {
 		for k, v := range s.writes {
