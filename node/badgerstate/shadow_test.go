@@ -221,7 +221,9 @@ func TestVerifyShadowRefusesAlteredShadows(t *testing.T) {
 		"older layout's key": func(txn *badger.Txn) error {
 			return txn.Set(append(slices.Clip(ShadowPrefix), subjKey(t, s, "d", "a"+s)...), []byte("{}"))
 		},
-		"not a subject key": func(txn *badger.Txn) error { return txn.Set(append(slices.Clip(ShadowPrefix), "\x00att\x00x\x00"...), []byte(`{}`)) },
+		"not a subject key": func(txn *badger.Txn) error {
+			return txn.Set(append(slices.Clip(ShadowPrefix), "\x00att\x00x\x00"...), []byte(`{}`))
+		},
 		"state changed alone": func(txn *badger.Txn) error {
 			return txn.Set(Key(subjKey(t, s, "c", "a"+s)), record("other"))
 		},
