@@ -81,7 +81,9 @@ func newPartitions(n int, reporters []string) *partitions {
 	for _, h := range prefixes(digits) {
 		bounds = append(bounds, key("subj", h))
 		// The status shadow of the subject records (badgerstate.Write):
-		// the same keys under the shadow's prefix, slim values.
+		// each record's slim value spilled under the shadow's prefix and
+		// its state key, so that a subject's records sort together and
+		// become the subject's one shadow value as they are streamed.
 		bounds = append(bounds, string(badgerstate.ShadowPrefix)+key("subj", h)[1:])
 	}
 	slices.Sort(bounds)
@@ -141,6 +143,14 @@ func (s *spill) put(key, value []byte) error {
 // badgerstate.Write as every ledger store's writes do.
 func (s *spill) Set(key, value []byte) error { return s.put(key, value) }
 
+// SetShadowRecord spills a subject record's slim value under the shadow's
+// prefix and its state key (badgerstate.ShadowStreamer): the records of a
+// subject sort together, and streamPartition joins them into the
+// subject's shadow value.
+func (s *spill) SetShadowRecord(k string, slim []byte) error {
+	return s.put(append(slices.Clip(badgerstate.ShadowPrefix), k...), slim)
+}
+
 // Delete is refused: generation only adds keys.
 func (s *spill) Delete([]byte) error { return errors.New("blgen: the spill takes no deletes") }
 
@@ -174,11 +184,20 @@ func spillExisting(db *badger.DB, s *spill) error {
 		it := txn.NewIterator(badger.DefaultIteratorOptions)
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
+			k := it.Item().KeyCopy(nil)
+			if k[0] == badgerstate.ShadowPrefix[0] {
+				continue // spilled again with the state keys below
+			}
 			v, err := it.Item().ValueCopy(nil)
 			if err != nil {
 				return err
 			}
-			if err := s.put(it.Item().KeyCopy(nil), v); err != nil {
+			if k[0] == badgerstate.Prefix[0] {
+				err = badgerstate.Write(s, string(k[1:]), v, false)
+			} else {
+				err = s.put(k, v)
+			}
+			if err != nil {
 				return err
 			}
 		}
@@ -256,17 +275,36 @@ func streamPartition(sw *badger.StreamWriter, path string, stream uint32) error 
 	slices.SortFunc(kvs, func(a, b kv) int { return bytes.Compare(a.key, b.key) })
 	buf := z.NewBuffer(16<<20, "blgen")
 	defer buf.Release()
-	for i, e := range kvs {
-		if i > 0 && bytes.Equal(e.key, kvs[i-1].key) {
-			return fmt.Errorf("key %q written twice", e.key)
-		}
-		badger.KVToBuffer(&pb.KV{Key: e.key, Value: e.value, Version: 1, StreamId: stream}, buf)
+	emit := func(key, value []byte) error {
+		badger.KVToBuffer(&pb.KV{Key: key, Value: value, Version: 1, StreamId: stream}, buf)
 		if buf.LenNoPadding() >= 8<<20 {
 			if err := sw.Write(buf); err != nil {
 				return err
 			}
 			buf.Reset()
 		}
+		return nil
+	}
+	// The spilled shadow records ('v' and a subject record's state key)
+	// become one shadow value per subject as they stream by, in order.
+	shadow := badgerstate.NewShadowBuilder(emit)
+	recordPrefix := badgerstate.SubjectShadowKey("\x00subj\x00")
+	for i, e := range kvs {
+		if i > 0 && bytes.Equal(e.key, kvs[i-1].key) {
+			return fmt.Errorf("key %q written twice", e.key)
+		}
+		var err error
+		if bytes.HasPrefix(e.key, recordPrefix) {
+			err = shadow.Add(string(e.key[1:]), e.value)
+		} else if err = shadow.Flush(); err == nil {
+			err = emit(e.key, e.value)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if err := shadow.Flush(); err != nil {
+		return err
 	}
 	// Closing the stream finishes its last table now rather than at Flush,
 	// so only the partitions in progress hold table builders.

@@ -8,6 +8,8 @@ package badgerstate
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -98,10 +100,10 @@ func (r *Reader) scan(objectType string, attrs []string, lend bool, fn func(stri
 	if err != nil {
 		return err
 	}
-	p := Key(prefix)
 	if r.Shadow && objectType == contract.SubjectObjectType {
-		p = ShadowKey(prefix)
+		return r.scanShadow(prefix, attrs, lend, fn)
 	}
+	p := Key(prefix)
 	if !r.reuse || r.busy {
 		return Scan(r.Txn, p, func(k, v []byte) error { return fn(string(k[1:]), v) })
 	}
@@ -113,6 +115,61 @@ func (r *Reader) scan(objectType string, attrs []string, lend bool, fn func(stri
 	r.seek(p)
 	last, err := iterate(r.it, p, false, lend, func(k, v []byte) error { return fn(string(k[1:]), v) })
 	r.lo, r.last = p, last
+	return err
+}
+
+// scanShadow is scan of the subject records under prefix from the status
+// shadow (shadow.go): the keys and slim values, in key order, that a scan
+// of one shadow key per record would give. A scan within one subject (the
+// contract's: a subject's records, or those of one kind) is one point read
+// of the subject's shadow value; a scan over subjects walks their values.
+func (r *Reader) scanShadow(prefix string, attrs []string, lend bool, fn func(string, []byte) error) error {
+	if len(attrs) == 0 {
+		return Scan(r.Txn, SubjectShadowKey(prefix), func(k, v []byte) error {
+			return handRecords(string(k[1:]), prefix, v, fn)
+		})
+	}
+	subject, err := state.CompositeKey(contract.SubjectObjectType, attrs[0])
+	if err != nil {
+		return err
+	}
+	item, err := r.Txn.Get(SubjectShadowKey(subject))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if lend {
+		err = item.Value(func(v []byte) error { return handRecords(subject, prefix, v, fn) })
+	} else {
+		var v []byte
+		if v, err = item.ValueCopy(nil); err == nil {
+			err = handRecords(subject, prefix, v, fn)
+		}
+	}
+	if errors.Is(err, state.ErrStop) {
+		return nil
+	}
+	return err
+}
+
+// handRecords calls fn with each record of subject's shadow value v whose
+// state key starts with prefix; a state.ErrStop from fn ends it.
+func handRecords(subject, prefix string, v []byte, fn func(string, []byte) error) error {
+	err := decodeRecords(v, func(rest, slim []byte) error {
+		k := subject + string(rest)
+		if !strings.HasPrefix(k, prefix) {
+			return nil
+		}
+		return fn(k, slim)
+	})
+	switch {
+	case errors.Is(err, state.ErrStop):
+		return state.ErrStop
+	case errors.Is(err, errBadRecords):
+		return fmt.Errorf("status shadow of %q: %w", subject, err)
+	}
 	return err
 }
 

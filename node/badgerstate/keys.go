@@ -9,7 +9,8 @@ package badgerstate
 //
 //	byte  embedded ledger (node/embedded)      replica (node/replica)
 //	's'   state key                            state key
-//	'v'   status shadow of a "subj" state key  status shadow
+//	'v'   status shadow of a subject           status shadow
+//	      (its "subj" key prefix: 0028)
 //	'x'   status shadow's version marker       status shadow's version marker
 //	'l'   log entry <height>                   -
 //	'h'   head                                 -

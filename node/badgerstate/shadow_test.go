@@ -77,23 +77,47 @@ func shadowKeys(t *testing.T, db *badger.DB) (n int) {
 	return n
 }
 
+// subjectValue is the shadow value of subject s (its records' keys and
+// slim values in order), nil for none.
+func subjectValue(t *testing.T, txn *badger.Txn, s string) (keys []string, vals [][]byte) {
+	t.Helper()
+	subject := subjKey(t, s, "d", "x")
+	subject, _ = SubjectOf(subject)
+	item, err := txn.Get(SubjectShadowKey(subject))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, _ := item.ValueCopy(nil)
+	if err := decodeRecords(v, func(rest, slim []byte) error {
+		keys, vals = append(keys, subject+string(rest)), append(vals, slim)
+		return nil
+	}); err != nil {
+		t.Fatalf("subject %s: %v", s, err)
+	}
+	return keys, vals
+}
+
 // A store without a shadow fails the check, gets the shadow on
 // EnsureShadow, and then passes; a build cut short (as by a crash) is
-// redone from scratch on the next EnsureShadow.
+// redone from scratch on the next EnsureShadow; a shadow of the older
+// layout (a key per record) is replaced, none of its keys left.
 func TestShadowBuiltForOldStoreAndAfterCutShortBuild(t *testing.T) {
 	db := memDB(t)
 	oldStore(t, db, 50)
 	if err := verify(db); !errors.Is(err, ErrShadowMismatch) {
 		t.Fatalf("a store without a shadow verifies: %v", err)
 	}
-	if err := ensureShadow(db, nil, 70); !errors.Is(err, errBuildStopped) {
+	if err := ensureShadow(db, nil, 20); !errors.Is(err, errBuildStopped) {
 		t.Fatalf("cut-short build: %v", err)
 	}
 	if ok, err := ShadowState(db); ok || err != nil {
 		t.Fatalf("a cut-short build is marked complete (%v)", err)
 	}
-	if n := shadowKeys(t, db); n != 70 {
-		t.Fatalf("the cut-short build left %d shadow keys, want 70", n)
+	if n := shadowKeys(t, db); n != 20 {
+		t.Fatalf("the cut-short build left %d shadow keys, want 20", n)
 	}
 	if err := verify(db); !errors.Is(err, ErrShadowMismatch) {
 		t.Fatalf("a partial shadow verifies: %v", err)
@@ -107,37 +131,109 @@ func TestShadowBuiltForOldStoreAndAfterCutShortBuild(t *testing.T) {
 	if err := verify(db); err != nil {
 		t.Fatal(err)
 	}
-	if n := shadowKeys(t, db); n != 200 {
-		t.Fatalf("%d shadow keys, want 200 (the subject records only)", n)
+	if n := shadowKeys(t, db); n != 50 {
+		t.Fatalf("%d shadow keys, want 50 (one per subject)", n)
 	}
-	// An older version's shadow is rebuilt.
-	db.Update(func(txn *badger.Txn) error {
-		txn.Set(ShadowKey(subjKey(t, fmt.Sprintf("%064x", 1), "d", "stale")), []byte("{}"))
-		return txn.Set(shadowMarkerKey, []byte("0"))
+	db.View(func(txn *badger.Txn) error {
+		if keys, _ := subjectValue(t, txn, fmt.Sprintf("%064x", 7)); len(keys) != 4 {
+			t.Fatalf("subject 7's shadow holds %q, want its 4 records", keys)
+		}
+		return nil
 	})
+	// The older layout's shadow: a key per record, version 1.
+	db.Update(func(txn *badger.Txn) error {
+		for i := range 50 {
+			s := fmt.Sprintf("%064x", i)
+			for _, k := range []string{subjKey(t, s, "d", "a"+s), subjKey(t, s, "p", "d"+s)} {
+				txn.Set(append(slices.Clip(ShadowPrefix), k...), []byte("{}"))
+			}
+		}
+		return txn.Set(shadowMarkerKey, []byte("1"))
+	})
+	if err := verify(db); !errors.Is(err, ErrShadowMismatch) {
+		t.Fatalf("a shadow with the older layout's keys verifies: %v", err)
+	}
 	if err := EnsureShadow(db, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := verify(db); err != nil {
 		t.Fatalf("after rebuilding an old version: %v", err)
 	}
+	if n := shadowKeys(t, db); n != 50 {
+		t.Fatalf("%d shadow keys after rebuilding the older layout, want 50", n)
+	}
 }
 
 // The check finds every way the shadow can differ from the state.
 func TestVerifyShadowRefusesAlteredShadows(t *testing.T) {
 	s := fmt.Sprintf("%064x", 3)
+	subject, _ := SubjectOf(subjKey(t, s, "d", "x"))
+	// rewrite replaces subject s's shadow value by what edit makes of its
+	// records.
+	rewrite := func(edit func(keys []string, vals [][]byte) []byte) func(txn *badger.Txn) error {
+		return func(txn *badger.Txn) error {
+			keys, vals := subjectValue(t, txn, s)
+			return txn.Set(SubjectShadowKey(subject), edit(keys, vals))
+		}
+	}
+	encode := func(keys []string, vals [][]byte) []byte {
+		var out []byte
+		for i := range keys {
+			out = appendRecord(out, keys[i][len(subject):], vals[i])
+		}
+		return out
+	}
 	for name, alter := range map[string]func(txn *badger.Txn) error{
-		"value changed": func(txn *badger.Txn) error {
-			return txn.Set(ShadowKey(subjKey(t, s, "d", "a"+s)), []byte(`{"id":"forged"}`))
+		"record value changed": rewrite(func(keys []string, vals [][]byte) []byte {
+			vals[0] = []byte(`{"id":"forged"}`)
+			return encode(keys, vals)
+		}),
+		"record missing": rewrite(func(keys []string, vals [][]byte) []byte { return encode(keys[1:], vals[1:]) }),
+		"last record missing": rewrite(func(keys []string, vals [][]byte) []byte {
+			return encode(keys[:len(keys)-1], vals[:len(vals)-1])
+		}),
+		"record extra": rewrite(func(keys []string, vals [][]byte) []byte {
+			return encode(append(keys, subject+"z\x00z\x00"), append(vals, []byte("{}")))
+		}),
+		"records out of order": rewrite(func(keys []string, vals [][]byte) []byte {
+			keys[0], keys[1], vals[0], vals[1] = keys[1], keys[0], vals[1], vals[0]
+			return encode(keys, vals)
+		}),
+		"record of another subject": rewrite(func(keys []string, vals [][]byte) []byte {
+			o, _ := SubjectOf(subjKey(t, fmt.Sprintf("%064x", 4), "d", "x"))
+			return encode(append(keys, o+"d\x00a\x00"), append(vals, []byte("{}")))
+		}),
+		"empty value":     func(txn *badger.Txn) error { return txn.Set(SubjectShadowKey(subject), []byte{recordsVersion}) },
+		"malformed value": func(txn *badger.Txn) error { return txn.Set(SubjectShadowKey(subject), []byte(`{"id":"forged"}`)) },
+		"truncated value": rewrite(func(keys []string, vals [][]byte) []byte {
+			v := encode(keys, vals)
+			return v[:len(v)-1]
+		}),
+		"subject missing": func(txn *badger.Txn) error { return txn.Delete(SubjectShadowKey(subject)) },
+		"last subject missing": func(txn *badger.Txn) error {
+			last, _ := SubjectOf(subjKey(t, fmt.Sprintf("%064x", 4), "d", "x"))
+			return txn.Delete(SubjectShadowKey(last))
 		},
-		"key missing": func(txn *badger.Txn) error { return txn.Delete(ShadowKey(subjKey(t, s, "p", "d"+s))) },
-		"key extra": func(txn *badger.Txn) error {
-			return txn.Set(ShadowKey(subjKey(t, s, "d", "zz")), []byte(`{}`))
+		"subject extra": func(txn *badger.Txn) error {
+			o, _ := SubjectOf(subjKey(t, fmt.Sprintf("%064x", 99), "d", "x"))
+			return txn.Set(SubjectShadowKey(o), appendRecord(nil, "d\x00a\x00", []byte("{}")))
 		},
-		"not a subject key": func(txn *badger.Txn) error { return txn.Set(ShadowKey("\x00att\x00x\x00"), []byte(`{}`)) },
+		"older layout's key": func(txn *badger.Txn) error {
+			return txn.Set(append(slices.Clip(ShadowPrefix), subjKey(t, s, "d", "a"+s)...), []byte("{}"))
+		},
+		"not a subject key": func(txn *badger.Txn) error {
+			return txn.Set(append(slices.Clip(ShadowPrefix), "\x00att\x00x\x00"...), []byte(`{}`))
+		},
 		"state changed alone": func(txn *badger.Txn) error {
 			return txn.Set(Key(subjKey(t, s, "c", "a"+s)), record("other"))
 		},
+		"state record added alone": func(txn *badger.Txn) error {
+			return txn.Set(Key(subjKey(t, s, "p", "zz")), []byte(`{"id":"zz"}`))
+		},
+		"state subject added alone": func(txn *badger.Txn) error {
+			return txn.Set(Key(subjKey(t, fmt.Sprintf("%064x", 99), "p", "zz")), []byte(`{"id":"zz"}`))
+		},
+		"state record deleted alone": func(txn *badger.Txn) error { return txn.Delete(Key(subjKey(t, s, "r", "r"+s))) },
 	} {
 		t.Run(name, func(t *testing.T) {
 			db := memDB(t)
@@ -158,15 +254,59 @@ func TestVerifyShadowRefusesAlteredShadows(t *testing.T) {
 	}
 }
 
-// Write keeps the shadow of subject keys only, slim for defaults and
-// closures, and deletes it with the state key.
+// Write keeps one shadow value per subject: slim for defaults and
+// closures, the records in key order whatever order they are written in,
+// several writes of one subject in one transaction composed, a deleted
+// record removed, and the subject's key removed with its last record.
 func TestWriteKeepsTheShadow(t *testing.T) {
 	db := memDB(t)
 	s := fmt.Sprintf("%064x", 9)
-	d, p, other := subjKey(t, s, "d", "a"), subjKey(t, s, "p", "b"), "\x00att\x00a\x00"
+	d, c, p, other := subjKey(t, s, "d", "a"), subjKey(t, s, "c", "a"), subjKey(t, s, "p", "b"), "\x00att\x00a\x00"
 	err := db.Update(func(txn *badger.Txn) error {
-		for _, k := range []string{d, p, other} {
+		for _, k := range []string{p, other, d, c} {
 			if err := Write(txn, k, record("a"), false); err != nil {
+				return err
+			}
+		}
+		// Written again in the same transaction: replaced, not added.
+		return Write(txn, p, []byte(`{"id":"b"}`), false)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := verify(db); err != nil {
+		t.Fatal(err)
+	}
+	if n := shadowKeys(t, db); n != 1 {
+		t.Fatalf("%d shadow keys, want 1 (the subject's)", n)
+	}
+	db.View(func(txn *badger.Txn) error {
+		keys, vals := subjectValue(t, txn, s)
+		if !slices.Equal(keys, []string{c, d, p}) {
+			t.Fatalf("records %q, want %q", keys, []string{c, d, p})
+		}
+		if len(vals[1]) >= len(record("a"))/4 || string(vals[2]) != `{"id":"b"}` {
+			t.Fatalf("shadow values: default %d bytes of %d, dispute %q", len(vals[1]), len(record("a")), vals[2])
+		}
+		return nil
+	})
+	// A delete and a write of one subject in one transaction compose.
+	err = db.Update(func(txn *badger.Txn) error {
+		if err := Write(txn, d, nil, true); err != nil {
+			return err
+		}
+		return Write(txn, subjKey(t, s, "r", "r"), []byte(`{"id":"r"}`), false)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := verify(db); err != nil {
+		t.Fatalf("after a delete: %v", err)
+	}
+	// The subject's last records deleted: its key goes.
+	err = db.Update(func(txn *badger.Txn) error {
+		for _, k := range []string{c, p, subjKey(t, s, "r", "r")} {
+			if err := Write(txn, k, nil, true); err != nil {
 				return err
 			}
 		}
@@ -176,40 +316,30 @@ func TestWriteKeepsTheShadow(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := verify(db); err != nil {
-		t.Fatal(err)
+		t.Fatalf("after deleting every record: %v", err)
 	}
-	db.View(func(txn *badger.Txn) error {
-		var slim, copied []byte
-		store := func(k []byte, dst *[]byte) {
-			item, err := txn.Get(k)
-			if err != nil {
-				t.Fatalf("%q: %v", k, err)
-			}
-			*dst, _ = item.ValueCopy(nil)
-		}
-		store(ShadowKey(d), &slim)
-		store(ShadowKey(p), &copied)
-		if len(slim) >= len(record("a"))/4 || string(copied) != string(record("a")) {
-			t.Fatalf("shadow values: default %d bytes of %d, dispute copied %v", len(slim), len(record("a")), string(copied) == string(record("a")))
-		}
-		if _, err := txn.Get(ShadowKey(other)); !errors.Is(err, badger.ErrKeyNotFound) {
-			t.Fatalf("a key of another type has a shadow: %v", err)
-		}
-		return nil
-	})
+	if n := shadowKeys(t, db); n != 0 {
+		t.Fatalf("%d shadow keys once the subject has no record, want 0", n)
+	}
+	// Deleting what is not there changes nothing.
 	if err := db.Update(func(txn *badger.Txn) error { return Write(txn, d, nil, true) }); err != nil {
 		t.Fatal(err)
 	}
-	if err := verify(db); err != nil {
-		t.Fatalf("after a delete: %v", err)
-	}
-	if n := shadowKeys(t, db); n != 1 {
-		t.Fatalf("%d shadow keys after the delete, want 1", n)
+	if n := shadowKeys(t, db); n != 0 {
+		t.Fatalf("%d shadow keys after deleting an absent record", n)
 	}
 }
 
-// A Reader with Shadow scans subject records from the shadow, and the
-// contract's status-only decoding reads the same from both.
+type kv struct {
+	k string
+	v []byte
+}
+
+// A Reader with Shadow answers the contract's scans of "subj" (one
+// subject's records, those of one kind, all subjects', a scan stopped
+// early) with the keys and slim values, in order, that a shadow key per
+// record gave, and the contract's status-only decoding reads the same
+// from both.
 func TestShadowReaderServesSlimRecords(t *testing.T) {
 	db := memDB(t)
 	oldStore(t, db, 20)
@@ -217,23 +347,51 @@ func TestShadowReaderServesSlimRecords(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.View(func(txn *badger.Txn) error {
+		// want is the scan of the state with each value's slim image.
+		want := func(attrs []string, stopAt int) (out []kv) {
+			(&Reader{Txn: txn}).Scan("subj", attrs, func(k string, v []byte) error {
+				out = append(out, kv{k, SlimValue(k, v)})
+				if len(out) == stopAt {
+					return state.ErrStop
+				}
+				return nil
+			})
+			return out
+		}
 		s := fmt.Sprintf("%064x", 4)
-		var full, slim []string
-		var fullBytes, slimBytes int
-		(&Reader{Txn: txn}).Scan("subj", []string{s}, func(k string, v []byte) error {
-			full, fullBytes = append(full, k), fullBytes+len(v)
-			return nil
-		})
-		r := &Reader{Txn: txn, Shadow: true, reuse: true}
-		defer r.close()
-		r.ScanLent("subj", []string{s}, func(k string, v []byte) error {
-			slim, slimBytes = append(slim, k), slimBytes+len(v)
-			return nil
-		})
-		if !slices.Equal(full, slim) || len(full) != 4 || slimBytes*2 > fullBytes {
-			t.Fatalf("keys %q / %q, bytes %d / %d", full, slim, fullBytes, slimBytes)
+		for _, attrs := range [][]string{{s}, {s, "d"}, {s, "p"}, {s, "r"}, {s, "c", "a" + s}, {fmt.Sprintf("%064x", 77)}, nil} {
+			for _, stopAt := range []int{0, 2} {
+				for _, lend := range []bool{false, true} {
+					r := &Reader{Txn: txn, Shadow: true, reuse: true}
+					var got []kv
+					scan := r.Scan
+					if lend {
+						scan = r.ScanLent
+					}
+					err := scan("subj", attrs, func(k string, v []byte) error {
+						got = append(got, kv{k, slices.Clone(v)})
+						if len(got) == stopAt {
+							return state.ErrStop
+						}
+						return nil
+					})
+					r.close()
+					w := want(attrs, stopAt)
+					if err != nil || !slices.EqualFunc(got, w, func(a, b kv) bool { return a.k == b.k && string(a.v) == string(b.v) }) {
+						t.Fatalf("scan %q (stop at %d, lend %v): %v\n got %d records %.200q\nwant %d records %.200q", attrs, stopAt, lend, err, len(got), got, len(w), w)
+					}
+					if attrs != nil && len(attrs) == 1 && attrs[0] == s && stopAt == 0 && len(got) != 4 {
+						t.Fatalf("%d records of subject 4, want 4", len(got))
+					}
+					if attrs == nil && stopAt == 0 && len(got) != 80 {
+						t.Fatalf("%d records of all subjects, want 80", len(got))
+					}
+				}
+			}
 		}
 		// Other object types are read from the state.
+		r := &Reader{Txn: txn, Shadow: true, reuse: true}
+		defer r.close()
 		n := 0
 		r.Scan("att", nil, func(string, []byte) error { n++; return nil })
 		if n != 20 {

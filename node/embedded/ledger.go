@@ -392,8 +392,13 @@ func (l *Ledger) execute(txn *badger.Txn, head *Head, r *request) (executed, err
 	for _, w := range ws {
 		size += len(w.Key) + len(w.Value) + 32
 		if badgerstate.Shadowed(w.Key) {
-			// Its status shadow, no larger than the value.
-			size += 1 + len(w.Key) + len(w.Value) + 32
+			// Its subject's status shadow, rewritten whole (as the group's
+			// transaction holds it so far) with the record.
+			cur, err := badgerstate.ShadowValueSize(txn, w.Key)
+			if err != nil {
+				return executed{}, err
+			}
+			size += badgerstate.ShadowSize(w.Key, w.Value, cur)
 		}
 	}
 	return executed{req: r, res: Result{TxID: e.TxID, Height: e.Height, Payload: out}, entry: e, encoded: b, size: size}, nil

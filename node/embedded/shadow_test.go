@@ -168,6 +168,52 @@ func TestShadowMatchesStateUnderRandomHistories(t *testing.T) {
 					reporterOf[r.ID], subjectOf[r.ID] = msp, subj
 				}
 			},
+			// Several records of one subject in one commit: a batch of
+			// defaults in one transaction, or transactions submitted at
+			// once, which the ledger commits in one group.
+			"batch": func(rt *rapid.T) {
+				msp := rapid.SampledFrom([]string{bank1, bank2}).Draw(rt, "bank")
+				subj := rapid.SampledFrom(subjects).Draw(rt, "subject")
+				n := rapid.IntRange(2, 4).Draw(rt, "n")
+				together := rapid.Bool().Draw(rt, "one transaction")
+				now := clock.now()
+				var jws []string
+				for i := range n {
+					dpd, amount := 90+i, int64(1000*(i+1))
+					jws = append(jws, sign(rt, msp, &attestation.Payload{V: 1, Type: "default", Reporter: msp, Subject: subj, IssuedAt: now.Add(-time.Minute).Format(time.RFC3339),
+						LoanRef: hexOf(fmt.Sprint("batch", rapid.IntRange(0, 20).Draw(rt, "loan"))), Product: "consumer",
+						Amount: &amount, Currency: "CNY", OverdueSince: now.AddDate(0, 0, -dpd-10).Format("2006-01-02"),
+						DaysPastDue: &dpd, NoticeDate: now.AddDate(0, 0, -5).Format("2006-01-02")}))
+				}
+				var results []contract.ItemResult
+				if together {
+					var r contract.SubmitResult
+					if err := submit(msp, "SubmitAttestations", contract.SubmitRequest{Attestations: jws}, &r); err != nil {
+						rt.Fatal(err)
+					}
+					results = r.Results
+				} else {
+					rs := make([]contract.SubmitResult, n)
+					var wg sync.WaitGroup
+					for i := range jws {
+						wg.Add(1)
+						go func() {
+							defer wg.Done()
+							submit(msp, "SubmitAttestations", contract.SubmitRequest{Attestations: jws[i : i+1]}, &rs[i])
+						}()
+					}
+					wg.Wait()
+					for _, r := range rs {
+						results = append(results, r.Results...)
+					}
+				}
+				for _, r := range results {
+					if r.Status == contract.ItemAccepted {
+						defaults = append(defaults, r.ID)
+						reporterOf[r.ID], subjectOf[r.ID] = msp, subj
+					}
+				}
+			},
 			"close": func(rt *rapid.T) {
 				if len(defaults) == 0 {
 					rt.Skip("no default")

@@ -145,6 +145,7 @@ func (r *Replica) ApplyBlocks(bs []*common.Block) (applied int, err error) {
 	for len(bs) > 0 {
 		var part []*blockTxs
 		size := 0
+		shadowSizes := subjectShadowSizes{}
 		next := head
 		for len(bs) > 0 {
 			b := bs[0]
@@ -168,6 +169,16 @@ func (r *Replica) ApplyBlocks(bs []*common.Block) (applied int, err error) {
 			for _, tx := range txs {
 				for _, w := range tx.Writes {
 					bsize += len(w.Key) + len(w.Value) + 32
+					if badgerstate.Shadowed(w.Key) {
+						// The subject's status shadow, rewritten whole.
+						s, err := shadowSizes.size(r.db, w.Key)
+						if err != nil {
+							return applied, err
+						}
+						add := badgerstate.ShadowSize(w.Key, w.Value, s)
+						shadowSizes.grow(w.Key, len(w.Key)+len(w.Value)+20)
+						bsize += add
+					}
 				}
 				bsize += len(tx.EventPayload) + 128
 			}
@@ -354,4 +365,30 @@ func (r *Replica) Count(objectType string) (int, error) {
 		return nil
 	})
 	return n, err
+}
+
+// subjectShadowSizes bounds the size of subjects' status shadow values as
+// a batch of blocks grows them (ApplyBlocks sizes its transactions).
+type subjectShadowSizes map[string]int
+
+// size is the bound for the subject of record k: the stored value's size
+// the first time, then what the batch added.
+func (m subjectShadowSizes) size(db *badger.DB, k string) (int, error) {
+	subject, _ := badgerstate.SubjectOf(k)
+	if n, ok := m[subject]; ok {
+		return n, nil
+	}
+	var n int
+	err := db.View(func(txn *badger.Txn) error {
+		var err error
+		n, err = badgerstate.ShadowValueSize(txn, k)
+		return err
+	})
+	m[subject] = n
+	return n, err
+}
+
+func (m subjectShadowSizes) grow(k string, by int) {
+	subject, _ := badgerstate.SubjectOf(k)
+	m[subject] += by
 }

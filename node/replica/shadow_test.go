@@ -143,3 +143,37 @@ func TestReplicaShadowFollowsBlocks(t *testing.T) {
 		t.Fatalf("replica %s, source %s (%v)", last, want.Payload, err)
 	}
 }
+
+// TestReplicaShadowFollowsBlockBatches applies the same rich history as
+// batches of blocks, each batch one badger transaction holding several
+// writes of the same subjects (defaults, then their settlement, disputes
+// and registrations), and finds the shadow the slim image of the state and
+// the statuses the source ledger's.
+func TestReplicaShadowFollowsBlockBatches(t *testing.T) {
+	src, subjects := richSource(t)
+	bs := blocks(t, src)
+	arg := must(json.Marshal(contract.SubjectsRequest{Subjects: subjects}))
+	want, err := src.Evaluate("Bank1MSP", "SubjectStatuses", arg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, per := range []int{len(bs), 5} {
+		r, err := Open(filepath.Join(t.TempDir(), "replica"), ns)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for lo := 0; lo < len(bs); lo += per {
+			if _, err := r.ApplyBlocks(bs[lo:min(lo+per, len(bs))]); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := r.Digest(); err != nil {
+				t.Fatalf("%d blocks a batch, after block %d: %v", per, min(lo+per, len(bs)), err)
+			}
+		}
+		got, err := r.Evaluate("Bank1MSP", "SubjectStatuses", arg)
+		if err != nil || string(got.Payload) != string(want.Payload) {
+			t.Fatalf("%d blocks a batch: replica %s, source %s (%v)", per, got.Payload, want.Payload, err)
+		}
+		r.Close()
+	}
+}
