@@ -235,6 +235,14 @@ func (l *Ledger) follow(ctx context.Context) {
 			}
 		}
 		cancel()
+		if blocks != nil {
+			// fabric-gateway's receiving goroutine may be blocked
+			// handing over a block nobody reads; once it is taken, the
+			// cancelled stream ends and the channel closes. Left alone,
+			// each reconnect leaked a goroutine and its block.
+			for range blocks {
+			}
+		}
 		if ctx.Err() != nil {
 			return
 		}

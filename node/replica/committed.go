@@ -52,27 +52,48 @@ type committedTx struct {
 	Writes []Write   `json:"writes"`
 }
 
-// keepBlock stores b and the write sets of its valid namespace
-// transactions.
-func keepBlock(txn *badger.Txn, b *common.Block, txs []Tx) error {
-	raw, err := proto.Marshal(b)
-	if err != nil {
-		return err
+// keepBlocks stores the blocks of part as delivered and the write sets of
+// their valid namespace transactions.
+func (r *Replica) keepBlocks(part []*blockTxs) error {
+	// Before the state, in transactions of their own: a block of many
+	// batched transactions (the channel allows 9 MB) with its write sets
+	// and its state writes did not fit in one badger transaction, and the
+	// replica retried that block for ever. Kept data for a block beyond
+	// the head (a crash between the two) is never read (readers stop at
+	// the head) and is written again, the same, when the block is applied.
+	txn := r.db.NewTransaction(true)
+	defer func() { txn.Discard() }()
+	size := 0
+	set := func(k, v []byte) error {
+		n := len(k) + len(v) + 32
+		if size > 0 && size+n > maxApplyBytes {
+			if err := txn.Commit(); err != nil {
+				return err
+			}
+			txn, size = r.db.NewTransaction(true), 0
+		}
+		size += n
+		return txn.Set(k, v)
 	}
-	n := b.GetHeader().GetNumber()
-	if err := txn.Set(blockKey(n), raw); err != nil {
-		return err
-	}
-	for _, tx := range txs {
-		v, err := json.Marshal(committedTx{TxID: tx.ID, Time: tx.Time, Writes: tx.Writes})
+	for _, b := range part {
+		raw, err := proto.Marshal(b.block)
 		if err != nil {
 			return err
 		}
-		if err := txn.Set(txKey('w', n, tx.Index), v); err != nil {
+		if err := set(blockKey(b.number), raw); err != nil {
 			return err
 		}
+		for _, tx := range b.txs {
+			v, err := json.Marshal(committedTx{TxID: tx.ID, Time: tx.Time, Writes: tx.Writes})
+			if err != nil {
+				return err
+			}
+			if err := set(txKey('w', b.number, tx.Index), v); err != nil {
+				return err
+			}
+		}
 	}
-	return nil
+	return txn.Commit()
 }
 
 // markWritesFrom records, on first open after this version, from which

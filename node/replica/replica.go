@@ -25,7 +25,6 @@ import (
 	"github.com/dgraph-io/badger/v4"
 	"github.com/dgraph-io/badger/v4/options"
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
-	"google.golang.org/protobuf/proto"
 
 	"github.com/assoc-ledger/blacklist/chaincode/contract"
 	"github.com/assoc-ledger/blacklist/chaincode/state"
@@ -79,6 +78,7 @@ func Open(dir, namespace string) (*Replica, error) { return OpenTuned(dir, names
 
 // OpenTuned is Open with the store's caches and memtables sized by t.
 func OpenTuned(dir, namespace string, t store.Tuning) (*Replica, error) {
+	t.MemTableMB = max(t.MemTableMB, minMemTableMB)
 	// Uncompressed tables, as the embedded ledger's (decision 0022).
 	db, err := badger.Open(t.Apply(badger.DefaultOptions(dir).WithLogger(nil).WithSyncWrites(true).WithCompression(options.None)))
 	if err != nil {
@@ -125,9 +125,20 @@ func (r *Replica) Apply(b *common.Block) (applied bool, err error) {
 }
 
 // maxApplyBytes bounds the writes of one badger transaction of ApplyBlocks
-// (badger refuses a transaction over 15% of its 64 MB memtable); tests
-// lower it.
-var maxApplyBytes = 6 << 20
+// (badger refuses a transaction over 15% of its memtable: see
+// minMemTableMB); tests lower it. One block's state writes are applied in
+// one transaction whatever their size, so the memtable must hold the
+// largest block's: the channel's blocks are at most 9 MB
+// (network/configtx.yaml, AbsoluteMaxBytes), and a block's state writes
+// are about its size plus the status shadow. With the store's earlier
+// 64 MB memtable (9.6 MB a transaction) and the kept block in the same
+// transaction, a 7.9 MB block of 2,500 batched defaults did not fit and
+// the replica retried it for ever.
+var maxApplyBytes = 12 << 20
+
+// minMemTableMB is the replica store's smallest memtable: 15% of it, 19.2
+// MB, is badger's bound on one transaction.
+const minMemTableMB = 128
 
 // ApplyBlocks applies consecutive blocks, as Apply applies one, in as few
 // badger transactions as their size allows, each ending with the head
@@ -163,9 +174,9 @@ func (r *Replica) ApplyBlocks(bs []*common.Block) (applied int, err error) {
 				}
 				break // commit what precedes it; the next call reports the error
 			}
-			// The block is also kept as delivered (keepBlock), with each
-			// transaction's write set.
-			bsize := 2 * proto.Size(b)
+			// The block as delivered and its write sets are kept in
+			// transactions of their own (keepBlocks).
+			bsize := 256
 			for _, tx := range txs {
 				for _, w := range tx.Writes {
 					bsize += len(w.Key) + len(w.Value) + 32
@@ -190,6 +201,9 @@ func (r *Replica) ApplyBlocks(bs []*common.Block) (applied int, err error) {
 			next.Height = n + 1
 			bs = bs[1:]
 		}
+		if err := r.keepBlocks(part); err != nil {
+			return applied, fmt.Errorf("keep blocks %d-%d: %w", part[0].number, part[len(part)-1].number, err)
+		}
 		next, err = r.commit(head, part)
 		if err != nil {
 			return applied, err
@@ -213,9 +227,6 @@ func (r *Replica) commit(head Head, part []*blockTxs) (Head, error) {
 	next := head
 	err := r.db.Update(func(txn *badger.Txn) error {
 		for _, b := range part {
-			if err := keepBlock(txn, b.block, b.txs); err != nil {
-				return err
-			}
 			for _, tx := range b.txs {
 				for _, w := range tx.Writes {
 					if err := badgerstate.Write(txn, w.Key, w.Value, w.Delete); err != nil {
