@@ -63,7 +63,10 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/bench.XXXXXX")
 res="$work/results"
 mkdir -p "$res" "$(dirname "$OUT")"
 cleanup() {
-  if [ "${BENCH_KEEP:-}" = 1 ]; then
+  # A run that fails or is stopped keeps what it measured (an hour's
+  # work in a full run), as BENCH_KEEP=1 does for any run.
+  local rc=$?
+  if [ "${BENCH_KEEP:-}" = 1 ] || [ "$rc" -ne 0 ]; then
     echo "bench: raw results kept in $res" >&2
     rm -rf "$work/bin" "$work/tests"
   else
@@ -71,6 +74,9 @@ cleanup() {
   fi
 }
 trap cleanup EXIT
+# Stopped by a signal, the EXIT trap would see status 0 and remove them.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 dirty=""
 git diff --quiet HEAD 2>/dev/null || dirty=" (with uncommitted changes)"
