@@ -159,14 +159,9 @@ func open(db *badger.DB, indexer bool) (*Log, error) {
 		return nil, fmt.Errorf("audit key: %w", err)
 	}
 	err = db.View(func(txn *badger.Txn) error {
-		if item, err := txn.Get(seqKey); err == nil {
-			v, err := item.ValueCopy(nil)
-			if err != nil || len(v) != 8 {
-				return fmt.Errorf("corrupt sequence number: %v", err)
-			}
-			l.seq = binary.BigEndian.Uint64(v)
-		} else if !errors.Is(err, badger.ErrKeyNotFound) {
-			return err
+		var err error
+		if l.seq, err = lastSeq(txn); err != nil {
+			return fmt.Errorf("sequence number: %w", err)
 		}
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: store.AuditHeads.Bytes(), PrefetchValues: true})
 		defer it.Close()
@@ -468,13 +463,8 @@ func (l *Log) reload() {
 	_ = l.db.View(func(txn *badger.Txn) error {
 		l.mu.Lock()
 		defer l.mu.Unlock()
-		if item, err := txn.Get(seqKey); err == nil {
-			_ = item.Value(func(v []byte) error {
-				if len(v) == 8 {
-					l.seq = binary.BigEndian.Uint64(v)
-				}
-				return nil
-			})
+		if seq, err := lastSeq(txn); err == nil {
+			l.seq = seq
 		}
 		for m := range l.heads {
 			if item, err := txn.Get(headKey(m)); err == nil {

@@ -125,15 +125,24 @@ func (r *entryReader) close() {
 // block holds it.
 func (r *entryReader) get(seq uint64) (Entry, error) {
 	var e Entry
-	if seq < r.lo || seq >= r.hi {
-		if err := r.load(seq); err != nil {
-			return e, fmt.Errorf("audit entry %d: %w", seq, err)
-		}
+	f, err := r.frame(seq)
+	if err == nil {
+		err = json.Unmarshal(f, &e)
 	}
-	if err := json.Unmarshal(r.frames[seq-r.first], &e); err != nil {
+	if err != nil {
 		return e, fmt.Errorf("audit entry %d: %w", seq, err)
 	}
 	return e, nil
+}
+
+// frame returns entry seq's encoding, loading its block if needed.
+func (r *entryReader) frame(seq uint64) ([]byte, error) {
+	if seq < r.lo || seq >= r.hi {
+		if err := r.load(seq); err != nil {
+			return nil, err
+		}
+	}
+	return r.frames[seq-r.first], nil
 }
 
 func (r *entryReader) load(seq uint64) error {

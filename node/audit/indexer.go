@@ -225,15 +225,14 @@ func (r *recentSubjects) drop(seq uint64) {
 
 // subject returns entry seq's subject, decoding nothing else.
 func (r *entryReader) subject(seq uint64) (string, error) {
-	if seq < r.lo || seq >= r.hi {
-		if err := r.load(seq); err != nil {
-			return "", fmt.Errorf("audit entry %d: %w", seq, err)
-		}
-	}
 	var e struct {
 		Subject string `json:"subject"`
 	}
-	if err := fastjson.Unmarshal(r.frames[seq-r.first], &e); err != nil {
+	f, err := r.frame(seq)
+	if err == nil {
+		err = fastjson.Unmarshal(f, &e)
+	}
+	if err != nil {
 		return "", fmt.Errorf("audit entry %d: %w", seq, err)
 	}
 	return e.Subject, nil
