@@ -66,3 +66,32 @@ func TestConnReadsEveryResponseShape(t *testing.T) {
 		t.Fatalf("wrong key: %d %v, want 400", code, err)
 	}
 }
+
+// TestTrivialServerKeepsTheConnectionForLargeLookups: the trivial gin
+// server reads a 10,000-subject body, so one connection carries every
+// request, as with the node. It used to leave the body unread: net/http
+// then closed the connection after each answer, the baseline measured a
+// redial per request, and the loader now and then failed writing the body
+// (a broken pipe that stopped a make bench).
+func TestTrivialServerKeepsTheConnectionForLargeLookups(t *testing.T) {
+	var dials atomic.Int32
+	srv := httptest.NewUnstartedServer(trivialHandler())
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			dials.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	u, _ := url.Parse(srv.URL + "/v1/lookups")
+	c := newConn("POST", u, "", lookupBody(10000))
+	defer c.close()
+	for i := 0; i < 20; i++ {
+		if code, err := c.do(); err != nil || code != 200 {
+			t.Fatalf("lookup %d: %d %v", i, code, err)
+		}
+	}
+	if got := dials.Load(); got != 1 {
+		t.Fatalf("%d connections for 20 lookups of 10,000 subjects, want 1", got)
+	}
+}
