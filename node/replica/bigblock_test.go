@@ -3,7 +3,9 @@ package replica
 import (
 	"bytes"
 	"fmt"
+	"log/slog"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,6 +13,7 @@ import (
 
 	"github.com/assoc-ledger/blacklist/node/badgerstate"
 	"github.com/assoc-ledger/blacklist/node/ledger"
+	"github.com/assoc-ledger/blacklist/node/store"
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 )
@@ -26,6 +29,43 @@ func TestAppliesTheLargestBlock(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Close()
+	applyLargestBlock(t, r)
+}
+
+// TestSmallerMemtableIsRaisedAndSaid: a --store-memtable-mb below the
+// replica's floor is not taken (the largest block would again never fit)
+// and the node says so in its log instead of changing it silently.
+func TestSmallerMemtableIsRaisedAndSaid(t *testing.T) {
+	var logged bytes.Buffer
+	defer slog.SetDefault(slog.Default())
+	slog.SetDefault(slog.New(slog.NewTextHandler(&logged, nil)))
+	r, err := OpenTuned(filepath.Join(t.TempDir(), "r"), ns, store.Tuning{MemTableMB: 64})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if s := logged.String(); !strings.Contains(s, "replica memtable raised") || !strings.Contains(s, "asked_mb=64") || !strings.Contains(s, fmt.Sprintf("used_mb=%d", minMemTableMB)) {
+		t.Fatalf("log after opening with a 64 MB memtable:\n%s", s)
+	}
+	applyLargestBlock(t, r)
+
+	// At or above the floor, nothing is said.
+	logged.Reset()
+	r2, err := OpenTuned(filepath.Join(t.TempDir(), "r2"), ns, store.Tuning{MemTableMB: minMemTableMB})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r2.Close()
+	if s := logged.String(); strings.Contains(s, "memtable") {
+		t.Fatalf("log after opening with the floor's memtable:\n%s", s)
+	}
+}
+
+// applyLargestBlock applies a genesis block and then one of 25
+// transactions of 100 writes of 3 KB, and checks that it is readable and
+// kept with its write sets.
+func applyLargestBlock(t *testing.T, r *Replica) {
+	t.Helper()
 	genesis := block(0, [][]byte{envelope("genesis", time.Unix(0, 0), common.HeaderType_CONFIG, "", nil, "", nil)}, []peer.TxValidationCode{peer.TxValidationCode_VALID})
 	if _, err := r.Apply(genesis); err != nil {
 		t.Fatal(err)
@@ -48,7 +88,7 @@ func TestAppliesTheLargestBlock(t *testing.T) {
 	if h := r.Height(); h != 2 {
 		t.Fatalf("height %d after the large block", h)
 	}
-	err = r.db.View(func(txn *badger.Txn) error {
+	err := r.db.View(func(txn *badger.Txn) error {
 		item, err := txn.Get(badgerstate.Key("\x00att\x0024-99\x00"))
 		if err != nil {
 			return err

@@ -78,6 +78,11 @@ func Open(dir, namespace string) (*Replica, error) { return OpenTuned(dir, names
 
 // OpenTuned is Open with the store's caches and memtables sized by t.
 func OpenTuned(dir, namespace string, t store.Tuning) (*Replica, error) {
+	if t.MemTableMB != 0 && t.MemTableMB < minMemTableMB {
+		// Said, not silently changed: the operator asked for less.
+		slog.Warn("replica memtable raised to the smallest that holds a full block: the channel's blocks reach 9 MB and one is applied in one transaction",
+			"asked_mb", t.MemTableMB, "used_mb", minMemTableMB)
+	}
 	t.MemTableMB = max(t.MemTableMB, minMemTableMB)
 	// Uncompressed tables, as the embedded ledger's (decision 0022).
 	db, err := badger.Open(t.Apply(badger.DefaultOptions(dir).WithLogger(nil).WithSyncWrites(true).WithCompression(options.None)))
