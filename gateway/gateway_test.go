@@ -12,6 +12,7 @@ import (
 	"maps"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -464,5 +465,10 @@ func TestHealthAndMetrics(t *testing.T) {
 	}
 	if strings.Contains(string(b), sha("m")) {
 		t.Error("a subject key leaked into metrics")
+	}
+	// The lookup's audit entry is indexed behind the log: the gauge reads
+	// a count (0 or 1 here, by the indexer's timing), never NaN.
+	if !regexp.MustCompile(`(?m)^blacklist_audit_unindexed_entries [01]$`).Match(b) {
+		t.Errorf("metrics lack the audit index gauge:\n%s", b)
 	}
 }

@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"log/slog"
+	"math"
 	"net/http"
 	"strconv"
 	"time"
@@ -36,7 +37,16 @@ func newMetrics(n *node.Node) *metrics {
 		Help: "Last committed ledger height this node knows."}, func() float64 { return float64(n.Height()) })
 	lastAlert := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "blacklist_alerts_last_id",
 		Help: "Id of the newest alert raised on this node (alerts are numbered in order)."}, func() float64 { return float64(n.LastAlert()) })
-	m.reg.MustRegister(m.requests, m.latency, m.submits, m.lookups, height, lastAlert, webhookCollector{n},
+	unindexed := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "blacklist_audit_unindexed_entries",
+		Help: "Query audit entries committed that the audit log's subject index has not reached yet (0 when caught up; NaN if the store cannot be read)."},
+		func() float64 {
+			u, err := n.AuditUnindexed()
+			if err != nil {
+				return math.NaN()
+			}
+			return float64(u)
+		})
+	m.reg.MustRegister(m.requests, m.latency, m.submits, m.lookups, height, lastAlert, unindexed, webhookCollector{n},
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -238,6 +238,10 @@ func (n *Node) Height() uint64 {
 	return n.ledger.Height()
 }
 
+// AuditUnindexed is how many query audit entries the audit log's subject
+// index has not reached yet (audit.Log.Unindexed); for the node's metrics.
+func (n *Node) AuditUnindexed() (uint64, error) { return n.auditLog.Unindexed() }
+
 // Lag is how many blocks the node's replica is behind its peer; ok is false
 // for a ledger that follows no other (embedded).
 func (n *Node) Lag(ctx context.Context) (lag uint64, ok bool, err error) {

@@ -48,6 +48,27 @@ func markIndexed(db *badger.DB, seq uint64) error {
 	})
 }
 
+// Unindexed is how many committed entries the subject index does not
+// cover yet: 0 once the indexer has caught up. Operators watch it
+// (blacklist_audit_unindexed_entries: an indexer that keeps failing makes
+// subject queries slower, never incomplete); scripts/bench-http.sh waits
+// for 0 so that one row's indexing is not charged to the next.
+func (l *Log) Unindexed() (uint64, error) {
+	var n uint64
+	err := l.db.View(func(txn *badger.Txn) error {
+		mark, _, err := readIndexed(txn)
+		if err != nil {
+			return err
+		}
+		last, err := lastSeq(txn)
+		if last > mark {
+			n = last - mark
+		}
+		return err
+	})
+	return n, err
+}
+
 // indexer indexes what the writer commits until the log closes, then
 // catches up once more and stops.
 func (l *Log) indexer() {

@@ -174,6 +174,7 @@ func TestSubjectQueriesDoNotWaitForTheIndex(t *testing.T) {
 	if n := storeKeys(t, db, store.AuditBySubject); n != 0 {
 		t.Fatalf("%d subject index keys with no indexer", n)
 	}
+	checkUnindexed(t, l, uint64(len(want)))
 	// Nothing indexed: queries by subject read the entries.
 	checkReads(t, l, want)
 	l.Close()
@@ -200,10 +201,21 @@ func TestSubjectQueriesDoNotWaitForTheIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
+	checkUnindexed(t, l, 0)
 	checkReads(t, l, want)
 	// Half indexed: the mark in the middle of a block.
 	setMark(t, db, want[len(want)/2].Seq)
+	checkUnindexed(t, l, uint64(len(want))-want[len(want)/2].Seq)
 	checkReads(t, l, want)
+}
+
+// checkUnindexed checks what the log says its subject index has not
+// reached (the blacklist_audit_unindexed_entries metric).
+func checkUnindexed(t *testing.T, l *Log, want uint64) {
+	t.Helper()
+	if n, err := l.Unindexed(); err != nil || n != want {
+		t.Fatalf("Unindexed() = %d, %v; want %d", n, err, want)
+	}
 }
 
 // setMark moves the subject index mark to seq and drops the index keys
