@@ -14,12 +14,7 @@ import (
 // once, whether or not the subject index (written behind the log) had
 // reached it before the kill.
 func TestKilledDuringLookupsKeepsTheirAudit(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and starts the binary")
-	}
-	bin := buildBinary(t)
-	data, addr := t.TempDir(), freeAddr(t)
-	d := start(t, bin, data, addr, "--demo")
+	bin, data, addr, d := startFresh(t, "--demo")
 	creds := credentials(t, data)
 
 	const size = 2000

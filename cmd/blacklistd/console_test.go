@@ -13,12 +13,7 @@ import (
 // TestConsoleServedBesideTheAPI: the real binary serves the web console at
 // /console/ on the API's address, and the API still answers beside it.
 func TestConsoleServedBesideTheAPI(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and starts the binary")
-	}
-	bin := buildBinary(t)
-	data, addr := t.TempDir(), freeAddr(t)
-	d := start(t, bin, data, addr, "--demo")
+	_, data, _, d := startFresh(t, "--demo")
 	defer d.cmd.Process.Kill()
 	keys := credentials(t, data)
 
@@ -61,12 +56,7 @@ func TestConsoleServedBesideTheAPI(t *testing.T) {
 // TestConsoleOff: --console=false serves the API only; /console/ is the
 // API's not-found problem.
 func TestConsoleOff(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and starts the binary")
-	}
-	bin := buildBinary(t)
-	data, addr := t.TempDir(), freeAddr(t)
-	d := start(t, bin, data, addr, "--demo", "--console=false")
+	_, _, _, d := startFresh(t, "--demo", "--console=false")
 	defer d.cmd.Process.Kill()
 	resp, err := http.Get(d.url + "/console/signin")
 	if err != nil {

@@ -42,6 +42,18 @@ func buildBinary(t *testing.T) string {
 	return bin
 }
 
+// startFresh builds blacklistd and starts it with args on a new data
+// directory and loopback address; skipped in -short mode.
+func startFresh(t *testing.T, args ...string) (bin, data, addr string, d *daemon) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds and starts the binary")
+	}
+	bin = buildBinary(t)
+	data, addr = t.TempDir(), freeAddr(t)
+	return bin, data, addr, start(t, bin, data, addr, args...)
+}
+
 func freeAddr(t *testing.T) string {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -155,12 +167,7 @@ func hexOf(s string) string {
 // streams submits from several clients, kills the process with SIGKILL,
 // restarts it on the same data and finds every acknowledged attestation.
 func TestKilledDuringSubmitsLosesNothing(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and starts the binary")
-	}
-	bin := buildBinary(t)
-	data, addr := t.TempDir(), freeAddr(t)
-	d := start(t, bin, data, addr, "--demo")
+	bin, data, addr, d := startFresh(t, "--demo")
 	key := credentials(t, data)["bank1-app"]
 	// --demo does not open the node's own network to webhooks.
 	var refusal struct{ Type string }
@@ -207,12 +214,7 @@ func TestKilledDuringSubmitsLosesNothing(t *testing.T) {
 
 // TestGracefulShutdown sends SIGTERM and expects a clean exit that says so.
 func TestGracefulShutdown(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and starts the binary")
-	}
-	bin := buildBinary(t)
-	data, addr := t.TempDir(), freeAddr(t)
-	d := start(t, bin, data, addr, "--demo")
+	_, _, _, d := startFresh(t, "--demo")
 	d.cmd.Process.Signal(syscall.SIGTERM)
 	if err := d.cmd.Wait(); err != nil {
 		t.Fatalf("exit after SIGTERM: %v\n%s", err, d.stderr)
@@ -360,13 +362,8 @@ func TestConfigPrecedence(t *testing.T) {
 // refuses deliveries survives a SIGKILL of the node and reaches the
 // receiver, signed, once the node is back.
 func TestAlertDeliveredAfterKill(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and starts the binary")
-	}
-	bin := buildBinary(t)
-	data, addr := t.TempDir(), freeAddr(t)
 	fast := []string{"--demo", "--webhook-min-backoff", "20ms", "--webhook-max-backoff", "100ms", "--webhook-allow", "127.0.0.1"}
-	d := start(t, bin, data, addr, fast...)
+	bin, data, addr, d := startFresh(t, fast...)
 	keys := credentials(t, data)
 	rcv := webhooktest.New("kill-test-secret-0001")
 	defer rcv.Close()
