@@ -242,10 +242,7 @@ func TestChaincodeRunsTheContract(t *testing.T) {
 	if msg, st := p.invoke("AssocMSP", "Init", contract.InitRequest{Association: "AssocMSP", LegalName: "Association"}); st != shim.OK {
 		t.Fatal(msg)
 	}
-	key, _ := attestation.GenerateKey()
-	pub, _ := attestation.MarshalPublicKeyPEM(&key.PublicKey)
-	admit := contract.AdmitMemberRequest{MSPID: "Bank1MSP", LegalName: "Bank One", CreditCode: "91350100M000100Y43",
-		Roles: []string{"reporter", "querier"}, Keys: []contract.KeyRequest{{KID: "k1", PublicKey: pub}}}
+	admit, key := bank1Admission(t)
 	if msg, st := p.invoke("Bank1MSP", "AdmitMember", admit); st == shim.OK {
 		t.Fatalf("a bank admitted a member: %s", msg)
 	}

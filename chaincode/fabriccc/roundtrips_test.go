@@ -22,14 +22,27 @@ func reporterPeer(t *testing.T) (*peer, *ecdsa.PrivateKey) {
 	if msg, st := p.invoke("AssocMSP", "Init", contract.InitRequest{Association: "AssocMSP", LegalName: "Association"}); st != shim.OK {
 		t.Fatal(msg)
 	}
-	key, _ := attestation.GenerateKey()
-	pub, _ := attestation.MarshalPublicKeyPEM(&key.PublicKey)
-	admit := contract.AdmitMemberRequest{MSPID: "Bank1MSP", LegalName: "Bank One", CreditCode: "91350100M000100Y43",
-		Roles: []string{"reporter", "querier"}, Keys: []contract.KeyRequest{{KID: "k1", PublicKey: pub}}}
+	admit, key := bank1Admission(t)
 	if msg, st := p.invoke("AssocMSP", "AdmitMember", admit); st != shim.OK {
 		t.Fatal(msg)
 	}
 	return p, key
+}
+
+// bank1Admission is the request admitting Bank1MSP as a reporter and
+// querier with a new key k1, and that key.
+func bank1Admission(t *testing.T) (contract.AdmitMemberRequest, *ecdsa.PrivateKey) {
+	t.Helper()
+	key, err := attestation.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := attestation.MarshalPublicKeyPEM(&key.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return contract.AdmitMemberRequest{MSPID: "Bank1MSP", LegalName: "Bank One", CreditCode: "91350100M000100Y43",
+		Roles: []string{"reporter", "querier"}, Keys: []contract.KeyRequest{{KID: "k1", PublicKey: pub}}}, key
 }
 
 func signedDefault(t *testing.T, key *ecdsa.PrivateKey, n int) (jws, id string) {
