@@ -61,10 +61,13 @@ func (l *Log) Unindexed() (uint64, error) {
 			return err
 		}
 		last, err := lastSeq(txn)
+		if err != nil {
+			return err
+		}
 		if last > mark {
 			n = last - mark
 		}
-		return err
+		return nil
 	})
 	return n, err
 }
