@@ -36,6 +36,16 @@ func readIndexed(txn *badger.Txn) (mark uint64, found bool, err error) {
 	return mark, found, err
 }
 
+// indexedAndLast reads, from one snapshot, the last sequence number the
+// subject index covers and the last one committed.
+func indexedAndLast(txn *badger.Txn) (mark, last uint64, err error) {
+	if mark, _, err = readIndexed(txn); err != nil {
+		return 0, 0, err
+	}
+	last, err = lastSeq(txn)
+	return mark, last, err
+}
+
 // markIndexed is called by Open: a store without the mark was written
 // when the index was part of every commit, so everything in it is
 // indexed.
@@ -56,11 +66,7 @@ func markIndexed(db *badger.DB, seq uint64) error {
 func (l *Log) Unindexed() (uint64, error) {
 	var n uint64
 	err := l.db.View(func(txn *badger.Txn) error {
-		mark, _, err := readIndexed(txn)
-		if err != nil {
-			return err
-		}
-		last, err := lastSeq(txn)
+		mark, last, err := indexedAndLast(txn)
 		if err != nil {
 			return err
 		}
@@ -126,11 +132,7 @@ func (l *Log) indexSome() (more bool, err error) {
 		return true
 	}
 	err = l.db.View(func(txn *badger.Txn) error {
-		mark, _, err := readIndexed(txn)
-		if err != nil {
-			return err
-		}
-		last, err := lastSeq(txn)
+		mark, last, err := indexedAndLast(txn)
 		if err != nil {
 			return err
 		}
